@@ -1,0 +1,75 @@
+// Composition root: global flags, the subcommands, output and the exit-code policy.
+import yargs, { type Argv } from 'yargs';
+import type { Command } from './commands/command.ts';
+import setup from './commands/setup.ts';
+import status from './commands/status.ts';
+import teardown from './commands/teardown.ts';
+import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
+import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
+import { applyColor, paint } from './ui/color.ts';
+import { formatReport } from './ui/output.ts';
+
+export const COMMANDS: Command<unknown>[] = [setup, status, teardown];
+
+const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
+(kubectl rejects flags placed before a plugin's name).
+Exit codes: 0 pass, 1 failed check or error, 2 usage error, 130 interrupted.`;
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+export async function main(argv: string[], interrupt: AbortSignal, io: Io = processIo): Promise<number> {
+  let verbose = argv.includes('-v') || argv.includes('--verbose');
+  let exitCode: number = EXIT.ok;
+  const parser: Argv = globalFlags(yargs(argv))
+    .scriptName('kubectl sts-lab')
+    .usage('$0 <command> [flags]\n\nWalks you through a StatefulSet lab on your cluster and proves each guarantee as it happens.')
+    .parserConfiguration({ 'boolean-negation': false })
+    .demandCommand(1, 'a subcommand is required')
+    .strict()
+    .recommendCommands()
+    .version(__VERSION__)
+    .help()
+    .alias('h', 'help')
+    .epilog(EPILOG)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  for (const c of COMMANDS) {
+    parser.command(c.command, c.describe, c.builder ?? ((y) => y), async (raw) => {
+      const globals: GlobalOptions = parseGlobals(raw);
+      verbose = globals.verbose;
+      const options = c.options({ ...raw, names: globals.names });
+      applyColor(globals.color);
+      const report = await c.run(options, { globals, interrupt });
+      io.out(formatReport(report, globals.output, globals.noHeaders));
+      exitCode = report.ok ? EXIT.ok : EXIT.fail;
+    });
+  }
+  try {
+    await parser.parseAsync();
+    return exitCode;
+  } catch (err) {
+    io.err(errorText(err, verbose));
+    return exitCodeFor(err);
+  }
+}
+
+/** Errors whose message is the whole story; anything else is a bug worth a stack trace under -v. */
+const isExpected = (e: Error): boolean => e instanceof CliError || e instanceof UsageError;
+
+function errorText(err: unknown, verbose: boolean): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const message = e instanceof UsageError ? e.message.charAt(0).toLowerCase() + e.message.slice(1) : e.message;
+  const lines = [`${paint('red', 'error:')} ${message}`];
+  if (e instanceof UsageError) lines.push("See 'kubectl sts-lab --help' for usage.");
+  if (e instanceof CliError && e.hint) lines.push(`hint: ${e.hint}`);
+  if (verbose && !isExpected(e) && e.stack) lines.push(e.stack);
+  return `${lines.join('\n')}\n`;
+}
+

@@ -1,0 +1,193 @@
+// setup: preflight, then namespace + headless Service + StatefulSet, then follow the pods
+// to Ready one ordinal at a time.
+import type { Argv } from 'yargs';
+import { asUsage, CliError } from '../errors.ts';
+import type { Applied, Kube, PodWatch } from '../k8s/index.ts';
+import { renderManifests, type LabObjects, type LabSettings } from '../lab/manifests.ts';
+import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
+import { POD_HEADERS, podCells, podRows } from '../lab/report.ts';
+import { image, quantity, replicaCount } from '../lab/validate.ts';
+import type { Report } from '../ui/output.ts';
+import { runTasks, type Task } from '../ui/tasks.ts';
+import { defineCommand } from './command.ts';
+import { readyTasks } from './wait-ready.ts';
+
+export const DEFAULT_IMAGE = 'nginx:1.27-alpine';
+
+export interface SetupOptions {
+  settings: LabSettings;
+  dryRun: boolean;
+}
+
+type K8s = typeof import('../k8s/index.ts');
+
+interface SetupState {
+  version?: string;
+  applied: Applied[];
+  watch?: PodWatch;
+}
+
+export default defineCommand<SetupOptions>({
+  command: 'setup',
+  describe: 'Create the namespace, the headless Service and the StatefulSet, and follow the pods to Ready',
+  builder: (y: Argv) =>
+    y
+      .option('replicas', { type: 'string', default: '3', describe: 'Number of pods' })
+      .option('image', { type: 'string', default: DEFAULT_IMAGE, describe: 'Container image (must serve /usr/share/nginx/html on port 80 and have sh)' })
+      .option('storage-class', { type: 'string', describe: "StorageClass for the claims (default: the cluster's default class)" })
+      .option('storage-size', { type: 'string', default: '1Gi', describe: 'Size of each claim' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be applied (with -o yaml|json) and change nothing' }),
+  options(a) {
+    return asUsage(() => ({
+      settings: {
+        ...(a.names as LabSettings),
+        replicas: replicaCount('--replicas', a.replicas),
+        image: image(String(a.image)),
+        storageSize: quantity('--storage-size', String(a['storage-size'])),
+        storageClass: a['storage-class'] === undefined ? undefined : String(a['storage-class']),
+        podManagementPolicy: 'OrderedReady' as const,
+      },
+      dryRun: a['dry-run'] === true,
+    }));
+  },
+  async run(o, ctx) {
+    const { MANIFESTS } = await import('../lab/manifest-sources.ts');
+    const objects = renderManifests(MANIFESTS, o.settings);
+    if (o.dryRun) return dryRunReport(objects);
+
+    const k = await import('../k8s/index.ts');
+    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const state: SetupState = { applied: [] };
+    try {
+      await runTasks<SetupState>(
+        [
+          { title: 'Preflight', task: (_c, t) => t.newListr(preflightTasks(k, kube, o.settings, state)) },
+          {
+            title: 'Create the lab',
+            task: async (_c, t) => {
+              // Watch before creating, so every pod's whole life is seen.
+              state.watch = await k.PodWatch.start(kube, o.settings);
+              return t.newListr(applyTasks(k, kube, objects, state));
+            },
+          },
+          {
+            title: `Wait for ${o.settings.replicas} pods to be Ready (${o.settings.podManagementPolicy})`,
+            task: (_c, t) =>
+              t.newListr(readyTasks(state.watch!, range(o.settings.replicas), ctx.globals.timeoutMs), { concurrent: true }),
+          },
+        ],
+        { progress: ctx.globals.progress },
+        state,
+      );
+      const rows = podRows(o.settings, o.settings.replicas, state.watch!.byOrdinal(), await k.listClaims(kube, o.settings));
+      return {
+        ok: true,
+        data: {
+          context: kube.contextName,
+          server: kube.server,
+          serverVersion: state.version,
+          namespace: o.settings.namespace,
+          statefulSet: o.settings.statefulSet,
+          service: o.settings.service,
+          applied: state.applied,
+          pods: rows,
+        },
+        sections: [
+          { headers: ['resource', 'action', 'detail'], rows: state.applied.map((a) => [`${a.kind}/${a.name}`, a.action, a.detail]) },
+          { headers: POD_HEADERS, rows: rows.map(podCells) },
+        ],
+      };
+    } finally {
+      state.watch?.stop();
+    }
+  },
+});
+
+function preflightTasks(k: K8s, kube: Kube, s: LabSettings, state: SetupState): Task<SetupState>[] {
+  return [
+    {
+      title: 'API server reachable',
+      task: async (_c, t) => {
+        state.version = await k.serverVersion(kube);
+        t.title = `API server ${kube.server} answers: Kubernetes ${state.version}`;
+      },
+    },
+    {
+      title: 'Permissions',
+      task: async (_c, t) => {
+        const nsExists = await namespaceMayExist(kube, s.namespace);
+        const wanted = nsExists ? LAB_PERMISSIONS : [CREATE_NAMESPACE, ...LAB_PERMISSIONS];
+        const denied = await k.deniedPermissions(kube, s.namespace, wanted);
+        if (denied.length) throw new CliError(missingPermissionsMessage(denied, s.namespace), PERMISSIONS_HINT);
+        t.title = `Permissions: all ${wanted.length} granted in namespace "${s.namespace}"`;
+      },
+    },
+    {
+      title: 'Storage',
+      task: async (_c, t) => {
+        const classes = await k.storageClasses(kube);
+        if (!classes) {
+          t.skip('Storage: may not list StorageClasses with these credentials; trusting the cluster');
+          return;
+        }
+        const names = classes.map((c) => c.metadata?.name ?? '').join(', ') || 'none';
+        if (s.storageClass) {
+          if (!classes.some((c) => c.metadata?.name === s.storageClass)) {
+            throw new CliError(`storage class "${s.storageClass}" not found (available: ${names})`);
+          }
+          t.title = `Storage: StorageClass "${s.storageClass}"`;
+          return;
+        }
+        const def = classes.find((c) => k.isDefaultClass(c));
+        if (!def) {
+          throw new CliError(
+            `no default StorageClass, so the claims of the StatefulSet would never bind (available: ${names})`,
+            'pass --storage-class NAME, or mark one as default: kubectl patch storageclass NAME -p \'{"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}\'',
+          );
+        }
+        t.title = `Storage: default StorageClass "${def.metadata?.name}" (${def.provisioner})`;
+      },
+    },
+  ];
+}
+
+async function namespaceMayExist(kube: Kube, name: string): Promise<boolean> {
+  try {
+    return Boolean(await kube.find((o) => kube.core.readNamespace({ name }, o)));
+  } catch {
+    return true; // not readable: a namespace-scoped user's own namespace
+  }
+}
+
+function applyTasks(k: K8s, kube: Kube, objects: LabObjects, state: SetupState): Task<SetupState>[] {
+  const step = (title: string, apply: () => Promise<Applied>): Task<SetupState> => ({
+    title,
+    task: async (_c, t) => {
+      const result = await apply();
+      state.applied.push(result);
+      t.title = `${result.kind}/${result.name} ${result.action}${result.detail ? ` (${result.detail})` : ''}`;
+    },
+  });
+  return [
+    step(`namespace/${objects.namespace.metadata.name}`, () => k.ensureNamespace(kube, objects.namespace)),
+    step(`service/${objects.service.metadata.name} (headless)`, () => k.ensureService(kube, objects.service)),
+    step(`statefulset.apps/${objects.statefulSet.metadata.name}`, () => k.ensureStatefulSet(kube, objects.statefulSet)),
+  ];
+}
+
+function dryRunReport(objects: LabObjects): Report {
+  const items = [objects.namespace, objects.service, objects.statefulSet];
+  return {
+    ok: true,
+    data: { apiVersion: 'v1', kind: 'List', items },
+    sections: [
+      {
+        headers: ['resource', 'action'],
+        rows: items.map((i) => [`${String(i.kind).toLowerCase()}/${i.metadata.name}`, 'would be applied (dry run)']),
+      },
+    ],
+  };
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+

@@ -1,0 +1,67 @@
+// status: the lab as it is now — StatefulSet, headless Service, pods with their claims,
+// and the DNS name each pod is reachable at.
+import { ordinalOf, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
+import { POD_HEADERS, podCells, podRows } from '../lab/report.ts';
+import { defineCommand } from './command.ts';
+
+export default defineCommand<{ names: LabNames }>({
+  command: 'status',
+  describe: 'Show the StatefulSet, the headless Service, the pods, their claims and DNS names',
+  options: (a) => ({ names: a.names as LabNames }),
+  async run({ names: n }, ctx) {
+    const k = await import('../k8s/index.ts');
+    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const [sts, svc] = await Promise.all([k.findStatefulSet(kube, n), k.findService(kube, n)]);
+    if (!sts && !svc) {
+      return {
+        ok: true,
+        data: { deployed: false, namespace: n.namespace, statefulSet: n.statefulSet },
+        sections: [],
+        notes: [`No lab in namespace "${n.namespace}": statefulset.apps/${n.statefulSet} does not exist. Run \`kubectl sts-lab setup\` to create it.`],
+      };
+    }
+    const [pods, claims] = await Promise.all([k.listPods(kube, n), k.listClaims(kube, n)]);
+    const byOrdinal = new Map(pods.flatMap((p) => {
+      const o = ordinalOf(n, p.metadata?.name ?? '');
+      return o === undefined ? [] : [[o, p] as const];
+    }));
+    const replicas = sts?.spec?.replicas ?? 0;
+    const rows = podRows(n, replicas, byOrdinal, claims);
+    const statefulSet = sts && {
+      name: n.statefulSet,
+      replicas,
+      readyReplicas: sts.status?.readyReplicas ?? 0,
+      currentRevision: sts.status?.currentRevision ?? null,
+      updateRevision: sts.status?.updateRevision ?? null,
+      podManagementPolicy: sts.spec?.podManagementPolicy ?? 'OrderedReady',
+      serviceName: sts.spec?.serviceName ?? null,
+    };
+    const service = svc && {
+      name: n.service,
+      clusterIP: svc.spec?.clusterIP ?? null,
+      headless: svc.spec?.clusterIP === 'None',
+      selector: svc.spec?.selector ?? {},
+      dns: serviceDnsName(n),
+    };
+    return {
+      ok: true,
+      data: { deployed: true, namespace: n.namespace, statefulSet: statefulSet ?? null, service: service ?? null, pods: rows },
+      sections: [
+        {
+          headers: ['statefulset', 'replicas', 'ready', 'policy', 'current revision', 'update revision'],
+          rows: statefulSet
+            ? [[statefulSet.name, String(statefulSet.replicas), `${statefulSet.readyReplicas}/${statefulSet.replicas}`, statefulSet.podManagementPolicy, statefulSet.currentRevision ?? '<none>', statefulSet.updateRevision ?? '<none>']]
+            : [],
+        },
+        {
+          headers: ['service', 'cluster-ip', 'selector', 'dns'],
+          rows: service
+            ? [[service.name, service.clusterIP ?? '<none>', Object.entries(service.selector).map(([a, b]) => `${a}=${b}`).join(','), service.dns]]
+            : [],
+        },
+        { headers: POD_HEADERS, rows: rows.map(podCells) },
+        { headers: ['pod', 'dns name'], rows: rows.map((r) => [r.pod, podDnsName(n, r.ordinal)]) },
+      ],
+    };
+  },
+});

@@ -1,0 +1,164 @@
+// teardown: scale to 0 (so pods go in reverse ordinal order, which a plain delete does not
+// promise), then delete the StatefulSet, the Service, the claims, and the namespace if
+// sts-lab created it and nothing else lives there.
+import type { Argv } from 'yargs';
+import type { Kube, PodWatch, Removal } from '../k8s/index.ts';
+import { claimName, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ordinalOf, type LabNames } from '../lab/names.ts';
+import { runTasks, type Task } from '../ui/tasks.ts';
+import { defineCommand } from './command.ts';
+import { goneTasks } from './wait-ready.ts';
+
+export interface TeardownOptions {
+  names: LabNames;
+  keepPvcs: boolean;
+  keepNamespace: boolean;
+}
+
+type K8s = typeof import('../k8s/index.ts');
+
+interface TeardownState {
+  removals: Removal[];
+  watch?: PodWatch;
+}
+
+type TaskHandle = Parameters<Task<TeardownState>['task']>[1];
+
+export default defineCommand<TeardownOptions>({
+  command: 'teardown',
+  describe: 'Scale the StatefulSet to 0 in order, then delete everything sts-lab created, claims included',
+  builder: (y: Argv) =>
+    y
+      .option('keep-pvcs', { type: 'boolean', default: false, describe: 'Keep the PersistentVolumeClaims (and so the data)' })
+      .option('keep-namespace', { type: 'boolean', default: false, describe: 'Keep the namespace even if sts-lab created it' }),
+  options: (a) => ({
+    names: a.names as LabNames,
+    keepPvcs: a['keep-pvcs'] === true,
+    keepNamespace: a['keep-namespace'] === true,
+  }),
+  async run(o, ctx) {
+    const k = await import('../k8s/index.ts');
+    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const state: TeardownState = { removals: [] };
+    const n = o.names;
+    try {
+      await runTasks<TeardownState>(
+      [
+        { title: `Scale statefulset.apps/${n.statefulSet} to 0, highest ordinal first`, task: (_c, t) => scaleDown(k, kube, n, ctx.globals.timeoutMs, state, t) },
+        { title: 'Delete what sts-lab created', task: (_c, t) => t.newListr(deleteTasks(k, kube, o, state)) },
+        { title: `namespace/${n.namespace}`, task: async (_c, t) => {
+          const r = await removeNamespace(k, kube, o, ctx.globals.timeoutMs);
+          state.removals.push(r);
+          t.title = describe(r);
+        } },
+      ],
+      { progress: ctx.globals.progress },
+      state,
+    );
+    } finally {
+      state.watch?.stop();
+    }
+    return {
+      ok: true,
+      data: { namespace: n.namespace, statefulSet: n.statefulSet, deletionOrder: deletionOrder(state), removals: state.removals },
+      sections: [{ headers: ['resource', 'action', 'detail'], rows: state.removals.map((r) => [r.resource, r.action, r.detail]) }],
+    };
+  },
+});
+
+/** Pods in the order the API reported them gone. */
+const deletionOrder = (s: TeardownState): string[] =>
+  [...new Set((s.watch?.history ?? []).filter((c) => c.type === 'delete').map((c) => c.pod))];
+
+const describe = (r: Removal): string => `${r.resource} ${r.action}${r.detail ? ` (${r.detail})` : ''}`;
+
+async function scaleDown(k: K8s, kube: Kube, n: LabNames, timeoutMs: number, state: TeardownState, t: TaskHandle) {
+  const sts = await k.findStatefulSet(kube, n);
+  if (!sts) return t.skip(`statefulset.apps/${n.statefulSet}: not found, nothing to scale`);
+  if (!isManaged(sts.metadata?.labels)) return t.skip(`statefulset.apps/${n.statefulSet}: not created by sts-lab, left alone`);
+  state.watch = await k.PodWatch.start(kube, n);
+  const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
+  await k.scaleStatefulSet(kube, n, 0);
+  return t.newListr(goneTasks(state.watch, ordinals, timeoutMs), { concurrent: true });
+}
+
+function deleteTasks(k: K8s, kube: Kube, o: TeardownOptions, state: TeardownState): Task<TeardownState>[] {
+  const n = o.names;
+  const ns = n.namespace;
+  const step = (title: string, removals: () => Promise<Removal[]>): Task<TeardownState> => ({
+    title,
+    task: async (_c, t) => {
+      const done = await removals();
+      state.removals.push(...done);
+      t.title = done.length ? done.map(describe).join(', ') : `${title}: none`;
+    },
+  });
+  return [
+    step(`statefulset.apps/${n.statefulSet}`, async () => [
+      {
+        ...(await k.deleteLab({
+          resource: `statefulset.apps/${n.statefulSet}`,
+          read: () => k.findStatefulSet(kube, n),
+          remove: () => kube.call((q) => kube.apps.deleteNamespacedStatefulSet({ name: n.statefulSet, namespace: ns }, q)),
+        })),
+        ...(deletionOrder(state).length ? { detail: `pods deleted in order ${deletionOrder(state).join(', ')}` } : {}),
+      },
+    ]),
+    step(`service/${n.service}`, async () => [
+      await k.deleteLab({
+        resource: `service/${n.service}`,
+        read: () => k.findService(kube, n),
+        remove: () => kube.call((q) => kube.core.deleteNamespacedService({ name: n.service, namespace: ns }, q)),
+      }),
+    ]),
+    step('persistentvolumeclaims', async () => {
+      const claims = (await k.listClaims(kube, n)).filter((c) => {
+        const pod = (c.metadata?.name ?? '').replace(/^data-/, '');
+        const ordinal = ordinalOf(n, pod);
+        return ordinal !== undefined && c.metadata?.name === claimName(n, ordinal);
+      });
+      return Promise.all(
+        claims.map((c) =>
+          k.deleteLab({
+            resource: `persistentvolumeclaim/${c.metadata!.name}`,
+            read: async () => c,
+            remove: () => kube.call((q) => kube.core.deleteNamespacedPersistentVolumeClaim({ name: c.metadata!.name!, namespace: ns }, q)),
+          }, o.keepPvcs ? '--keep-pvcs' : undefined),
+        ),
+      );
+    }),
+    step('configmaps', async () => {
+      const selector = `app=${n.statefulSet},${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+      const maps = (await kube.call((q) => kube.core.listNamespacedConfigMap({ namespace: ns, labelSelector: selector }, q))).items;
+      return Promise.all(
+        maps.map((m) =>
+          k.deleteLab({
+            resource: `configmap/${m.metadata!.name}`,
+            read: async () => m,
+            remove: () => kube.call((q) => kube.core.deleteNamespacedConfigMap({ name: m.metadata!.name!, namespace: ns }, q)),
+          }),
+        ),
+      );
+    }),
+  ];
+}
+
+async function removeNamespace(k: K8s, kube: Kube, o: TeardownOptions, timeoutMs: number): Promise<Removal> {
+  const name = o.names.namespace;
+  const resource = `namespace/${name}`;
+  let ns;
+  try {
+    ns = await kube.find((q) => kube.core.readNamespace({ name }, q));
+  } catch {
+    return { resource, action: 'kept', detail: 'not readable with these credentials' };
+  }
+  if (!ns) return { resource, action: 'absent', detail: '' };
+  if (!isManaged(ns.metadata?.labels)) return { resource, action: 'kept', detail: 'not created by sts-lab' };
+  if (o.keepNamespace) return { resource, action: 'kept', detail: '--keep-namespace' };
+  const foreign = await k.foreignObjects(kube, name);
+  if (foreign.length) {
+    const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ', …' : '');
+    return { resource, action: 'kept', detail: `holds objects sts-lab did not create: ${shown}` };
+  }
+  await k.deleteNamespace(kube, name, timeoutMs);
+  return { resource, action: 'deleted', detail: '' };
+}

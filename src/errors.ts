@@ -1,0 +1,43 @@
+// Exit-code policy in one place: 0 pass, 1 failure or error, 2 usage error, 130 interrupted.
+
+export const EXIT = { ok: 0, fail: 1, usage: 2, interrupted: 130 } as const;
+
+/** Bad flags or arguments: nothing was sent to the cluster. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** A failure whose message is already the whole story for the user (no stack trace wanted). */
+export class CliError extends Error {
+  override name = 'CliError';
+  readonly hint: string | undefined;
+  /** The HTTP status behind an API failure, when there was one. */
+  readonly status: number | undefined;
+  constructor(message: string, hint?: string, status?: number) {
+    super(message);
+    this.hint = hint;
+    this.status = status;
+  }
+}
+
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+  constructor() {
+    super('interrupted');
+  }
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof UsageError) return EXIT.usage;
+  if (err instanceof InterruptedError) return EXIT.interrupted;
+  return EXIT.fail;
+}
+
+/** Turns a validator's plain Error into a UsageError (exit 2). */
+export function asUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}

@@ -1,0 +1,99 @@
+// Idempotent create for the lab's objects: create when absent, leave alone when sts-lab's
+// own copy is unchanged, update it when the settings changed, refuse to touch anything
+// sts-lab did not create.
+import type { KubernetesObject, V1Namespace, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import { CliError } from '../errors.ts';
+import { SPEC_HASH_ANNOTATION } from '../lab/manifests.ts';
+import { isManaged } from '../lab/names.ts';
+import type { Kube } from './client.ts';
+import { httpCode, isForbidden } from './errors.ts';
+
+export type ApplyAction = 'created' | 'unchanged' | 'configured' | 'exists';
+
+export interface Applied {
+  kind: string;
+  name: string;
+  action: ApplyAction;
+  detail: string;
+}
+
+interface Accessor<T extends KubernetesObject> {
+  kind: string;
+  read(): Promise<T | undefined>;
+  create(body: T): Promise<unknown>;
+  replace(body: T): Promise<unknown>;
+}
+
+async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): Promise<Applied> {
+  const name = desired.metadata!.name!;
+  const base = { kind: a.kind, name };
+  const current = await a.read();
+  if (!current) {
+    await a.create(desired);
+    return { ...base, action: 'created', detail: '' };
+  }
+  if (!isManaged(current.metadata?.labels)) {
+    throw new CliError(
+      `${a.kind} "${name}" already exists in namespace "${desired.metadata!.namespace}" and was not created by sts-lab`,
+      'sts-lab never modifies objects it did not create: choose another name (--name / --service / -n) or remove that object yourself',
+    );
+  }
+  const want = desired.metadata!.annotations?.[SPEC_HASH_ANNOTATION];
+  if (current.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === want) return { ...base, action: 'unchanged', detail: '' };
+  try {
+    await a.replace({ ...desired, metadata: { ...desired.metadata, resourceVersion: current.metadata?.resourceVersion } });
+  } catch (err) {
+    if (httpCode(err) === 422) {
+      throw new CliError(
+        `${a.kind} "${name}" exists with settings that cannot be changed in place: ${(err as Error).message}`,
+        'run `kubectl sts-lab teardown` first, then setup again',
+      );
+    }
+    throw err;
+  }
+  return { ...base, action: 'configured', detail: 'settings changed' };
+}
+
+export async function ensureNamespace(kube: Kube, desired: V1Namespace): Promise<Applied> {
+  const name = desired.metadata!.name!;
+  let current: V1Namespace | undefined;
+  try {
+    current = await kube.find((o) => kube.core.readNamespace({ name }, o));
+  } catch (err) {
+    // A namespace-scoped user cannot read the Namespace object; the lab can still live in it.
+    if (isForbidden(err)) {
+      return { kind: 'namespace', name, action: 'exists', detail: 'not readable with these credentials' };
+    }
+    throw err;
+  }
+  if (!current) {
+    await kube.call((o) => kube.core.createNamespace({ body: desired }, o));
+    return { kind: 'namespace', name, action: 'created', detail: '' };
+  }
+  if (current.status?.phase === 'Terminating') {
+    throw new CliError(`namespace "${name}" is being deleted`, 'wait until it is gone (kubectl get namespace ' + name + '), then run setup again');
+  }
+  return isManaged(current.metadata?.labels)
+    ? { kind: 'namespace', name, action: 'unchanged', detail: '' }
+    : { kind: 'namespace', name, action: 'exists', detail: 'not created by sts-lab; will be kept at teardown' };
+}
+
+export function ensureService(kube: Kube, desired: V1Service): Promise<Applied> {
+  const { name, namespace } = desired.metadata as { name: string; namespace: string };
+  return ensure<V1Service>({
+    kind: 'service',
+    read: () => kube.find((o) => kube.core.readNamespacedService({ name, namespace }, o)),
+    create: (body) => kube.call((o) => kube.core.createNamespacedService({ namespace, body }, o)),
+    replace: (body) => kube.call((o) => kube.core.replaceNamespacedService({ name, namespace, body }, o)),
+  }, desired);
+}
+
+export function ensureStatefulSet(kube: Kube, desired: V1StatefulSet): Promise<Applied> {
+  const { name, namespace } = desired.metadata as { name: string; namespace: string };
+  return ensure<V1StatefulSet>({
+    kind: 'statefulset.apps',
+    read: () => kube.find((o) => kube.apps.readNamespacedStatefulSet({ name, namespace }, o)),
+    create: (body) => kube.call((o) => kube.apps.createNamespacedStatefulSet({ namespace, body }, o)),
+    replace: (body) => kube.call((o) => kube.apps.replaceNamespacedStatefulSet({ name, namespace, body }, o)),
+  }, desired);
+}

@@ -1,0 +1,97 @@
+// Every failure from the API or the network becomes one line in kubectl's words.
+import { ApiException } from '@kubernetes/client-node';
+import { CliError, InterruptedError } from '../errors.ts';
+
+interface StatusBody {
+  message?: string;
+  reason?: string;
+}
+
+function statusOf(body: unknown): StatusBody {
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body) as StatusBody;
+    } catch {
+      return { message: body.trim() };
+    }
+  }
+  return (body ?? {}) as StatusBody;
+}
+
+export function httpCode(err: unknown): number | undefined {
+  if (err instanceof ApiException) return err.code;
+  if (err instanceof CliError) return err.status;
+  const e = err as { code?: unknown; statusCode?: unknown };
+  if (typeof e?.statusCode === 'number') return e.statusCode;
+  return typeof e?.code === 'number' ? e.code : undefined;
+}
+
+export const isNotFound = (err: unknown): boolean => httpCode(err) === 404;
+export const isConflict = (err: unknown): boolean => httpCode(err) === 409;
+export const isForbidden = (err: unknown): boolean => httpCode(err) === 403;
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/** The innermost Node system error behind undici's "fetch failed" and friends. */
+function rootCause(err: unknown): { code?: string; message?: string } {
+  let e = err as { cause?: unknown; code?: string; message?: string } | undefined;
+  for (let i = 0; i < 5 && e?.cause; i++) e = e.cause as typeof e;
+  return e ?? {};
+}
+
+export function describeApiError(err: unknown, server: string): string {
+  if (err instanceof ApiException) {
+    const status = statusOf(err.body);
+    if (err.code === 401) return 'You must be logged in to the server (Unauthorized)';
+    if (err.code >= 400 && err.code < 500 && status.message) return status.message;
+    return `Error from server (${status.reason ?? `HTTP ${err.code}`}): ${status.message ?? 'no details'}`;
+  }
+  const host = hostOf(server);
+  const cause = rootCause(err);
+  switch (cause.code) {
+    case 'ECONNREFUSED':
+      return `The connection to the server ${host} was refused - did you specify the right host or port?`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Unable to connect to the server: dial tcp: lookup ${host.split(':')[0]}: no such host`;
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `Unable to connect to the server: dial tcp ${host}: i/o timeout`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return `Unable to connect to the server ${host}: connection reset by peer`;
+  }
+  if (cause.code && TLS_CODES.has(cause.code)) {
+    return `Unable to connect to the server: tls: failed to verify certificate: ${cause.message ?? cause.code}`;
+  }
+  const msg = (err as Error)?.message ?? String(err);
+  if (/HTTP protocol is not allowed/.test(msg)) {
+    return `refusing plain HTTP to ${server}: the kubeconfig's cluster must use https (or set insecure-skip-tls-verify)`;
+  }
+  return `Unable to connect to the server ${host}: ${cause.message ?? msg}`;
+}
+
+function hostOf(server: string): string {
+  try {
+    return new URL(server).host;
+  } catch {
+    return server;
+  }
+}
+
+/**
+ * The error to throw for a failed API call: Ctrl-C stays an interruption, a spent
+ * --request-timeout says so, and everything else is a kubectl-style one-liner.
+ */
+export function toCliError(err: unknown, server: string, interrupt: AbortSignal, requestTimeoutMs: number): Error {
+  if (err instanceof CliError || err instanceof InterruptedError) return err;
+  if (interrupt.aborted) return new InterruptedError();
+  const name = (err as Error)?.name;
+  if (name === 'TimeoutError' || (name === 'AbortError' && requestTimeoutMs > 0)) {
+    return new CliError(`the server ${hostOf(server)} did not answer within ${requestTimeoutMs / 1000}s (--request-timeout)`);
+  }
+  return new CliError(describeApiError(err, server), undefined, httpCode(err));
+}

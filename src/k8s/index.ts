@@ -1,0 +1,8 @@
+// The cluster layer's front door, loaded with import() so that --help, --version and
+// usage errors never load the client library.
+export { connect, type Kube } from './client.ts';
+export { ensureNamespace, ensureService, ensureStatefulSet, type Applied } from './apply.ts';
+export { findService, findStatefulSet, listClaims, listPods, scaleStatefulSet } from './lab.ts';
+export { PodWatch, type PodChange } from './pods.ts';
+export { deniedPermissions, isDefaultClass, serverVersion, storageClasses } from './preflight.ts';
+export { deleteLab, deleteNamespace, foreignObjects, type Removal } from './teardown.ts';

@@ -1,0 +1,82 @@
+// Deletes what setup made, and only that: an object without sts-lab's managed-by label is
+// reported as kept, never deleted.
+import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
+import { isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../lab/names.ts';
+import type { Kube } from './client.ts';
+import { watch } from './informer.ts';
+import { Changes } from './wait.ts';
+
+export type RemovalAction = 'deleted' | 'kept' | 'absent';
+
+export interface Removal {
+  resource: string;
+  action: RemovalAction;
+  detail: string;
+}
+
+export interface Deletable<T extends KubernetesObject> {
+  resource: string;
+  read(): Promise<T | undefined>;
+  remove(): Promise<unknown>;
+}
+
+export async function deleteLab<T extends KubernetesObject>(d: Deletable<T>, keepReason?: string): Promise<Removal> {
+  const current = await d.read();
+  if (!current) return { resource: d.resource, action: 'absent', detail: '' };
+  if (!isManaged(current.metadata?.labels)) return { resource: d.resource, action: 'kept', detail: 'not created by sts-lab' };
+  if (keepReason) return { resource: d.resource, action: 'kept', detail: keepReason };
+  await d.remove();
+  return { resource: d.resource, action: 'deleted', detail: '' };
+}
+
+const SYSTEM_OBJECTS = new Set(['configmap/kube-root-ca.crt', 'serviceaccount/default']);
+
+/** Objects in the namespace that sts-lab did not create: their presence keeps the namespace. */
+export async function foreignObjects(kube: Kube, namespace: string): Promise<string[]> {
+  const notOurs = `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`;
+  const q = { namespace, labelSelector: notOurs };
+  const lists: [string, Promise<{ items: KubernetesObject[] }>][] = [
+    ['pod', kube.call((o) => kube.core.listNamespacedPod(q, o))],
+    ['service', kube.call((o) => kube.core.listNamespacedService(q, o))],
+    ['configmap', kube.call((o) => kube.core.listNamespacedConfigMap(q, o))],
+    ['secret', kube.call((o) => kube.core.listNamespacedSecret({ ...q, fieldSelector: 'type!=kubernetes.io/service-account-token' }, o))],
+    ['persistentvolumeclaim', kube.call((o) => kube.core.listNamespacedPersistentVolumeClaim(q, o))],
+    ['serviceaccount', kube.call((o) => kube.core.listNamespacedServiceAccount(q, o))],
+    ['statefulset.apps', kube.call((o) => kube.apps.listNamespacedStatefulSet(q, o))],
+    ['deployment.apps', kube.call((o) => kube.apps.listNamespacedDeployment(q, o))],
+    ['daemonset.apps', kube.call((o) => kube.apps.listNamespacedDaemonSet(q, o))],
+  ];
+  const found: string[] = [];
+  for (const [kind, list] of lists) {
+    for (const item of (await list).items) {
+      const ref = `${kind}/${item.metadata?.name}`;
+      if (!SYSTEM_OBJECTS.has(ref)) found.push(ref);
+    }
+  }
+  return found;
+}
+
+/** Deletes the namespace and waits until the API no longer has it (a re-run of setup needs that). */
+export async function deleteNamespace(kube: Kube, name: string, timeoutMs: number): Promise<void> {
+  const changes = new Changes();
+  let present = true;
+  const w = await watch<V1Namespace>(
+    kube,
+    {
+      path: '/api/v1/namespaces',
+      fieldSelector: `metadata.name=${name}`,
+      list: (k) => k.core.listNamespace({ fieldSelector: `metadata.name=${name}` }, k.requestOptions()),
+    },
+    (type) => {
+      present = type !== 'delete';
+      changes.notify();
+    },
+  );
+  try {
+    present = w.objects().length > 0;
+    if (present) await kube.find((o) => kube.core.deleteNamespace({ name }, o));
+    await changes.until(() => !present, { timeoutMs, interrupt: kube.interrupt, what: `namespace ${name} to be deleted`, failed: w.failed });
+  } finally {
+    w.stop();
+  }
+}

@@ -1,0 +1,94 @@
+// Turns manifests/*.yaml (the source of truth, embedded at build time) into the objects
+// setup applies, with the user's settings filled in. Pure: the YAML texts are passed in.
+import { createHash } from 'node:crypto';
+import { parse } from 'yaml';
+import type { LabNames } from './names.ts';
+
+export const SPEC_HASH_ANNOTATION = 'sts-lab/spec-hash';
+
+export interface ManifestSources {
+  namespace: string;
+  service: string;
+  statefulset: string;
+}
+
+export type PodManagementPolicy = 'OrderedReady' | 'Parallel';
+export type RetentionPolicy = 'Retain' | 'Delete';
+
+export interface LabSettings extends LabNames {
+  replicas: number;
+  image: string;
+  storageSize: string;
+  storageClass?: string | undefined;
+  podManagementPolicy: PodManagementPolicy;
+  retention?: { whenScaled: RetentionPolicy; whenDeleted: RetentionPolicy } | undefined;
+}
+
+// Loose structural types: the manifests are data; the API layer owns the real types.
+type Obj = Record<string, any>;
+
+export interface LabObjects {
+  namespace: Obj;
+  service: Obj;
+  statefulSet: Obj;
+}
+
+export function renderManifests(src: ManifestSources, s: LabSettings): LabObjects {
+  const namespace: Obj = parse(src.namespace);
+  namespace.metadata.name = s.namespace;
+
+  const service: Obj = parse(src.service);
+  service.metadata.name = s.service;
+  service.metadata.namespace = s.namespace;
+  service.metadata.labels.app = s.statefulSet;
+  service.spec.selector = { app: s.statefulSet };
+
+  const sts: Obj = parse(src.statefulset);
+  sts.metadata.name = s.statefulSet;
+  sts.metadata.namespace = s.namespace;
+  sts.metadata.labels.app = s.statefulSet;
+  sts.spec.serviceName = s.service;
+  sts.spec.replicas = s.replicas;
+  sts.spec.podManagementPolicy = s.podManagementPolicy;
+  sts.spec.selector.matchLabels = { app: s.statefulSet };
+  sts.spec.template.metadata.labels.app = s.statefulSet;
+  sts.spec.template.spec.containers[0].image = s.image;
+  const claim = sts.spec.volumeClaimTemplates[0];
+  claim.spec.resources.requests.storage = s.storageSize;
+  if (s.storageClass) claim.spec.storageClassName = s.storageClass;
+  if (s.retention) sts.spec.persistentVolumeClaimRetentionPolicy = { ...s.retention };
+
+  for (const o of [service, sts]) stampSpecHash(o);
+  return { namespace, service, statefulSet: sts };
+}
+
+/** A digest of what sts-lab asked for, so a re-run can tell "unchanged" without diffing server defaults. */
+export function specHash(o: Obj): string {
+  const { annotations: _ignored, ...meta } = o.metadata ?? {};
+  return createHash('sha256').update(canonicalJson({ ...o, metadata: meta })).digest('hex').slice(0, 16);
+}
+
+function stampSpecHash(o: Obj): void {
+  o.metadata.annotations = { ...o.metadata.annotations, [SPEC_HASH_ANNOTATION]: specHash(o) };
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Obj).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function parseRetention(text: string): { whenScaled: RetentionPolicy; whenDeleted: RetentionPolicy } {
+  const out: Record<string, RetentionPolicy> = { whenScaled: 'Retain', whenDeleted: 'Retain' };
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, value] = part.split('=').map((x) => x.trim());
+    if ((key !== 'whenScaled' && key !== 'whenDeleted') || (value !== 'Retain' && value !== 'Delete')) {
+      throw new Error(`invalid --retention "${text}": use whenScaled=Retain|Delete,whenDeleted=Retain|Delete`);
+    }
+    out[key] = value;
+  }
+  return { whenScaled: out.whenScaled!, whenDeleted: out.whenDeleted! };
+}

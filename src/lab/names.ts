@@ -1,0 +1,39 @@
+// Names the StatefulSet controller derives from the lab settings: these rules are the
+// "stable identity" the lab teaches, so they live in one place.
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'sts-lab';
+export const CLAIM_TEMPLATE = 'data';
+export const MOUNT_PATH = '/usr/share/nginx/html';
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+export interface LabNames {
+  namespace: string;
+  statefulSet: string;
+  service: string;
+}
+
+export const podName = (n: LabNames, ordinal: number): string => `${n.statefulSet}-${ordinal}`;
+
+export const claimName = (n: LabNames, ordinal: number): string =>
+  `${CLAIM_TEMPLATE}-${podName(n, ordinal)}`;
+
+export const podDnsName = (n: LabNames, ordinal: number): string =>
+  `${podName(n, ordinal)}.${n.service}.${n.namespace}.svc.${CLUSTER_DOMAIN}`;
+
+export const serviceDnsName = (n: LabNames): string =>
+  `${n.service}.${n.namespace}.svc.${CLUSTER_DOMAIN}`;
+
+/** The pod selector: the same label the manifests put on pods, PVCs and the Service. */
+export const appSelector = (n: LabNames): string => `app=${n.statefulSet}`;
+
+/** Ordinal of a pod of this StatefulSet, or undefined for any other name. */
+export function ordinalOf(n: LabNames, pod: string): number | undefined {
+  const prefix = `${n.statefulSet}-`;
+  if (!pod.startsWith(prefix)) return undefined;
+  const rest = pod.slice(prefix.length);
+  return /^(0|[1-9]\d*)$/.test(rest) ? Number(rest) : undefined;
+}
+
+export const isManaged = (labels: Record<string, string> | undefined): boolean =>
+  labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;

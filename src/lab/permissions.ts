@@ -1,0 +1,37 @@
+// What the lab needs to be allowed to do in its namespace, checked before anything is created.
+
+export interface Permission {
+  verb: string;
+  resource: string;
+  group?: string;
+  subresource?: string;
+  /** Cluster-scoped resources are checked without a namespace. */
+  clusterScoped?: boolean;
+}
+
+export const LAB_PERMISSIONS: Permission[] = [
+  { verb: 'create', resource: 'statefulsets', group: 'apps' },
+  { verb: 'update', resource: 'statefulsets', group: 'apps' },
+  { verb: 'patch', resource: 'statefulsets', group: 'apps', subresource: 'scale' },
+  { verb: 'watch', resource: 'pods' },
+  { verb: 'delete', resource: 'pods' },
+  { verb: 'create', resource: 'pods', subresource: 'exec' },
+  { verb: 'list', resource: 'persistentvolumeclaims' },
+  { verb: 'delete', resource: 'persistentvolumeclaims' },
+  { verb: 'create', resource: 'services' },
+  { verb: 'create', resource: 'configmaps' },
+];
+
+export const CREATE_NAMESPACE: Permission = { verb: 'create', resource: 'namespaces', clusterScoped: true };
+
+export function describePermission(p: Permission): string {
+  const res = p.group ? `${p.resource}.${p.group}` : p.resource;
+  return `${p.verb} ${p.subresource ? `${res}/${p.subresource}` : res}`;
+}
+
+export function missingPermissionsMessage(denied: Permission[], namespace: string): string {
+  return `missing permissions in namespace "${namespace}": ${denied.map(describePermission).join(', ')}`;
+}
+
+export const PERMISSIONS_HINT =
+  'ask a cluster admin for the "edit" role in that namespace (kubectl create rolebinding sts-lab --clusterrole=edit --user=YOU -n NAMESPACE), or use -n with a namespace you own';

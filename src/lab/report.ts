@@ -1,0 +1,55 @@
+// Rows of the lab's tables and their -o json shape, built from API objects.
+import { claimName, podDnsName, podName, type LabNames } from './names.ts';
+import { isReady, stageOf, type PodLike } from './pods.ts';
+
+export interface ClaimLike {
+  metadata?: { name?: string; uid?: string };
+  spec?: { volumeName?: string; storageClassName?: string };
+  status?: { phase?: string };
+}
+
+export interface PodRow {
+  ordinal: number;
+  pod: string;
+  uid: string | null;
+  phase: string;
+  ready: boolean;
+  ip: string | null;
+  node: string | null;
+  dns: string;
+  pvc: string;
+  pvcStatus: string | null;
+  pv: string | null;
+}
+
+/** One row per ordinal that has a pod or is wanted by `replicas`. */
+export function podRows(n: LabNames, replicas: number, pods: Map<number, PodLike>, claims: ClaimLike[]): PodRow[] {
+  const ordinals = new Set<number>([...pods.keys()]);
+  for (let i = 0; i < replicas; i++) ordinals.add(i);
+  const claimsByName = new Map(claims.map((c) => [c.metadata?.name ?? '', c]));
+  return [...ordinals].sort((a, b) => a - b).map((ordinal) => {
+    const pod = pods.get(ordinal);
+    const claim = claimsByName.get(claimName(n, ordinal));
+    return {
+      ordinal,
+      pod: podName(n, ordinal),
+      uid: pod?.metadata?.uid ?? null,
+      phase: pod ? stageOf(pod) : 'Absent',
+      ready: pod ? isReady(pod) : false,
+      ip: pod?.status?.podIP ?? null,
+      node: pod?.spec?.nodeName ?? null,
+      dns: podDnsName(n, ordinal),
+      pvc: claimName(n, ordinal),
+      pvcStatus: claim?.status?.phase ?? null,
+      pv: claim?.spec?.volumeName ?? null,
+    };
+  });
+}
+
+const dash = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? '<none>' : v);
+
+export const POD_HEADERS = ['ordinal', 'pod', 'phase', 'ready', 'ip', 'node', 'pvc', 'pvc status', 'pv'];
+
+export const podCells = (r: PodRow): string[] => [
+  String(r.ordinal), r.pod, r.phase, r.ready ? 'true' : 'false', dash(r.ip), dash(r.node), r.pvc, dash(r.pvcStatus), dash(r.pv),
+];

@@ -1,0 +1,42 @@
+// Argument checks that need no cluster. Each returns the normalised value or throws an
+// Error whose message is the whole user-facing explanation.
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+export const MAX_REPLICAS = 100;
+
+export function dnsLabel(what: string, value: string): string {
+  if (value.length > 63 || !DNS_LABEL.test(value)) {
+    throw new Error(
+      `invalid ${what} "${value}": must be a lowercase RFC 1123 label (a-z, 0-9 and '-', starting and ending with a letter or digit, at most 63 characters)`,
+    );
+  }
+  return value;
+}
+
+/** StatefulSet names end up inside pod hostnames (`<name>-<ordinal>`), hence the shorter limit. */
+export function statefulSetName(value: string): string {
+  dnsLabel('--name', value);
+  if (value.length > 52) throw new Error(`invalid --name "${value}": at most 52 characters, so that pod names stay valid hostnames`);
+  return value;
+}
+
+export function replicaCount(flag: string, raw: unknown): number {
+  const text = String(raw).trim();
+  if (!/^\d+$/.test(text)) {
+    throw new Error(`invalid ${flag} "${String(raw)}": must be a whole number from 0 to ${MAX_REPLICAS}`);
+  }
+  const n = Number(text);
+  if (n > MAX_REPLICAS) throw new Error(`invalid ${flag} ${text}: at most ${MAX_REPLICAS} replicas in a lab`);
+  return n;
+}
+
+export function quantity(flag: string, value: string): string {
+  if (!QUANTITY.test(value)) throw new Error(`invalid ${flag} "${value}": use a Kubernetes quantity such as 1Gi or 500Mi`);
+  return value;
+}
+
+export function image(value: string): string {
+  if (value.trim() === '' || /\s/.test(value)) throw new Error(`invalid --image "${value}": must be an image reference without spaces`);
+  return value;
+}

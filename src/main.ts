@@ -1,0 +1,18 @@
+// Process entry: wires Ctrl-C to an AbortSignal and turns main()'s result into the exit code.
+import { hideBin } from 'yargs/helpers';
+import { main } from './cli.ts';
+import { EXIT } from './errors.ts';
+
+const interrupt = new AbortController();
+process.on('SIGINT', () => {
+  // First Ctrl-C: abort watches, exec sockets and requests, then exit 130 through main().
+  // A second one, or a shutdown that hangs, ends the process at once.
+  if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
+  interrupt.abort();
+  setTimeout(() => process.exit(EXIT.interrupted), 3000).unref();
+});
+
+void main(hideBin(process.argv), interrupt.signal).then((code) => {
+  // Idle keep-alive sockets would hold the process open for seconds; stdout is flushed first.
+  process.stdout.write('', () => process.exit(code));
+});

@@ -1,0 +1,76 @@
+// The flags every subcommand takes, kubectl's names and meanings (plugins do not inherit
+// kubectl's own flags, so sts-lab brings them).
+import type { Argv } from 'yargs';
+import { asUsage } from './errors.ts';
+import { parseDuration } from './lab/duration.ts';
+import type { LabNames } from './lab/names.ts';
+import { dnsLabel, statefulSetName } from './lab/validate.ts';
+
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+export const COLOR_MODES = ['auto', 'always', 'never'] as const;
+export const PROGRESS_MODES = ['auto', 'plain', 'none'] as const;
+
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type ColorMode = (typeof COLOR_MODES)[number];
+export type ProgressMode = (typeof PROGRESS_MODES)[number];
+
+export interface ConnectionOptions {
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  /** 0 means no limit, as in kubectl. */
+  requestTimeoutMs: number;
+}
+
+export interface GlobalOptions extends ConnectionOptions {
+  names: LabNames;
+  output: OutputFormat;
+  noHeaders: boolean;
+  color: ColorMode;
+  progress: ProgressMode;
+  verbose: boolean;
+  timeoutMs: number;
+}
+
+export function globalFlags<T>(y: Argv<T>) {
+  return y
+    .option('kubeconfig', { type: 'string', describe: 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' })
+    .option('context', { type: 'string', describe: 'The kubeconfig context to use' })
+    .option('namespace', { alias: 'n', type: 'string', default: 'scenarios', describe: 'Namespace of the lab' })
+    .option('request-timeout', { type: 'string', default: '0', describe: 'Time to wait for one API request (e.g. 30s); 0 = no limit' })
+    .option('timeout', { type: 'string', default: '5m', describe: 'How long to wait for the cluster to reach a state (e.g. 90s, 5m)' })
+    .option('output', { alias: 'o', type: 'string', choices: OUTPUT_FORMATS, default: 'table', describe: 'Output format' })
+    .option('no-headers', { type: 'boolean', default: false, describe: 'Print tables without their header row' })
+    .option('color', { type: 'string', choices: COLOR_MODES, default: 'auto', describe: 'Colour output (auto: only on a terminal, off with NO_COLOR)' })
+    .option('progress', { type: 'string', choices: PROGRESS_MODES, default: 'auto', describe: 'Progress on stderr: auto (live on a terminal), plain (one line per step), none' })
+    .option('name', { type: 'string', default: 'nginx-sts', describe: 'Name of the StatefulSet' })
+    .option('service', { type: 'string', default: 'nginx-headless', describe: 'Name of the headless Service' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show debug detail (request errors in full, stack traces)' });
+}
+
+type RawGlobals = Record<string, unknown>;
+
+export function parseGlobals(a: RawGlobals): GlobalOptions {
+  const str = (k: string) => (a[k] === undefined ? undefined : String(a[k]));
+  return asUsage(() => ({
+    kubeconfig: str('kubeconfig'),
+    context: str('context'),
+    requestTimeoutMs: parseDuration(str('request-timeout') ?? '0'),
+    timeoutMs: positive('--timeout', parseDuration(str('timeout') ?? '5m')),
+    names: {
+      namespace: dnsLabel('namespace', str('namespace') ?? 'scenarios'),
+      statefulSet: statefulSetName(str('name') ?? 'nginx-sts'),
+      service: dnsLabel('--service', str('service') ?? 'nginx-headless'),
+    },
+    output: (str('output') ?? 'table') as OutputFormat,
+    // yargs turns --no-headers into headers=false.
+    noHeaders: a['headers'] === false || a['no-headers'] === true,
+    color: (str('color') ?? 'auto') as ColorMode,
+    progress: (str('progress') ?? 'auto') as ProgressMode,
+    verbose: a['verbose'] === true,
+  }));
+}
+
+function positive(flag: string, ms: number): number {
+  if (ms <= 0) throw new Error(`invalid ${flag}: must be greater than zero`);
+  return ms;
+}

@@ -1,0 +1,22 @@
+// Prints a command's report on stdout: tables and verdict lines, or the data as JSON/YAML.
+import { stringify } from 'yaml';
+import type { OutputFormat } from '../options.ts';
+import { renderTable, type Section } from './table.ts';
+
+export interface Report<T = unknown> {
+  /** The stable, documented shape behind -o json|yaml. */
+  data: T;
+  sections: Section[];
+  /** Lines printed after the tables in table mode (verdicts, hints). */
+  notes?: string[];
+  /** false makes the process exit 1: a failed check, not an error. */
+  ok: boolean;
+}
+
+export function formatReport(r: Report, output: OutputFormat, noHeaders: boolean): string {
+  if (output === 'json') return `${JSON.stringify(r.data, null, 2)}\n`;
+  if (output === 'yaml') return stringify(r.data);
+  const blocks = r.sections.filter((s) => s.rows.length > 0).map((s) => renderTable(s, noHeaders));
+  if (r.notes?.length) blocks.push(r.notes.join('\n'));
+  return blocks.length ? `${blocks.join('\n\n')}\n` : '';
+}
