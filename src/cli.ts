@@ -31,6 +31,8 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
     .parserConfiguration({ 'boolean-negation': false })
     .demandCommand(1, 'a subcommand is required')
     .strict()
+    // main() decides when the process ends (tests call it in-process).
+    .exitProcess(false)
     .recommendCommands()
     .version(__VERSION__)
     .help()

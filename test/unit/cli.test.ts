@@ -1,0 +1,57 @@
+// The CLI's argument handling, without a cluster: usage errors exit 2 before any request.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+(globalThis as { __VERSION__?: string }).__VERSION__ = '9.9.9-test';
+const { main } = await import('../../src/cli.ts');
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, new AbortController().signal, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+test('bad input exits 2 with one error line and a pointer to --help', async () => {
+  for (const [argv, message] of [
+    [['setup', '--replicas', '-1'], /invalid --replicas "-1"/],
+    [['setup', '--replicas', 'abc'], /invalid --replicas "abc"/],
+    [['setup', '--replicas', '1e9'], /invalid --replicas "1e9"/],
+    [['status', '-n', 'Bad_NS'], /invalid namespace "Bad_NS"/],
+    [['bogus'], /unknown argument: bogus/],
+    [[], /a subcommand is required/],
+    [['status', '-o', 'xml'], /invalid values/i],
+    [['status', '--timeout', 'soon'], /invalid duration "soon"/],
+  ] as const) {
+    const r = await cli(...argv);
+    assert.equal(r.code, 2, `${argv.join(' ')}: ${r.err}`);
+    assert.equal(r.out, '');
+    assert.match(r.err, message);
+    assert.equal(r.err.split('\n').filter((l) => l.startsWith('error:')).length, 1);
+    assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+  }
+});
+
+/** yargs prints --help and --version through console.log. */
+async function printed(...argv: string[]) {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...a: unknown[]) => void lines.push(a.join(' '));
+  try {
+    return { ...(await cli(...argv)), printed: lines.join('\n') };
+  } finally {
+    console.log = original;
+  }
+}
+
+test('--version prints the injected version; --help names the plugin as kubectl does', async () => {
+  const v = await printed('--version');
+  assert.equal(v.code, 0);
+  assert.equal(v.printed.trim(), '9.9.9-test');
+  const h = await printed('--help');
+  assert.equal(h.code, 0);
+  assert.match(h.printed, /^kubectl sts-lab <command>/);
+  for (const c of ['setup', 'status', 'teardown']) assert.match(h.printed, new RegExp(`kubectl sts-lab ${c} `));
+  assert.doesNotMatch(h.printed, /kubectl-sts_lab/);
+  assert.match(h.printed, /kubectl sts-lab --context NAME setup/);
+});

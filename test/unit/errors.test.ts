@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ApiException } from '@kubernetes/client-node';
+import { CliError, InterruptedError } from '../../src/errors.ts';
+import { describeApiError, httpCode, toCliError } from '../../src/k8s/errors.ts';
+
+const SERVER = 'https://127.0.0.1:6443';
+const status = (code: number, reason: string, message: string) =>
+  new ApiException(code, 'ignored', JSON.stringify({ kind: 'Status', reason, message, code }), {});
+
+const netError = (code: string, message = code) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(message), { code }) });
+
+test('API statuses become the server message, in kubectl words', () => {
+  assert.equal(describeApiError(status(401, 'Unauthorized', 'Unauthorized'), SERVER), 'You must be logged in to the server (Unauthorized)');
+  const forbidden = 'pods is forbidden: User "u" cannot list resource "pods" in API group "" in the namespace "x"';
+  assert.equal(describeApiError(status(403, 'Forbidden', forbidden), SERVER), forbidden);
+  assert.equal(describeApiError(status(404, 'NotFound', 'statefulsets.apps "web" not found'), SERVER), 'statefulsets.apps "web" not found');
+  assert.equal(describeApiError(status(500, 'InternalError', 'etcd down'), SERVER), 'Error from server (InternalError): etcd down');
+});
+
+test('network failures name the server and the cause', () => {
+  assert.equal(
+    describeApiError(netError('ECONNREFUSED'), 'https://127.0.0.1:16999'),
+    'The connection to the server 127.0.0.1:16999 was refused - did you specify the right host or port?',
+  );
+  assert.match(describeApiError(netError('ENOTFOUND'), 'https://nope.example:6443'), /lookup nope\.example: no such host/);
+  assert.match(describeApiError(netError('SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain'), SERVER), /tls: failed to verify certificate: self-signed/);
+});
+
+test('toCliError keeps the HTTP status, and tells interrupts and request timeouts apart', () => {
+  const live = new AbortController().signal;
+  const e = toCliError(status(403, 'Forbidden', 'nope'), SERVER, live, 0);
+  assert.ok(e instanceof CliError);
+  assert.equal(httpCode(e), 403);
+  const aborted = AbortSignal.abort();
+  assert.ok(toCliError(new DOMException('aborted', 'AbortError'), SERVER, aborted, 0) instanceof InterruptedError);
+  const timeout = toCliError(new DOMException('timed out', 'TimeoutError'), SERVER, live, 5000);
+  assert.match(timeout.message, /did not answer within 5s \(--request-timeout\)/);
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { decideColor } from '../../src/ui/color.ts';
+import { formatReport, type Report } from '../../src/ui/output.ts';
+import { renderTable } from '../../src/ui/table.ts';
+import { chooseRenderer } from '../../src/ui/tasks.ts';
+
+const report: Report = {
+  ok: true,
+  data: { pods: [{ ordinal: 0, pod: 'nginx-sts-0' }] },
+  sections: [{ headers: ['ordinal', 'pod'], rows: [['0', 'nginx-sts-0'], ['10', 'nginx-sts-10']] }],
+  notes: ['PASS ordered'],
+};
+
+test('tables are borderless, kubectl-like, and --no-headers drops the header row', () => {
+  const text = renderTable(report.sections[0]!, false);
+  assert.equal(text, 'ORDINAL  POD\n0        nginx-sts-0\n10       nginx-sts-10');
+  assert.equal(renderTable(report.sections[0]!, true), '0   nginx-sts-0\n10  nginx-sts-10');
+  assert.doesNotMatch(text, /\x1b\[/, 'no ANSI colour from cli-table3');
+});
+
+test('json and yaml print the data only; table mode adds the notes', () => {
+  assert.deepEqual(JSON.parse(formatReport(report, 'json', false)), report.data);
+  assert.deepEqual(parse(formatReport(report, 'yaml', false)), report.data);
+  assert.match(formatReport(report, 'table', false), /nginx-sts-10\n\nPASS ordered\n$/);
+});
+
+test('colour: never when piped or NO_COLOR, always wins', () => {
+  assert.equal(decideColor('auto', {}, true), true);
+  assert.equal(decideColor('auto', {}, false), false);
+  assert.equal(decideColor('auto', { NO_COLOR: '1' }, true), false);
+  assert.equal(decideColor('always', { NO_COLOR: '1' }, false), true);
+  assert.equal(decideColor('never', {}, true), false);
+});
+
+test('progress renderer: live only on a real terminal outside CI', () => {
+  assert.equal(chooseRenderer('auto', {}, { isTTY: true, columns: 120 }), 'default');
+  assert.equal(chooseRenderer('auto', { CI: 'true' }, { isTTY: true, columns: 120 }), 'simple');
+  assert.equal(chooseRenderer('auto', {}, { isTTY: false }), 'simple');
+  assert.equal(chooseRenderer('auto', {}, { isTTY: true, columns: 0 }), 'simple');
+  assert.equal(chooseRenderer('plain', {}, { isTTY: true, columns: 120 }), 'simple');
+  assert.equal(chooseRenderer('none', {}, { isTTY: true, columns: 120 }), 'silent');
+});
