@@ -1,0 +1,47 @@
+// sts-lab never deletes or overwrites what it did not create.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { dropNamespace, errorLine, exists, IMAGE, kubectl, kubectlJson, sts, uniqueName } from './harness.ts';
+
+const userNs = uniqueName('e2e-user');
+const labNs = uniqueName('e2e-own');
+after(() => Promise.all([dropNamespace(userNs), dropNamespace(labNs)]));
+
+test("a user's namespace and everything else in it survive teardown", async () => {
+  assert.equal((await kubectl(['create', 'namespace', userNs])).code, 0);
+  assert.equal((await kubectl(['create', 'configmap', 'mine', '-n', userNs, '--from-literal=k=v'])).code, 0);
+  const setup = await sts(['-n', userNs, '--progress', 'none', 'setup', '--image', IMAGE, '--replicas', '1']);
+  assert.equal(setup.code, 0, setup.stderr);
+  assert.match(setup.stdout, new RegExp(`namespace/${userNs}\\s+exists\\s+not created by sts-lab`));
+  const r = await sts(['-n', userNs, '--progress', 'none', 'teardown']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`namespace/${userNs}\\s+kept\\s+not created by sts-lab`));
+  assert.ok(await exists('namespace', userNs));
+  assert.ok(await exists('configmap', 'mine', userNs));
+  assert.equal(await exists('statefulset', 'nginx-sts', userNs), false);
+});
+
+test('a namespace sts-lab created is kept when something foreign moved in', async () => {
+  const setup = await sts(['-n', labNs, '--progress', 'none', 'setup', '--image', IMAGE, '--replicas', '1']);
+  assert.equal(setup.code, 0, setup.stderr);
+  assert.equal((await kubectl(['create', 'configmap', 'intruder', '-n', labNs, '--from-literal=k=v'])).code, 0);
+  const r = await sts(['-n', labNs, '--progress', 'none', 'teardown']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /kept\s+holds objects sts-lab did not create: configmap\/intruder/);
+  assert.ok(await exists('configmap', 'intruder', labNs));
+  assert.equal(await exists('persistentvolumeclaim', 'data-nginx-sts-0', labNs), false, 'its own claims are gone');
+});
+
+test('an existing object of the same name that sts-lab did not create is an error, not overwritten', async () => {
+  const ns = uniqueName('e2e-clash');
+  after(() => dropNamespace(ns));
+  assert.equal((await kubectl(['create', 'namespace', ns])).code, 0);
+  assert.equal((await kubectl(['create', 'service', 'clusterip', 'nginx-headless', '-n', ns, '--tcp=8080:8080'])).code, 0);
+  const before = await kubectlJson(['get', 'service', 'nginx-headless', '-n', ns]);
+  const r = await sts(['-n', ns, '--progress', 'none', 'setup', '--image', IMAGE]);
+  assert.equal(r.code, 1);
+  assert.match(errorLine(r), /service "nginx-headless" already exists in namespace "\S+" and was not created by sts-lab/);
+  const afterwards = await kubectlJson(['get', 'service', 'nginx-headless', '-n', ns]);
+  assert.equal(afterwards.metadata.resourceVersion, before.metadata.resourceVersion);
+  assert.equal(await exists('statefulset', 'nginx-sts', ns), false);
+});

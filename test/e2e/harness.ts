@@ -1,0 +1,107 @@
+// End-to-end harness: runs the built single executable through the real kubectl (plugin
+// on PATH), from an empty directory with a clean environment, against the local cluster.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const PLUGIN_DIR = join(ROOT, 'dist', 'bin');
+
+function clusterPaths(): Record<string, string> {
+  const out = execFileSync('bash', [join(ROOT, 'test', 'cluster', 'paths.sh')], { encoding: 'utf8' });
+  return Object.fromEntries(
+    out.trim().split('\n').map((l) => {
+      const i = l.indexOf('=');
+      return [l.slice(0, i), l.slice(i + 1).replace(/^'(.*)'$/, '$1')];
+    }),
+  );
+}
+
+export const cluster = clusterPaths();
+export const IMAGE = cluster.STS_LAB_IMAGE!;
+export const ADMIN_KUBECONFIG = cluster.STS_LAB_KUBECONFIG!;
+export const LIMITED_KUBECONFIG = cluster.STS_LAB_LIMITED_KUBECONFIG!;
+export const LIMITED_NAMESPACE = cluster.STS_LAB_LIMITED_NAMESPACE!;
+
+if (!existsSync(join(PLUGIN_DIR, 'kubectl-sts_lab'))) throw new Error('dist/bin/kubectl-sts_lab is missing: run npm run build first');
+if (!existsSync(ADMIN_KUBECONFIG)) throw new Error(`no cluster: ${ADMIN_KUBECONFIG} is missing (npm run cluster:up)`);
+
+/** An empty working directory and HOME: no node_modules, no ~/.kube, nothing inherited. */
+const sandbox = mkdtempSync(join(tmpdir(), 'sts-lab-e2e-'));
+
+export const cleanEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+  PATH: [cluster.STS_LAB_KUBECTL_DIR, PLUGIN_DIR, '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+  HOME: sandbox,
+  KUBECONFIG: ADMIN_KUBECONFIG,
+  LANG: 'C.UTF-8',
+  ...extra,
+});
+
+export interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(cmd: string, args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<Result> {
+  const timeoutMs = opts.timeoutMs ?? 300_000;
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { cwd: sandbox, env: opts.env ?? cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`timed out after ${timeoutMs} ms: ${cmd} ${args.join(' ')}\n${stderr}`));
+    }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', (err) => fail(err));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** `kubectl sts-lab ARGS` — exactly what a user types. */
+export const sts = (args: string[], env?: Record<string, string>) => run('kubectl', ['sts-lab', ...args], { env: cleanEnv(env) });
+
+export const kubectl = (args: string[]) => run('kubectl', args);
+
+export async function kubectlJson<T = any>(args: string[]): Promise<T> {
+  const r = await kubectl([...args, '-o', 'json']);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+export async function exists(kind: string, name: string, namespace?: string): Promise<boolean> {
+  const r = await kubectl(['get', kind, name, ...(namespace ? ['-n', namespace] : []), '--ignore-not-found', '-o', 'name']);
+  return r.stdout.trim() !== '';
+}
+
+export const uniqueName = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
+
+/** Removes a test namespace whatever state the test left it in. */
+export async function dropNamespace(ns: string): Promise<void> {
+  await kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=120s']);
+}
+
+export function writeKubeconfig(name: string, server: string): string {
+  const file = join(sandbox, name);
+  writeFileSync(
+    file,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: ctx\n  context: {cluster: c, user: u}\ncurrent-context: ctx\n`,
+  );
+  return file;
+}
+
+/** The single `error: …` line of a failed run; asserts there is exactly one and no stack trace. */
+export function errorLine(r: Result): string {
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+  if (lines.length !== 1) throw new Error(`expected one error line, got ${lines.length}:\n${r.stderr}`);
+  if (/\n\s+at .+\(.+:\d+:\d+\)/.test(r.stderr)) throw new Error(`stack trace on stderr:\n${r.stderr}`);
+  return lines[0]!;
+}
