@@ -2,25 +2,27 @@
 // every change (evidence for the ordering analysis).
 import type { V1Pod } from '@kubernetes/client-node';
 import { appSelector, ordinalOf, type LabNames } from '../lab/names.ts';
+import type { Observation } from '../lab/ordering.ts';
 import { stageOf, type Stage } from '../lab/pods.ts';
 import type { Kube } from './client.ts';
 import { watch, type ChangeType, type Watched } from './informer.ts';
 import { Changes } from './wait.ts';
 
-export interface PodChange {
-  /** Milliseconds since the epoch when sts-lab saw the change. */
-  at: number;
+/** One change as the watch delivered it, in the API server's commit order. */
+export interface PodChange extends Observation {
   type: ChangeType;
-  pod: string;
-  ordinal: number;
+  name: string;
   uid: string;
   stage: Stage;
+  pod: V1Pod;
 }
 
 export class PodWatch {
   readonly changes = new Changes();
   readonly history: PodChange[] = [];
   private handle!: Watched<V1Pod>;
+  /** True while the first list is delivered: those pods existed before sts-lab looked. */
+  private listing = true;
   private readonly kube: Kube;
   readonly names: LabNames;
 
@@ -40,6 +42,7 @@ export class PodWatch {
       },
       (type, pod) => w.record(type, pod),
     );
+    w.listing = false;
     return w;
   }
 
@@ -47,7 +50,7 @@ export class PodWatch {
     const name = pod.metadata?.name ?? '';
     const ordinal = ordinalOf(this.names, name);
     if (ordinal === undefined) return;
-    this.history.push({ at: Date.now(), type, pod: name, ordinal, uid: pod.metadata?.uid ?? '', stage: stageOf(pod) });
+    this.history.push({ at: Date.now(), type, name, ordinal, uid: pod.metadata?.uid ?? '', stage: stageOf(pod), pod, initial: this.listing });
     this.changes.notify();
   }
 

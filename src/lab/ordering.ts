@@ -6,7 +6,7 @@
 //   termination: before pod N begins to terminate, every pod above N is completely gone.
 // The API's own second-resolution timestamps back the stream up where it has gaps (a
 // reconnect, a re-list).
-import { isReady, readySince, toDate, type PodLike } from './pods.ts';
+import { isReady, readySince, toDate, uidOf, type PodLike } from './pods.ts';
 
 export interface Observation {
   /** When sts-lab saw it, ms since the epoch. */
@@ -24,8 +24,10 @@ export interface Check {
   kind: 'create' | 'terminate';
   ordinal: number;
   at: number;
-  ok: boolean;
+  /** null: the evidence cannot tell (pods that existed before sts-lab watched). */
+  ok: boolean | null;
   detail: string;
+  evidence: 'watch' | 'timestamps';
 }
 
 export interface OrderingResult {
@@ -52,10 +54,10 @@ export interface OrderingOptions {
   terminations: boolean;
 }
 
-const uidOf = (p: PodLike) => (p.metadata as { uid?: string } | undefined)?.uid ?? '';
-
 export function analyseOrdering(observations: Observation[], { policy, podName, terminations }: OrderingOptions): OrderingResult {
-  const checks = replay(observations, podName).filter((c) => terminations || c.kind === 'create');
+  const checks = [...existingPodChecks(observations, podName), ...replay(observations, podName)].filter(
+    (c) => terminations || c.kind === 'create',
+  );
   if (policy === 'Parallel') {
     return {
       verdict: 'N/A',
@@ -67,15 +69,14 @@ export function analyseOrdering(observations: Observation[], { policy, podName, 
       ],
     };
   }
-  const failed = checks.filter((c) => !c.ok);
-  const creates = checks.filter((c) => c.kind === 'create').length;
-  const terminated = checks.filter((c) => c.kind === 'terminate').length;
+  const failed = checks.filter((c) => c.ok === false);
+  const decided = checks.filter((c) => c.ok !== null).length;
   const why = [
     'podManagementPolicy OrderedReady: the StatefulSet controller creates pod N+1 only once pod N is Running and Ready,',
     'and when scaling down removes the highest ordinal first, each completely gone before the next one starts terminating.',
   ];
-  if (creates + terminated === 0) {
-    return { verdict: 'N/A', policy, checks, why: [...why, 'No pod was created or deleted while sts-lab watched, so there was nothing to check.'] };
+  if (decided === 0) {
+    return { verdict: 'N/A', policy, checks, why: [...why, 'No pod was created or deleted in a way the evidence can judge (run watch-order --restart to see it from scratch).'] };
   }
   return {
     verdict: failed.length ? 'FAIL' : 'PASS',
@@ -122,6 +123,7 @@ function creationCheck(obs: Observation, index: number, state: Map<number, Slot>
     ordinal: obs.ordinal,
     at: obs.at,
     ok: notReady.length === 0,
+    evidence: 'watch',
     detail: notReady.length
       ? `${podName(obs.ordinal)} was created while ${notReady.join(' and ')}`
       : obs.ordinal === 0
@@ -151,8 +153,39 @@ function terminationCheck(obs: Observation, state: Map<number, Slot>, podName: (
     ordinal: obs.ordinal,
     at: obs.at,
     ok: higher.length === 0,
+    evidence: 'watch',
     detail: higher.length
       ? `${podName(obs.ordinal)} began terminating while ${higher.map(podName).join(', ')} still existed`
       : `${podName(obs.ordinal)} began terminating after every higher ordinal was gone`,
   };
+}
+
+/**
+ * Pods that were already there when watching began: only their timestamps speak. Pod N+1
+ * created no earlier than pod N's Ready transition is consistent with the guarantee; a later
+ * Ready time may just mean pod N restarted since, so it is inconclusive rather than a failure.
+ */
+function existingPodChecks(observations: Observation[], podName: (o: number) => string): Check[] {
+  const first = new Map<number, Observation>();
+  for (const o of observations) if (o.initial && !first.has(o.ordinal)) first.set(o.ordinal, o);
+  const checks: Check[] = [];
+  for (const [ordinal, obs] of [...first.entries()].sort(([a], [b]) => a - b)) {
+    if (ordinal === 0) continue;
+    const prev = first.get(ordinal - 1);
+    const created = toDate(obs.pod.metadata?.creationTimestamp);
+    const prevReady = prev && readySince(prev.pod);
+    if (!prev || !created || !prevReady) continue;
+    const consistent = created.getTime() >= prevReady.getTime();
+    checks.push({
+      kind: 'create',
+      ordinal,
+      at: obs.at,
+      ok: consistent ? true : null,
+      evidence: 'timestamps',
+      detail: consistent
+        ? `${podName(ordinal)} created at ${created.toISOString()}, after ${podName(ordinal - 1)} was Ready at ${prevReady.toISOString()}`
+        : `${podName(ordinal - 1)} turned Ready after ${podName(ordinal)} was created; it may have restarted since, so the timestamps cannot tell`,
+    });
+  }
+  return checks;
 }

@@ -28,6 +28,8 @@ export type Stage = 'Pending' | 'ContainerCreating' | 'Running' | 'Ready' | 'Ter
 /** The stages a learner sees a StatefulSet pod pass through, in order. */
 export const STAGES: Stage[] = ['Pending', 'ContainerCreating', 'Running', 'Ready'];
 
+export const uidOf = (p: PodLike): string => p.metadata?.uid ?? '';
+
 export function condition(pod: PodLike, type: string): Condition | undefined {
   return pod.status?.conditions?.find((c) => c.type === type);
 }
