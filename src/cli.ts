@@ -4,12 +4,13 @@ import type { Command } from './commands/command.ts';
 import setup from './commands/setup.ts';
 import status from './commands/status.ts';
 import teardown from './commands/teardown.ts';
+import watchOrder from './commands/watch-order.ts';
 import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
 import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Command<unknown>[] = [setup, status, teardown];
+export const COMMANDS: Command<unknown>[] = [setup, status, watchOrder, teardown];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).

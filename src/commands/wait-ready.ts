@@ -1,29 +1,49 @@
 // listr2 tasks that follow pods to Ready, one per ordinal, driven by the pod watch.
-import type { PodWatch } from '../k8s/index.ts';
+import type { PodWatch, V1Pod } from '../k8s/index.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { podName } from '../lab/names.ts';
-import { isReady, problemOf, stageOf } from '../lab/pods.ts';
+import { CliError } from '../errors.ts';
+import { hopelessReason, isReady, problemOf, stageOf } from '../lab/pods.ts';
 import type { Task } from '../ui/tasks.ts';
 
-export function readyTasks<C>(w: PodWatch, ordinals: number[], timeoutMs: number): Task<C>[] {
+/** accept: when a pod counts as arrived (default: Ready; watch-order --restart wants a new one). */
+export function readyTasks<C>(
+  w: PodWatch,
+  ordinals: number[],
+  timeoutMs: number,
+  accept: (ordinal: number, pod: V1Pod) => boolean = (_o, pod) => isReady(pod),
+): Task<C>[] {
   const start = Date.now();
   return ordinals.map((i) => {
     const name = podName(w.names, i);
     return {
       title: `${name}: waiting`,
       task: async (_ctx, task) => {
-        const show = () => {
+        let shown = '';
+        const state = () => {
           const pod = w.byOrdinal().get(i);
-          const stage = pod ? stageOf(pod) : 'not created yet';
           const problem = pod && problemOf(pod);
-          task.title = `${name}: ${stage}${problem ? ` (${problem})` : ''} after ${formatDuration(Date.now() - start)}`;
+          return `${pod ? stageOf(pod) : 'not created yet'}${problem ? ` (${problem})` : ''}`;
+        };
+        const show = () => {
+          const now = state();
+          task.title = `${name}: ${now} after ${formatDuration(Date.now() - start)}`;
+          // Plain progress prints output lines, not title changes: one line per stage change.
+          if (now !== shown) task.output = `${name}: ${now} at +${((Date.now() - start) / 1000).toFixed(1)}s`;
+          shown = now;
         };
         const unsubscribe = w.changes.subscribe(show);
         show();
         try {
           await w.until(
-            (pods) => Boolean(pods.get(i) && isReady(pods.get(i)!)),
-            `pod ${name} to be Ready`,
+            (pods) => {
+              const pod = pods.get(i);
+              if (pod && accept(i, pod)) return true;
+              const hopeless = pod && hopelessReason(pod);
+              if (hopeless) throw new CliError(`pod ${name} cannot become Ready: ${hopeless}`, `kubectl describe pod ${name} -n ${w.names.namespace}`);
+              return false;
+            },
+            () => `pod ${name} to be Ready (it is ${state()})`,
             Math.max(1, start + timeoutMs - Date.now()),
           );
         } finally {

@@ -2,6 +2,7 @@
 import type { V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { appSelector, type LabNames } from '../lab/names.ts';
 import type { Kube } from './client.ts';
+import { LiveList } from './live.ts';
 
 export const findStatefulSet = (kube: Kube, n: LabNames): Promise<V1StatefulSet | undefined> =>
   kube.find((o) => kube.apps.readNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace }, o));
@@ -29,4 +30,19 @@ export async function scaleStatefulSet(kube: Kube, n: LabNames, replicas: number
 export async function listPods(kube: Kube, n: LabNames): Promise<V1Pod[]> {
   const list = await kube.call((o) => kube.core.listNamespacedPod({ namespace: n.namespace, labelSelector: appSelector(n) }, o));
   return list.items;
+}
+
+/** Follows the lab's StatefulSet, which may not exist yet (watch-order started before setup). */
+export function watchStatefulSet(kube: Kube, n: LabNames): Promise<LiveList<V1StatefulSet>> {
+  const fieldSelector = `metadata.name=${n.statefulSet}`;
+  return LiveList.start<V1StatefulSet>(kube, {
+    path: `/apis/apps/v1/namespaces/${n.namespace}/statefulsets`,
+    fieldSelector,
+    list: (k) => k.apps.listNamespacedStatefulSet({ namespace: n.namespace, fieldSelector }, k.requestOptions()),
+  });
+}
+
+/** Deletes the lab's pods (watch-order --restart): the controller re-creates them in order. */
+export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
+  await kube.call((o) => kube.core.deleteCollectionNamespacedPod({ namespace: n.namespace, labelSelector: appSelector(n) }, o));
 }

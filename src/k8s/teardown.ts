@@ -3,8 +3,7 @@
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../lab/names.ts';
 import type { Kube } from './client.ts';
-import { watch } from './informer.ts';
-import { Changes } from './wait.ts';
+import { LiveList } from './live.ts';
 
 export type RemovalAction = 'deleted' | 'kept' | 'absent';
 
@@ -58,25 +57,16 @@ export async function foreignObjects(kube: Kube, namespace: string): Promise<str
 
 /** Deletes the namespace and waits until the API no longer has it (a re-run of setup needs that). */
 export async function deleteNamespace(kube: Kube, name: string, timeoutMs: number): Promise<void> {
-  const changes = new Changes();
-  let present = true;
-  const w = await watch<V1Namespace>(
-    kube,
-    {
-      path: '/api/v1/namespaces',
-      fieldSelector: `metadata.name=${name}`,
-      list: (k) => k.core.listNamespace({ fieldSelector: `metadata.name=${name}` }, k.requestOptions()),
-    },
-    (type) => {
-      present = type !== 'delete';
-      changes.notify();
-    },
-  );
+  const fieldSelector = `metadata.name=${name}`;
+  const live = await LiveList.start<V1Namespace>(kube, {
+    path: '/api/v1/namespaces',
+    fieldSelector,
+    list: (k) => k.core.listNamespace({ fieldSelector }, k.requestOptions()),
+  });
   try {
-    present = w.objects().length > 0;
-    if (present) await kube.find((o) => kube.core.deleteNamespace({ name }, o));
-    await changes.until(() => !present, { timeoutMs, interrupt: kube.interrupt, what: `namespace ${name} to be deleted`, failed: w.failed });
+    if (live.objects().length) await kube.find((o) => kube.core.deleteNamespace({ name }, o));
+    await live.until(() => live.objects().length === 0, `namespace ${name} to be deleted`, timeoutMs);
   } finally {
-    w.stop();
+    live.stop();
   }
 }

@@ -6,8 +6,8 @@ import { formatDuration } from '../lab/duration.ts';
 export interface WaitOptions {
   timeoutMs: number;
   interrupt: AbortSignal;
-  /** What is awaited, for the timeout message: "pod nginx-sts-1 to be Ready". */
-  what: string;
+  /** What is awaited, for the timeout message: "pod nginx-sts-1 to be Ready" (a function to add the latest state). */
+  what: string | (() => string);
   /** A watch that gave up rejects this; the wait then fails with its reason. */
   failed?: Promise<never> | undefined;
 }
@@ -25,8 +25,13 @@ export class Changes {
     return () => this.listeners.delete(cb);
   }
 
+  /** Resolves once cond() is true; a cond() that throws ends the wait with that error. */
   until(cond: () => boolean, o: WaitOptions): Promise<void> {
-    if (cond()) return Promise.resolve();
+    try {
+      if (cond()) return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (o.interrupt.aborted) return Promise.reject(new InterruptedError());
     return new Promise<void>((resolve, reject) => {
       const finish = (err?: Error) => {
@@ -37,11 +42,15 @@ export class Changes {
         else resolve();
       };
       const check = () => {
-        if (cond()) finish();
+        try {
+          if (cond()) finish();
+        } catch (err) {
+          finish(err as Error);
+        }
       };
       const onAbort = () => finish(new InterruptedError());
       const timer = setTimeout(
-        () => finish(new CliError(`timed out after ${formatDuration(o.timeoutMs)} waiting for ${o.what}`)),
+        () => finish(new CliError(`timed out after ${formatDuration(o.timeoutMs)} waiting for ${typeof o.what === 'function' ? o.what() : o.what}`)),
         o.timeoutMs,
       );
       this.listeners.add(check);

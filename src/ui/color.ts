@@ -29,4 +29,5 @@ export function paint(style: Style, text: string): string {
   return enabled ? styleText(style, text, { validateStream: false }) : text;
 }
 
-export const verdictText = (ok: boolean): string => (ok ? paint('green', 'PASS') : paint('red', 'FAIL'));
+export const verdictText = (v: 'PASS' | 'FAIL' | 'N/A'): string =>
+  v === 'PASS' ? paint('green', 'PASS') : v === 'FAIL' ? paint('red', 'FAIL') : paint('yellow', 'N/A ');

@@ -1,0 +1,113 @@
+// watch-order: follow the StatefulSet's pods as the controller creates them (even when
+// started before setup), then prove from the watch stream that OrderedReady held.
+import type { Argv } from 'yargs';
+import type { PodWatch } from '../k8s/index.ts';
+import { podName, type LabNames } from '../lab/names.ts';
+import { analyseOrdering } from '../lab/ordering.ts';
+import { isReady } from '../lab/pods.ts';
+import { buildTimeline, TIMELINE_HEADERS, timelineCells, type TimelineRow } from '../lab/timeline.ts';
+import { orderingHeadline, verdictLines } from '../lab/verdict.ts';
+import { verdictText } from '../ui/color.ts';
+import { runTasks } from '../ui/tasks.ts';
+import { defineCommand } from './command.ts';
+import { readyTasks } from './wait-ready.ts';
+
+interface WatchOrderOptions {
+  names: LabNames;
+  restart: boolean;
+}
+
+interface State {
+  pods?: PodWatch;
+  replicas: number;
+  policy: string;
+  /** UIDs of the pods --restart deleted: their successors are what is awaited. */
+  replaced: Map<number, string>;
+}
+
+export default defineCommand<WatchOrderOptions>({
+  command: 'watch-order',
+  describe: 'Follow the pods as the controller creates them, then prove they came up in order (0, 1, 2…)',
+  builder: (y: Argv) =>
+    y.option('restart', { type: 'boolean', default: false, describe: 'Delete the pods first, so the ordered re-creation is recorded from scratch' }),
+  options: (a) => ({ names: a.names as LabNames, restart: a.restart === true }),
+  async run(o, ctx) {
+    const k = await import('../k8s/index.ts');
+    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const n = o.names;
+    const timeoutMs = ctx.globals.timeoutMs;
+    const state: State = { replicas: 0, policy: 'OrderedReady', replaced: new Map() };
+    const sts = await k.watchStatefulSet(kube, n);
+    try {
+      await runTasks<State>(
+        [
+          {
+            title: `Wait for statefulset.apps/${n.statefulSet} in namespace ${n.namespace}`,
+            task: async (_c, t) => {
+              // Pods are watched before anything else, so no creation is missed.
+              state.pods = await k.PodWatch.start(kube, n);
+              await sts.until(() => sts.objects().length > 0, `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`, timeoutMs);
+              const spec = sts.objects()[0]!.spec!;
+              state.replicas = spec.replicas ?? 1;
+              state.policy = spec.podManagementPolicy ?? 'OrderedReady';
+              t.title = `statefulset.apps/${n.statefulSet}: ${state.replicas} replicas, podManagementPolicy ${state.policy}`;
+            },
+          },
+          {
+            title: 'Delete the pods so the controller re-creates them',
+            enabled: () => o.restart,
+            task: async (_c, t) => {
+              for (const [ordinal, pod] of state.pods!.byOrdinal()) state.replaced.set(ordinal, pod.metadata?.uid ?? '');
+              await k.deletePods(kube, n);
+              t.title = `Deleted ${state.replaced.size} pods; the controller re-creates them`;
+            },
+          },
+          {
+            title: 'Follow each ordinal to Ready',
+            task: (_c, t) =>
+              t.newListr(
+                readyTasks(state.pods!, range(state.replicas), timeoutMs, (ordinal, pod) => isReady(pod) && pod.metadata?.uid !== state.replaced.get(ordinal)),
+                { concurrent: true },
+              ),
+          },
+        ],
+        { progress: ctx.globals.progress },
+        state,
+      );
+    } finally {
+      sts.stop();
+      state.pods?.stop();
+    }
+    const history = state.pods!.history;
+    const podNameOf = (i: number) => podName(n, i);
+    const result = analyseOrdering(history, { policy: state.policy, podName: podNameOf, terminations: false });
+    const timeline = buildTimeline(history, podNameOf).filter((r) => r.ordinal < state.replicas);
+    const headline = orderingHeadline(result);
+    return {
+      ok: result.verdict !== 'FAIL',
+      data: {
+        namespace: n.namespace,
+        statefulSet: n.statefulSet,
+        podManagementPolicy: state.policy,
+        replicas: state.replicas,
+        restarted: o.restart,
+        timeline: timeline.map(timelineJson),
+        verdict: { result: result.verdict, headline, why: result.why, checks: result.checks.map((c) => ({ ...c, at: iso(c.at) })) },
+      },
+      sections: [{ headers: TIMELINE_HEADERS, rows: timelineCells(timeline) }],
+      notes: verdictLines(result.verdict, headline, result.why, verdictText),
+    };
+  },
+});
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+
+export const timelineJson = (r: TimelineRow) => ({
+  ...r,
+  created: iso(r.created),
+  scheduled: iso(r.scheduled),
+  running: iso(r.running),
+  ready: iso(r.ready),
+});
