@@ -3,7 +3,8 @@
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
 import type { Applied, Kube, PodWatch } from '../k8s/index.ts';
-import { renderManifests, type LabObjects, type LabSettings } from '../lab/manifests.ts';
+import { parseRetention, renderManifests, type LabObjects, type LabSettings } from '../lab/manifests.ts';
+import type { LabNames } from '../lab/names.ts';
 import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
 import { POD_HEADERS, podCells, podRows } from '../lab/report.ts';
 import { image, quantity, replicaCount } from '../lab/validate.ts';
@@ -36,6 +37,8 @@ export default defineCommand<SetupOptions>({
       .option('image', { type: 'string', default: DEFAULT_IMAGE, describe: 'Container image (must serve /usr/share/nginx/html on port 80 and have sh)' })
       .option('storage-class', { type: 'string', describe: "StorageClass for the claims (default: the cluster's default class)" })
       .option('storage-size', { type: 'string', default: '1Gi', describe: 'Size of each claim' })
+      .option('parallel', { type: 'boolean', default: false, describe: 'podManagementPolicy Parallel: no ordering, to compare with OrderedReady' })
+      .option('retention', { type: 'string', describe: 'PVC retention policy, e.g. whenScaled=Delete,whenDeleted=Retain (default: Retain both)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be applied (with -o yaml|json) and change nothing' }),
   options(a) {
     return asUsage(() => ({
@@ -45,7 +48,8 @@ export default defineCommand<SetupOptions>({
         image: image(String(a.image)),
         storageSize: quantity('--storage-size', String(a['storage-size'])),
         storageClass: a['storage-class'] === undefined ? undefined : String(a['storage-class']),
-        podManagementPolicy: 'OrderedReady' as const,
+        podManagementPolicy: a.parallel === true ? ('Parallel' as const) : ('OrderedReady' as const),
+        retention: a.retention === undefined ? undefined : parseRetention(String(a.retention)),
       },
       dryRun: a['dry-run'] === true,
     }));
@@ -67,7 +71,7 @@ export default defineCommand<SetupOptions>({
             task: async (_c, t) => {
               // Watch before creating, so every pod's whole life is seen.
               state.watch = await k.PodWatch.start(kube, o.settings);
-              return t.newListr(applyTasks(k, kube, objects, state));
+              return t.newListr(applyTasks(k, kube, o.settings, objects, state));
             },
           },
           {
@@ -110,6 +114,9 @@ function preflightTasks(k: K8s, kube: Kube, s: LabSettings, state: SetupState): 
       task: async (_c, t) => {
         state.version = await k.serverVersion(kube);
         t.title = `API server ${kube.server} answers: Kubernetes ${state.version}`;
+        if (s.retention && minorVersion(state.version) < RETENTION_MINOR) {
+          throw new CliError(`--retention needs Kubernetes 1.${RETENTION_MINOR} or newer (persistentVolumeClaimRetentionPolicy); this cluster runs ${state.version}`);
+        }
       },
     },
     {
@@ -159,7 +166,7 @@ async function namespaceMayExist(kube: Kube, name: string): Promise<boolean> {
   }
 }
 
-function applyTasks(k: K8s, kube: Kube, objects: LabObjects, state: SetupState): Task<SetupState>[] {
+function applyTasks(k: K8s, kube: Kube, names: LabNames, objects: LabObjects, state: SetupState): Task<SetupState>[] {
   const step = (title: string, apply: () => Promise<Applied>): Task<SetupState> => ({
     title,
     task: async (_c, t) => {
@@ -171,7 +178,18 @@ function applyTasks(k: K8s, kube: Kube, objects: LabObjects, state: SetupState):
   return [
     step(`namespace/${objects.namespace.metadata.name}`, () => k.ensureNamespace(kube, objects.namespace)),
     step(`service/${objects.service.metadata.name} (headless)`, () => k.ensureService(kube, objects.service)),
-    step(`statefulset.apps/${objects.statefulSet.metadata.name}`, () => k.ensureStatefulSet(kube, objects.statefulSet)),
+    step(`statefulset.apps/${objects.statefulSet.metadata.name}`, async () => {
+      const applied = await k.ensureStatefulSet(kube, objects.statefulSet);
+      const wanted = objects.statefulSet.spec.persistentVolumeClaimRetentionPolicy;
+      if (wanted) {
+        // A server with the StatefulSetAutoDeletePVC feature off silently drops the field.
+        const live = await k.findStatefulSet(kube, names);
+        if (!live?.spec?.persistentVolumeClaimRetentionPolicy) {
+          throw new CliError('this cluster ignores persistentVolumeClaimRetentionPolicy (feature gate StatefulSetAutoDeletePVC is off)', 'run teardown, then setup without --retention');
+        }
+      }
+      return applied;
+    }),
   ];
 }
 
@@ -190,4 +208,9 @@ function dryRunReport(objects: LabObjects): Report {
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/** persistentVolumeClaimRetentionPolicy is on by default from 1.27 (beta) and GA in 1.32. */
+const RETENTION_MINOR = 27;
+
+const minorVersion = (gitVersion = ''): number => Number(/^v?\d+\.(\d+)/.exec(gitVersion)?.[1] ?? 0);
 

@@ -1,6 +1,6 @@
 // The lab's objects as the API sees them: lookups and the few writes sts-lab makes.
 import type { V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import { appSelector, type LabNames } from '../lab/names.ts';
+import { appSelector, claimName, type LabNames } from '../lab/names.ts';
 import type { Kube } from './client.ts';
 import { LiveList } from './live.ts';
 
@@ -45,4 +45,20 @@ export function watchStatefulSet(kube: Kube, n: LabNames): Promise<LiveList<V1St
 /** Deletes the lab's pods (watch-order --restart): the controller re-creates them in order. */
 export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
   await kube.call((o) => kube.core.deleteCollectionNamespacedPod({ namespace: n.namespace, labelSelector: appSelector(n) }, o));
+}
+
+/** Waits until the claims of these ordinals are gone (the controller's whenScaled: Delete). */
+export async function claimsGone(kube: Kube, n: LabNames, ordinals: number[], timeoutMs: number): Promise<void> {
+  const labelSelector = appSelector(n);
+  const live = await LiveList.start<V1PersistentVolumeClaim>(kube, {
+    path: `/api/v1/namespaces/${n.namespace}/persistentvolumeclaims`,
+    labelSelector,
+    list: (k) => k.core.listNamespacedPersistentVolumeClaim({ namespace: n.namespace, labelSelector }, k.requestOptions()),
+  });
+  const wanted = new Set(ordinals.map((o) => claimName(n, o)));
+  try {
+    await live.until(() => !live.objects().some((c) => wanted.has(c.metadata?.name ?? '')), `the claims ${[...wanted].join(', ')} to be deleted`, timeoutMs);
+  } finally {
+    live.stop();
+  }
 }

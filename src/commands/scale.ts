@@ -1,0 +1,136 @@
+// scale N: change the replica count through the scale subresource and follow the controller:
+// up creates ordinals ascending, each after its predecessor is Ready; down removes the highest
+// first, each gone before the next starts. Then the claims: retained or deleted per policy.
+import type { Argv } from 'yargs';
+import { asUsage, CliError } from '../errors.ts';
+import type { Kube, PodWatch, V1StatefulSet } from '../k8s/index.ts';
+import { claimCells, CLAIM_HEADERS, claimRows } from '../lab/claims.ts';
+import { isManaged, podName, type LabNames } from '../lab/names.ts';
+import { analyseOrdering } from '../lab/ordering.ts';
+import { buildTimeline, TIMELINE_HEADERS, timelineCells } from '../lab/timeline.ts';
+import { replicaCount } from '../lab/validate.ts';
+import { orderingHeadline, verdictLines } from '../lab/verdict.ts';
+import { verdictText } from '../ui/color.ts';
+import { runTasks } from '../ui/tasks.ts';
+import { defineCommand } from './command.ts';
+import { goneTasks, readyTasks } from './wait-ready.ts';
+import { timelineJson } from './watch-order.ts';
+
+interface ScaleOptions {
+  names: LabNames;
+  replicas: number;
+}
+
+type K8s = typeof import('../k8s/index.ts');
+
+export default defineCommand<ScaleOptions>({
+  command: 'scale <replicas>',
+  describe: 'Scale the StatefulSet and prove the order: up 0→N one by one, down from the highest ordinal',
+  builder: (y: Argv) => y.positional('replicas', { type: 'string', describe: 'New number of pods (0-100)' }),
+  options: (a) => ({ names: a.names as LabNames, replicas: asUsage(() => replicaCount('replica count', a.replicas)) }),
+  async run(o, ctx) {
+    const k = await import('../k8s/index.ts');
+    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const n = o.names;
+    const sts = await ownStatefulSet(k, kube, n);
+    const from = sts.spec?.replicas ?? 0;
+    const to = o.replicas;
+    const whenScaled = sts.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? 'Retain';
+    const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
+    if (from === to) {
+      return {
+        ok: true,
+        data: { namespace: n.namespace, statefulSet: n.statefulSet, from, to, changed: false },
+        sections: [],
+        notes: [`statefulset.apps/${n.statefulSet} already has ${to} replicas: no change`],
+      };
+    }
+    const up = to > from;
+    const claimsBefore = await k.listClaims(kube, n);
+    let pods: PodWatch | undefined;
+    try {
+      await runTasks(
+        [
+          {
+            title: `Scale statefulset.apps/${n.statefulSet} from ${from} to ${to}`,
+            task: async (_c, t) => {
+              pods = await k.PodWatch.start(kube, n);
+              await k.scaleStatefulSet(kube, n, to);
+              const ordinals = up ? range(from, to) : range(to, from).reverse();
+              return t.newListr(up ? readyTasks(pods, ordinals, ctx.globals.timeoutMs) : goneTasks(pods, ordinals, ctx.globals.timeoutMs), {
+                concurrent: true,
+              });
+            },
+          },
+          {
+            title: 'Wait for the controller to delete the claims of removed pods (whenScaled: Delete)',
+            enabled: () => !up && whenScaled === 'Delete',
+            task: () => k.claimsGone(kube, n, range(to, from), ctx.globals.timeoutMs),
+          },
+        ],
+        { progress: ctx.globals.progress },
+      );
+    } finally {
+      pods?.stop();
+    }
+    const podNameOf = (i: number) => podName(n, i);
+    const history = pods!.history;
+    const ordering = analyseOrdering(history, { policy, podName: podNameOf, terminations: !up });
+    const timeline = buildTimeline(history, podNameOf).filter((r) => (up ? r.ordinal >= from && r.ordinal < to : true));
+    const claims = claimRows(n, { from, to, whenScaled }, claimsBefore, await k.listClaims(kube, n));
+    const claimsOk = claims.every((c) => c.ok);
+    const headline = orderingHeadline(
+      ordering,
+      up
+        ? 'OrderedReady held: each new pod was created only after its predecessor was Ready'
+        : 'OrderedReady held: pods terminated from the highest ordinal down, each gone before the next began',
+    );
+    const removed = claims.filter((c) => c.expected !== 'in use');
+    const claimHeadline = up
+      ? 'Claims: every pod has its own claim, Bound'
+      : whenScaled === 'Delete'
+        ? `Claims: the claims of the ${removed.length} removed pods were deleted (whenScaled: Delete)`
+        : `Claims: the claims of the ${removed.length} removed pods stay Bound to the same volumes, ready for a scale-up`;
+    return {
+      ok: ordering.verdict !== 'FAIL' && claimsOk,
+      data: {
+        namespace: n.namespace,
+        statefulSet: n.statefulSet,
+        from,
+        to,
+        changed: true,
+        direction: up ? 'up' : 'down',
+        podManagementPolicy: policy,
+        whenScaled,
+        timeline: timeline.map(timelineJson),
+        deletionOrder: [...new Set(history.filter((c) => c.type === 'delete' && !c.initial).map((c) => c.name))],
+        verdict: { result: ordering.verdict, headline, why: ordering.why, checks: ordering.checks },
+        claims,
+        claimsVerdict: { result: claimsOk ? 'PASS' : 'FAIL', headline: claimHeadline },
+      },
+      sections: [
+        { headers: TIMELINE_HEADERS, rows: up ? timelineCells(timeline) : [] },
+        {
+          headers: ['order', 'pod', 'gone at'],
+          rows: up ? [] : history.filter((c) => c.type === 'delete' && !c.initial).map((c, i) => [String(i + 1), c.name, new Date(c.at).toISOString()]),
+        },
+        { headers: CLAIM_HEADERS, rows: claims.map(claimCells) },
+      ],
+      notes: [
+        ...verdictLines(ordering.verdict, headline, ordering.why, verdictText),
+        ...verdictLines(claimsOk ? 'PASS' : 'FAIL', claimHeadline, claims.filter((c) => !c.ok).map((c) => `${c.pvc}: ${c.detail}`), verdictText),
+      ],
+    };
+  },
+});
+
+async function ownStatefulSet(k: K8s, kube: Kube, n: LabNames): Promise<V1StatefulSet> {
+  const sts = await k.findStatefulSet(kube, n);
+  if (!sts) throw new CliError(`statefulset.apps "${n.statefulSet}" not found in namespace "${n.namespace}"`, 'run `kubectl sts-lab setup` first');
+  if (!isManaged(sts.metadata?.labels)) {
+    throw new CliError(`statefulset.apps "${n.statefulSet}" in namespace "${n.namespace}" was not created by sts-lab; sts-lab only scales its own`);
+  }
+  return sts;
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
