@@ -30,7 +30,7 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
   const parser: Argv = globalFlags(yargs(argv))
     .scriptName('kubectl sts-lab')
     .usage('$0 <command> [flags]\n\nWalks you through a StatefulSet lab on your cluster and proves each guarantee as it happens.')
-    .parserConfiguration({ 'boolean-negation': false })
+    .parserConfiguration({ 'boolean-negation': false, 'duplicate-arguments-array': false }) // last one wins, as in kubectl
     .demandCommand(1, 'a subcommand is required')
     .strict()
     // main() decides when the process ends (tests call it in-process).

@@ -22,6 +22,7 @@ test('bad input exits 2 with one error line and a pointer to --help', async () =
     [[], /a subcommand is required/],
     [['status', '-o', 'xml'], /invalid values/i],
     [['status', '--timeout', 'soon'], /invalid duration "soon"/],
+    [['status', '-n', 'good', '-n', 'Bad_NS'], /invalid namespace "Bad_NS"/],
   ] as const) {
     const r = await cli(...argv);
     assert.equal(r.code, 2, `${argv.join(' ')}: ${r.err}`);
