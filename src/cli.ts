@@ -1,17 +1,20 @@
 // Composition root: global flags, the subcommands, output and the exit-code policy.
 import yargs, { type Argv } from 'yargs';
 import type { Command } from './commands/command.ts';
+import checkPersistence from './commands/check-persistence.ts';
+import killPod from './commands/kill-pod.ts';
 import scale from './commands/scale.ts';
 import setup from './commands/setup.ts';
 import status from './commands/status.ts';
 import teardown from './commands/teardown.ts';
 import watchOrder from './commands/watch-order.ts';
+import writeData from './commands/write-data.ts';
 import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
 import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Command<unknown>[] = [setup, status, watchOrder, scale, teardown];
+export const COMMANDS: Command<unknown>[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, scale, teardown];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).

@@ -2,10 +2,10 @@
 // up creates ordinals ascending, each after its predecessor is Ready; down removes the highest
 // first, each gone before the next starts. Then the claims: retained or deleted per policy.
 import type { Argv } from 'yargs';
-import { asUsage, CliError } from '../errors.ts';
-import type { Kube, PodWatch, V1StatefulSet } from '../k8s/index.ts';
+import { asUsage } from '../errors.ts';
+import type { PodWatch } from '../k8s/index.ts';
 import { claimCells, CLAIM_HEADERS, claimRows } from '../lab/claims.ts';
-import { isManaged, podName, type LabNames } from '../lab/names.ts';
+import { podName, type LabNames } from '../lab/names.ts';
 import { analyseOrdering } from '../lab/ordering.ts';
 import { buildTimeline, TIMELINE_HEADERS, timelineCells } from '../lab/timeline.ts';
 import { replicaCount } from '../lab/validate.ts';
@@ -13,6 +13,7 @@ import { orderingHeadline, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
+import { ownStatefulSet, range } from './target.ts';
 import { goneTasks, readyTasks } from './wait-ready.ts';
 import { timelineJson } from './watch-order.ts';
 
@@ -20,8 +21,6 @@ interface ScaleOptions {
   names: LabNames;
   replicas: number;
 }
-
-type K8s = typeof import('../k8s/index.ts');
 
 export default defineCommand<ScaleOptions>({
   command: 'scale <replicas>',
@@ -124,13 +123,3 @@ export default defineCommand<ScaleOptions>({
   },
 });
 
-async function ownStatefulSet(k: K8s, kube: Kube, n: LabNames): Promise<V1StatefulSet> {
-  const sts = await k.findStatefulSet(kube, n);
-  if (!sts) throw new CliError(`statefulset.apps "${n.statefulSet}" not found in namespace "${n.namespace}"`, 'run `kubectl sts-lab setup` first');
-  if (!isManaged(sts.metadata?.labels)) {
-    throw new CliError(`statefulset.apps "${n.statefulSet}" in namespace "${n.namespace}" was not created by sts-lab; sts-lab only scales its own`);
-  }
-  return sts;
-}
-
-const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);

@@ -2,9 +2,11 @@
 // usage errors never load the client library.
 export { connect, type Kube } from './client.ts';
 export { ensureNamespace, ensureService, ensureStatefulSet, type Applied } from './apply.ts';
-export { claimsGone, deletePods, findService, findStatefulSet, listClaims, listPods, scaleStatefulSet, watchStatefulSet } from './lab.ts';
+export { claimsGone, deletePod, deletePods, findClaim, findPod, findService, findStatefulSet, listClaims, listPods, scaleStatefulSet, watchStatefulSet } from './lab.ts';
 export type { LiveList } from './live.ts';
 export { PodWatch, type PodChange } from './pods.ts';
 export { deniedPermissions, isDefaultClass, serverVersion, storageClasses } from './preflight.ts';
 export { deleteLab, deleteNamespace, foreignObjects, type Removal } from './teardown.ts';
 export type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+export { execInPod, type ExecResult } from './exec.ts';
+export { readJournal, recordInJournal } from './journal.ts';

@@ -62,3 +62,15 @@ export async function claimsGone(kube: Kube, n: LabNames, ordinals: number[], ti
     live.stop();
   }
 }
+
+export const findPod = (kube: Kube, n: LabNames, name: string): Promise<V1Pod | undefined> =>
+  kube.find((o) => kube.core.readNamespacedPod({ name, namespace: n.namespace }, o));
+
+export const findClaim = (kube: Kube, n: LabNames, name: string): Promise<V1PersistentVolumeClaim | undefined> =>
+  kube.find((o) => kube.core.readNamespacedPersistentVolumeClaim({ name, namespace: n.namespace }, o));
+
+export async function deletePod(kube: Kube, n: LabNames, name: string, force: boolean): Promise<void> {
+  await kube.call((o) =>
+    kube.core.deleteNamespacedPod({ name, namespace: n.namespace, ...(force ? { gracePeriodSeconds: 0 } : {}) }, o),
+  );
+}

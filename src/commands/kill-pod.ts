@@ -1,0 +1,148 @@
+// kill-pod N: delete one pod and follow the StatefulSet controller re-creating it, then show
+// that its identity held: same name, hostname, claim and volume; a new UID; maybe a new IP.
+import type { Argv } from 'yargs';
+import { CliError, UsageError } from '../errors.ts';
+import type { Kube, PodWatch, V1Pod } from '../k8s/index.ts';
+import { formatDuration } from '../lab/duration.ts';
+import { compareIdentity, type Identity } from '../lab/identity.ts';
+import { claimName, podName, type LabNames } from '../lab/names.ts';
+import { isReady, uidOf } from '../lab/pods.ts';
+import { verdictLines } from '../lab/verdict.ts';
+import { verdictText } from '../ui/color.ts';
+import { runTasks } from '../ui/tasks.ts';
+import { defineCommand } from './command.ts';
+import { checkOrdinals, ownStatefulSet, parseOrdinals } from './target.ts';
+
+interface KillOptions {
+  names: LabNames;
+  ordinal: number;
+  force: boolean;
+}
+
+type K8s = typeof import('../k8s/index.ts');
+
+export default defineCommand<KillOptions>({
+  command: 'kill-pod <ordinal>',
+  describe: 'Delete one pod and watch it come back with the same name, hostname, claim and volume',
+  builder: (y: Argv) =>
+    y
+      .positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' })
+      .option('force', { type: 'boolean', default: false, describe: 'Delete immediately (grace period 0) instead of gracefully' }),
+  options(a) {
+    const [ordinal] = parseOrdinals(a.ordinal);
+    if (ordinal === undefined) throw new UsageError('an ordinal is required');
+    return { names: a.names as LabNames, ordinal, force: a.force === true };
+  },
+  async run(o, ctx) {
+    const k = await import('../k8s/index.ts');
+    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const n = o.names;
+    const sts = await ownStatefulSet(k, kube, n);
+    checkOrdinals([o.ordinal], sts.spec?.replicas ?? 0, n);
+    const name = podName(n, o.ordinal);
+    const timeoutMs = ctx.globals.timeoutMs;
+    const old = await k.findPod(kube, n, name);
+    if (!old || !isReady(old)) throw new CliError(`pod ${name} is not Ready now`, 'wait until it is (kubectl sts-lab status), then kill it');
+    const before = await identity(k, kube, n, o.ordinal, old);
+    let watch: PodWatch | undefined;
+    let deletedAt = 0;
+    const replacement = (pods: Map<number, V1Pod>) => {
+      const p = pods.get(o.ordinal);
+      return p && uidOf(p) !== before.uid ? p : undefined;
+    };
+    try {
+      await runTasks(
+        [
+          {
+            title: `Delete pod ${name} (${o.force ? 'forced, grace period 0' : 'graceful'})`,
+            task: async () => {
+              watch = await k.PodWatch.start(kube, n);
+              deletedAt = Date.now();
+              await k.deletePod(kube, n, name, o.force);
+            },
+          },
+          {
+            title: `${name}: Terminating → gone`,
+            task: async (_c, t) => {
+              await watch!.until((pods) => uidOf(pods.get(o.ordinal) ?? {}) !== before.uid, `the old ${name} to be gone`, timeoutMs);
+              t.title = `${name}: old pod gone after ${formatDuration(Date.now() - deletedAt)}`;
+            },
+          },
+          {
+            title: `${name}: re-created by the StatefulSet controller`,
+            task: async (_c, t) => {
+              await watch!.until((pods) => Boolean(replacement(pods)), `the StatefulSet controller to re-create ${name}`, timeoutMs);
+              t.title = `${name}: re-created after ${formatDuration(Date.now() - deletedAt)}`;
+            },
+          },
+          {
+            title: `${name}: Ready`,
+            task: async (_c, t) => {
+              await watch!.until((pods) => Boolean(replacement(pods) && isReady(replacement(pods)!)), `the new ${name} to be Ready`, timeoutMs);
+              t.title = `${name}: Ready again after ${formatDuration(Date.now() - deletedAt)}`;
+            },
+          },
+        ],
+        { progress: ctx.globals.progress },
+      );
+    } finally {
+      watch?.stop();
+    }
+    const fresh = replacement(watch!.byOrdinal())!;
+    const after = await identity(k, kube, n, o.ordinal, fresh);
+    const rows = compareIdentity(before, after);
+    const ok = rows.every((r) => r.ok);
+    const timings = milestones(watch!, before.uid, deletedAt);
+    const headline = ok ? `Stable identity held: ${name} came back as itself` : `Stable identity broken for ${name}`;
+    const why = [
+      'The StatefulSet controller re-creates a missing ordinal under the same name, with hostname = pod name and',
+      `the same claim ${claimName(n, o.ordinal)}, so it re-attaches the same volume; only the UID (and perhaps the IP) is new.`,
+      ...rows.filter((r) => !r.ok).map((r) => `${r.field}: expected ${r.expected}, was ${r.before} → ${r.after}`),
+    ];
+    return {
+      ok,
+      data: { namespace: n.namespace, pod: name, force: o.force, before, after, comparison: rows, timingsMs: timings, verdict: { result: ok ? 'PASS' : 'FAIL', headline } },
+      sections: [
+        { headers: ['field', 'before', 'after', 'expected', 'held'], rows: rows.map((r) => [r.field, r.before, r.after, r.expected, r.ok ? 'yes' : 'NO']) },
+        {
+          headers: ['step', 'after deletion'],
+          rows: Object.entries(timings).map(([step, ms]) => [step, ms === null ? '-' : formatDuration(ms)]),
+        },
+      ],
+      notes: verdictLines(ok ? 'PASS' : 'FAIL', headline, why, verdictText),
+    };
+  },
+});
+
+async function identity(k: K8s, kube: Kube, n: LabNames, ordinal: number, pod: V1Pod): Promise<Identity> {
+  const name = podName(n, ordinal);
+  const [claim, hostname] = await Promise.all([
+    k.findClaim(kube, n, claimName(n, ordinal)),
+    k.execInPod(kube, n.namespace, name, ['hostname'], { timeoutMs: 30_000 }),
+  ]);
+  if (hostname.code !== 0) throw new CliError(`cannot read the hostname inside ${name}: ${hostname.stderr.toString().trim()}`);
+  return {
+    name,
+    uid: uidOf(pod),
+    hostname: hostname.stdout.toString().trim(),
+    ip: pod.status?.podIP ?? null,
+    node: pod.spec?.nodeName ?? null,
+    pvc: claimName(n, ordinal),
+    pv: claim?.spec?.volumeName ?? null,
+  };
+}
+
+/** When each step was seen, in ms after the delete call, from the watch's own record. */
+function milestones(w: PodWatch, oldUid: string, t0: number) {
+  const h = w.history.filter((c) => !c.initial);
+  const first = (p: (c: (typeof h)[number]) => boolean) => {
+    const c = h.find(p);
+    return c ? c.at - t0 : null;
+  };
+  return {
+    terminating: first((c) => c.uid === oldUid && c.stage === 'Terminating'),
+    gone: first((c) => c.uid === oldUid && c.type === 'delete'),
+    recreated: first((c) => c.uid !== oldUid && c.type === 'add'),
+    ready: first((c) => c.uid !== oldUid && c.stage === 'Ready'),
+  };
+}

@@ -1,0 +1,38 @@
+// Finding the lab a command acts on, and checking the ordinals it was given.
+import { CliError, UsageError } from '../errors.ts';
+import type { Kube, V1StatefulSet } from '../k8s/index.ts';
+import { isManaged, type LabNames } from '../lab/names.ts';
+
+type K8s = typeof import('../k8s/index.ts');
+
+/** The lab's StatefulSet; sts-lab acts only on the one it created. */
+export async function ownStatefulSet(k: K8s, kube: Kube, n: LabNames): Promise<V1StatefulSet> {
+  const sts = await k.findStatefulSet(kube, n);
+  if (!sts) throw new CliError(`statefulset.apps "${n.statefulSet}" not found in namespace "${n.namespace}"`, 'run `kubectl sts-lab setup` first');
+  if (!isManaged(sts.metadata?.labels)) {
+    throw new CliError(`statefulset.apps "${n.statefulSet}" in namespace "${n.namespace}" was not created by sts-lab; sts-lab only acts on its own`);
+  }
+  return sts;
+}
+
+/** Ordinals as typed: whole numbers only (usage error otherwise). */
+export function parseOrdinals(raw: unknown): number[] {
+  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return list.map((r) => {
+    const text = String(r);
+    if (!/^\d+$/.test(text)) throw new UsageError(`invalid ordinal "${text}": must be a whole number (0 is the first pod)`);
+    return Number(text);
+  });
+}
+
+/** An ordinal the StatefulSet does not have is a usage error: nothing is touched. */
+export function checkOrdinals(ordinals: number[], replicas: number, n: LabNames): void {
+  const bad = ordinals.filter((o) => o >= replicas);
+  if (bad.length) {
+    throw new UsageError(
+      `statefulset.apps/${n.statefulSet} has ${replicas} replica${replicas === 1 ? '' : 's'} (ordinals ${replicas ? `0..${replicas - 1}` : 'none'}): no ordinal ${bad.join(', ')}`,
+    );
+  }
+}
+
+export const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);

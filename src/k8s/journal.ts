@@ -1,0 +1,40 @@
+// The in-cluster journal (ConfigMap sts-lab-journal): what write-data wrote, so that
+// check-persistence can run from another terminal or another machine.
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import { CliError } from '../errors.ts';
+import { isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type LabNames } from '../lab/names.ts';
+import { JOURNAL_NAME, journalKey, parseJournal, type JournalEntry } from '../lab/persistence.ts';
+import type { Kube } from './client.ts';
+import { isConflict } from './errors.ts';
+
+export async function readJournal(kube: Kube, n: LabNames): Promise<JournalEntry[]> {
+  const cm = await kube.find((o) => kube.core.readNamespacedConfigMap({ name: JOURNAL_NAME, namespace: n.namespace }, o));
+  return parseJournal(cm?.data);
+}
+
+export async function recordInJournal(kube: Kube, n: LabNames, entries: JournalEntry[]): Promise<void> {
+  const namespace = n.namespace;
+  const data = Object.fromEntries(entries.map((e) => [journalKey(e.pod), JSON.stringify(e)]));
+  for (let attempt = 0; ; attempt++) {
+    const current = await kube.find((o) => kube.core.readNamespacedConfigMap({ name: JOURNAL_NAME, namespace }, o));
+    try {
+      if (!current) {
+        const body: V1ConfigMap = {
+          metadata: { name: JOURNAL_NAME, namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, app: n.statefulSet } },
+          data,
+        };
+        await kube.call((o) => kube.core.createNamespacedConfigMap({ namespace, body }, o));
+      } else {
+        if (!isManaged(current.metadata?.labels)) {
+          throw new CliError(`configmap "${JOURNAL_NAME}" in namespace "${namespace}" was not created by sts-lab; sts-lab will not write to it`);
+        }
+        const body: V1ConfigMap = { ...current, data: { ...current.data, ...data } };
+        await kube.call((o) => kube.core.replaceNamespacedConfigMap({ name: JOURNAL_NAME, namespace, body }, o));
+      }
+      return;
+    } catch (err) {
+      // Someone else wrote in between (another write-data): read again and merge.
+      if (!isConflict(err) || attempt >= 3) throw err;
+    }
+  }
+}
