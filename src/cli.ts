@@ -2,6 +2,7 @@
 import yargs, { type Argv } from 'yargs';
 import type { Command } from './commands/command.ts';
 import checkPersistence from './commands/check-persistence.ts';
+import dns from './commands/dns.ts';
 import killPod from './commands/kill-pod.ts';
 import scale from './commands/scale.ts';
 import setup from './commands/setup.ts';
@@ -14,7 +15,7 @@ import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Command<unknown>[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, scale, teardown];
+export const COMMANDS: Command<unknown>[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, teardown];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).

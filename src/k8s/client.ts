@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, Observable, StorageV1Api, VersionApi,
+  AppsV1Api, AuthorizationV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, Observable, StorageV1Api, VersionApi,
   type ConfigurationOptions, type RequestContext, type ResponseContext,
 } from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
@@ -16,6 +16,7 @@ export class Kube {
   readonly apps: AppsV1Api;
   readonly storage: StorageV1Api;
   readonly authz: AuthorizationV1Api;
+  readonly discovery: DiscoveryV1Api;
   readonly version: VersionApi;
   readonly server: string;
   readonly contextName: string;
@@ -31,6 +32,7 @@ export class Kube {
     this.apps = config.makeApiClient(AppsV1Api);
     this.storage = config.makeApiClient(StorageV1Api);
     this.authz = config.makeApiClient(AuthorizationV1Api);
+    this.discovery = config.makeApiClient(DiscoveryV1Api);
     this.version = config.makeApiClient(VersionApi);
     this.server = config.getCurrentCluster()?.server ?? '';
     this.contextName = config.getCurrentContext();

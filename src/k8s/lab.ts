@@ -1,5 +1,5 @@
 // The lab's objects as the API sees them: lookups and the few writes sts-lab makes.
-import type { V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1EndpointSlice, V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { appSelector, claimName, type LabNames } from '../lab/names.ts';
 import type { Kube } from './client.ts';
 import { LiveList } from './live.ts';
@@ -73,4 +73,12 @@ export async function deletePod(kube: Kube, n: LabNames, name: string, force: bo
   await kube.call((o) =>
     kube.core.deleteNamespacedPod({ name, namespace: n.namespace, ...(force ? { gracePeriodSeconds: 0 } : {}) }, o),
   );
+}
+
+/** The EndpointSlices of the headless Service: where cluster DNS takes its per-pod records from. */
+export async function endpointSlices(kube: Kube, n: LabNames): Promise<V1EndpointSlice[]> {
+  const list = await kube.call((o) =>
+    kube.discovery.listNamespacedEndpointSlice({ namespace: n.namespace, labelSelector: `kubernetes.io/service-name=${n.service}` }, o),
+  );
+  return list.items;
 }

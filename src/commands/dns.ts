@@ -1,0 +1,97 @@
+// dns: resolve each pod's stable name, and the headless Service's name, from inside the
+// cluster (exec in another lab pod), and compare with the pod IPs the API reports. Without
+// cluster DNS it says so and shows the EndpointSlice records DNS would serve.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CliError } from '../errors.ts';
+import type { Kube, V1Pod } from '../k8s/index.ts';
+import { judgeLookup, parseLookup, type DnsRow, type LookupOutcome } from '../lab/dns.ts';
+import { ordinalOf, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
+import { isReady } from '../lab/pods.ts';
+import { verdictLines } from '../lab/verdict.ts';
+import { verdictText } from '../ui/color.ts';
+import { runTasks, type Task } from '../ui/tasks.ts';
+import { defineCommand } from './command.ts';
+import { ownStatefulSet } from './target.ts';
+
+type K8s = typeof import('../k8s/index.ts');
+
+// nslookup asks DNS only; getent (which also reads /etc/hosts) is the fallback for images without it.
+const LOOKUP_SCRIPT = 'nslookup "$1" 2>&1 || getent hosts "$1"';
+// Records follow pod changes within seconds (a re-created pod's new IP, say): a wrong answer
+// is asked again for this long before it counts.
+const SETTLE_MS = 30_000;
+
+export default defineCommand<{ names: LabNames }>({
+  command: 'dns',
+  describe: "Resolve every pod's stable DNS name from inside the cluster and check it against the pod's IP",
+  options: (a) => ({ names: a.names as LabNames }),
+  async run({ names: n }, ctx) {
+    const k = await import('../k8s/index.ts');
+    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const sts = await ownStatefulSet(k, kube, n);
+    const replicas = sts.spec?.replicas ?? 0;
+    const pods = new Map<number, V1Pod>();
+    for (const p of await k.listPods(kube, n)) {
+      const o = ordinalOf(n, p.metadata?.name ?? '');
+      if (o !== undefined && o < replicas) pods.set(o, p);
+    }
+    const ready = [...pods.entries()].filter(([, p]) => isReady(p)).sort(([a], [b]) => a - b);
+    if (!ready.length) throw new CliError('no Ready pod to resolve from', 'wait for the pods: kubectl sts-lab status');
+    const askerFor = (target: number | undefined) => (ready.find(([o]) => o !== target) ?? ready[0]!)[1].metadata!.name!;
+    const deadline = Date.now() + Math.min(SETTLE_MS, ctx.globals.timeoutMs);
+    const rows: DnsRow[] = [];
+    const queries: { name: string; from: string; expected: string[] }[] = [
+      ...[...pods.entries()].sort(([a], [b]) => a - b).map(([o, p]) => ({ name: podDnsName(n, o), from: askerFor(o), expected: p.status?.podIP ? [p.status.podIP] : [] })),
+      { name: serviceDnsName(n), from: askerFor(undefined), expected: ready.map(([, p]) => p.status?.podIP ?? '').filter(Boolean) },
+    ];
+    await runTasks(
+      queries.map((q): Task => ({
+        title: `${q.name} (asked from ${q.from})`,
+        task: async (_c, t) => {
+          const row = await resolveUntilSettled(k, kube, n, q, deadline);
+          rows.push(row);
+          t.title = `${q.name} → ${row.answer.join(', ') || row.outcome} ${row.ok ? '(matches the API)' : `(expected ${q.expected.join(', ')})`}`;
+        },
+      })),
+      { progress: ctx.globals.progress, concurrent: true },
+    );
+    rows.sort((a, b) => queries.findIndex((q) => q.name === a.name) - queries.findIndex((q) => q.name === b.name));
+    const slices = await k.endpointSlices(kube, n);
+    const records = slices.flatMap((s) =>
+      (s.endpoints ?? []).map((e) => ({ hostname: e.hostname ?? null, addresses: e.addresses, ready: e.conditions?.ready ?? false, pod: e.targetRef?.name ?? null })),
+    );
+    const noDns = rows.every((r) => r.outcome === 'no-server');
+    const ok = rows.every((r) => r.ok);
+    const verdict = noDns ? 'N/A' : ok ? 'PASS' : 'FAIL';
+    const headline = noDns
+      ? 'This cluster has no working DNS inside the pods: the EndpointSlice below holds the records it would serve'
+      : ok
+        ? `Stable network identity held: every <pod>.${n.service} name resolves to that pod's IP`
+        : 'DNS gave wrong answers';
+    const why = [
+      `The headless Service ${n.service} (clusterIP None) publishes one A record per Ready pod: <pod>.${n.service}.${n.namespace}.svc.cluster.local,`,
+      'from the hostname and subdomain the StatefulSet controller sets on each pod; the Service name itself resolves to all Ready pods.',
+      ...rows.filter((r) => !r.ok && !noDns).map((r) => `${r.name}: got ${r.answer.join(', ') || r.outcome}, expected ${r.expected.join(', ')}`),
+    ];
+    return {
+      ok: verdict !== 'FAIL',
+      data: { namespace: n.namespace, service: n.service, dnsAvailable: !noDns, verdict: { result: verdict, headline }, lookups: rows, endpointSlice: records },
+      sections: [
+        { headers: ['name', 'asked from', 'api ip', 'dns answer', 'result'], rows: rows.map((r) => [r.name, r.from, r.expected.join(',') || '<none>', r.answer.join(',') || r.outcome, r.ok ? 'PASS' : noDns ? 'N/A' : 'FAIL']) },
+        { headers: ['endpointslice hostname', 'addresses', 'ready', 'pod'], rows: records.map((r) => [r.hostname ?? '<none>', r.addresses.join(','), String(r.ready), r.pod ?? '<none>']) },
+      ],
+      notes: verdictLines(verdict, headline, why, verdictText),
+    };
+  },
+});
+
+async function resolveUntilSettled(k: K8s, kube: Kube, n: LabNames, q: { name: string; from: string; expected: string[] }, deadline: number): Promise<DnsRow> {
+  for (;;) {
+    const r = await k.execInPod(kube, n.namespace, q.from, ['sh', '-c', LOOKUP_SCRIPT, 'sh', q.name], { timeoutMs: 30_000 });
+    const outcome: LookupOutcome = parseLookup(`${r.stdout.toString()}${r.stderr.toString()}`);
+    const row = judgeLookup(q.name, q.from, q.expected, outcome);
+    if (row.ok || outcome.kind === 'no-server' || Date.now() >= deadline) return row;
+    await sleep(1000, undefined, { signal: kube.interrupt }).catch(() => undefined);
+    if (kube.interrupt.aborted) return row;
+  }
+}

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { judgeLookup, parseLookup } from '../../src/lab/dns.ts';
+
+test('busybox nslookup answers, skipping the server address', () => {
+  const out = 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tnginx-sts-0.nginx-headless.scenarios.svc.cluster.local\nAddress: 10.244.0.7\n';
+  assert.deepEqual(parseLookup(out), { kind: 'answer', ips: ['10.244.0.7'] });
+  const many = 'Server: 10.96.0.10\nAddress: 10.96.0.10:53\n\nName: nginx-headless.x.svc.cluster.local\nAddress: 10.244.0.9\nName: nginx-headless.x.svc.cluster.local\nAddress: 10.244.0.8\n';
+  assert.deepEqual(parseLookup(many), { kind: 'answer', ips: ['10.244.0.8', '10.244.0.9'] });
+});
+
+test('NXDOMAIN, no server, and getent output', () => {
+  assert.deepEqual(parseLookup("Server: 10.96.0.10\nAddress: 10.96.0.10:53\n\n** server can't find nope.svc.cluster.local: NXDOMAIN\n"), { kind: 'nxdomain' });
+  assert.equal(parseLookup(';; connection timed out; no servers could be reached\n').kind, 'no-server');
+  assert.deepEqual(parseLookup('10.244.0.5      nginx-sts-1.nginx-headless.scenarios.svc.cluster.local\n'), { kind: 'answer', ips: ['10.244.0.5'] });
+});
+
+test('an answer must be exactly the expected IPs', () => {
+  assert.equal(judgeLookup('a', 'p', ['10.0.0.1'], { kind: 'answer', ips: ['10.0.0.1'] }).ok, true);
+  assert.equal(judgeLookup('a', 'p', ['10.0.0.1'], { kind: 'answer', ips: ['10.0.0.2'] }).ok, false);
+  assert.equal(judgeLookup('svc', 'p', ['10.0.0.2', '10.0.0.1'], { kind: 'answer', ips: ['10.0.0.1', '10.0.0.2'] }).ok, true);
+  assert.equal(judgeLookup('svc', 'p', ['10.0.0.1', '10.0.0.2'], { kind: 'answer', ips: ['10.0.0.1'] }).ok, false, 'a missing pod is a wrong answer');
+  assert.equal(judgeLookup('a', 'p', ['10.0.0.1'], { kind: 'nxdomain' }).ok, false);
+});
