@@ -8,6 +8,7 @@ import scale from './commands/scale.ts';
 import setup from './commands/setup.ts';
 import status from './commands/status.ts';
 import teardown from './commands/teardown.ts';
+import tour from './commands/tour.ts';
 import watchOrder from './commands/watch-order.ts';
 import writeData from './commands/write-data.ts';
 import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
@@ -15,7 +16,7 @@ import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Command<unknown>[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, teardown];
+export const COMMANDS: Command<unknown>[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, teardown, tour];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).

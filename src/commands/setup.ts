@@ -15,6 +15,13 @@ import { readyTasks } from './wait-ready.ts';
 
 export const DEFAULT_IMAGE = 'nginx:1.27-alpine';
 
+/** The pod and storage flags, shared with tour. */
+export const podFlags = (y: Argv) =>
+  y
+    .option('image', { type: 'string', default: DEFAULT_IMAGE, describe: 'Container image (must serve /usr/share/nginx/html on port 80 and have sh)' })
+    .option('storage-class', { type: 'string', describe: "StorageClass for the claims (default: the cluster's default class)" })
+    .option('storage-size', { type: 'string', default: '1Gi', describe: 'Size of each claim' });
+
 export interface SetupOptions {
   settings: LabSettings;
   dryRun: boolean;
@@ -32,11 +39,8 @@ export default defineCommand<SetupOptions>({
   command: 'setup',
   describe: 'Create the namespace, the headless Service and the StatefulSet, and follow the pods to Ready',
   builder: (y: Argv) =>
-    y
+    podFlags(y)
       .option('replicas', { type: 'string', default: '3', describe: 'Number of pods' })
-      .option('image', { type: 'string', default: DEFAULT_IMAGE, describe: 'Container image (must serve /usr/share/nginx/html on port 80 and have sh)' })
-      .option('storage-class', { type: 'string', describe: "StorageClass for the claims (default: the cluster's default class)" })
-      .option('storage-size', { type: 'string', default: '1Gi', describe: 'Size of each claim' })
       .option('parallel', { type: 'boolean', default: false, describe: 'podManagementPolicy Parallel: no ordering, to compare with OrderedReady' })
       .option('retention', { type: 'string', describe: 'PVC retention policy, e.g. whenScaled=Delete,whenDeleted=Retain (default: Retain both)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be applied (with -o yaml|json) and change nothing' }),
