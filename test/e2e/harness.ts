@@ -1,29 +1,14 @@
 // End-to-end harness: runs the built single executable through the real kubectl (plugin
 // on PATH), from an empty directory with a clean environment, against the local cluster.
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ADMIN_KUBECONFIG, KUBECTL_DIR, ROOT, run as runIn, type Result, type RunOptions } from './cluster-env.ts';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+export { IMAGE, LIMITED_KUBECONFIG, LIMITED_NAMESPACE, type Result } from './cluster-env.ts';
+
 export const PLUGIN_DIR = join(ROOT, 'dist', 'bin');
-
-function clusterPaths(): Record<string, string> {
-  const out = execFileSync('bash', [join(ROOT, 'test', 'cluster', 'paths.sh')], { encoding: 'utf8' });
-  return Object.fromEntries(
-    out.trim().split('\n').map((l) => {
-      const i = l.indexOf('=');
-      return [l.slice(0, i), l.slice(i + 1).replace(/^'(.*)'$/, '$1')];
-    }),
-  );
-}
-
-export const cluster = clusterPaths();
-export const IMAGE = cluster.STS_LAB_IMAGE!;
-export const ADMIN_KUBECONFIG = cluster.STS_LAB_KUBECONFIG!;
-export const LIMITED_KUBECONFIG = cluster.STS_LAB_LIMITED_KUBECONFIG!;
-export const LIMITED_NAMESPACE = cluster.STS_LAB_LIMITED_NAMESPACE!;
 
 if (!existsSync(join(PLUGIN_DIR, 'kubectl-sts_lab'))) throw new Error('dist/bin/kubectl-sts_lab is missing: run npm run build first');
 if (!existsSync(ADMIN_KUBECONFIG)) throw new Error(`no cluster: ${ADMIN_KUBECONFIG} is missing (npm run cluster:up)`);
@@ -32,39 +17,15 @@ if (!existsSync(ADMIN_KUBECONFIG)) throw new Error(`no cluster: ${ADMIN_KUBECONF
 const sandbox = mkdtempSync(join(tmpdir(), 'sts-lab-e2e-'));
 
 export const cleanEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
-  PATH: [cluster.STS_LAB_KUBECTL_DIR, PLUGIN_DIR, '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+  PATH: [KUBECTL_DIR, PLUGIN_DIR, '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
   HOME: sandbox,
   KUBECONFIG: ADMIN_KUBECONFIG,
   LANG: 'C.UTF-8',
   ...extra,
 });
 
-export interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function run(cmd: string, args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<Result> {
-  const timeoutMs = opts.timeoutMs ?? 300_000;
-  return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { cwd: sandbox, env: opts.env ?? cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`timed out after ${timeoutMs} ms: ${cmd} ${args.join(' ')}\n${stderr}`));
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', (err) => fail(err));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
-  });
-}
+export const run = (cmd: string, args: string[], opts: RunOptions = {}): Promise<Result> =>
+  runIn(cmd, args, { cwd: sandbox, env: cleanEnv(), ...opts });
 
 /** `kubectl sts-lab ARGS` — exactly what a user types. */
 export const sts = (args: string[], env?: Record<string, string>) => run('kubectl', ['sts-lab', ...args], { env: cleanEnv(env) });

@@ -1,0 +1,63 @@
+// The local cluster as the end-to-end tests see it: its paths (test/cluster/paths.sh) and a
+// bounded process runner. Plugin-specific helpers live in harness.ts.
+import { execFileSync, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+
+function clusterPaths(): Record<string, string> {
+  const out = execFileSync('bash', [join(ROOT, 'test', 'cluster', 'paths.sh')], { encoding: 'utf8' });
+  return Object.fromEntries(
+    out.trim().split('\n').map((l) => {
+      const i = l.indexOf('=');
+      return [l.slice(0, i), l.slice(i + 1).replace(/^'(.*)'$/, '$1')];
+    }),
+  );
+}
+
+export const cluster = clusterPaths();
+export const ADMIN_KUBECONFIG = cluster.STS_LAB_KUBECONFIG!;
+export const LIMITED_KUBECONFIG = cluster.STS_LAB_LIMITED_KUBECONFIG!;
+export const LIMITED_NAMESPACE = cluster.STS_LAB_LIMITED_NAMESPACE!;
+export const KUBECTL_DIR = cluster.STS_LAB_KUBECTL_DIR!;
+export const IMAGE = cluster.STS_LAB_IMAGE!;
+
+export interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  input?: string;
+  cwd?: string;
+}
+
+/** Runs a command to completion; a command over its time is killed and the run fails. */
+export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<Result> {
+  const timeoutMs = opts.timeoutMs ?? 420_000;
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`timed out after ${timeoutMs} ms: ${cmd} ${args.join(' ')}\n${stderr}`));
+    }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      fail(new Error(`cannot run ${cmd}: ${err.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+    // A child that exits before reading stdin must not crash the runner (EPIPE).
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input ?? '');
+  });
+}

@@ -1,0 +1,70 @@
+// tour on the real cluster: passes and cleans up; --keep keeps; Ctrl-C mid-step exits 130
+// and a second tour passes; the Markdown report names every row.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { cleanEnv, dropNamespace, exists, IMAGE, kubectl, sts, uniqueName } from './harness.ts';
+
+const CONCEPTS = ['Ordered deployment', 'Stable identity', 'Headless Service DNS', 'PVC per pod', 'Stable storage', 'Ordered scaling', 'Cleanup'];
+
+test('tour passes, writes a report naming every row, and leaves nothing behind', async () => {
+  const ns = uniqueName('e2e-tour');
+  after(() => dropNamespace(ns));
+  const report = join(tmpdir(), `${ns}.md`);
+  const r = await sts(['-n', ns, '--progress', 'plain', 'tour', '--image', IMAGE, '--report', report, '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.passed, true);
+  assert.deepEqual(out.rows.map((x: { concept: string }) => x.concept), CONCEPTS);
+  assert.ok(out.rows.every((x: { result: string }) => x.result === 'PASS'), JSON.stringify(out.rows, null, 2));
+  assert.equal(out.steps.length, 10);
+  assert.match(r.stderr, /== Step 6\/10: Delete nginx-sts-1 and watch it come back/);
+  const md = readFileSync(report, 'utf8');
+  assert.match(md, /^# StatefulSet lab report: PASS$/m);
+  for (const c of CONCEPTS) assert.match(md, new RegExp(`^\\| ${c} \\|.*\\| \\*\\*PASS\\*\\* \\|`, 'm'));
+  assert.equal(await exists('namespace', ns), false, 'teardown removed the namespace');
+  const pvcs = await kubectl(['get', 'pvc', '-A', '-o', 'name']);
+  assert.doesNotMatch(pvcs.stdout, new RegExp(ns));
+});
+
+test('tour --keep leaves the lab, and status shows it', async () => {
+  const ns = uniqueName('e2e-keep');
+  after(() => dropNamespace(ns));
+  const r = await sts(['-n', ns, '--progress', 'none', 'tour', '--image', IMAGE, '--keep']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /^Cleanup/m);
+  assert.match(r.stdout, /^PASS\s+Every StatefulSet guarantee/m);
+  const status = await sts(['-n', ns, 'status', '-o', 'json']);
+  assert.equal(status.code, 0, status.stderr);
+  const s = JSON.parse(status.stdout);
+  assert.equal(s.deployed, true);
+  assert.equal(s.statefulSet.replicas, 2, 'the tour ends scaled to 2');
+});
+
+test('Ctrl-C during kill-pod exits 130, and a second tour passes', async () => {
+  const ns = uniqueName('e2e-sigint');
+  after(() => dropNamespace(ns));
+  const child = spawn('kubectl', ['sts-lab', '-n', ns, '--progress', 'plain', 'tour', '--image', IMAGE], { env: cleanEnv() });
+  let stderr = '';
+  let sent = false;
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    // kubectl replaces itself with the plugin (exec), so the signal reaches sts-lab directly.
+    if (!sent && /Delete pod nginx-sts-1/.test(stderr)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  assert.ok(sent, `never reached the kill-pod step:\n${stderr}`);
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /^error: interrupted$/m);
+  assert.doesNotMatch(stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
+  const again = await sts(['-n', ns, '--progress', 'none', 'tour', '--image', IMAGE, '-o', 'json']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).passed, true);
+  assert.equal(await exists('namespace', ns), false);
+});
