@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm run lab: build the plugin, bring up the local cluster, and run the lab on it
-# through real kubectl. Extra arguments go to `kubectl sts-lab` (default: setup, then status).
+# npm run lab: build the plugin, bring up the local cluster, and run the whole lab on it
+# (kubectl sts-lab tour) through real kubectl. Extra arguments replace the default
+# (`npm run lab -- status`, `npm run lab -- tour --keep --report lab.md`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -13,5 +14,4 @@ eval "$(bash test/cluster/paths.sh)"
 export KUBECONFIG=$STS_LAB_KUBECONFIG PATH="$STS_LAB_KUBECTL_DIR:$PWD/dist/bin:$PATH"
 echo "KUBECONFIG=$KUBECONFIG; the plugin is dist/bin/kubectl-sts_lab" >&2
 if [ $# -gt 0 ]; then exec kubectl sts-lab "$@"; fi
-kubectl sts-lab setup --image "$STS_LAB_IMAGE"
-kubectl sts-lab status
+exec kubectl sts-lab tour --image "$STS_LAB_IMAGE" --report lab-report.md
