@@ -8,7 +8,7 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund
 fi
 export PATH="$PWD/node_modules/.bin:$PATH"
-node scripts/build.ts && bash scripts/sea.sh >&2
+node scripts/build.ts && node scripts/sea.ts >&2
 bash test/cluster/up.sh >&2
 eval "$(bash test/cluster/paths.sh)"
 export KUBECONFIG=$STS_LAB_KUBECONFIG PATH="$STS_LAB_KUBECTL_DIR:$PWD/dist/bin:$PATH"

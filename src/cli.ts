@@ -35,19 +35,18 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
   const parser: Argv = globalFlags(yargs(argv))
     .scriptName('kubectl sts-lab')
     .usage('$0 <command> [flags]\n\nWalks you through a StatefulSet lab on your cluster and proves each guarantee as it happens.')
-    .parserConfiguration({ 'boolean-negation': false, 'duplicate-arguments-array': false }) // last one wins, as in kubectl
+    .parserConfiguration({ 'boolean-negation': false, 'camel-case-expansion': false, 'duplicate-arguments-array': false }) // last one wins, as in kubectl
     .demandCommand(1, 'a subcommand is required')
     .strict()
     // main() decides when the process ends (tests call it in-process).
     .exitProcess(false)
-    .recommendCommands()
     .version(__VERSION__)
     .help()
     .alias('h', 'help')
     .epilog(EPILOG)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      throw err ?? new UsageError(unknownCommand(msg, argv) ?? msg);
     });
   for (const c of COMMANDS) {
     parser.command(c.command, c.describe, c.builder ?? ((y) => y), async (raw) => {
@@ -67,6 +66,25 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
     io.err(errorText(err, verbose));
     return exitCodeFor(err);
   }
+}
+
+/** kubectl's wording for a mistyped subcommand, with a suggestion when one is close. */
+function unknownCommand(msg: string, argv: string[]): string | undefined {
+  const word = /^Unknown arguments?: (\S+?),?(\s|$)/.exec(msg)?.[1];
+  if (!word || argv.find((a) => !a.startsWith('-')) !== word) return undefined;
+  const names = COMMANDS.map((c) => c.command.split(' ')[0]!);
+  const close = names.filter((n) => editDistance(word, n) <= 2);
+  return `unknown command "${word}" for "kubectl sts-lab"${close.length ? `; did you mean ${close.join(' or ')}?` : ''}`;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 /** Errors whose message is the whole story; anything else is a bug worth a stack trace under -v. */

@@ -12,7 +12,7 @@ test('usage errors exit 2 and create nothing', async () => {
     [['setup', '--replicas', '-1'], /invalid --replicas "-1"/],
     [['setup', '--replicas', 'abc'], /invalid --replicas "abc"/],
     [['setup', '-n', 'Bad_NS'], /invalid namespace "Bad_NS"/],
-    [['frobnicate'], /unknown argument: frobnicate/],
+    [['frobnicate'], /unknown command "frobnicate" for "kubectl sts-lab"/],
   ] as const) {
     const r = await sts(['-n', ns, ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}\n${r.stderr}`);
