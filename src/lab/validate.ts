@@ -1,3 +1,5 @@
+import type { Retention } from './manifests.ts';
+
 // Argument checks that need no cluster. Each returns the normalised value or throws an
 // Error whose message is the whole user-facing explanation.
 
@@ -39,4 +41,16 @@ export function quantity(flag: string, value: string): string {
 export function image(value: string): string {
   if (value.trim() === '' || /\s/.test(value)) throw new Error(`invalid --image "${value}": must be an image reference without spaces`);
   return value;
+}
+
+export function parseRetention(text: string): Retention {
+  const out: Record<string, Retention[keyof Retention]> = { whenScaled: 'Retain', whenDeleted: 'Retain' };
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, value] = part.split('=').map((x) => x.trim());
+    if ((key !== 'whenScaled' && key !== 'whenDeleted') || (value !== 'Retain' && value !== 'Delete')) {
+      throw new Error(`invalid --retention "${text}": use whenScaled=Retain|Delete,whenDeleted=Retain|Delete`);
+    }
+    out[key] = value;
+  }
+  return { whenScaled: out.whenScaled!, whenDeleted: out.whenDeleted! };
 }

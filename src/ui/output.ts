@@ -1,7 +1,6 @@
 // Prints a command's report on stdout: tables and verdict lines, or the data as JSON/YAML.
-import { stringify } from 'yaml';
 import type { OutputFormat } from '../options.ts';
-import { renderTable, type Section } from './table.ts';
+import type { Section } from './table.ts';
 
 export interface Report<T = unknown> {
   /** The stable, documented shape behind -o json|yaml. */
@@ -13,9 +12,11 @@ export interface Report<T = unknown> {
   ok: boolean;
 }
 
-export function formatReport(r: Report, output: OutputFormat, noHeaders: boolean): string {
+/** The printers are loaded on use, so that --help and usage errors never pay for them. */
+export async function formatReport(r: Report, output: OutputFormat, noHeaders: boolean): Promise<string> {
   if (output === 'json') return `${JSON.stringify(r.data, null, 2)}\n`;
-  if (output === 'yaml') return stringify(r.data);
+  if (output === 'yaml') return (await import('yaml')).stringify(r.data);
+  const { renderTable } = await import('./table.ts');
   const blocks = r.sections.filter((s) => s.rows.length > 0).map((s) => renderTable(s, noHeaders));
   if (r.notes?.length) blocks.push(r.notes.join('\n'));
   return blocks.length ? `${blocks.join('\n\n')}\n` : '';

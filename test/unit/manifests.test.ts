@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseRetention, renderManifests, SPEC_HASH_ANNOTATION, specHash, type LabSettings } from '../../src/lab/manifests.ts';
+import { renderManifests, SPEC_HASH_ANNOTATION, specHash, type LabSettings } from '../../src/lab/manifests.ts';
+import { parseRetention } from '../../src/lab/validate.ts';
 import { MANAGED_BY_LABEL } from '../../src/lab/names.ts';
 
 const read = (f: string) => readFileSync(new URL(`../../manifests/${f}`, import.meta.url), 'utf8');

@@ -20,10 +20,10 @@ test('tables are borderless, kubectl-like, and --no-headers drops the header row
   assert.doesNotMatch(text, /\x1b\[/, 'no ANSI colour from cli-table3');
 });
 
-test('json and yaml print the data only; table mode adds the notes', () => {
-  assert.deepEqual(JSON.parse(formatReport(report, 'json', false)), report.data);
-  assert.deepEqual(parse(formatReport(report, 'yaml', false)), report.data);
-  assert.match(formatReport(report, 'table', false), /nginx-sts-10\n\nPASS ordered\n$/);
+test('json and yaml print the data only; table mode adds the notes', async () => {
+  assert.deepEqual(JSON.parse(await formatReport(report, 'json', false)), report.data);
+  assert.deepEqual(parse(await formatReport(report, 'yaml', false)), report.data);
+  assert.match(await formatReport(report, 'table', false), /nginx-sts-10\n\nPASS ordered\n$/);
 });
 
 test('colour: never when piped or NO_COLOR, always wins', () => {
