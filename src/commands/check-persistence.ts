@@ -10,7 +10,7 @@ import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
-import { parseOrdinals } from './target.ts';
+import { connectLab, parseOrdinals } from './target.ts';
 
 type K8s = typeof import('../k8s/index.ts');
 
@@ -20,8 +20,7 @@ export default defineCommand<{ names: LabNames; ordinals: number[] }>({
   builder: (y) => y.positional('ordinals', { type: 'string', array: true, describe: 'Pod ordinals (default: all in the journal)' }),
   options: (a) => ({ names: a.names as LabNames, ordinals: parseOrdinals(a.ordinals) }),
   async run(o, ctx) {
-    const k = await import('../k8s/index.ts');
-    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const { k, kube } = await connectLab(ctx);
     const n = o.names;
     const journal = await k.readJournal(kube, n);
     if (!journal.length) {

@@ -11,7 +11,7 @@ import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
-import { ownStatefulSet } from './target.ts';
+import { connectLab, ownStatefulSet } from './target.ts';
 
 type K8s = typeof import('../k8s/index.ts');
 
@@ -26,8 +26,7 @@ export default defineCommand<{ names: LabNames }>({
   describe: "Resolve every pod's stable DNS name from inside the cluster and check it against the pod's IP",
   options: (a) => ({ names: a.names as LabNames }),
   async run({ names: n }, ctx) {
-    const k = await import('../k8s/index.ts');
-    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const { k, kube } = await connectLab(ctx);
     const sts = await ownStatefulSet(k, kube, n);
     const replicas = sts.spec?.replicas ?? 0;
     const pods = new Map<number, V1Pod>();

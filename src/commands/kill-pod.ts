@@ -11,7 +11,7 @@ import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
-import { checkOrdinals, ownStatefulSet, parseOrdinals } from './target.ts';
+import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals } from './target.ts';
 
 interface KillOptions {
   names: LabNames;
@@ -34,8 +34,7 @@ export default defineCommand<KillOptions>({
     return { names: a.names as LabNames, ordinal, force: a.force === true };
   },
   async run(o, ctx) {
-    const k = await import('../k8s/index.ts');
-    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const { k, kube } = await connectLab(ctx);
     const n = o.names;
     const sts = await ownStatefulSet(k, kube, n);
     checkOrdinals([o.ordinal], sts.spec?.replicas ?? 0, n);

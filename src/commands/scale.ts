@@ -13,7 +13,7 @@ import { orderingHeadline, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
-import { ownStatefulSet, range } from './target.ts';
+import { connectLab, ownStatefulSet, range } from './target.ts';
 import { goneTasks, readyTasks } from './wait-ready.ts';
 import { timelineJson } from './watch-order.ts';
 
@@ -28,8 +28,7 @@ export default defineCommand<ScaleOptions>({
   builder: (y: Argv) => y.positional('replicas', { type: 'string', describe: 'New number of pods (0-100)' }),
   options: (a) => ({ names: a.names as LabNames, replicas: asUsage(() => replicaCount('replica count', a.replicas)) }),
   async run(o, ctx) {
-    const k = await import('../k8s/index.ts');
-    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const { k, kube } = await connectLab(ctx);
     const n = o.names;
     const sts = await ownStatefulSet(k, kube, n);
     const from = sts.spec?.replicas ?? 0;

@@ -11,6 +11,7 @@ import { image, parseRetention, quantity, replicaCount } from '../lab/validate.t
 import type { Report } from '../ui/output.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
+import { connectLab, range } from './target.ts';
 import { readyTasks } from './wait-ready.ts';
 
 export const DEFAULT_IMAGE = 'nginx:1.27-alpine';
@@ -64,8 +65,7 @@ export default defineCommand<SetupOptions>({
     const objects = renderManifests(MANIFESTS, o.settings);
     if (o.dryRun) return dryRunReport(objects);
 
-    const k = await import('../k8s/index.ts');
-    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const { k, kube } = await connectLab(ctx);
     const state: SetupState = { applied: [] };
     try {
       await runTasks<SetupState>(
@@ -82,7 +82,7 @@ export default defineCommand<SetupOptions>({
           {
             title: `Wait for ${o.settings.replicas} pods to be Ready (${o.settings.podManagementPolicy})`,
             task: (_c, t) =>
-              t.newListr(readyTasks(state.watch!, range(o.settings.replicas), ctx.globals.timeoutMs), { concurrent: true }),
+              t.newListr(readyTasks(state.watch!, range(0, o.settings.replicas), ctx.globals.timeoutMs), { concurrent: true }),
           },
         ],
         { progress: ctx.globals.progress },
@@ -212,7 +212,6 @@ function dryRunReport(objects: LabObjects): Report {
   };
 }
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** persistentVolumeClaimRetentionPolicy is on by default from 1.27 (beta) and GA in 1.32. */
 const RETENTION_MINOR = 27;

@@ -3,14 +3,14 @@
 import { ordinalOf, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { POD_HEADERS, podCells, podRows } from '../lab/report.ts';
 import { defineCommand } from './command.ts';
+import { connectLab } from './target.ts';
 
 export default defineCommand<{ names: LabNames }>({
   command: 'status',
   describe: 'Show the StatefulSet, the headless Service, the pods, their claims and DNS names',
   options: (a) => ({ names: a.names as LabNames }),
   async run({ names: n }, ctx) {
-    const k = await import('../k8s/index.ts');
-    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const { k, kube } = await connectLab(ctx);
     const [sts, svc] = await Promise.all([k.findStatefulSet(kube, n), k.findService(kube, n)]);
     if (!sts && !svc) {
       return {

@@ -2,8 +2,15 @@
 import { CliError, UsageError } from '../errors.ts';
 import type { Kube, V1StatefulSet } from '../k8s/index.ts';
 import { isManaged, type LabNames } from '../lab/names.ts';
+import type { RunContext } from './command.ts';
 
 type K8s = typeof import('../k8s/index.ts');
+
+/** The cluster layer (loaded now, not at start-up) and a client from the global flags. */
+export async function connectLab(ctx: RunContext): Promise<{ k: K8s; kube: Kube }> {
+  const k = await import('../k8s/index.ts');
+  return { k, kube: k.connect(ctx.globals, ctx.interrupt) };
+}
 
 /** The lab's StatefulSet; sts-lab acts only on the one it created. */
 export async function ownStatefulSet(k: K8s, kube: Kube, n: LabNames): Promise<V1StatefulSet> {

@@ -6,6 +6,7 @@ import type { Kube, PodWatch, Removal } from '../k8s/index.ts';
 import { claimName, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ordinalOf, type LabNames } from '../lab/names.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
+import { connectLab } from './target.ts';
 import { goneTasks } from './wait-ready.ts';
 
 export interface TeardownOptions {
@@ -36,24 +37,29 @@ export default defineCommand<TeardownOptions>({
     keepNamespace: a['keep-namespace'] === true,
   }),
   async run(o, ctx) {
-    const k = await import('../k8s/index.ts');
-    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const { k, kube } = await connectLab(ctx);
     const state: TeardownState = { removals: [] };
     const n = o.names;
     try {
       await runTasks<TeardownState>(
-      [
-        { title: `Scale statefulset.apps/${n.statefulSet} to 0, highest ordinal first`, task: (_c, t) => scaleDown(k, kube, n, ctx.globals.timeoutMs, state, t) },
-        { title: 'Delete what sts-lab created', task: (_c, t) => t.newListr(deleteTasks(k, kube, o, state)) },
-        { title: `namespace/${n.namespace}`, task: async (_c, t) => {
-          const r = await removeNamespace(k, kube, o, ctx.globals.timeoutMs);
-          state.removals.push(r);
-          t.title = describe(r);
-        } },
-      ],
-      { progress: ctx.globals.progress },
-      state,
-    );
+        [
+          {
+            title: `Scale statefulset.apps/${n.statefulSet} to 0, highest ordinal first`,
+            task: (_c, t) => scaleDown(k, kube, n, ctx.globals.timeoutMs, state, t),
+          },
+          { title: 'Delete what sts-lab created', task: (_c, t) => t.newListr(deleteTasks(k, kube, o, state)) },
+          {
+            title: `namespace/${n.namespace}`,
+            task: async (_c, t) => {
+              const r = await removeNamespace(k, kube, o, ctx.globals.timeoutMs);
+              state.removals.push(r);
+              t.title = describe(r);
+            },
+          },
+        ],
+        { progress: ctx.globals.progress },
+        state,
+      );
     } finally {
       state.watch?.stop();
     }

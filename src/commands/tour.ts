@@ -17,6 +17,7 @@ import dns from './dns.ts';
 import killPod from './kill-pod.ts';
 import scale from './scale.ts';
 import setup, { podFlags } from './setup.ts';
+import { connectLab } from './target.ts';
 import teardown from './teardown.ts';
 import watchOrder from './watch-order.ts';
 import writeData from './write-data.ts';
@@ -95,8 +96,7 @@ export default defineCommand<TourOptions>({
       {
         title: 'Check stable names and hostnames',
         run: async () => {
-          const k = await import('../k8s/index.ts');
-          const kube = k.connect(ctx.globals, ctx.interrupt);
+          const { k, kube } = await connectLab(ctx);
           const rows = await Promise.all(
             Array.from({ length: REPLICAS }, async (_, i) => {
               const r = await k.execInPod(kube, n.namespace, podName(n, i), ['hostname'], { timeoutMs: 30_000 });

@@ -10,6 +10,7 @@ import { orderingHeadline, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
+import { connectLab, range } from './target.ts';
 import { readyTasks } from './wait-ready.ts';
 
 interface WatchOrderOptions {
@@ -32,8 +33,7 @@ export default defineCommand<WatchOrderOptions>({
     y.option('restart', { type: 'boolean', default: false, describe: 'Delete the pods first, so the ordered re-creation is recorded from scratch' }),
   options: (a) => ({ names: a.names as LabNames, restart: a.restart === true }),
   async run(o, ctx) {
-    const k = await import('../k8s/index.ts');
-    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const { k, kube } = await connectLab(ctx);
     const n = o.names;
     const timeoutMs = ctx.globals.timeoutMs;
     const state: State = { replicas: 0, policy: 'OrderedReady', replaced: new Map() };
@@ -66,7 +66,7 @@ export default defineCommand<WatchOrderOptions>({
             title: 'Follow each ordinal to Ready',
             task: (_c, t) =>
               t.newListr(
-                readyTasks(state.pods!, range(state.replicas), timeoutMs, (ordinal, pod) => isReady(pod) && pod.metadata?.uid !== state.replaced.get(ordinal)),
+                readyTasks(state.pods!, range(0, state.replicas), timeoutMs, (ordinal, pod) => isReady(pod) && pod.metadata?.uid !== state.replaced.get(ordinal)),
                 { concurrent: true },
               ),
           },
@@ -100,7 +100,6 @@ export default defineCommand<WatchOrderOptions>({
   },
 });
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 

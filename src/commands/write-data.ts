@@ -11,7 +11,7 @@ import { defaultMessage, MARKER_FILE, sha256, type JournalEntry } from '../lab/p
 import { isReady } from '../lab/pods.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
-import { checkOrdinals, ownStatefulSet, parseOrdinals, range } from './target.ts';
+import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals, range } from './target.ts';
 
 interface WriteOptions {
   names: LabNames;
@@ -50,8 +50,7 @@ export default defineCommand<WriteOptions>({
     return { names: a.names as LabNames, ordinals, message, execTimeoutMs: 60_000 };
   },
   async run(o, ctx) {
-    const k = await import('../k8s/index.ts');
-    const kube = k.connect(ctx.globals, ctx.interrupt);
+    const { k, kube } = await connectLab(ctx);
     const n = o.names;
     const sts = await ownStatefulSet(k, kube, n);
     const replicas = sts.spec?.replicas ?? 0;
