@@ -71,8 +71,9 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
 /** kubectl's wording for a mistyped subcommand, with a suggestion when one is close. */
 function unknownCommand(msg: string, argv: string[]): string | undefined {
   const word = /^Unknown arguments?: (\S+?),?(\s|$)/.exec(msg)?.[1];
-  if (!word || argv.find((a) => !a.startsWith('-')) !== word) return undefined;
   const names = COMMANDS.map((c) => c.command.split(' ')[0]!);
+  // With a known command on the line, the stray word is an extra argument, not a command.
+  if (!word || !argv.includes(word) || argv.some((a) => names.includes(a))) return undefined;
   const close = names.filter((n) => editDistance(word, n) <= 2);
   return `unknown command "${word}" for "kubectl sts-lab"${close.length ? `; did you mean ${close.join(' or ')}?` : ''}`;
 }

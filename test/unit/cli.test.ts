@@ -21,6 +21,8 @@ test('bad input exits 2 with one error line and a pointer to --help', async () =
     [['bogus'], /^error: unknown command "bogus" for "kubectl sts-lab"$/m],
     [['statsu'], /unknown command "statsu" for "kubectl sts-lab"; did you mean status\?/],
     [['status', '--bogus-flag'], /unknown argument: bogus-flag/],
+    [['-n', 'lab', '--context', 'x', 'bogus'], /^error: unknown command "bogus" for "kubectl sts-lab"$/m],
+    [['status', 'extra'], /unknown argument: extra/],
     [[], /a subcommand is required/],
     [['status', '-o', 'xml'], /invalid values/i],
     [['status', '--timeout', 'soon'], /invalid duration "soon"/],
