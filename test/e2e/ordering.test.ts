@@ -21,7 +21,8 @@ function background(args: string[]) {
 test('ordering', async (t) => {
   await t.test('watch-order started before setup sees 0, 1, 2 come up in order and passes', async () => {
     const watching = background([...flags, 'watch-order', '-o', 'json']);
-    await new Promise((r) => setTimeout(r, 1500)); // watch-order is waiting for the StatefulSet
+    // Idle for longer than client-node's 30 s watch inactivity abort: the informer must reconnect.
+    await new Promise((r) => setTimeout(r, 35_000));
     const setup = await sts([...flags, 'setup', '--image', IMAGE, '--progress', 'none']);
     assert.equal(setup.code, 0, setup.stderr);
     const w = await watching;
