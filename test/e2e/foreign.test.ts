@@ -45,3 +45,20 @@ test('an existing object of the same name that sts-lab did not create is an erro
   assert.equal(afterwards.metadata.resourceVersion, before.metadata.resourceVersion);
   assert.equal(await exists('statefulset', 'nginx-sts', ns), false);
 });
+
+test('teardown --keep-pvcs --keep-namespace keeps them; a second teardown removes them', async () => {
+  const ns = uniqueName('e2e-keepflags');
+  after(() => dropNamespace(ns));
+  const setup = await sts(['-n', ns, '--progress', 'none', 'setup', '--image', IMAGE, '--replicas', '1']);
+  assert.equal(setup.code, 0, setup.stderr);
+  const keep = await sts(['-n', ns, '--progress', 'none', 'teardown', '--keep-pvcs', '--keep-namespace']);
+  assert.equal(keep.code, 0, keep.stderr);
+  assert.match(keep.stdout, /persistentvolumeclaim\/data-nginx-sts-0\s+kept\s+--keep-pvcs/);
+  assert.match(keep.stdout, new RegExp(`namespace/${ns}\\s+kept\\s+--keep-namespace`));
+  assert.ok(await exists('persistentvolumeclaim', 'data-nginx-sts-0', ns));
+  assert.equal(await exists('statefulset', 'nginx-sts', ns), false);
+  const all = await sts(['-n', ns, '--progress', 'none', 'teardown']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stdout, /persistentvolumeclaim\/data-nginx-sts-0\s+deleted/);
+  assert.equal(await exists('namespace', ns), false);
+});
