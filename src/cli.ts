@@ -98,6 +98,8 @@ function errorText(err: unknown, verbose: boolean): string {
   if (e instanceof UsageError) lines.push("See 'kubectl sts-lab --help' for usage.");
   if (e instanceof CliError && e.hint) lines.push(`hint: ${e.hint}`);
   if (verbose && !isExpected(e) && e.stack) lines.push(e.stack);
+  // -v: what the API or the network said, in full.
+  if (verbose && e.cause) lines.push(`debug: ${e.cause instanceof Error ? e.cause.message : String(e.cause)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -13,8 +13,8 @@ export class CliError extends Error {
   readonly hint: string | undefined;
   /** The HTTP status behind an API failure, when there was one. */
   readonly status: number | undefined;
-  constructor(message: string, hint?: string, status?: number) {
-    super(message);
+  constructor(message: string, hint?: string, status?: number, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.hint = hint;
     this.status = status;
   }

@@ -93,5 +93,5 @@ export function toCliError(err: unknown, server: string, interrupt: AbortSignal,
   if (name === 'TimeoutError' || (name === 'AbortError' && requestTimeoutMs > 0)) {
     return new CliError(`the server ${hostOf(server)} did not answer within ${requestTimeoutMs / 1000}s (--request-timeout)`);
   }
-  return new CliError(describeApiError(err, server), undefined, httpCode(err));
+  return new CliError(describeApiError(err, server), undefined, httpCode(err), err);
 }

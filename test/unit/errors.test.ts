@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ApiException } from '@kubernetes/client-node';
 import { CliError, InterruptedError } from '../../src/errors.ts';
@@ -36,4 +40,27 @@ test('toCliError keeps the HTTP status, and tells interrupts and request timeout
   assert.ok(toCliError(new DOMException('aborted', 'AbortError'), SERVER, aborted, 0) instanceof InterruptedError);
   const timeout = toCliError(new DOMException('timed out', 'TimeoutError'), SERVER, live, 5000);
   assert.match(timeout.message, /did not answer within 5s \(--request-timeout\)/);
+});
+
+test('-v shows what the network or the server said in full behind the one-line error', async () => {
+  (globalThis as { __VERSION__?: string }).__VERSION__ ??= 'test';
+  const { main } = await import('../../src/cli.ts');
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'sts-lab-v-')), 'config');
+  // A loopback port nothing listens on: refused at once, no server needed.
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:' + port + '"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+  const run = async (...flags: string[]) => {
+    let err = '';
+    const code = await main([...flags, '--kubeconfig', kubeconfig, 'status'], new AbortController().signal, { out: () => undefined, err: (t) => void (err += t) });
+    return { code, err };
+  };
+  const quiet = await run();
+  assert.equal(quiet.code, 1);
+  assert.match(quiet.err, new RegExp(`^error: The connection to the server 127\\.0\\.0\\.1:${port} was refused`, 'm'));
+  assert.doesNotMatch(quiet.err, /^debug:/m);
+  const verbose = await run('-v');
+  assert.match(verbose.err, /^debug: fetch failed/m);
 });
