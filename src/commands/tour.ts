@@ -125,7 +125,13 @@ export default defineCommand<TourOptions>({
         title: 'Write data into every pod\'s volume',
         run: async () => {
           const r = (evidence.write = (await sub(writeData, { all: true })).data as Any);
-          return { result: 'PASS', notes: [`Wrote ${r.written.length} marker files (${r.file}) through exec, and recorded their sha256 in configmap/sts-lab-journal.`] };
+          return {
+            result: 'PASS',
+            notes: [
+              `Wrote ${r.written.length} marker files (${r.file}) through exec, and recorded their sha256 in configmap/sts-lab-journal.`,
+              `Each file lands on its pod's own volume (claim data-${n.statefulSet}-N), not in the container's throw-away filesystem.`,
+            ],
+          };
         },
       },
       {
@@ -149,7 +155,13 @@ export default defineCommand<TourOptions>({
         title: 'Scale up to 5',
         run: async () => {
           const r = (evidence.up = (await sub(scale, { replicas: '5' })).data as Any & Verdicted);
-          return { result: combine(r.verdict.result, r.claimsVerdict.result), notes: [`${r.verdict.result}: ${r.verdict.headline}.`] };
+          return {
+            result: combine(r.verdict.result, r.claimsVerdict.result),
+            notes: [
+              `${r.verdict.result}: ${r.verdict.headline}.`,
+              'The StatefulSet controller added the new ordinals one at a time, each with a fresh claim from the template (or the one a scale-down left behind).',
+            ],
+          };
         },
       },
       {
