@@ -64,3 +64,25 @@ test('-v shows what the network or the server said in full behind the one-line e
   const verbose = await run('-v');
   assert.match(verbose.err, /^debug: fetch failed/m);
 });
+
+test('--request-timeout: a server that accepts but never answers fails in time, saying so', async () => {
+  (globalThis as { __VERSION__?: string }).__VERSION__ ??= 'test';
+  const { main } = await import('../../src/cli.ts');
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createServer((sock) => void sockets.add(sock)); // accepts, never speaks (not even TLS)
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const port = (silent.address() as { port: number }).port;
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'sts-lab-rt-')), 'config');
+  writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`);
+  let err = '';
+  const t0 = Date.now();
+  try {
+    const code = await main(['--kubeconfig', kubeconfig, '--request-timeout', '1s', 'status'], new AbortController().signal, { out: () => undefined, err: (t) => void (err += t) });
+    assert.equal(code, 1);
+  } finally {
+    for (const sock of sockets) sock.destroy();
+    silent.close();
+  }
+  assert.match(err, new RegExp(`^error: the server 127\\.0\\.0\\.1:${port} did not answer within 1s \\(--request-timeout\\)$`, 'm'));
+  assert.ok(Date.now() - t0 < 10_000, 'gave up close to the 1 s limit');
+});
