@@ -3,9 +3,9 @@
 // cluster DNS it says so and shows the EndpointSlice records DNS would serve.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../errors.ts';
-import type { Kube, V1Pod } from '../k8s/index.ts';
+import type { Kube } from '../k8s/index.ts';
 import { judgeLookup, parseLookup, type DnsRow, type LookupOutcome } from '../lab/dns.ts';
-import { ordinalOf, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
+import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { isReady } from '../lab/pods.ts';
 import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
@@ -29,11 +29,7 @@ export default defineCommand<{ names: LabNames }>({
     const { k, kube } = await connectLab(ctx);
     const sts = await ownStatefulSet(k, kube, n);
     const replicas = sts.spec?.replicas ?? 0;
-    const pods = new Map<number, V1Pod>();
-    for (const p of await k.listPods(kube, n)) {
-      const o = ordinalOf(n, p.metadata?.name ?? '');
-      if (o !== undefined && o < replicas) pods.set(o, p);
-    }
+    const pods = new Map([...byOrdinal(n, await k.listPods(kube, n))].filter(([o]) => o < replicas));
     const ready = [...pods.entries()].filter(([, p]) => isReady(p)).sort(([a], [b]) => a - b);
     if (!ready.length) throw new CliError('no Ready pod to resolve from', 'wait for the pods: kubectl sts-lab status');
     const askerFor = (target: number | undefined) => (ready.find(([o]) => o !== target) ?? ready[0]!)[1].metadata!.name!;

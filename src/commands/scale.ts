@@ -101,7 +101,7 @@ export default defineCommand<ScaleOptions>({
         podManagementPolicy: policy,
         whenScaled,
         timeline: timeline.map(timelineJson),
-        deletionOrder: [...new Set(history.filter((c) => c.type === 'delete' && !c.initial).map((c) => c.name))],
+        deletionOrder: pods!.deletions().map((c) => c.name),
         verdict: { result: ordering.verdict, headline, why: ordering.why, checks: ordering.checks },
         claims,
         claimsVerdict: { result: claimsOk ? 'PASS' : 'FAIL', headline: claimHeadline },
@@ -110,7 +110,7 @@ export default defineCommand<ScaleOptions>({
         { headers: TIMELINE_HEADERS, rows: up ? timelineCells(timeline) : [] },
         {
           headers: ['order', 'pod', 'gone at'],
-          rows: up ? [] : history.filter((c) => c.type === 'delete' && !c.initial).map((c, i) => [String(i + 1), c.name, new Date(c.at).toISOString()]),
+          rows: up ? [] : pods!.deletions().map((c, i) => [String(i + 1), c.name, new Date(c.at).toISOString()]),
         },
         { headers: CLAIM_HEADERS, rows: claims.map(claimCells) },
       ],

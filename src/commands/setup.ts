@@ -212,7 +212,6 @@ function dryRunReport(objects: LabObjects): Report {
   };
 }
 
-
 /** persistentVolumeClaimRetentionPolicy is on by default from 1.27 (beta) and GA in 1.32. */
 const RETENTION_MINOR = 27;
 

@@ -1,6 +1,6 @@
 // status: the lab as it is now — StatefulSet, headless Service, pods with their claims,
 // and the DNS name each pod is reachable at.
-import { ordinalOf, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
+import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { POD_HEADERS, podCells, podRows } from '../lab/report.ts';
 import { defineCommand } from './command.ts';
 import { connectLab } from './target.ts';
@@ -21,12 +21,8 @@ export default defineCommand<{ names: LabNames }>({
       };
     }
     const [pods, claims] = await Promise.all([k.listPods(kube, n), k.listClaims(kube, n)]);
-    const byOrdinal = new Map(pods.flatMap((p) => {
-      const o = ordinalOf(n, p.metadata?.name ?? '');
-      return o === undefined ? [] : [[o, p] as const];
-    }));
     const replicas = sts?.spec?.replicas ?? 0;
-    const rows = podRows(n, replicas, byOrdinal, claims);
+    const rows = podRows(n, replicas, byOrdinal(n, pods), claims);
     const statefulSet = sts && {
       name: n.statefulSet,
       replicas,

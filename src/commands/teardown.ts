@@ -72,8 +72,7 @@ export default defineCommand<TeardownOptions>({
 });
 
 /** Pods in the order the API reported them gone. */
-const deletionOrder = (s: TeardownState): string[] =>
-  [...new Set((s.watch?.history ?? []).filter((c) => c.type === 'delete').map((c) => c.name))];
+const deletionOrder = (s: TeardownState): string[] => (s.watch?.deletions() ?? []).map((c) => c.name);
 
 const describe = (r: Removal): string => `${r.resource} ${r.action}${r.detail ? ` (${r.detail})` : ''}`;
 

@@ -1,7 +1,7 @@
 // A live view of the lab's pods: one informer, a per-ordinal index, and every change in the
 // order the API server committed it (evidence for the ordering analysis).
 import type { V1Pod } from '@kubernetes/client-node';
-import { appSelector, ordinalOf, type LabNames } from '../lab/names.ts';
+import { appSelector, byOrdinal, ordinalOf, type LabNames } from '../lab/names.ts';
 import type { Observation } from '../lab/ordering.ts';
 import { stageOf, type Stage } from '../lab/pods.ts';
 import type { Kube } from './client.ts';
@@ -56,12 +56,13 @@ export class PodWatch {
 
   /** Pods of this StatefulSet by ordinal (other pods matching the label are ignored). */
   byOrdinal(): Map<number, V1Pod> {
-    const out = new Map<number, V1Pod>();
-    for (const p of this.list.objects()) {
-      const o = ordinalOf(this.names, p.metadata?.name ?? '');
-      if (o !== undefined) out.set(o, p);
-    }
-    return out;
+    return byOrdinal(this.names, this.list.objects());
+  }
+
+  /** Pods seen going away while watching, in the order the API reported it. */
+  deletions(): PodChange[] {
+    const seen = new Set<string>();
+    return this.history.filter((c) => c.type === 'delete' && !seen.has(c.uid) && seen.add(c.uid));
   }
 
   until(cond: (pods: Map<number, V1Pod>) => boolean, what: string | (() => string), timeoutMs: number): Promise<void> {

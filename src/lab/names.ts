@@ -35,5 +35,15 @@ export function ordinalOf(n: LabNames, pod: string): number | undefined {
   return /^(0|[1-9]\d*)$/.test(rest) ? Number(rest) : undefined;
 }
 
+/** Objects of this StatefulSet by ordinal; anything else with a matching label is left out. */
+export function byOrdinal<T extends { metadata?: { name?: string } }>(n: LabNames, objects: Iterable<T>): Map<number, T> {
+  const out = new Map<number, T>();
+  for (const o of objects) {
+    const ordinal = ordinalOf(n, o.metadata?.name ?? '');
+    if (ordinal !== undefined) out.set(ordinal, o);
+  }
+  return out;
+}
+
 export const isManaged = (labels: Record<string, string> | undefined): boolean =>
   labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
