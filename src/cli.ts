@@ -36,7 +36,6 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
     .scriptName('kubectl sts-lab')
     .usage('$0 <command> [flags]\n\nWalks you through a StatefulSet lab on your cluster and proves each guarantee as it happens.')
     .parserConfiguration({ 'boolean-negation': false, 'camel-case-expansion': false, 'duplicate-arguments-array': false }) // last one wins, as in kubectl
-    .demandCommand(1, 'a subcommand is required')
     .strict()
     // main() decides when the process ends (tests call it in-process).
     .exitProcess(false)
@@ -46,10 +45,22 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
     .epilog(EPILOG)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      throw err ?? new UsageError(unknownCommand(msg, argv) ?? msg);
+      throw err ?? new UsageError(unknownCommand(msg, argv) ?? invalidChoice(msg) ?? msg);
     });
+  let ran = false;
+  // Flags that take a value, with their aliases: known once the command's builder has run.
+  let valued = new Set<string>();
   for (const c of COMMANDS) {
-    parser.command(c.command, c.describe, c.builder ?? ((y) => y), async (raw) => {
+    const builder = (y: Argv) => {
+      const built = (c.builder ?? ((b: Argv) => b))(y);
+      // getOptions() is yargs' (untyped) view of the declared options; yargs is pinned and a unit test covers this.
+      const o = (built as unknown as { getOptions(): { string: string[]; alias: Record<string, string[]> } }).getOptions();
+      valued = new Set(o.string.flatMap((k) => [k, ...(o.alias[k] ?? [])]));
+      return built;
+    };
+    parser.command(c.command, c.describe, builder, async (raw) => {
+      ran = true;
+      refuseMissingValues(argv, valued);
       const globals: GlobalOptions = parseGlobals(raw);
       verbose = globals.verbose;
       const options = c.options({ ...raw, names: globals.names });
@@ -61,6 +72,8 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
   }
   try {
     await parser.parseAsync();
+    // No subcommand: the help, as kubectl does (--help and --version have printed already).
+    if (!ran && !argv.some((a) => ['--help', '-h', '--version'].includes(a))) io.out(await parser.getHelp());
     return exitCode;
   } catch (err) {
     io.err(errorText(err, verbose));
@@ -76,6 +89,31 @@ function unknownCommand(msg: string, argv: string[]): string | undefined {
   if (!word || !argv.includes(word) || argv.some((a) => names.includes(a))) return undefined;
   const close = names.filter((n) => editDistance(word, n) <= 2);
   return `unknown command "${word}" for "kubectl sts-lab"${close.length ? `; did you mean ${close.join(' or ')}?` : ''}`;
+}
+
+/** yargs' multi-line "Invalid values" message, as one line in kubectl's words. */
+function invalidChoice(msg: string): string | undefined {
+  const m = /^Invalid values?:\s+Argument: (\S+), Given: (.*?), Choices: (.*)$/s.exec(msg.trim());
+  if (!m) return undefined;
+  const choices = m[3]!.split(',').map((c) => c.trim().replace(/^"|"$/g, '')).join(', ');
+  return `invalid argument ${m[2]!.trim()} for "--${m[1]}" flag: must be one of ${choices}`;
+}
+
+/**
+ * A flag given without its value (`--replicas` last, or before another flag) or with an
+ * empty one. yargs fills in the default or "", kubectl refuses both.
+ */
+function refuseMissingValues(argv: string[], valued: Set<string>): void {
+  for (const [i, token] of argv.entries()) {
+    if (token === '--') return;
+    const m = /^(--?)([^=]+)(=?)(.*)$/.exec(token);
+    if (!m || /^-\d/.test(token) || !valued.has(m[2]!)) continue;
+    const flag = `${m[1]}${m[2]}`;
+    const next = argv[i + 1];
+    if (m[3] === '=' ? m[4] === '' : next === '') throw new UsageError(`invalid argument "" for "${flag}" flag: must not be empty`);
+    // A negative number is a value (and gets its own error); anything else that starts with - is a flag.
+    if (!m[3] && (next === undefined || (next.startsWith('-') && !/^-\d/.test(next)))) throw new UsageError(`flag needs an argument: ${flag}`);
+  }
 }
 
 function editDistance(a: string, b: string): number {

@@ -4,8 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../errors.ts';
 import type { Kube } from '../k8s/index.ts';
-import { judgeLookup, parseLookup, type DnsRow, type LookupOutcome } from '../lab/dns.ts';
-import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
+import { dnsPresence, judgeLookup, parseLookup, parseResolvConf, type DnsRow, type DnsSetup, type LookupOutcome } from '../lab/dns.ts';
+import { byOrdinal, CLUSTER_DOMAIN, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { isReady } from '../lab/pods.ts';
 import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
@@ -15,8 +15,11 @@ import { connectLab, ownStatefulSet } from './target.ts';
 
 type K8s = typeof import('../k8s/index.ts');
 
-// nslookup asks DNS only; getent (which also reads /etc/hosts) is the fallback for images without it.
-const LOOKUP_SCRIPT = 'nslookup "$1" 2>&1 || getent hosts "$1"';
+// nslookup asks DNS only; getent (which also reads /etc/hosts, and retries each search
+// domain for long when no server answers) only for images without nslookup.
+const LOOKUP_SCRIPT = 'if command -v nslookup >/dev/null 2>&1; then nslookup "$1" 2>&1; else getent hosts "$1"; fi';
+/** One lookup's bound: a resolver that hears nothing gives up well within it. */
+const LOOKUP_TIMEOUT_MS = 25_000;
 // Records follow pod changes within seconds (a re-created pod's new IP, say): a wrong answer
 // is asked again for this long before it counts.
 const SETTLE_MS = 30_000;
@@ -33,6 +36,8 @@ export default defineCommand<{ names: LabNames }>({
     const ready = [...pods.entries()].filter(([, p]) => isReady(p)).sort(([a], [b]) => a - b);
     if (!ready.length) throw new CliError('no Ready pod to resolve from', 'wait for the pods: kubectl sts-lab status');
     const askerFor = (target: number | undefined) => (ready.find(([o]) => o !== target) ?? ready[0]!)[1].metadata!.name!;
+    const setup = await dnsSetup(k, kube, n, askerFor(undefined));
+    const presence = dnsPresence(setup);
     const deadline = Date.now() + Math.min(SETTLE_MS, ctx.globals.timeoutMs);
     const rows: DnsRow[] = [];
     const queries: { name: string; from: string; expected: string[] }[] = [
@@ -55,22 +60,36 @@ export default defineCommand<{ names: LabNames }>({
     const records = slices.flatMap((s) =>
       (s.endpoints ?? []).map((e) => ({ hostname: e.hostname ?? null, addresses: e.addresses, ready: e.conditions?.ready ?? false, pod: e.targetRef?.name ?? null })),
     );
-    const noDns = rows.every((r) => r.outcome === 'no-server');
+    const silent = rows.filter((r) => r.outcome === 'no-server');
+    // Without cluster DNS, a host resolver's NXDOMAIN is no wrong answer: there is nothing to judge.
+    const noDns = !presence.present && !rows.some((r) => r.ok);
     const ok = rows.every((r) => r.ok);
     const verdict = noDns ? 'N/A' : ok ? 'PASS' : 'FAIL';
+    const servers = setup.resolv.nameservers.join(', ');
     const headline = noDns
-      ? 'This cluster has no working DNS inside the pods: the EndpointSlice below holds the records it would serve'
+      ? 'This cluster has no DNS inside the pods: the EndpointSlice below holds the records it would serve'
       : ok
         ? `Stable network identity held: every <pod>.${n.service} name resolves to that pod's IP`
-        : 'DNS gave wrong answers';
+        : silent.length
+          ? `The cluster DNS server ${servers} did not answer`
+          : 'DNS gave wrong answers';
     const why = [
       `The headless Service ${n.service} (clusterIP None) publishes one A record per Ready pod: <pod>.${n.service}.${n.namespace}.svc.cluster.local,`,
       'from the hostname and subdomain the StatefulSet controller sets on each pod; the Service name itself resolves to all Ready pods.',
-      ...rows.filter((r) => !r.ok && !noDns).map((r) => `${r.name}: got ${r.answer.join(', ') || r.outcome}, expected ${r.expected.join(', ')}`),
+      `Cluster DNS ${presence.present ? 'is configured' : 'is absent'}: ${presence.how}.`,
+      ...rows.filter((r) => !r.ok && !noDns).map((r) => `${r.name}: got ${r.answer.join(', ') || r.detail || r.outcome}, expected ${r.expected.join(', ')}`),
     ];
     return {
       ok: verdict !== 'FAIL',
-      data: { namespace: n.namespace, service: n.service, dnsAvailable: !noDns, verdict: { result: verdict, headline }, lookups: rows, endpointSlice: records },
+      data: {
+        namespace: n.namespace,
+        service: n.service,
+        dnsAvailable: !noDns,
+        clusterDns: { present: presence.present, how: presence.how, nameservers: setup.resolv.nameservers, kubeDnsService: setup.service ?? null },
+        verdict: { result: verdict, headline },
+        lookups: rows,
+        endpointSlice: records,
+      },
       sections: [
         { headers: ['name', 'asked from', 'api ip', 'dns answer', 'result'], rows: rows.map((r) => [r.name, r.from, r.expected.join(',') || '<none>', r.answer.join(',') || r.outcome, r.ok ? 'PASS' : noDns ? 'N/A' : 'FAIL']) },
         { headers: ['endpointslice hostname', 'addresses', 'ready', 'pod'], rows: records.map((r) => [r.hostname ?? '<none>', r.addresses.join(','), String(r.ready), r.pod ?? '<none>']) },
@@ -80,10 +99,25 @@ export default defineCommand<{ names: LabNames }>({
   },
 });
 
+async function lookup(k: K8s, kube: Kube, n: LabNames, q: { name: string; from: string }): Promise<LookupOutcome> {
+  try {
+    const r = await k.execInPod(kube, n.namespace, q.from, ['sh', '-c', LOOKUP_SCRIPT, 'sh', q.name], { timeoutMs: LOOKUP_TIMEOUT_MS });
+    return parseLookup(`${r.stdout.toString()}${r.stderr.toString()}`);
+  } catch (err) {
+    if (err instanceof CliError && /did not finish within/.test(err.message)) return { kind: 'no-server', detail: `no answer within ${LOOKUP_TIMEOUT_MS / 1000}s` };
+    throw err;
+  }
+}
+
+/** The pods' resolver configuration (read inside a lab pod) and the kube-dns Service. */
+async function dnsSetup(k: K8s, kube: Kube, n: LabNames, pod: string): Promise<DnsSetup> {
+  const [resolv, service] = await Promise.all([k.execInPod(kube, n.namespace, pod, ['cat', '/etc/resolv.conf'], { timeoutMs: 30_000 }), k.clusterDnsService(kube)]);
+  return { resolv: parseResolvConf(resolv.code === 0 ? resolv.stdout.toString() : ''), service, clusterDomain: CLUSTER_DOMAIN };
+}
+
 async function resolveUntilSettled(k: K8s, kube: Kube, n: LabNames, q: { name: string; from: string; expected: string[] }, deadline: number): Promise<DnsRow> {
   for (;;) {
-    const r = await k.execInPod(kube, n.namespace, q.from, ['sh', '-c', LOOKUP_SCRIPT, 'sh', q.name], { timeoutMs: 30_000 });
-    const outcome: LookupOutcome = parseLookup(`${r.stdout.toString()}${r.stderr.toString()}`);
+    const outcome = await lookup(k, kube, n, q);
     const row = judgeLookup(q.name, q.from, q.expected, outcome);
     if (row.ok || outcome.kind === 'no-server' || Date.now() >= deadline) return row;
     await sleep(1000, undefined, { signal: kube.interrupt }).catch(() => undefined);

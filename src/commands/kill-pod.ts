@@ -4,9 +4,10 @@ import type { Argv } from 'yargs';
 import { CliError, UsageError } from '../errors.ts';
 import type { Kube, PodWatch, V1Pod } from '../k8s/index.ts';
 import { formatDuration } from '../lab/duration.ts';
-import { compareIdentity, type Identity } from '../lab/identity.ts';
+import { stallSentence } from '../lab/diagnosis.ts';
+import { atMostOne, claimOf, compareIdentity, identityOf, type Identity } from '../lab/identity.ts';
 import { claimName, podName, type LabNames } from '../lab/names.ts';
-import { isReady, uidOf } from '../lab/pods.ts';
+import { isReady, uidOf, type PodLike } from '../lab/pods.ts';
 import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
@@ -42,13 +43,29 @@ export default defineCommand<KillOptions>({
     const timeoutMs = ctx.globals.timeoutMs;
     const old = await k.findPod(kube, n, name);
     if (!old || !isReady(old)) throw new CliError(`pod ${name} is not Ready now`, 'wait until it is (kubectl sts-lab status), then kill it');
-    const before = await identity(k, kube, n, o.ordinal, old);
+    const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
+    const before = await identity(k, kube, n, old);
     let watch: PodWatch | undefined;
     let deletedAt = 0;
+    const isReplacement = (pod: PodLike) => uidOf(pod) !== before.uid;
     const replacement = (pods: Map<number, V1Pod>) => {
       const p = pods.get(o.ordinal);
-      return p && uidOf(p) !== before.uid ? p : undefined;
+      return p && isReplacement(p) ? p : undefined;
     };
+    const stallQuery = { policy, wanted: [o.ordinal], arrived: (_i: number, p: PodLike) => isReplacement(p) && isReady(p) };
+    const waitFor = (done: (pods: Map<number, V1Pod>) => boolean, what: string) =>
+      watch!.until(
+        (pods) => {
+          if (done(pods)) return true;
+          watch!.stalls.check(stallQuery); // throws once waiting cannot help
+          return false;
+        },
+        () => {
+          const stall = watch!.stalls.stall(stallQuery);
+          return `${what}${stall ? `: ${stallSentence(stall)}` : ''}`;
+        },
+        timeoutMs,
+      );
     try {
       await runTasks(
         [
@@ -63,21 +80,21 @@ export default defineCommand<KillOptions>({
           {
             title: `${name}: Terminating → gone`,
             task: async (_c, t) => {
-              await watch!.until((pods) => uidOf(pods.get(o.ordinal) ?? {}) !== before.uid, `the old ${name} to be gone`, timeoutMs);
+              await watch!.until((pods) => uidOf(pods.get(o.ordinal) ?? {}) !== before.uid, `the old ${name} to be gone (it is still Terminating)`, timeoutMs);
               t.title = `${name}: old pod gone after ${formatDuration(Date.now() - deletedAt)}`;
             },
           },
           {
             title: `${name}: re-created by the StatefulSet controller`,
             task: async (_c, t) => {
-              await watch!.until((pods) => Boolean(replacement(pods)), `the StatefulSet controller to re-create ${name}`, timeoutMs);
+              await waitFor((pods) => Boolean(replacement(pods)), `the StatefulSet controller to re-create ${name}`);
               t.title = `${name}: re-created after ${formatDuration(Date.now() - deletedAt)}`;
             },
           },
           {
             title: `${name}: Ready`,
             task: async (_c, t) => {
-              await watch!.until((pods) => Boolean(replacement(pods) && isReady(replacement(pods)!)), `the new ${name} to be Ready`, timeoutMs);
+              await waitFor((pods) => Boolean(replacement(pods) && isReady(replacement(pods)!)), `the new ${name} to be Ready`);
               t.title = `${name}: Ready again after ${formatDuration(Date.now() - deletedAt)}`;
             },
           },
@@ -88,14 +105,15 @@ export default defineCommand<KillOptions>({
       watch?.stop();
     }
     const fresh = replacement(watch!.byOrdinal())!;
-    const after = await identity(k, kube, n, o.ordinal, fresh);
-    const rows = compareIdentity(before, after);
+    const after = await identity(k, kube, n, fresh);
+    const rows = [...compareIdentity(before, after), atMostOne(watch!.history, before.uid, after.uid, deletedAt)];
     const ok = rows.every((r) => r.ok);
     const timings = milestones(watch!, before.uid, deletedAt);
     const headline = ok ? `Stable identity held: ${name} came back as itself` : `Stable identity broken for ${name}`;
     const why = [
       'The StatefulSet controller re-creates a missing ordinal under the same name, with hostname = pod name and',
-      `the same claim ${claimName(n, o.ordinal)}, so it re-attaches the same volume; only the UID (and perhaps the IP) is new.`,
+      `the same claim ${claimName(n, o.ordinal)}, so it re-attaches the same volume; only the UID (and perhaps the IP) is new,`,
+      'and it creates the new pod only after the old one is gone: never two pods with one identity.',
       ...rows.filter((r) => !r.ok).map((r) => `${r.field}: expected ${r.expected}, was ${r.before} → ${r.after}`),
     ];
     return {
@@ -113,22 +131,16 @@ export default defineCommand<KillOptions>({
   },
 });
 
-async function identity(k: K8s, kube: Kube, n: LabNames, ordinal: number, pod: V1Pod): Promise<Identity> {
-  const name = podName(n, ordinal);
-  const [claim, hostname] = await Promise.all([
-    k.findClaim(kube, n, claimName(n, ordinal)),
+/** Identity from the pod object itself, its claim and what hostname says inside it. */
+async function identity(k: K8s, kube: Kube, n: LabNames, pod: V1Pod): Promise<Identity> {
+  const name = pod.metadata?.name ?? '';
+  const claim = claimOf(pod);
+  const [found, hostname] = await Promise.all([
+    claim ? k.findClaim(kube, n, claim) : undefined,
     k.execInPod(kube, n.namespace, name, ['hostname'], { timeoutMs: 30_000 }),
   ]);
   if (hostname.code !== 0) throw new CliError(`cannot read the hostname inside ${name}: ${hostname.stderr.toString().trim()}`);
-  return {
-    name,
-    uid: uidOf(pod),
-    hostname: hostname.stdout.toString().trim(),
-    ip: pod.status?.podIP ?? null,
-    node: pod.spec?.nodeName ?? null,
-    pvc: claimName(n, ordinal),
-    pv: claim?.spec?.volumeName ?? null,
-  };
+  return identityOf(pod, hostname.stdout.toString().trim(), found?.spec?.volumeName ?? null);
 }
 
 /** When each step was seen, in ms after the delete call, from the watch's own record. */

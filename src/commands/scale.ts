@@ -55,7 +55,8 @@ export default defineCommand<ScaleOptions>({
               pods = await k.PodWatch.start(kube, n);
               await k.scaleStatefulSet(kube, n, to);
               const ordinals = up ? range(from, to) : range(to, from).reverse();
-              return t.newListr(up ? readyTasks(pods, ordinals, ctx.globals.timeoutMs) : goneTasks(pods, ordinals, ctx.globals.timeoutMs), {
+              const timeoutMs = ctx.globals.timeoutMs;
+              return t.newListr(up ? readyTasks(pods, ordinals, { timeoutMs, policy }) : goneTasks(pods, ordinals, timeoutMs, policy), {
                 concurrent: true,
               });
             },

@@ -82,7 +82,9 @@ export default defineCommand<SetupOptions>({
           {
             title: `Wait for ${o.settings.replicas} pods to be Ready (${o.settings.podManagementPolicy})`,
             task: (_c, t) =>
-              t.newListr(readyTasks(state.watch!, range(0, o.settings.replicas), ctx.globals.timeoutMs), { concurrent: true }),
+              t.newListr(readyTasks(state.watch!, range(0, o.settings.replicas), { timeoutMs: ctx.globals.timeoutMs, policy: o.settings.podManagementPolicy }), {
+                concurrent: true,
+              }),
           },
         ],
         { progress: ctx.globals.progress },

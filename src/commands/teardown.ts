@@ -83,7 +83,7 @@ async function scaleDown(k: K8s, kube: Kube, n: LabNames, timeoutMs: number, sta
   state.watch = await k.PodWatch.start(kube, n);
   const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
   await k.scaleStatefulSet(kube, n, 0);
-  return t.newListr(goneTasks(state.watch, ordinals, timeoutMs), { concurrent: true });
+  return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, sts.spec?.podManagementPolicy ?? 'OrderedReady'), { concurrent: true });
 }
 
 function deleteTasks(k: K8s, kube: Kube, o: TeardownOptions, state: TeardownState): Task<TeardownState>[] {

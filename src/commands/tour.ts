@@ -1,7 +1,8 @@
 // tour: the whole scenario in one command. Each step runs the subcommand a learner would
 // type (with its own task list), then says in two or three lines what the cluster did and
 // why; the end is a lab report with one PASS/FAIL row per key concept of the scenario.
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
 import { CliError, InterruptedError } from '../errors.ts';
@@ -20,7 +21,7 @@ import setup, { podFlags } from './setup.ts';
 import { connectLab } from './target.ts';
 import teardown from './teardown.ts';
 import watchOrder from './watch-order.ts';
-import writeData from './write-data.ts';
+import writeData, { writeHeld, type WriteResult } from './write-data.ts';
 
 interface TourOptions {
   names: LabNames;
@@ -49,7 +50,7 @@ export default defineCommand<TourOptions>({
     names: a.names as LabNames,
     pod: { image: a.image, 'storage-class': a['storage-class'], 'storage-size': a['storage-size'] },
     keep: a.keep === true,
-    report: a.report === undefined ? undefined : String(a.report),
+    report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
     stepByStep: a['step-by-step'] === true,
   }),
   async run(o, ctx) {
@@ -71,8 +72,12 @@ export default defineCommand<TourOptions>({
           // A lab left scaled by an interrupted tour is brought back to the scenario's 3 replicas.
           if (sts !== REPLICAS || r.pods.some((p: Any) => p.ordinal >= REPLICAS)) await sub(scale, { replicas: String(REPLICAS) });
           evidence.serverVersion = r.serverVersion;
+          // Each pod Ready with a Bound claim of its own: read back from the cluster by setup.
+          const pods = (r.pods as Any[]).filter((p) => p.ordinal < REPLICAS);
+          const volumes = new Set(pods.map((p) => p.pv).filter(Boolean));
+          const held = pods.length === REPLICAS && pods.every((p) => p.ready && p.pvcStatus === 'Bound') && volumes.size === REPLICAS;
           return {
-            result: 'PASS',
+            result: held ? 'PASS' : 'FAIL',
             notes: [
               `The headless Service ${n.service} has clusterIP None: DNS will hand out one record per pod instead of one virtual IP.`,
               `The StatefulSet's claim template "data" gave each pod its own PersistentVolumeClaim, data-${n.statefulSet}-N, bound by the StorageClass's provisioner.`,
@@ -125,8 +130,9 @@ export default defineCommand<TourOptions>({
         title: 'Write data into every pod\'s volume',
         run: async () => {
           const r = (evidence.write = (await sub(writeData, { all: true })).data as Any);
+          const held = r.written.length === REPLICAS && (r.written as WriteResult[]).every(writeHeld);
           return {
-            result: 'PASS',
+            result: held ? 'PASS' : 'FAIL',
             notes: [
               `Wrote ${r.written.length} marker files (${r.file}) through exec, and recorded their sha256 in configmap/sts-lab-journal.`,
               `Each file lands on its pod's own volume (claim data-${n.statefulSet}-N), not in the container's throw-away filesystem.`,
@@ -330,6 +336,22 @@ function reportRows(n: LabNames, e: Record<string, Any>, keep: boolean): ReportR
     );
   }
   return rows;
+}
+
+/** An output path is checked before anything changes in the cluster, not after a whole tour. */
+function writableFile(flag: string, file: string): string {
+  const dir = dirname(resolve(file));
+  const fail = (why: string) => {
+    throw new CliError(`cannot write ${flag} ${file}: ${why}`);
+  };
+  if (!existsSync(dir)) fail(`no such directory ${dir}`);
+  if (existsSync(file) && statSync(file).isDirectory()) fail('it is a directory');
+  try {
+    accessSync(existsSync(file) ? file : dir, constants.W_OK);
+  } catch {
+    fail('permission denied');
+  }
+  return file;
 }
 
 /** --step-by-step: on a terminal, wait for Enter; elsewhere a no-op. */

@@ -1,34 +1,45 @@
-// listr2 tasks that follow pods to Ready, one per ordinal, driven by the pod watch.
+// listr2 tasks that follow pods to Ready (or away), one per ordinal, driven by the pod watch.
+// Each says live which pod holds it up and why, and fails as soon as waiting cannot help.
 import type { PodWatch, V1Pod } from '../k8s/index.ts';
+import { stallSentence, type Stall } from '../lab/diagnosis.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { podName } from '../lab/names.ts';
-import { CliError } from '../errors.ts';
-import { hopelessReason, isReady, problemOf, stageOf } from '../lab/pods.ts';
+import { isReady, stageOf, type PodLike } from '../lab/pods.ts';
 import type { Task } from '../ui/tasks.ts';
+import { range } from './target.ts';
 
-/** accept: when a pod counts as arrived (default: Ready; watch-order --restart wants a new one). */
-export function readyTasks<C>(
-  w: PodWatch,
-  ordinals: number[],
-  timeoutMs: number,
-  accept: (ordinal: number, pod: V1Pod) => boolean = (_o, pod) => isReady(pod),
-): Task<C>[] {
+export interface ReadyWait {
+  timeoutMs: number;
+  /** podManagementPolicy: under OrderedReady the lowest pod that is not Ready blocks the rest. */
+  policy: string;
+  /** When a pod counts as arrived (default: Ready; watch-order --restart wants a new one). */
+  accept?: (ordinal: number, pod: PodLike) => boolean;
+}
+
+const TITLE_DETAIL = 90;
+
+export function readyTasks<C>(w: PodWatch, ordinals: number[], o: ReadyWait): Task<C>[] {
   const start = Date.now();
+  const accept = o.accept ?? ((_i: number, pod: PodLike) => isReady(pod));
   return ordinals.map((i) => {
     const name = podName(w.names, i);
+    const query = { policy: o.policy, wanted: [i], arrived: accept };
+    const state = (stall: Stall | undefined) => {
+      const pod = w.byOrdinal().get(i);
+      const stage = pod ? stageOf(pod) : 'not created yet';
+      if (!stall) return stage;
+      if (stall.ordinal !== i) return `${stage}, waiting for ${stall.pod} (${stall.reason})`;
+      const detail = stall.detail.length > TITLE_DETAIL ? `${stall.detail.slice(0, TITLE_DETAIL - 1)}…` : stall.detail;
+      return stall.reason === stage ? stage : `${stage}: ${stall.reason}${detail ? ` (${detail})` : ''}`;
+    };
     return {
       title: `${name}: waiting`,
       task: async (_ctx, task) => {
         let shown = '';
-        const state = () => {
-          const pod = w.byOrdinal().get(i);
-          const problem = pod && problemOf(pod);
-          return `${pod ? stageOf(pod) : 'not created yet'}${problem ? ` (${problem})` : ''}`;
-        };
         const show = () => {
-          const now = state();
+          const now = state(w.stalls.stall(query));
           task.title = `${name}: ${now} after ${formatDuration(Date.now() - start)}`;
-          // Plain progress prints output lines, not title changes: one line per stage change.
+          // Plain progress prints output lines, not title changes: one line per state change.
           if (now !== shown) task.output = `${name}: ${now} at +${((Date.now() - start) / 1000).toFixed(1)}s`;
           shown = now;
         };
@@ -39,31 +50,41 @@ export function readyTasks<C>(
             (pods) => {
               const pod = pods.get(i);
               if (pod && accept(i, pod)) return true;
-              const hopeless = pod && hopelessReason(pod);
-              if (hopeless) throw new CliError(`pod ${name} cannot become Ready: ${hopeless}`, `kubectl describe pod ${name} -n ${w.names.namespace}`);
+              w.stalls.check(query);
               return false;
             },
-            () => `pod ${name} to be Ready (it is ${state()})`,
-            Math.max(1, start + timeoutMs - Date.now()),
+            () => {
+              const stall = w.stalls.stall(query);
+              return `${name} to be Ready${stall ? `: ${stallSentence(stall)}` : ''}`;
+            },
+            Math.max(1, start + o.timeoutMs - Date.now()),
           );
         } finally {
           unsubscribe();
         }
-        show();
+        task.title = `${name}: Ready after ${formatDuration(Date.now() - start)}`;
       },
     };
   });
 }
 
-/** Follows pods until they are gone (scale-down, teardown). */
-export function goneTasks<C>(w: PodWatch, ordinals: number[], timeoutMs: number): Task<C>[] {
+/** Follows pods until they are gone (scale-down, teardown); a timeout says what the pod was doing. */
+export function goneTasks<C>(w: PodWatch, ordinals: number[], timeoutMs: number, policy: string): Task<C>[] {
   const start = Date.now();
   return ordinals.map((i) => {
     const name = podName(w.names, i);
+    const why = () => {
+      const pod: V1Pod | undefined = w.byOrdinal().get(i);
+      if (!pod) return 'gone';
+      if (pod.metadata?.deletionTimestamp) return 'it is still Terminating';
+      // OrderedReady removes a pod only while the pods below it are Running and Ready.
+      const lower = policy === 'OrderedReady' ? w.stalls.stall({ policy, wanted: range(0, i) }) : undefined;
+      return `it is ${stageOf(pod)}, not deleted yet${lower ? `; the controller waits for ${stallSentence(lower)}` : ''}`;
+    };
     return {
       title: `${name}: terminating`,
       task: async (_ctx, task) => {
-        await w.until((pods) => !pods.has(i), `pod ${name} to be deleted`, Math.max(1, start + timeoutMs - Date.now()));
+        await w.until((pods) => !pods.has(i), () => `pod ${name} to be deleted (${why()})`, Math.max(1, start + timeoutMs - Date.now()));
         task.title = `${name}: gone after ${formatDuration(Date.now() - start)}`;
       },
     };

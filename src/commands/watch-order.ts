@@ -66,7 +66,11 @@ export default defineCommand<WatchOrderOptions>({
             title: 'Follow each ordinal to Ready',
             task: (_c, t) =>
               t.newListr(
-                readyTasks(state.pods!, range(0, state.replicas), timeoutMs, (ordinal, pod) => isReady(pod) && pod.metadata?.uid !== state.replaced.get(ordinal)),
+                readyTasks(state.pods!, range(0, state.replicas), {
+                  timeoutMs,
+                  policy: state.policy,
+                  accept: (ordinal, pod) => isReady(pod) && pod.metadata?.uid !== state.replaced.get(ordinal),
+                }),
                 { concurrent: true },
               ),
           },

@@ -23,7 +23,16 @@ interface WriteOptions {
 type K8s = typeof import('../k8s/index.ts');
 
 // Written to a temporary name first, so a reader never sees half a file.
-const WRITE_SCRIPT = 'cat > "$1.tmp" && mv "$1.tmp" "$1"';
+// Prints the size the file has on the volume afterwards: evidence, not the size that was sent.
+const WRITE_SCRIPT = 'cat > "$1.tmp" && mv "$1.tmp" "$1" && wc -c < "$1"';
+
+/** A journal entry and what the pod said about the write. */
+export interface WriteResult extends JournalEntry {
+  exitCode: number;
+  bytesOnDisk: number | null;
+}
+
+export const writeHeld = (w: WriteResult): boolean => w.exitCode === 0 && w.bytesOnDisk === w.bytes;
 
 export default defineCommand<WriteOptions>({
   command: 'write-data [ordinals..]',
@@ -56,7 +65,7 @@ export default defineCommand<WriteOptions>({
     const replicas = sts.spec?.replicas ?? 0;
     checkOrdinals(o.ordinals, replicas, n);
     const chosen = o.ordinals.length ? [...new Set(o.ordinals)].sort((a, b) => a - b) : range(0, replicas);
-    const entries: JournalEntry[] = [];
+    const entries: WriteResult[] = [];
     await runTasks(
       [
         ...chosen.map((ordinal): Task => ({
@@ -64,7 +73,7 @@ export default defineCommand<WriteOptions>({
           task: async (_c, t) => {
             const entry = await writeMarker(k, kube, n, ordinal, o);
             entries.push(entry);
-            t.title = `${entry.pod}: wrote ${entry.bytes} bytes (sha256 ${entry.sha256.slice(0, 12)}) to ${entry.pvc} on ${entry.pv}`;
+            t.title = `${entry.pod}: wrote ${entry.bytes} bytes (${entry.bytesOnDisk} on the volume, sha256 ${entry.sha256.slice(0, 12)}) to ${entry.pvc} on ${entry.pv}`;
           },
         })),
         { title: 'Record it in configmap/sts-lab-journal', task: () => k.recordInJournal(kube, n, entries) },
@@ -72,20 +81,22 @@ export default defineCommand<WriteOptions>({
       { progress: ctx.globals.progress },
     );
     entries.sort((a, b) => a.ordinal - b.ordinal);
+    const short = entries.filter((e) => !writeHeld(e));
     return {
-      ok: true,
+      ok: short.length === 0,
       data: { namespace: n.namespace, statefulSet: n.statefulSet, file: MARKER_FILE, written: entries },
       sections: [
         {
-          headers: ['ordinal', 'pod', 'pvc', 'pv', 'bytes', 'sha256'],
-          rows: entries.map((e) => [String(e.ordinal), e.pod, e.pvc, e.pv ?? '<none>', String(e.bytes), e.sha256.slice(0, 12)]),
+          headers: ['ordinal', 'pod', 'pvc', 'pv', 'bytes', 'on the volume', 'sha256'],
+          rows: entries.map((e) => [String(e.ordinal), e.pod, e.pvc, e.pv ?? '<none>', String(e.bytes), String(e.bytesOnDisk ?? '?'), e.sha256.slice(0, 12)]),
         },
       ],
+      notes: short.map((e) => `FAIL  ${e.pod}: sent ${e.bytes} bytes, the volume holds ${e.bytesOnDisk ?? 'an unknown size'}`),
     };
   },
 });
 
-async function writeMarker(k: K8s, kube: Kube, n: LabNames, ordinal: number, o: WriteOptions): Promise<JournalEntry> {
+async function writeMarker(k: K8s, kube: Kube, n: LabNames, ordinal: number, o: WriteOptions): Promise<WriteResult> {
   const name = podName(n, ordinal);
   const pod = await k.findPod(kube, n, name);
   if (!pod || !isReady(pod)) throw new CliError(`pod ${name} is not Ready, so its volume cannot be written now`, 'wait for it: kubectl sts-lab status');
@@ -104,5 +115,7 @@ async function writeMarker(k: K8s, kube: Kube, n: LabNames, ordinal: number, o: 
     pvcUid: claim?.metadata?.uid ?? '',
     pv: claim?.spec?.volumeName ?? null,
     writtenAt: new Date().toISOString(),
+    exitCode: r.code,
+    bytesOnDisk: /^\s*\d+\s*$/.test(r.stdout.toString()) ? Number(r.stdout.toString().trim()) : null,
   };
 }

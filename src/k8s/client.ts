@@ -2,7 +2,7 @@
 // API clients whose every request carries the Ctrl-C signal and the --request-timeout.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import {
   AppsV1Api, AuthorizationV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, Observable, StorageV1Api, VersionApi,
   type ConfigurationOptions, type RequestContext, type ResponseContext,
@@ -85,14 +85,22 @@ export function loadKubeConfig(opts: ConnectionOptions, env: NodeJS.ProcessEnv =
   const kc = new KubeConfig();
   if (opts.kubeconfig) {
     if (!existsSync(opts.kubeconfig)) throw new CliError(`cannot read kubeconfig "${opts.kubeconfig}": no such file or directory`);
-    kc.loadFromFile(opts.kubeconfig);
+    loadFile(kc, opts.kubeconfig);
+    if (!kc.getContexts().length && !kc.getClusters().length) throw new CliError(`error loading config file "${opts.kubeconfig}": not a kubeconfig (no clusters, no contexts)`);
   } else {
-    const fromEnv = (env.KUBECONFIG ?? '').split(':').filter(Boolean);
+    const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+    const home = join(homedir(), '.kube', 'config');
     const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST);
-    if (fromEnv.length === 0 && !inCluster && !existsSync(join(homedir(), '.kube', 'config'))) {
+    if (fromEnv.length === 0 && !inCluster && !existsSync(home)) {
       throw new CliError('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config');
     }
-    kc.loadFromDefault();
+    try {
+      kc.loadFromDefault();
+    } catch (err) {
+      // The merge does not say which file was bad: find it.
+      for (const file of fromEnv.length ? fromEnv : [home]) if (existsSync(file)) loadFile(new KubeConfig(), file);
+      throw new CliError(`invalid kubeconfig: ${firstLine(err)}`);
+    }
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) throw new CliError(`context "${opts.context}" does not exist`);
@@ -104,11 +112,31 @@ export function loadKubeConfig(opts: ConnectionOptions, env: NodeJS.ProcessEnv =
   return kc;
 }
 
+/** One file, or one `error loading config file` line naming it (the YAML parser's excerpt left out). */
+function loadFile(kc: KubeConfig, file: string): void {
+  try {
+    kc.loadFromFile(file);
+  } catch (err) {
+    const e = err as { name?: string; code?: string; mark?: { line?: number; column?: number }; reason?: string };
+    const why =
+      e.name === 'YAMLException'
+        ? `not valid YAML: ${e.reason ?? firstLine(err)}${e.mark?.line !== undefined ? ` (line ${e.mark.line + 1})` : ''}`
+        : e.code === 'EISDIR'
+          ? 'it is a directory'
+          : e.code === 'EACCES'
+            ? 'permission denied'
+            : firstLine(err);
+    throw new CliError(`error loading config file "${file}": ${why}`);
+  }
+}
+
+const firstLine = (err: unknown): string => String((err as Error)?.message ?? err).split('\n')[0]!.trim();
+
 export function connect(opts: ConnectionOptions, interrupt: AbortSignal): Kube {
   try {
     return new Kube(loadKubeConfig(opts), interrupt, opts.requestTimeoutMs);
   } catch (err) {
     if (err instanceof CliError) throw err;
-    throw new CliError(`invalid kubeconfig: ${(err as Error).message}`);
+    throw new CliError(`invalid kubeconfig: ${firstLine(err)}`);
   }
 }

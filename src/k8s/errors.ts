@@ -30,13 +30,29 @@ export const isNotFound = (err: unknown): boolean => httpCode(err) === 404;
 export const isConflict = (err: unknown): boolean => httpCode(err) === 409;
 export const isForbidden = (err: unknown): boolean => httpCode(err) === 403;
 
-const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-]);
+// OpenSSL's verification codes as Go's crypto/x509 words them (what kubectl prints).
+const UNKNOWN_AUTHORITY = 'x509: certificate signed by unknown authority';
+const X509_WORDS: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNKNOWN_AUTHORITY,
+  UNABLE_TO_GET_ISSUER_CERT: UNKNOWN_AUTHORITY,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_AUTHORITY,
+  SELF_SIGNED_CERT_IN_CHAIN: UNKNOWN_AUTHORITY,
+  DEPTH_ZERO_SELF_SIGNED_CERT: UNKNOWN_AUTHORITY,
+  CERT_UNTRUSTED: UNKNOWN_AUTHORITY,
+  CERT_HAS_EXPIRED: 'x509: certificate has expired or is not yet valid',
+  CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
+  CERT_SIGNATURE_FAILURE: 'x509: certificate signature is invalid',
+  CERT_REVOKED: 'x509: certificate has been revoked',
+};
+
+/** Go's "x509: certificate is valid for A, B, not C" from Node's altname error. */
+function altnameWords(cause: { host?: string; cert?: { subjectaltname?: string } }, host: string): string {
+  const names = (cause.cert?.subjectaltname ?? '').split(',').map((n) => n.trim().replace(/^(DNS|IP Address):/, '')).filter(Boolean);
+  return `x509: certificate is valid for ${names.join(', ') || 'other names'}, not ${cause.host ?? host.split(':')[0]}`;
+}
 
 /** The innermost Node system error behind undici's "fetch failed" and friends. */
-function rootCause(err: unknown): { code?: string; message?: string } {
+function rootCause(err: unknown): { code?: string; message?: string; host?: string; cert?: { subjectaltname?: string } } {
   let e = err as { cause?: unknown; code?: string; message?: string } | undefined;
   for (let i = 0; i < 5 && e?.cause; i++) e = e.cause as typeof e;
   return e ?? {};
@@ -64,9 +80,8 @@ export function describeApiError(err: unknown, server: string): string {
     case 'UND_ERR_SOCKET':
       return `Unable to connect to the server ${host}: connection reset by peer`;
   }
-  if (cause.code && TLS_CODES.has(cause.code)) {
-    return `Unable to connect to the server: tls: failed to verify certificate: ${cause.message ?? cause.code}`;
-  }
+  const x509 = cause.code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? altnameWords(cause, host) : cause.code && X509_WORDS[cause.code];
+  if (x509) return `Unable to connect to the server: tls: failed to verify certificate: ${x509}`;
   const msg = (err as Error)?.message ?? String(err);
   if (/HTTP protocol is not allowed/.test(msg)) {
     return `refusing plain HTTP to ${server}: the kubeconfig's cluster must use https (or set insecure-skip-tls-verify)`;

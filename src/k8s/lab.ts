@@ -82,3 +82,16 @@ export async function endpointSlices(kube: Kube, n: LabNames): Promise<V1Endpoin
   );
   return list.items;
 }
+
+/**
+ * kube-system's kube-dns Service (kind, minikube, k3s and most clouds name cluster DNS so):
+ * its clusterIP, null when there is none, undefined when it cannot be read.
+ */
+export async function clusterDnsService(kube: Kube): Promise<string | null | undefined> {
+  try {
+    const svc = await kube.find((o) => kube.core.readNamespacedService({ name: 'kube-dns', namespace: 'kube-system' }, o));
+    return svc ? (svc.spec?.clusterIP ?? null) : null;
+  } catch {
+    return undefined;
+  }
+}

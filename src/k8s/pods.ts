@@ -7,6 +7,7 @@ import { stageOf, type Stage } from '../lab/pods.ts';
 import type { Kube } from './client.ts';
 import type { ChangeType } from './informer.ts';
 import { LiveList } from './live.ts';
+import { StallWatch } from './stalls.ts';
 
 export interface PodChange extends Observation {
   type: ChangeType;
@@ -20,6 +21,8 @@ export class PodWatch {
   readonly history: PodChange[] = [];
   readonly names: LabNames;
   private list!: LiveList<V1Pod>;
+  /** Why the pods are not getting where a wait wants them (events, claims, logs). */
+  stalls!: StallWatch;
   /** True while the first list is delivered: those pods existed before sts-lab looked. */
   private listing = true;
 
@@ -40,6 +43,7 @@ export class PodWatch {
       (type, pod) => w.record(type, pod),
     );
     w.listing = false;
+    w.stalls = await StallWatch.start(kube, names, () => w.list.objects(), w.list.changes);
     return w;
   }
 
@@ -70,6 +74,7 @@ export class PodWatch {
   }
 
   stop(): void {
+    this.stalls.stop();
     this.list.stop();
   }
 }

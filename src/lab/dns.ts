@@ -37,11 +37,54 @@ export interface DnsRow {
   expected: string[];
   answer: string[];
   outcome: LookupOutcome['kind'];
+  /** What the resolver said when it got no answer. */
+  detail?: string;
   ok: boolean;
 }
 
 export function judgeLookup(name: string, from: string, expected: string[], outcome: LookupOutcome): DnsRow {
   const answer = outcome.kind === 'answer' ? outcome.ips : [];
   const want = [...expected].sort();
-  return { name, from, expected: want, answer, outcome: outcome.kind, ok: outcome.kind === 'answer' && answer.join(',') === want.join(',') };
+  return {
+    name, from, expected: want, answer, outcome: outcome.kind,
+    ...(outcome.kind === 'no-server' ? { detail: outcome.detail } : {}),
+    ok: outcome.kind === 'answer' && answer.join(',') === want.join(','),
+  };
+}
+
+export interface ResolvConf {
+  nameservers: string[];
+  search: string[];
+}
+
+export function parseResolvConf(text: string): ResolvConf {
+  const out: ResolvConf = { nameservers: [], search: [] };
+  for (const line of text.split('\n')) {
+    const [key, ...values] = line.trim().split(/\s+/);
+    if (key === 'nameserver' && values[0]) out.nameservers.push(values[0]);
+    if (key === 'search') out.search = values;
+  }
+  return out;
+}
+
+/** What the cluster says of its DNS: the pods' resolv.conf, and the kube-dns Service if it can be read. */
+export interface DnsSetup {
+  resolv: ResolvConf;
+  /** kube-system's kube-dns Service: its clusterIP, null when there is none, undefined when not readable. */
+  service: string | null | undefined;
+  clusterDomain: string;
+}
+
+/**
+ * Whether the cluster has DNS at all, and how that was decided. The kubelet writes the
+ * cluster's search domains into a pod's resolv.conf only when it has a cluster DNS server to
+ * point at; a kube-dns Service says the same from the API's side.
+ */
+export function dnsPresence(d: DnsSetup): { present: boolean; how: string } {
+  const servers = d.resolv.nameservers.join(', ');
+  if (!d.resolv.nameservers.length) return { present: false, how: "the pods' /etc/resolv.conf names no nameserver" };
+  const clusterSearch = d.resolv.search.some((s) => s === `svc.${d.clusterDomain}`);
+  const service = d.service ? `Service kube-system/kube-dns has clusterIP ${d.service}` : d.service === null ? 'no kube-dns Service in kube-system' : 'kube-system not readable';
+  if (clusterSearch || d.service) return { present: true, how: `the pods' resolv.conf points at ${servers}${clusterSearch ? ` with search domain svc.${d.clusterDomain}` : ''}; ${service}` };
+  return { present: false, how: `the pods' resolv.conf points at ${servers} without the cluster's search domains, and ${service}` };
 }

@@ -50,30 +50,6 @@ export function stageOf(pod: PodLike): Stage {
   return 'Pending';
 }
 
-/** A waiting reason worth showing (ErrImagePull, CrashLoopBackOff…), if any. */
-export function problemOf(pod: PodLike): string | undefined {
-  const reason = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
-  return reason && reason !== 'ContainerCreating' ? reason : undefined;
-}
-
-/** Reasons that no amount of waiting fixes: the pod spec or the image itself is wrong. */
-const HOPELESS = new Set(['InvalidImageName', 'ErrImageNeverPull', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
-
-/** Why a pod will not become Ready without someone changing something, if that is known. */
-export function hopelessReason(pod: PodLike): string | undefined {
-  const status = pod.status?.containerStatuses?.[0] as
-    | { restartCount?: number; state?: { waiting?: { reason?: string; message?: string } }; lastState?: { terminated?: { message?: string; exitCode?: number } } }
-    | undefined;
-  const waiting = status?.state?.waiting;
-  if (waiting?.reason && HOPELESS.has(waiting.reason)) return `${waiting.reason}: ${waiting.message ?? ''}`.trim();
-  // Crashing again and again: the container cannot start, as its last exit says.
-  if (waiting?.reason === 'CrashLoopBackOff' && (status?.restartCount ?? 0) >= 3) {
-    const last = status?.lastState?.terminated;
-    return `CrashLoopBackOff after ${status?.restartCount} restarts${last ? ` (exit code ${last.exitCode}${last.message ? `: ${last.message.trim()}` : ''})` : ''}`;
-  }
-  return undefined;
-}
-
 export function toDate(t: Date | string | undefined): Date | undefined {
   if (t === undefined) return undefined;
   return t instanceof Date ? t : new Date(t);

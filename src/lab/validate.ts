@@ -38,8 +38,25 @@ export function quantity(flag: string, value: string): string {
   return value;
 }
 
+// The image reference grammar of distribution/reference (what the kubelet and containerd parse):
+// [domain[:port]/]path[:tag][@digest], path components lowercase.
+const DOMAIN = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?`;
+const PATH_COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const REFERENCE = new RegExp(
+  String.raw`^(?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::([\w][\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`,
+);
+const MAX_NAME = 255;
+
 export function image(value: string): string {
-  if (value.trim() === '' || /\s/.test(value)) throw new Error(`invalid --image "${value}": must be an image reference without spaces`);
+  const m = REFERENCE.exec(value);
+  if (!m) {
+    const why = /[A-Z]/.test(value.split('/').slice(-1)[0]!.split(/[:@]/)[0]!)
+      ? 'repository names must be lowercase'
+      : 'use [registry[:port]/]name[:tag][@sha256:digest], e.g. nginx:1.27-alpine or registry.example.com/team/nginx:1.27';
+    throw new Error(`invalid --image "${value}": not a valid image reference (${why})`);
+  }
+  const name = m[1] ? `${m[1]}/${m[2]}` : m[2]!;
+  if (name.length > MAX_NAME) throw new Error(`invalid --image "${value}": the repository name is longer than ${MAX_NAME} characters`);
   return value;
 }
 

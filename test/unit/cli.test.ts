@@ -23,8 +23,15 @@ test('bad input exits 2 with one error line and a pointer to --help', async () =
     [['status', '--bogus-flag'], /unknown argument: bogus-flag/],
     [['-n', 'lab', '--context', 'x', 'bogus'], /^error: unknown command "bogus" for "kubectl sts-lab"$/m],
     [['status', 'extra'], /unknown argument: extra/],
-    [[], /a subcommand is required/],
-    [['status', '-o', 'xml'], /invalid values/i],
+    [['setup', '--replicas'], /^error: flag needs an argument: --replicas$/m],
+    [['setup', '--replicas', '--parallel'], /^error: flag needs an argument: --replicas$/m],
+    [['setup', '-n'], /^error: flag needs an argument: -n$/m],
+    [['setup', '--image='], /^error: invalid argument "" for "--image" flag: must not be empty$/m],
+    [['setup', '--image', ''], /^error: invalid argument "" for "--image" flag: must not be empty$/m],
+    [['setup', '--image', 'UPPER:::bad'], /invalid --image "UPPER:::bad": not a valid image reference/],
+    [['status', '-o', ''], /^error: invalid argument "" for "--output" flag: must be one of table, json, yaml$/m],
+    [['status', '-o'], /^error: flag needs an argument: -o$/m],
+    [['status', '-o', 'xml'], /^error: invalid argument "xml" for "--output" flag: must be one of table, json, yaml$/m],
     [['status', '--timeout', 'soon'], /invalid duration "soon"/],
     [['status', '-n', 'good', '-n', 'Bad_NS'], /invalid namespace "Bad_NS"/],
   ] as const) {
@@ -48,6 +55,16 @@ async function printed(...argv: string[]) {
     console.log = original;
   }
 }
+
+test('no subcommand prints the help on stdout and exits 0, as kubectl does', async () => {
+  for (const argv of [[], ['-n', 'lab']]) {
+    const r = await cli(...argv);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, '');
+    assert.match(r.out, /^kubectl sts-lab <command>/);
+    assert.match(r.out, /kubectl sts-lab kill-pod <ordinal>/);
+  }
+});
 
 test('--version prints the injected version; --help names the plugin as kubectl does', async () => {
   const v = await printed('--version');

@@ -28,7 +28,19 @@ test('network failures name the server and the cause', () => {
     'The connection to the server 127.0.0.1:16999 was refused - did you specify the right host or port?',
   );
   assert.match(describeApiError(netError('ENOTFOUND'), 'https://nope.example:6443'), /lookup nope\.example: no such host/);
-  assert.match(describeApiError(netError('SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain'), SERVER), /tls: failed to verify certificate: self-signed/);
+});
+
+test('TLS failures in kubectl\'s words, never Node.js advice', () => {
+  const unknownCa = netError('UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'unable to get local issuer certificate. Try running Node.js with --use-system-ca');
+  for (const e of [unknownCa, netError('SELF_SIGNED_CERT_IN_CHAIN'), netError('DEPTH_ZERO_SELF_SIGNED_CERT')]) {
+    assert.equal(describeApiError(e, SERVER), 'Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority');
+  }
+  assert.equal(describeApiError(netError('CERT_HAS_EXPIRED', 'certificate has expired'), SERVER), 'Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not yet valid');
+  const altname = Object.assign(new TypeError('fetch failed'), {
+    cause: Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID', host: '127.0.0.2', cert: { subjectaltname: 'DNS:kubernetes, IP Address:127.0.0.1' } }),
+  });
+  assert.equal(describeApiError(altname, SERVER), 'Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for kubernetes, 127.0.0.1, not 127.0.0.2');
+  assert.doesNotMatch(describeApiError(unknownCa, SERVER), /Node\.js|use-system-ca/);
 });
 
 test('toCliError keeps the HTTP status, and tells interrupts and request timeouts apart', () => {

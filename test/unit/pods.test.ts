@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ordinalOf, podDnsName, claimName, serviceDnsName } from '../../src/lab/names.ts';
-import { isReady, problemOf, readySince, stageOf, type PodLike } from '../../src/lab/pods.ts';
+import { isReady, readySince, stageOf, type PodLike } from '../../src/lab/pods.ts';
 import { podCells, podRows } from '../../src/lab/report.ts';
 
 const names = { namespace: 'scenarios', statefulSet: 'nginx-sts', service: 'nginx-headless' };
@@ -28,7 +28,6 @@ test('stages: Pending → ContainerCreating → Running → Ready, and Terminati
   const dying = pod(ready.status, { deletionTimestamp: '2026-11-23T10:01:00Z' });
   assert.equal(stageOf(dying), 'Terminating');
   assert.equal(isReady(dying), false, 'a terminating pod is not counted as Ready');
-  assert.equal(problemOf(pod({ phase: 'Pending', containerStatuses: [{ state: { waiting: { reason: 'CrashLoopBackOff' } } }] })), 'CrashLoopBackOff');
 });
 
 test('pod rows: one per wanted ordinal, with claim and volume', () => {
