@@ -23,6 +23,13 @@ export const podFlags = (y: Argv) =>
     .option('storage-class', { type: 'string', describe: "StorageClass for the claims (default: the cluster's default class)" })
     .option('storage-size', { type: 'string', default: '1Gi', describe: 'Size of each claim' });
 
+/** The pod and storage flags, validated (a usage error before anything is sent). */
+export const podSettings = (a: Record<string, unknown>) => ({
+  image: image(String(a.image)),
+  storageSize: quantity('--storage-size', String(a['storage-size'])),
+  storageClass: a['storage-class'] === undefined ? undefined : String(a['storage-class']),
+});
+
 export interface SetupOptions {
   settings: LabSettings;
   dryRun: boolean;
@@ -50,9 +57,7 @@ export default defineCommand<SetupOptions>({
       settings: {
         ...(a.names as LabSettings),
         replicas: replicaCount('--replicas', a.replicas),
-        image: image(String(a.image)),
-        storageSize: quantity('--storage-size', String(a['storage-size'])),
-        storageClass: a['storage-class'] === undefined ? undefined : String(a['storage-class']),
+        ...podSettings(a),
         podManagementPolicy: a.parallel === true ? ('Parallel' as const) : ('OrderedReady' as const),
         retention: a.retention === undefined ? undefined : parseRetention(String(a.retention)),
       },

@@ -5,7 +5,7 @@ import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
-import { CliError, InterruptedError } from '../errors.ts';
+import { asUsage, CliError, InterruptedError } from '../errors.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { reportMarkdown, reportPassed, type LabReport, type ReportRow, type RowResult } from '../lab/lab-report.ts';
 import { podName, type LabNames } from '../lab/names.ts';
@@ -17,7 +17,7 @@ import { defineCommand } from './command.ts';
 import dns from './dns.ts';
 import killPod from './kill-pod.ts';
 import scale from './scale.ts';
-import setup, { podFlags } from './setup.ts';
+import setup, { podFlags, podSettings } from './setup.ts';
 import { connectLab } from './target.ts';
 import teardown from './teardown.ts';
 import watchOrder from './watch-order.ts';
@@ -48,7 +48,7 @@ export default defineCommand<TourOptions>({
       .option('step-by-step', { type: 'boolean', default: false, describe: 'Wait for Enter between steps (on a terminal)' }),
   options: (a) => ({
     names: a.names as LabNames,
-    pod: { image: a.image, 'storage-class': a['storage-class'], 'storage-size': a['storage-size'] },
+    pod: podFlagsChecked(a),
     keep: a.keep === true,
     report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
     stepByStep: a['step-by-step'] === true,
@@ -241,6 +241,12 @@ export default defineCommand<TourOptions>({
     };
   },
 });
+
+/** The pod flags as setup takes them, refused here (exit 2) rather than at the tour's first step. */
+function podFlagsChecked(a: Record<string, unknown>): Record<string, unknown> {
+  asUsage(() => podSettings(a));
+  return { image: a.image, 'storage-class': a['storage-class'], 'storage-size': a['storage-size'] };
+}
 
 const combine = (...results: RowResult[]): RowResult => (results.includes('FAIL') ? 'FAIL' : results.includes('N/A') ? 'N/A' : 'PASS');
 

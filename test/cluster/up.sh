@@ -24,6 +24,8 @@ exec 8>"$D/.lock"
 flock -w 180 8 || die "another up.sh/down.sh has held $D/.lock for 3 minutes; if none runs, remove $D/.lock"
 
 # ---- 0. already running? -----------------------------------------------------
+# A DNS-outage test that froze CoreDNS (SIGSTOP) and died before resuming it leaves no dead DNS.
+if pid=$(component_pid coredns); then kill -CONT "$pid" 2>/dev/null || true; fi
 if bash "$CLUSTER_SRC_DIR/status.sh" --quiet; then
   log "cluster already running and healthy (state $D)"
   echo "$ADMIN_KUBECONFIG"

@@ -61,3 +61,19 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     child.stdin.end(opts.input ?? '');
   });
 }
+
+/**
+ * The cluster's one DNS server is shared by every test file that resolves names; the test
+ * that stops it takes it exclusively. A flock held by a child process: released when the
+ * returned function is called, or when this process dies (its stdin closes).
+ */
+export async function holdDnsLock(mode: 'shared' | 'exclusive'): Promise<() => void> {
+  const child = spawn('flock', [mode === 'shared' ? '-s' : '-x', join(cluster.STS_LAB_CLUSTER_DIR!, 'dns.lock'), 'sh', '-c', 'echo held; exec cat >/dev/null'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((held, fail) => {
+    child.stdout.once('data', () => held());
+    child.once('exit', (code) => fail(new Error(`flock on the DNS lock exited with ${code}`)));
+  });
+  return () => child.stdin.end();
+}

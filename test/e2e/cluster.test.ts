@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cluster, run, type Result, type RunOptions } from './cluster-env.ts';
+import { cluster, holdDnsLock, run, type Result, type RunOptions } from './cluster-env.ts';
 
 
 const P = cluster;
@@ -254,23 +254,28 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
   });
 
   it('resolves pod 0 by its stable DNS name from pod 1', async () => {
-    const pod0 = await getJson(['-n', NS, 'get', 'pod', `${STS}-0`]);
-    const ip = pod0.status.podIP;
-    assert.match(ip ?? '', /^10\.244\./);
-    const fqdn = `${STS}-0.${SVC}.${NS}.svc.cluster.local`;
-    let lastOut = '';
-    await eventually(`nslookup ${fqdn} to return ${ip}`, 45_000, async () => {
-      const r = await podExec(`${STS}-1`, `nslookup ${fqdn}`, 20_000);
-      lastOut = r.stdout + r.stderr;
-      // addresses listed after the "Name:" line (the lines before it are the server)
-      const answer = lastOut.split(/^Name:/m).slice(1).join('\n');
-      const addrs = [...answer.matchAll(/Address(?: \d+)?:\s*([0-9.]+)/g)].map((m) => m[1]);
-      return addrs.includes(ip);
-    }).catch((e: Error) => {
-      throw new Error(`${e.message}\nlast nslookup output:\n${lastOut}`);
-    });
-    const conf = await podExec(`${STS}-1`, 'cat /etc/resolv.conf');
-    assert.match(conf.stdout, /^nameserver 10\.96\.0\.10$/m);
+    const release = await holdDnsLock('shared');
+    try {
+      const pod0 = await getJson(['-n', NS, 'get', 'pod', `${STS}-0`]);
+      const ip = pod0.status.podIP;
+      assert.match(ip ?? '', /^10\.244\./);
+      const fqdn = `${STS}-0.${SVC}.${NS}.svc.cluster.local`;
+      let lastOut = '';
+      await eventually(`nslookup ${fqdn} to return ${ip}`, 45_000, async () => {
+        const r = await podExec(`${STS}-1`, `nslookup ${fqdn}`, 20_000);
+        lastOut = r.stdout + r.stderr;
+        // addresses listed after the "Name:" line (the lines before it are the server)
+        const answer = lastOut.split(/^Name:/m).slice(1).join('\n');
+        const addrs = [...answer.matchAll(/Address(?: \d+)?:\s*([0-9.]+)/g)].map((m) => m[1]);
+        return addrs.includes(ip);
+      }).catch((e: Error) => {
+        throw new Error(`${e.message}\nlast nslookup output:\n${lastOut}`);
+      });
+      const conf = await podExec(`${STS}-1`, 'cat /etc/resolv.conf');
+      assert.match(conf.stdout, /^nameserver 10\.96\.0\.10$/m);
+    } finally {
+      release();
+    }
   });
 
   it('has the network guard rules installed', async () => {

@@ -30,7 +30,7 @@ export const run = (cmd: string, args: string[], opts: RunOptions = {}): Promise
 /** `kubectl sts-lab ARGS` — exactly what a user types. */
 export const sts = (args: string[], env?: Record<string, string>) => run('kubectl', ['sts-lab', ...args], { env: cleanEnv(env) });
 
-export const kubectl = (args: string[]) => run('kubectl', args);
+export const kubectl = (args: string[], input?: string) => run('kubectl', args, input === undefined ? {} : { input });
 
 export async function kubectlJson<T = any>(args: string[]): Promise<T> {
   const r = await kubectl([...args, '-o', 'json']);
@@ -50,11 +50,19 @@ export async function dropNamespace(ns: string): Promise<void> {
   await kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=120s']);
 }
 
-export function writeKubeconfig(name: string, server: string): string {
+/** A kubeconfig with a token user; verifyTls leaves the CA out, so the server's certificate is unknown. */
+/** A file in the sandbox with these contents (a broken kubeconfig, say). */
+export function sandboxFile(name: string, text: string): string {
+  const file = join(sandbox, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+export function writeKubeconfig(name: string, server: string, verifyTls = false): string {
   const file = join(sandbox, name);
   writeFileSync(
     file,
-    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: ctx\n  context: {cluster: c, user: u}\ncurrent-context: ctx\n`,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\n${verifyTls ? '' : '    insecure-skip-tls-verify: true\n'}users:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: ctx\n  context: {cluster: c, user: u}\ncurrent-context: ctx\n`,
   );
   return file;
 }

@@ -5,8 +5,14 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { cleanEnv, dropNamespace, exists, IMAGE, kubectl, sts, uniqueName } from './harness.ts';
+import { holdDnsLock } from './cluster-env.ts';
+
+// Every test here resolves names through the cluster's DNS (dns, tour), which dns-outage.test.ts stops.
+let releaseDns: () => void;
+before(async () => (releaseDns = await holdDnsLock('shared')));
+after(() => releaseDns());
 
 const CONCEPTS = ['Ordered deployment', 'Stable identity', 'Headless Service DNS', 'PVC per pod', 'Stable storage', 'Ordered scaling', 'Cleanup'];
 

@@ -1,0 +1,93 @@
+// A cluster that says no: setup must name the pod that blocks and the API's reason, fail as
+// soon as waiting cannot help, and still pass when the cluster recovers by itself.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import { cleanEnv, dropNamespace, errorLine, exists, IMAGE, kubectl, sts, uniqueName, type Result } from './harness.ts';
+
+const apply = async (yaml: string) => {
+  const r = await kubectl(['apply', '-f', '-'], yaml);
+  assert.equal(r.code, 0, r.stderr);
+};
+
+/** setup in a fresh namespace, timed; the namespace goes afterwards whatever happens. */
+async function timedSetup(ns: string, args: string[]): Promise<Result & { tookMs: number }> {
+  after(() => dropNamespace(ns));
+  const t0 = Date.now();
+  const r = await sts(['-n', ns, '--progress', 'plain', 'setup', ...args]);
+  return { ...r, tookMs: Date.now() - t0 };
+}
+
+describe('setup on a cluster that refuses', { concurrency: true }, () => {
+  it('an image that cannot be pulled: fails within 90 s naming nginx-sts-0 and the pull error', async () => {
+    const ns = uniqueName('e2e-nopull');
+    const r = await timedSetup(ns, ['--image', 'localhost/sts-lab-no-such-image:1', '--replicas', '2']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.tookMs <= 90_000, `took ${r.tookMs} ms`);
+    assert.match(errorLine(r), /^error: nginx-sts-0 is not Ready: (ErrImagePull|ImagePullBackOff): .*localhost\/sts-lab-no-such-image:1.* \(waited \d+(\.\d)?s: waiting longer cannot help\)$/);
+    assert.match(r.stderr, /^hint: this cluster's nodes cannot pull "localhost\/sts-lab-no-such-image:1": pass --image/m);
+    assert.match(r.stderr, /nginx-sts-1: not created yet, waiting for nginx-sts-0 \((ErrImagePull|ImagePullBackOff)\)/, 'the live line names the blocking pod');
+    assert.doesNotMatch(r.stderr, /timed out/);
+    assert.equal(await exists('pod', 'nginx-sts-1', ns), false);
+  });
+
+  it('a pods ResourceQuota below the replica count: fails within 30 s naming the quota', async () => {
+    const ns = uniqueName('e2e-quota');
+    assert.equal((await kubectl(['create', 'namespace', ns])).code, 0);
+    await apply(`apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: two-pods, namespace: ${ns}}\nspec: {hard: {pods: "2"}}\n`);
+    const r = await timedSetup(ns, ['--image', IMAGE]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.tookMs <= 30_000, `took ${r.tookMs} ms`);
+    assert.match(errorLine(r), /^error: nginx-sts-2 cannot be created: FailedCreate: .*exceeded quota: two-pods/);
+    assert.match(r.stderr, new RegExp(`^hint: the ResourceQuota "two-pods" in namespace "${ns}" is full`, 'm'));
+  });
+
+  it('a namespace that enforces Pod Security "restricted": fails within 30 s naming PodSecurity', async () => {
+    const ns = uniqueName('e2e-pss');
+    assert.equal((await kubectl(['create', 'namespace', ns])).code, 0);
+    assert.equal((await kubectl(['label', 'namespace', ns, 'pod-security.kubernetes.io/enforce=restricted'])).code, 0);
+    const r = await timedSetup(ns, ['--image', IMAGE]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.tookMs <= 30_000, `took ${r.tookMs} ms`);
+    assert.match(errorLine(r), /^error: nginx-sts-0 cannot be created: FailedCreate: .*violates PodSecurity "restricted:latest"/);
+    assert.match(r.stderr, /^hint: namespace "e2e-pss-\w+" enforces Pod Security "restricted:latest" \(label pod-security\.kubernetes\.io\/enforce\)/m);
+  });
+
+  it('a StorageClass whose provisioner does not exist: fails naming the claim and the reason', async () => {
+    const ns = uniqueName('e2e-noprov');
+    const sc = uniqueName('e2e-noprov-class');
+    after(() => kubectl(['delete', 'storageclass', sc, '--ignore-not-found']));
+    await apply(`apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: ${sc}}\nprovisioner: example.com/none\nvolumeBindingMode: Immediate\n`);
+    const r = await timedSetup(ns, ['--image', IMAGE, '--replicas', '1', '--storage-class', sc]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.tookMs <= 90_000, `took ${r.tookMs} ms`);
+    assert.match(errorLine(r), /^error: nginx-sts-0 is not Ready: claim Pending: claim data-nginx-sts-0 is Pending and no provisioner has taken it up: .*example\.com\/none/);
+    assert.match(r.stderr, new RegExp(`^hint: kubectl describe pvc data-nginx-sts-0 -n ${ns}`, 'm'));
+  });
+
+  it('a claim bound late recovers by itself: setup waits and passes', async () => {
+    const ns = uniqueName('e2e-late');
+    const sc = uniqueName('e2e-manual-class');
+    const pv = `${ns}-pv`;
+    after(() => kubectl(['delete', 'pv', pv, 'storageclass', sc, '--ignore-not-found']));
+    await apply(`apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: ${sc}}\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: Immediate\n`);
+    after(() => dropNamespace(ns));
+    // setup starts; the volume an admin provides appears 8 s later, pre-bound to the claim.
+    const running = new Promise<Result>((done) => {
+      const child = spawn('kubectl', ['sts-lab', '-n', ns, '--progress', 'plain', 'setup', '--image', IMAGE, '--replicas', '1', '--storage-class', sc], { env: cleanEnv() });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+    await new Promise((r) => setTimeout(r, 8000));
+    await apply(
+      `apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: ${pv}}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  storageClassName: ${sc}\n  persistentVolumeReclaimPolicy: Retain\n  hostPath: {path: /tmp/${pv}, type: DirectoryOrCreate}\n  claimRef: {namespace: ${ns}, name: data-nginx-sts-0}\n`,
+    );
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /nginx-sts-0: Pending: claim Pending \(claim data-nginx-sts-0 is Pending/, 'the wait said why while it waited');
+    assert.match(r.stdout, new RegExp(`data-nginx-sts-0\\s+Bound\\s+${pv}`));
+  });
+});
