@@ -85,7 +85,7 @@ export default defineCommand<SetupOptions>({
             },
           },
           {
-            title: `Wait for ${o.settings.replicas} pods to be Ready (${o.settings.podManagementPolicy})`,
+            title: `Wait for ${o.settings.replicas} pod${o.settings.replicas === 1 ? '' : 's'} to be Ready (${o.settings.podManagementPolicy})`,
             task: (_c, t) =>
               t.newListr(readyTasks(state.watch!, range(0, o.settings.replicas), { timeoutMs: ctx.globals.timeoutMs, policy: o.settings.podManagementPolicy }), {
                 concurrent: true,

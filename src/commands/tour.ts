@@ -207,7 +207,8 @@ export default defineCommand<TourOptions>({
         if (err instanceof InterruptedError) throw err;
         failure = `${step.title}: ${(err as Error).message}`;
         steps.push({ step: step.title, result: 'FAIL', seconds: (Date.now() - t0) / 1000, notes: [(err as Error).message] });
-        say([`   FAIL: ${(err as Error).message}`, '   The lab is left in place for a look (kubectl sts-lab status); kubectl sts-lab teardown removes it.']);
+        const hint = err instanceof CliError && err.hint ? [`   hint: ${err.hint}`] : [];
+        say([`   FAIL: ${(err as Error).message}`, ...hint, '   The lab is left in place for a look (kubectl sts-lab status); kubectl sts-lab teardown removes it.']);
         break;
       }
     }

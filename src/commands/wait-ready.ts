@@ -29,7 +29,8 @@ export function readyTasks<C>(w: PodWatch, ordinals: number[], o: ReadyWait): Ta
       const stage = pod ? stageOf(pod) : 'not created yet';
       if (!stall) return stage;
       if (stall.ordinal !== i) return `${stage}, waiting for ${stall.pod} (${stall.reason})`;
-      const detail = stall.detail.length > TITLE_DETAIL ? `${stall.detail.slice(0, TITLE_DETAIL - 1)}…` : stall.detail;
+      // Go-style error chains put the root cause last: keep the end.
+      const detail = stall.detail.length > TITLE_DETAIL ? `…${stall.detail.slice(-(TITLE_DETAIL - 1))}` : stall.detail;
       return stall.reason === stage ? stage : `${stage}: ${stall.reason}${detail ? ` (${detail})` : ''}`;
     };
     return {
@@ -50,7 +51,11 @@ export function readyTasks<C>(w: PodWatch, ordinals: number[], o: ReadyWait): Ta
             (pods) => {
               const pod = pods.get(i);
               if (pod && accept(i, pod)) return true;
-              w.stalls.check(query);
+              // One task reports a hopeless stall: the stalled pod's own task, or, when no task
+              // still awaits that pod (scale-up behind an unready lower pod), the first pending one.
+              const stall = w.stalls.stall(query);
+              const pending = ordinals.filter((o) => !(pods.get(o) && accept(o, pods.get(o)!)));
+              if (stall && (stall.ordinal === i || (!pending.includes(stall.ordinal) && i === pending[0]))) w.stalls.check(query);
               return false;
             },
             () => {

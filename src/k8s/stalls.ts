@@ -1,20 +1,17 @@
 // The evidence behind a stall diagnosis, kept current for the waits: the StatefulSet's own
-// events and the claims are watched; the events of a troubled pod or claim are listed once
-// per change of that object, and a crashing container's log tail once per restart.
+// events and the claims are watched, and so are the events of each pod and claim that a
+// wait is found stalled on (a field selector on the involved object's UID); a crashing
+// container's log tail is read once per restart.
 import type { CoreV1Event, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
 import { findStall, stallSentence, StallClock, type Stall } from '../lab/diagnosis.ts';
 import { formatDuration } from '../lab/duration.ts';
-import { appSelector, byOrdinal, type LabNames } from '../lab/names.ts';
-import { condition, isReady, type PodLike } from '../lab/pods.ts';
+import { claimOf } from '../lab/identity.ts';
+import { appSelector, byOrdinal, claimName, type LabNames } from '../lab/names.ts';
+import type { PodLike } from '../lab/pods.ts';
 import type { Kube } from './client.ts';
 import { LiveList } from './live.ts';
 import type { Changes } from './wait.ts';
-
-interface Fetched {
-  version: string;
-  events: CoreV1Event[];
-}
 
 export interface StallQuery {
   policy: string;
@@ -22,54 +19,46 @@ export interface StallQuery {
   arrived?: ((ordinal: number, pod: PodLike) => boolean) | undefined;
 }
 
+/** Event watches of stalled objects at most (a Parallel lab of 100 pods must not open 100). */
+const MAX_OBJECT_WATCHES = 8;
+
 export class StallWatch {
   private readonly clock = new StallClock();
-  private readonly fetched = new Map<string, Fetched>();
+  private readonly objectEvents = new Map<string, Promise<LiveList<CoreV1Event> | undefined>>();
+  private readonly watchedEvents: LiveList<CoreV1Event>[] = [];
   private readonly logTails = new Map<string, string>();
   private readonly logRestarts = new Map<string, number>();
-  /** Wake-ups by purpose, so each is scheduled once. */
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribe: (() => void)[] = [];
   private stopped = false;
-
   private readonly kube: Kube;
   private readonly names: LabNames;
   private readonly pods: () => V1Pod[];
   private readonly changes: Changes;
-  private readonly stsEvents: LiveList<CoreV1Event> | undefined;
   private readonly claims: LiveList<V1PersistentVolumeClaim> | undefined;
 
-  private constructor(kube: Kube, names: LabNames, pods: () => V1Pod[], changes: Changes, stsEvents?: LiveList<CoreV1Event>, claims?: LiveList<V1PersistentVolumeClaim>) {
+  private constructor(kube: Kube, names: LabNames, pods: () => V1Pod[], changes: Changes, claims?: LiveList<V1PersistentVolumeClaim>) {
     this.kube = kube;
     this.names = names;
     this.pods = pods;
     this.changes = changes;
-    this.stsEvents = stsEvents;
     this.claims = claims;
   }
 
   /** Starts beside a pod watch; every piece of new evidence wakes that watch's waiters. */
   static async start(kube: Kube, names: LabNames, pods: () => V1Pod[], changes: Changes): Promise<StallWatch> {
     const ns = names.namespace;
-    const fieldSelector = `involvedObject.kind=StatefulSet,involvedObject.name=${names.statefulSet}`;
     const labelSelector = appSelector(names);
-    // Events or claims that cannot be read (RBAC) leave the diagnosis with fewer words, not broken.
-    const [stsEvents, claims] = await Promise.all([
-      LiveList.start<CoreV1Event>(kube, {
-        path: `/api/v1/namespaces/${ns}/events`,
-        fieldSelector,
-        list: (k) => k.core.listNamespacedEvent({ namespace: ns, fieldSelector }, k.requestOptions()),
-      }).catch(() => undefined),
-      LiveList.start<V1PersistentVolumeClaim>(kube, {
-        path: `/api/v1/namespaces/${ns}/persistentvolumeclaims`,
-        labelSelector,
-        list: (k) => k.core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector }, k.requestOptions()),
-      }).catch(() => undefined),
-    ]);
-    const w = new StallWatch(kube, names, pods, changes, stsEvents, claims);
-    for (const l of [stsEvents, claims]) if (l) w.unsubscribe.push(l.changes.subscribe(() => w.refresh()));
-    w.unsubscribe.push(changes.subscribe(() => w.refresh()));
-    w.refresh();
+    // Claims or events that cannot be read (RBAC) leave the diagnosis with fewer words, not broken.
+    const claims = await LiveList.start<V1PersistentVolumeClaim>(kube, {
+      path: `/api/v1/namespaces/${ns}/persistentvolumeclaims`,
+      labelSelector,
+      list: (k) => k.core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector }, k.requestOptions()),
+    }).catch(() => undefined);
+    const w = new StallWatch(kube, names, pods, changes, claims);
+    await w.watchEvents(`involvedObject.kind=StatefulSet,involvedObject.name=${names.statefulSet}`);
+    if (claims) w.unsubscribe.push(claims.changes.subscribe(() => changes.notify()));
+    w.unsubscribe.push(changes.subscribe(() => w.readLogTails()));
     return w;
   }
 
@@ -84,90 +73,79 @@ export class StallWatch {
       const waited = stall.graceMs ? ` (waited ${formatDuration(this.clock.age(stall, now))}: waiting longer cannot help)` : '';
       throw new CliError(`${stallSentence(stall)}${waited}`, stall.hint);
     }
-    this.wakeAt(deadline, stall);
+    // Nothing may change when a grace runs out: wake the waiters then.
+    this.later(`grace:${stall.key}`, deadline, () => this.changes.notify());
     return stall;
   }
 
   stall(q: StallQuery): Stall | undefined {
-    return findStall({
+    const pods = byOrdinal(this.names, this.pods());
+    const claims = this.claims?.objects() ?? [];
+    const stall = findStall({
       names: this.names,
       policy: q.policy,
       wanted: q.wanted,
       arrived: q.arrived,
-      pods: byOrdinal(this.names, this.pods()),
-      claims: this.claims?.objects() ?? [],
-      events: [...(this.stsEvents?.objects() ?? []), ...[...this.fetched.values()].flatMap((f) => f.events)],
+      pods,
+      claims,
+      events: this.watchedEvents.flatMap((l) => l.objects()),
       logTails: this.logTails,
     });
+    if (stall) {
+      // From now on, what the kubelet, the scheduler and the provisioner say of it is followed.
+      const pod = pods.get(stall.ordinal);
+      const claim = claims.find((c) => c.metadata?.name === (pod ? claimOf(pod) : null) || c.metadata?.name === claimName(this.names, stall.ordinal));
+      for (const uid of [pod?.metadata?.uid, claim?.status?.phase === 'Bound' ? undefined : claim?.metadata?.uid]) {
+        if (uid && !this.objectEvents.has(uid) && this.objectEvents.size < MAX_OBJECT_WATCHES) this.objectEvents.set(uid, this.watchEvents(`involvedObject.uid=${uid}`));
+      }
+    }
+    return stall;
   }
 
   stop(): void {
     this.stopped = true;
     for (const u of this.unsubscribe) u();
     for (const t of this.timers.values()) clearTimeout(t);
-    this.stsEvents?.stop();
+    for (const l of this.watchedEvents) l.stop();
     this.claims?.stop();
   }
 
-  /** Lists the events of every troubled pod or claim whose object changed since the last look. */
-  private refresh(): void {
-    if (this.stopped) return;
+  private async watchEvents(fieldSelector: string): Promise<LiveList<CoreV1Event> | undefined> {
+    const namespace = this.names.namespace;
+    const list = await LiveList.start<CoreV1Event>(this.kube, {
+      path: `/api/v1/namespaces/${namespace}/events`,
+      fieldSelector,
+      list: (k) => k.core.listNamespacedEvent({ namespace, fieldSelector }, k.requestOptions()),
+    }).catch(() => undefined);
+    if (!list) return undefined;
+    if (this.stopped) {
+      list.stop();
+      return undefined;
+    }
+    this.watchedEvents.push(list);
+    this.unsubscribe.push(list.changes.subscribe(() => this.changes.notify()));
+    this.changes.notify();
+    return list;
+  }
+
+  /** A crashing container's last lines, once per restart: what it said before it died. */
+  private readLogTails(): void {
     for (const pod of this.pods()) {
-      if (isReady(pod) || pod.metadata?.deletionTimestamp) continue;
+      const status = pod.status?.containerStatuses?.[0];
       const uid = pod.metadata?.uid;
-      if (troubled(pod)) this.fetchEvents(uid, pod.metadata?.resourceVersion);
-      // A pod can sit in ContainerCreating without changing (a slow pull, a failing mount):
-      // one later look at its events says which.
-      else this.later(`look:${uid}`, Date.now() + LATER_LOOK_MS, () => this.stillStarting(uid) && this.fetchEvents(uid, pod.metadata?.resourceVersion, true));
-      this.fetchLogTail(pod);
+      if (this.stopped || !uid || !status || status.state?.waiting?.reason !== 'CrashLoopBackOff') continue;
+      if (this.logRestarts.get(uid) === status.restartCount) continue;
+      this.logRestarts.set(uid, status.restartCount);
+      void this.kube
+        .call((o) =>
+          this.kube.core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace: this.names.namespace, container: status.name, previous: true, tailLines: 5 }, o),
+        )
+        .then((text) => {
+          this.logTails.set(uid, String(text));
+          if (!this.stopped) this.changes.notify();
+        })
+        .catch(() => undefined);
     }
-    for (const c of this.claims?.objects() ?? []) {
-      if (c.status?.phase === 'Pending') this.fetchEvents(c.metadata?.uid, c.metadata?.resourceVersion);
-    }
-  }
-
-  private stillStarting(uid: string | undefined): boolean {
-    const pod = this.pods().find((p) => p.metadata?.uid === uid);
-    return Boolean(pod && !isReady(pod) && !pod.metadata?.deletionTimestamp);
-  }
-
-  private fetchEvents(uid: string | undefined, version: string | undefined, force = false): void {
-    if (!uid || (!force && this.fetched.get(uid)?.version === version)) return;
-    const entry: Fetched = { version: version ?? '', events: this.fetched.get(uid)?.events ?? [] };
-    this.fetched.set(uid, entry);
-    void this.kube
-      .call((o) => this.kube.core.listNamespacedEvent({ namespace: this.names.namespace, fieldSelector: `involvedObject.uid=${uid}` }, o))
-      .then((list) => {
-        entry.events = list.items;
-        if (!this.stopped) this.changes.notify();
-      })
-      .catch(() => undefined);
-  }
-
-  private fetchLogTail(pod: V1Pod): void {
-    const status = pod.status?.containerStatuses?.[0];
-    const uid = pod.metadata?.uid;
-    if (!uid || !status || status.state?.waiting?.reason !== 'CrashLoopBackOff') return;
-    if (this.logRestarts.get(uid) === status.restartCount) return;
-    this.logRestarts.set(uid, status.restartCount);
-    void this.kube
-      .call((o) =>
-        this.kube.core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace: this.names.namespace, container: status.name, previous: true, tailLines: 5 }, o),
-      )
-      .then((text) => {
-        this.logTails.set(uid, String(text));
-        if (!this.stopped) this.changes.notify();
-      })
-      .catch(() => undefined);
-  }
-
-  /** When a grace runs out nothing may change: fetch the freshest words then, and wake the waiters. */
-  private wakeAt(deadline: number, stall: Stall): void {
-    this.later(`grace:${stall.key}`, deadline, () => {
-      const pod = this.pods().find((p) => p.metadata?.name === stall.pod);
-      this.fetchEvents(pod?.metadata?.uid, pod?.metadata?.resourceVersion, true);
-      this.changes.notify();
-    });
   }
 
   private later(key: string, at: number, fn: () => void): void {
@@ -176,12 +154,4 @@ export class StallWatch {
     timer.unref();
     this.timers.set(key, timer);
   }
-}
-
-const LATER_LOOK_MS = 5000;
-
-/** A pod worth reading events for now: not scheduled, a container waiting on a problem, or running unready. */
-function troubled(pod: V1Pod): boolean {
-  if (condition(pod, 'PodScheduled')?.status === 'False' || pod.status?.phase === 'Running') return true;
-  return Boolean(pod.status?.containerStatuses?.some((c) => c.state?.waiting?.reason && c.state.waiting.reason !== 'ContainerCreating'));
 }

@@ -125,7 +125,8 @@ function podStall(s: LabSnapshot, ordinal: number): Stall {
     const msg = (scheduled as { message?: string }).message ?? latest(events, (e) => e.reason === 'FailedScheduling')?.message ?? '';
     return { ...base, state: 'is not Ready', reason: 'Unschedulable', detail: msg, graceMs: UNSCHEDULABLE_GRACE_MS, key: key('sched'), hint: `kubectl describe pod ${name} -n ${s.names.namespace}` };
   }
-  const warning = latest(events, (e) => e.type === 'Warning');
+  // Once scheduled, the scheduler's earlier complaints are history.
+  const warning = latest(events, (e) => e.type === 'Warning' && e.reason !== 'FailedScheduling');
   if (pod.status?.phase === 'Running') {
     const probe = warning?.reason === 'Unhealthy' ? warning.message : undefined;
     return { ...base, state: 'is not Ready', reason: 'Running, not Ready', detail: probe ?? 'its readiness probe has not passed yet', key: key('unready') };
@@ -159,7 +160,11 @@ function claimStall(s: LabSnapshot, pod: PodLike & { spec?: PodSpecLike }, ordin
   if (failed) return { ...base, reason: 'claim Pending', detail: `claim ${wantedName} is Pending: ProvisioningFailed: ${failed.message}`, graceMs: CLAIM_GRACE_MS, key: `claimfail:${uid}` };
   const external = latest(events, (e) => e.reason === 'ExternalProvisioning');
   if (external && !events.some((e) => e.reason === 'Provisioning')) {
-    return { ...base, reason: 'claim Pending', detail: `claim ${wantedName} is Pending and no provisioner has taken it up: ${external.message}`, graceMs: CLAIM_GRACE_MS, key: `noprov:${uid}` };
+    const provisioner = /provisioner '([^']+)'/.exec(external.message ?? '')?.[1];
+    return {
+      ...base, reason: 'claim Pending', detail: `claim ${wantedName} is Pending and no provisioner has taken it up: ${external.message}`, graceMs: CLAIM_GRACE_MS, key: `noprov:${uid}`,
+      hint: `no provisioner${provisioner ? ` "${provisioner}"` : ''} answers in this cluster: pass --storage-class with a class whose provisioner runs (kubectl get storageclass), or kubectl describe pvc ${wantedName} -n ${s.names.namespace}`,
+    };
   }
   const waiting = latest(events, (e) => e.reason === 'WaitForFirstConsumer');
   // WaitForFirstConsumer is normal until the pod is scheduled: the scheduler's word matters more.
@@ -168,14 +173,17 @@ function claimStall(s: LabSnapshot, pod: PodLike & { spec?: PodSpecLike }, ordin
   return { ...base, reason: 'claim Pending', detail: `claim ${wantedName} is Pending${last ? `: ${last.reason}: ${last.message}` : ''}`, graceMs: waiting ? undefined : CLAIM_GRACE_MS * 2, key: `claim:${uid}` };
 }
 
-/** The newest FailedCreate naming this pod, if no SuccessfulCreate came after it. */
+/**
+ * The newest FailedCreate naming this pod (creating it or its claim), unless the pod itself
+ * was created after it. "create Claim data-x-0 Pod x-0 … success" is no pod creation, and a
+ * tie (events have second precision) goes to the failure: the pod is absent.
+ */
 function currentFailedCreate(s: LabSnapshot, pod: string): EventLike | undefined {
-  const sts = s.events.filter((e) => e.involvedObject.kind === 'StatefulSet' && e.involvedObject.name === s.names.statefulSet && mentions(e.message, pod));
-  const newest = latest(sts, (e) => e.reason === 'FailedCreate' || e.reason === 'SuccessfulCreate');
-  return newest?.reason === 'FailedCreate' ? newest : undefined;
+  const sts = s.events.filter((e) => e.involvedObject.kind === 'StatefulSet' && e.involvedObject.name === s.names.statefulSet);
+  const failed = latest(sts, (e) => e.reason === 'FailedCreate' && new RegExp(`\\bPod ${pod} `).test(e.message ?? ''));
+  const created = latest(sts, (e) => e.reason === 'SuccessfulCreate' && (e.message ?? '').startsWith(`create Pod ${pod} `));
+  return failed && (!created || eventTime(failed) >= eventTime(created)) ? failed : undefined;
 }
-
-const mentions = (message: string | undefined, pod: string): boolean => new RegExp(`\\b${pod}\\b(?!-)`).test(message ?? '');
 
 /** Admission refusals do not go away by waiting: quota, Pod Security, webhooks, RBAC. */
 export function createFailure(message: string, n: LabNames): { graceMs?: number; hint?: string } {

@@ -56,6 +56,13 @@ test('FailedCreate: Pod Security and webhooks fail at once; a later SuccessfulCr
     ],
   }))!;
   assert.equal(later.reason, 'not created yet');
+  const claimMade = findStall(snap({
+    events: [
+      ev('StatefulSet', 'nginx-sts', 's', 'SuccessfulCreate', 'create Claim data-nginx-sts-0 Pod nginx-sts-0 in StatefulSet nginx-sts success', '2026-12-01T10:00:00Z', 'Normal'),
+      ev('StatefulSet', 'nginx-sts', 's', 'FailedCreate', pss, '2026-12-01T10:00:00Z'),
+    ],
+  }))!;
+  assert.equal(claimMade.reason, 'FailedCreate', 'creating the claim is not creating the pod, and a tie goes to the failure');
   const ten = findStall(snap({
     wanted: [1],
     pods: new Map([[0, ready(0)]]),
