@@ -108,7 +108,7 @@ export default defineCommand<KillOptions>({
     const after = await identity(k, kube, n, fresh);
     const rows = [...compareIdentity(before, after), atMostOne(watch!.history, before.uid, after.uid, deletedAt)];
     const ok = rows.every((r) => r.ok);
-    const timings = milestones(watch!, before.uid, deletedAt);
+    const timings = milestones(watch!, before.uid, after.uid, deletedAt);
     const headline = ok ? `Stable identity held: ${name} came back as itself` : `Stable identity broken for ${name}`;
     const why = [
       'The StatefulSet controller re-creates a missing ordinal under the same name, with hostname = pod name and',
@@ -143,8 +143,8 @@ async function identity(k: K8s, kube: Kube, n: LabNames, pod: V1Pod): Promise<Id
   return identityOf(pod, hostname.stdout.toString().trim(), found?.spec?.volumeName ?? null);
 }
 
-/** When each step was seen, in ms after the delete call, from the watch's own record. */
-function milestones(w: PodWatch, oldUid: string, t0: number) {
+/** When each step of this pod was seen, in ms after the delete call, from the watch's own record (other pods may change meanwhile). */
+function milestones(w: PodWatch, oldUid: string, newUid: string, t0: number) {
   const h = w.history.filter((c) => !c.initial);
   const first = (p: (c: (typeof h)[number]) => boolean) => {
     const c = h.find(p);
@@ -153,7 +153,7 @@ function milestones(w: PodWatch, oldUid: string, t0: number) {
   return {
     terminating: first((c) => c.uid === oldUid && c.stage === 'Terminating'),
     gone: first((c) => c.uid === oldUid && c.type === 'delete'),
-    recreated: first((c) => c.uid !== oldUid && c.type === 'add'),
-    ready: first((c) => c.uid !== oldUid && c.stage === 'Ready'),
+    recreated: first((c) => c.uid === newUid && c.type === 'add'),
+    ready: first((c) => c.uid === newUid && c.stage === 'Ready'),
   };
 }

@@ -35,6 +35,8 @@ export function readyTasks<C>(w: PodWatch, ordinals: number[], o: ReadyWait): Ta
     };
     return {
       title: `${name}: waiting`,
+      // The live renderer shows the title; output lines are for plain progress only.
+      rendererOptions: { outputBar: false },
       task: async (_ctx, task) => {
         let shown = '';
         const show = () => {
