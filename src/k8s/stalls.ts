@@ -62,20 +62,19 @@ export class StallWatch {
     return w;
   }
 
-  /** The stall holding up these ordinals, with its age; throws when waiting cannot help any more. */
-  check(q: StallQuery): Stall | undefined {
+  /** Throws once waiting for these ordinals cannot help any more; until then, wakes the waiters when it will be. */
+  check(q: StallQuery): void {
     const stall = this.stall(q);
-    if (!stall) return undefined;
+    if (!stall) return;
     const now = Date.now();
     const deadline = this.clock.deadline(stall, now);
-    if (deadline === undefined) return stall;
+    if (deadline === undefined) return;
     if (now >= deadline) {
       const waited = stall.graceMs ? ` (waited ${formatDuration(this.clock.age(stall, now))}: waiting longer cannot help)` : '';
       throw new CliError(`${stallSentence(stall)}${waited}`, stall.hint);
     }
     // Nothing may change when a grace runs out: wake the waiters then.
     this.later(`grace:${stall.key}`, deadline, () => this.changes.notify());
-    return stall;
   }
 
   stall(q: StallQuery): Stall | undefined {

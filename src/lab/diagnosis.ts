@@ -58,8 +58,8 @@ interface PodSpecLike {
 export const PULL_GRACE_MS = 45_000;
 export const UNSCHEDULABLE_GRACE_MS = 30_000;
 export const CLAIM_GRACE_MS = 30_000;
-export const CONTAINER_ERROR_GRACE_MS = 15_000;
-export const CRASH_RESTARTS = 3;
+const CONTAINER_ERROR_GRACE_MS = 15_000;
+const CRASH_RESTARTS = 3;
 
 /** The pod that holds the wait up, and why; undefined when every wanted pod has arrived. */
 export function findStall(s: LabSnapshot): Stall | undefined {
@@ -186,7 +186,7 @@ function currentFailedCreate(s: LabSnapshot, pod: string): EventLike | undefined
 }
 
 /** Admission refusals do not go away by waiting: quota, Pod Security, webhooks, RBAC. */
-export function createFailure(message: string, n: LabNames): { graceMs?: number; hint?: string } {
+function createFailure(message: string, n: LabNames): { graceMs?: number; hint?: string } {
   const quota = /exceeded quota: ([^,\s]+)/.exec(message)?.[1];
   if (quota) return { graceMs: 0, hint: `the ResourceQuota "${quota}" in namespace "${n.namespace}" is full: kubectl describe resourcequota ${quota} -n ${n.namespace}` };
   const pss = /violates PodSecurity "([^"]+)"/.exec(message)?.[1];
@@ -199,7 +199,7 @@ export function createFailure(message: string, n: LabNames): { graceMs?: number;
   return {};
 }
 
-export const eventTime = (e: EventLike): number =>
+const eventTime = (e: EventLike): number =>
   Math.max(...[e.lastTimestamp, e.series?.lastObservedTime, e.eventTime, e.firstTimestamp, e.metadata?.creationTimestamp].map((t) => toDate(t)?.getTime() ?? 0));
 
 const eventsOf = (events: EventLike[], uid: string): EventLike[] => (uid ? events.filter((e) => e.involvedObject.uid === uid) : []);

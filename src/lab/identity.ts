@@ -32,7 +32,7 @@ export interface IdentityPod {
   status?: { podIP?: string };
 }
 
-export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
 export function identityOf(pod: IdentityPod, hostname: string, pv: string | null): Identity {
   const owner = pod.metadata?.ownerReferences?.find((r) => r.controller) ?? pod.metadata?.ownerReferences?.[0];
