@@ -9,6 +9,8 @@ export interface ReleasePlatform {
   sha256: string;
   bin: string;
   archive: string;
+  /** The completion helper beside the executable (krew links only the executable). */
+  helper: string;
 }
 
 export const SHORT_DESCRIPTION = 'Prove StatefulSet guarantees in a hands-on lab';
@@ -32,6 +34,7 @@ export function krewManifest(version: string, platforms: ReleasePlatform[]): str
         sha256: p.sha256,
         files: [
           { from: p.bin, to: '.' },
+          { from: p.helper, to: '.' },
           { from: 'LICENSE', to: '.' },
         ],
         bin: p.bin,

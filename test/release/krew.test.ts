@@ -26,7 +26,7 @@ test('the manifest follows krew rules and names the package version', () => {
   assert.equal(manifest.spec.version, `v${pkg.version}`);
   assert.deepEqual(
     manifest.spec.platforms.map((p: any) => `${p.selector.matchLabels.os}/${p.selector.matchLabels.arch}`),
-    ['linux/amd64', 'linux/arm64', 'windows/amd64'],
+    ['linux/amd64', 'linux/arm64', 'windows/amd64', 'darwin/amd64', 'darwin/arm64'],
   );
 });
 
@@ -41,6 +41,9 @@ test('every platform: sha256 of its archive, binary and LICENSE inside, checksum
     const inside = listing(file);
     assert.ok(inside.includes(p.bin), `${p.bin} not in ${file}: ${inside}`);
     assert.ok(inside.includes('LICENSE'), `LICENSE not in ${file}`);
+    const helper = p.selector.matchLabels.os === 'windows' ? 'kubectl_complete-sts_lab.cmd' : 'kubectl_complete-sts_lab';
+    assert.ok(inside.includes(helper), `${helper} not in ${file}`);
+    assert.ok(p.files.some((f: { from: string }) => f.from === helper), `${helper} unpacked by krew`);
   }
 });
 
