@@ -9,6 +9,7 @@ source scripts/install.sh
 need=""
 [ -x /usr/bin/qemu-aarch64-static ] || need="$need qemu-user-static"
 [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need="$need libc6-arm64-cross libstdc++6-arm64-cross"
+[ -e /usr/aarch64-linux-gnu/lib/libatomic.so.1 ] || need="$need libatomic1-arm64-cross"
 if [ -n "$need" ]; then
   echo "== apt-get install$need"
   # debconf's chatter goes to the log; the log is shown only if the install fails.
