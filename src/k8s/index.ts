@@ -1,8 +1,8 @@
 // The cluster layer's front door, loaded with import() so that --help, --version and
 // usage errors never load the client library.
-export { connect, type Kube } from './client.ts';
+export { connect, contextNames, type Kube } from './client.ts';
 export { ensureNamespace, ensureService, ensureStatefulSet, type Applied } from './apply.ts';
-export { claimsGone, clusterDnsService, deletePod, endpointSlices, deletePods, findClaim, findPod, findService, findStatefulSet, listClaims, listPods, scaleStatefulSet, watchStatefulSet } from './lab.ts';
+export { claimsGone, clusterDnsService, deletePod, endpointSlices, deletePods, findClaim, findPod, findService, findStatefulSet, listClaims, listPods, namespaceNames, scaleStatefulSet, watchStatefulSet } from './lab.ts';
 export type { LiveList } from './live.ts';
 export { PodWatch, type PodChange } from './pods.ts';
 export { deniedPermissions, isDefaultClass, serverVersion, storageClasses } from './preflight.ts';

@@ -95,3 +95,8 @@ export async function clusterDnsService(kube: Kube): Promise<string | null | und
     return undefined;
   }
 }
+
+/** Namespace names, for shell completion. */
+export async function namespaceNames(kube: Kube): Promise<string[]> {
+  return (await kube.call((o) => kube.core.listNamespace({}, o))).items.map((ns) => ns.metadata?.name ?? '').filter(Boolean);
+}
