@@ -72,7 +72,7 @@ ${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, N
 ${subjects.map((s, i) => row(s.name, times[i]!)).join('\n')}
 
 Paired ratio kubectl-sts_lab --help / kubectl --help (median of per-run ratios): **${ratio.toFixed(2)}** — goal ≤ ${GOAL}: **${ratio <= GOAL ? 'met' : 'not met'}**.
-kubectl is ${kubectl === 'kubectl' ? 'the kubectl on PATH' : 'the v1.34.4 kubectl built for the local cluster'}; the trivial single executable is \`console.log("hi")\` injected into the same Node 24 with the same settings (code cache on): the floor any Node single executable pays.
+kubectl is ${kubectl === 'kubectl' ? 'the kubectl on PATH' : 'the v1.34.4 kubectl built for the local cluster'}; the trivial single executable is \`console.log("hi")\` built into the same Node with the same settings (code cache on): the floor any Node single executable pays.
 
 ## Peak memory (max RSS)
 
