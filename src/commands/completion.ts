@@ -58,7 +58,7 @@ Register-ArgumentCompleter -Native -CommandName '${BIN}', '${BIN}.exe' -ScriptBl
 
 export default defineCommand<{ shell: Shell }>({
   command: 'completion <shell>',
-  describe: `Print a shell completion script for ${BIN} (${SHELLS.join(', ')}); kubectl completes \`kubectl sts-lab\` through kubectl_complete-sts_lab`,
+  describe: `Print a shell completion script (${SHELLS.join(', ')}); kubectl itself completes through the helper in the archive`,
   builder: (y: Argv) => y.positional('shell', { type: 'string', describe: SHELLS.join(', ') }),
   options: (a) =>
     asUsage(() => {
