@@ -14,7 +14,8 @@ for name in "$@"; do
   [ -x "$out" ] && continue
   mkdir -p "$(dirname "$out")"
   t0=$(date +%s)
-  (cd "$name" && go build -trimpath -o "$out.tmp" "$(sed -n 's/^tool //p' go.mod)") >&2
+  # go's "downloading …" lines go to a log, shown only when the build fails.
+  (cd "$name" && go build -trimpath -o "$out.tmp" "$(sed -n 's/^tool //p' go.mod)") >"$out.log" 2>&1 || { cat "$out.log" >&2; exit 1; }
   mv "$out.tmp" "$out"
   echo "built $name in $(( $(date +%s) - t0 ))s: $out" >&2
 done
