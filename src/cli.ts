@@ -1,6 +1,6 @@
 // Composition root: global flags, the subcommands, output and the exit-code policy.
 import yargs, { type Argv } from 'yargs';
-import type { Command } from './commands/command.ts';
+import type { Command } from './command-support/command.ts';
 import checkPersistence from './commands/check-persistence.ts';
 import completion from './commands/completion.ts';
 import dns from './commands/dns.ts';

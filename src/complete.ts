@@ -4,7 +4,7 @@
 // Cluster values (namespaces, the lab's ordinals) are asked for with a short timeout;
 // any failure just means no candidates.
 import yargs, { type Argv } from 'yargs';
-import type { Command } from './commands/command.ts';
+import type { Command } from './command-support/command.ts';
 import { SHELLS } from './commands/completion.ts';
 import { COLOR_MODES, globalFlags, OUTPUT_FORMATS, PROGRESS_MODES } from './options.ts';
 

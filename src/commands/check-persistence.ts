@@ -9,8 +9,8 @@ import { isReady } from '../lab/pods.ts';
 import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
-import { defineCommand } from './command.ts';
-import { connectLab, parseOrdinals } from './target.ts';
+import { defineCommand } from '../command-support/command.ts';
+import { connectLab, parseOrdinals } from '../command-support/target.ts';
 
 type K8s = typeof import('../k8s/index.ts');
 

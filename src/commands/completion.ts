@@ -3,7 +3,7 @@
 // kubectl_complete-sts_lab helper).
 import type { Argv } from 'yargs';
 import { asUsage } from '../errors.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand } from '../command-support/command.ts';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 type Shell = (typeof SHELLS)[number];

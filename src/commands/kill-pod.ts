@@ -11,8 +11,8 @@ import { isReady, uidOf, type PodLike } from '../lab/pods.ts';
 import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
-import { defineCommand } from './command.ts';
-import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals } from './target.ts';
+import { defineCommand } from '../command-support/command.ts';
+import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals } from '../command-support/target.ts';
 
 interface KillOptions {
   names: LabNames;

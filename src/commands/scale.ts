@@ -12,9 +12,9 @@ import { replicaCount } from '../lab/validate.ts';
 import { orderingHeadline, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
-import { defineCommand } from './command.ts';
-import { connectLab, ownStatefulSet, range } from './target.ts';
-import { goneTasks, readyTasks } from './wait-ready.ts';
+import { defineCommand } from '../command-support/command.ts';
+import { connectLab, ownStatefulSet, range } from '../command-support/target.ts';
+import { goneTasks, readyTasks } from '../command-support/wait-ready.ts';
 import { timelineJson } from './watch-order.ts';
 
 interface ScaleOptions {

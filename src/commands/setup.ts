@@ -10,9 +10,9 @@ import { POD_HEADERS, podCells, podRows } from '../lab/report.ts';
 import { image, parseRetention, quantity, replicaCount } from '../lab/validate.ts';
 import type { Report } from '../ui/output.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
-import { defineCommand } from './command.ts';
-import { connectLab, range } from './target.ts';
-import { readyTasks } from './wait-ready.ts';
+import { defineCommand } from '../command-support/command.ts';
+import { connectLab, range } from '../command-support/target.ts';
+import { readyTasks } from '../command-support/wait-ready.ts';
 
 export const DEFAULT_IMAGE = 'nginx:1.27-alpine';
 

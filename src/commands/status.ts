@@ -2,8 +2,8 @@
 // and the DNS name each pod is reachable at.
 import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { POD_HEADERS, podCells, podRows } from '../lab/report.ts';
-import { defineCommand } from './command.ts';
-import { connectLab } from './target.ts';
+import { defineCommand } from '../command-support/command.ts';
+import { connectLab } from '../command-support/target.ts';
 
 export default defineCommand<{ names: LabNames }>({
   command: 'status',

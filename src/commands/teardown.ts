@@ -5,9 +5,9 @@ import type { Argv } from 'yargs';
 import type { Kube, PodWatch, Removal } from '../k8s/index.ts';
 import { claimName, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ordinalOf, type LabNames } from '../lab/names.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
-import { defineCommand } from './command.ts';
-import { connectLab } from './target.ts';
-import { goneTasks } from './wait-ready.ts';
+import { defineCommand } from '../command-support/command.ts';
+import { connectLab } from '../command-support/target.ts';
+import { goneTasks } from '../command-support/wait-ready.ts';
 
 export interface TeardownOptions {
   names: LabNames;

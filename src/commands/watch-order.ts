@@ -9,9 +9,9 @@ import { buildTimeline, TIMELINE_HEADERS, timelineCells, type TimelineRow } from
 import { orderingHeadline, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
-import { defineCommand } from './command.ts';
-import { connectLab, range } from './target.ts';
-import { readyTasks } from './wait-ready.ts';
+import { defineCommand } from '../command-support/command.ts';
+import { connectLab, range } from '../command-support/target.ts';
+import { readyTasks } from '../command-support/wait-ready.ts';
 
 interface WatchOrderOptions {
   names: LabNames;

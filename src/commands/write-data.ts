@@ -10,8 +10,8 @@ import { claimName, podName, type LabNames } from '../lab/names.ts';
 import { defaultMessage, MARKER_FILE, sha256, type JournalEntry } from '../lab/persistence.ts';
 import { isReady } from '../lab/pods.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
-import { defineCommand } from './command.ts';
-import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals, range } from './target.ts';
+import { defineCommand } from '../command-support/command.ts';
+import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals, range } from '../command-support/target.ts';
 
 interface WriteOptions {
   names: LabNames;
