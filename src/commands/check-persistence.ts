@@ -6,7 +6,7 @@ import type { Kube } from '../k8s/index.ts';
 import type { LabNames } from '../lab/names.ts';
 import { judge, type JournalEntry, type Observed, type PersistenceRow } from '../lab/persistence.ts';
 import { isReady } from '../lab/pods.ts';
-import { verdictLines } from '../lab/verdict.ts';
+import { passIf, verdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
@@ -51,9 +51,10 @@ export default defineCommand<{ names: LabNames; ordinals: number[] }>({
       'Each pod mounts its own claim (data-<pod>), which outlives the pod: a re-created pod re-attaches the same volume.',
       ...rows.filter((r) => !r.ok).map((r) => `${r.pod}: ${r.reason}`),
     ];
+    const v = verdict(passIf(ok), headline, why);
     return {
       ok,
-      data: { namespace: n.namespace, statefulSet: n.statefulSet, verdict: { result: ok ? 'PASS' : 'FAIL', headline }, pods: rows },
+      data: { namespace: n.namespace, statefulSet: n.statefulSet, verdict: v, pods: rows },
       sections: [
         {
           headers: ['ordinal', 'pod', 'uid at write', 'uid now', 'pvc/pv unchanged', 'content', 'result'],
@@ -63,7 +64,7 @@ export default defineCommand<{ names: LabNames; ordinals: number[] }>({
           ]),
         },
       ],
-      notes: verdictLines(ok ? 'PASS' : 'FAIL', headline, why, verdictText),
+      notes: verdictLines(v, verdictText),
     };
   },
 });

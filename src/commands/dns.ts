@@ -7,7 +7,7 @@ import type { Kube } from '../k8s/index.ts';
 import { dnsPresence, judgeLookup, parseLookup, parseResolvConf, type DnsRow, type DnsSetup, type LookupOutcome } from '../lab/dns.ts';
 import { byOrdinal, CLUSTER_DOMAIN, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { isReady } from '../lab/pods.ts';
-import { verdictLines } from '../lab/verdict.ts';
+import { passIf, verdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
@@ -64,7 +64,7 @@ export default defineCommand<{ names: LabNames }>({
     // Without cluster DNS, a host resolver's NXDOMAIN is no wrong answer: there is nothing to judge.
     const noDns = !presence.present && !rows.some((r) => r.ok);
     const ok = rows.every((r) => r.ok);
-    const verdict = noDns ? 'N/A' : ok ? 'PASS' : 'FAIL';
+    const result = noDns ? 'N/A' : passIf(ok);
     const servers = setup.resolv.nameservers.join(', ');
     const headline = noDns
       ? 'This cluster has no DNS inside the pods: the EndpointSlice below holds the records it would serve'
@@ -79,14 +79,15 @@ export default defineCommand<{ names: LabNames }>({
       `Cluster DNS ${presence.present ? 'is configured' : 'is absent'}: ${presence.how}.`,
       ...rows.filter((r) => !r.ok && !noDns).map((r) => `${r.name}: got ${r.answer.join(', ') || r.detail || r.outcome}, expected ${r.expected.join(', ')}`),
     ];
+    const v = verdict(result, headline, why);
     return {
-      ok: verdict !== 'FAIL',
+      ok: result !== 'FAIL',
       data: {
         namespace: n.namespace,
         service: n.service,
         dnsAvailable: !noDns,
         clusterDns: { present: presence.present, how: presence.how, nameservers: setup.resolv.nameservers, kubeDnsService: setup.service ?? null },
-        verdict: { result: verdict, headline },
+        verdict: v,
         lookups: rows,
         endpointSlice: records,
       },
@@ -94,7 +95,7 @@ export default defineCommand<{ names: LabNames }>({
         { headers: ['name', 'asked from', 'api ip', 'dns answer', 'result'], rows: rows.map((r) => [r.name, r.from, r.expected.join(',') || '<none>', r.answer.join(',') || r.outcome, r.ok ? 'PASS' : noDns ? 'N/A' : 'FAIL']) },
         { headers: ['endpointslice hostname', 'addresses', 'ready', 'pod'], rows: records.map((r) => [r.hostname ?? '<none>', r.addresses.join(','), String(r.ready), r.pod ?? '<none>']) },
       ],
-      notes: verdictLines(verdict, headline, why, verdictText),
+      notes: verdictLines(v, verdictText),
     };
   },
 });

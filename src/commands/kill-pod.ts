@@ -8,7 +8,7 @@ import { stallSentence } from '../lab/diagnosis.ts';
 import { atMostOne, claimOf, compareIdentity, identityOf, type Identity } from '../lab/identity.ts';
 import { claimName, podName, type LabNames } from '../lab/names.ts';
 import { isReady, uidOf, type PodLike } from '../lab/pods.ts';
-import { verdictLines } from '../lab/verdict.ts';
+import { passIf, verdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
@@ -116,9 +116,10 @@ export default defineCommand<KillOptions>({
       'and it creates the new pod only after the old one is gone: never two pods with one identity.',
       ...rows.filter((r) => !r.ok).map((r) => `${r.field}: expected ${r.expected}, was ${r.before} → ${r.after}`),
     ];
+    const v = verdict(passIf(ok), headline, why);
     return {
       ok,
-      data: { namespace: n.namespace, pod: name, force: o.force, before, after, comparison: rows, timingsMs: timings, verdict: { result: ok ? 'PASS' : 'FAIL', headline } },
+      data: { namespace: n.namespace, pod: name, force: o.force, before, after, comparison: rows, timingsMs: timings, verdict: v },
       sections: [
         { headers: ['field', 'before', 'after', 'expected', 'held'], rows: rows.map((r) => [r.field, r.before, r.after, r.expected, r.ok ? 'yes' : 'NO']) },
         {
@@ -126,7 +127,7 @@ export default defineCommand<KillOptions>({
           rows: Object.entries(timings).map(([step, ms]) => [step, ms === null ? '-' : formatDuration(ms)]),
         },
       ],
-      notes: verdictLines(ok ? 'PASS' : 'FAIL', headline, why, verdictText),
+      notes: verdictLines(v, verdictText),
     };
   },
 });

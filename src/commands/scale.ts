@@ -7,15 +7,14 @@ import type { PodWatch } from '../k8s/index.ts';
 import { claimCells, CLAIM_HEADERS, claimRows } from '../lab/claims.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { analyseOrdering } from '../lab/ordering.ts';
-import { buildTimeline, TIMELINE_HEADERS, timelineCells } from '../lab/timeline.ts';
+import { buildTimeline, TIMELINE_HEADERS, timelineCells, timelineJson } from '../lab/timeline.ts';
 import { replicaCount } from '../lab/validate.ts';
-import { orderingHeadline, verdictLines } from '../lab/verdict.ts';
+import { orderingVerdict, passIf, verdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab, ownStatefulSet, range } from '../command-support/target.ts';
 import { goneTasks, readyTasks } from '../command-support/wait-ready.ts';
-import { timelineJson } from './watch-order.ts';
 
 interface ScaleOptions {
   names: LabNames;
@@ -78,7 +77,7 @@ export default defineCommand<ScaleOptions>({
     const timeline = buildTimeline(history, podNameOf).filter((r) => (up ? r.ordinal >= from && r.ordinal < to : true));
     const claims = claimRows(n, { from, to, whenScaled }, claimsBefore, await k.listClaims(kube, n));
     const claimsOk = claims.every((c) => c.ok);
-    const headline = orderingHeadline(
+    const order = orderingVerdict(
       ordering,
       up
         ? 'OrderedReady held: each new pod was created only after its predecessor was Ready'
@@ -90,6 +89,7 @@ export default defineCommand<ScaleOptions>({
       : whenScaled === 'Delete'
         ? `Claims: the claims of the ${removed.length} removed pods were deleted (whenScaled: Delete)`
         : `Claims: the claims of the ${removed.length} removed pods stay Bound to the same volumes, ready for a scale-up`;
+    const claimsVerdict = verdict(passIf(claimsOk), claimHeadline, claims.filter((c) => !c.ok).map((c) => `${c.pvc}: ${c.detail}`));
     return {
       ok: ordering.verdict !== 'FAIL' && claimsOk,
       data: {
@@ -103,9 +103,9 @@ export default defineCommand<ScaleOptions>({
         whenScaled,
         timeline: timeline.map(timelineJson),
         deletionOrder: pods!.deletions().map((c) => c.name),
-        verdict: { result: ordering.verdict, headline, why: ordering.why, checks: ordering.checks },
+        verdict: order,
         claims,
-        claimsVerdict: { result: claimsOk ? 'PASS' : 'FAIL', headline: claimHeadline },
+        claimsVerdict,
       },
       sections: [
         { headers: TIMELINE_HEADERS, rows: up ? timelineCells(timeline) : [] },
@@ -116,8 +116,8 @@ export default defineCommand<ScaleOptions>({
         { headers: CLAIM_HEADERS, rows: claims.map(claimCells) },
       ],
       notes: [
-        ...verdictLines(ordering.verdict, headline, ordering.why, verdictText),
-        ...verdictLines(claimsOk ? 'PASS' : 'FAIL', claimHeadline, claims.filter((c) => !c.ok).map((c) => `${c.pvc}: ${c.detail}`), verdictText),
+        ...verdictLines(order, verdictText),
+        ...verdictLines(claimsVerdict, verdictText),
       ],
     };
   },

@@ -134,7 +134,8 @@ function preflightTasks(k: K8s, kube: Kube, s: LabSettings, state: SetupState): 
     {
       title: 'Permissions',
       task: async (_c, t) => {
-        const nsExists = await namespaceMayExist(kube, s.namespace);
+        const ns = await k.readNamespace(kube, s.namespace);
+        const nsExists = ns !== undefined; // unreadable: a namespace-scoped user's own namespace
         const wanted = nsExists ? LAB_PERMISSIONS : [CREATE_NAMESPACE, ...LAB_PERMISSIONS];
         const denied = await k.deniedPermissions(kube, s.namespace, wanted);
         if (denied.length) throw new CliError(missingPermissionsMessage(denied, s.namespace), PERMISSIONS_HINT);
@@ -168,14 +169,6 @@ function preflightTasks(k: K8s, kube: Kube, s: LabSettings, state: SetupState): 
       },
     },
   ];
-}
-
-async function namespaceMayExist(kube: Kube, name: string): Promise<boolean> {
-  try {
-    return Boolean(await kube.find((o) => kube.core.readNamespace({ name }, o)));
-  } catch {
-    return true; // not readable: a namespace-scoped user's own namespace
-  }
 }
 
 function applyTasks(k: K8s, kube: Kube, names: LabNames, objects: LabObjects, state: SetupState): Task<SetupState>[] {

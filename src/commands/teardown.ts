@@ -3,7 +3,7 @@
 // sts-lab created it and nothing else lives there.
 import type { Argv } from 'yargs';
 import type { Kube, PodWatch, Removal } from '../k8s/index.ts';
-import { claimName, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ordinalOf, type LabNames } from '../lab/names.ts';
+import { isManaged, type LabNames } from '../lab/names.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
@@ -88,7 +88,6 @@ async function scaleDown(k: K8s, kube: Kube, n: LabNames, timeoutMs: number, sta
 
 function deleteTasks(k: K8s, kube: Kube, o: TeardownOptions, state: TeardownState): Task<TeardownState>[] {
   const n = o.names;
-  const ns = n.namespace;
   const step = (title: string, removals: () => Promise<Removal[]>): Task<TeardownState> => ({
     title,
     task: async (_c, t) => {
@@ -98,64 +97,22 @@ function deleteTasks(k: K8s, kube: Kube, o: TeardownOptions, state: TeardownStat
     },
   });
   return [
-    step(`statefulset.apps/${n.statefulSet}`, async () => [
-      {
-        ...(await k.deleteLab({
-          resource: `statefulset.apps/${n.statefulSet}`,
-          read: () => k.findStatefulSet(kube, n),
-          remove: () => kube.call((q) => kube.apps.deleteNamespacedStatefulSet({ name: n.statefulSet, namespace: ns }, q)),
-        })),
-        ...(deletionOrder(state).length ? { detail: `pods deleted in order ${deletionOrder(state).join(', ')}` } : {}),
-      },
-    ]),
-    step(`service/${n.service}`, async () => [
-      await k.deleteLab({
-        resource: `service/${n.service}`,
-        read: () => k.findService(kube, n),
-        remove: () => kube.call((q) => kube.core.deleteNamespacedService({ name: n.service, namespace: ns }, q)),
-      }),
-    ]),
-    step('persistentvolumeclaims', async () => {
-      const claims = (await k.listClaims(kube, n)).filter((c) => {
-        const pod = (c.metadata?.name ?? '').replace(/^data-/, '');
-        const ordinal = ordinalOf(n, pod);
-        return ordinal !== undefined && c.metadata?.name === claimName(n, ordinal);
-      });
-      return Promise.all(
-        claims.map((c) =>
-          k.deleteLab({
-            resource: `persistentvolumeclaim/${c.metadata!.name}`,
-            read: async () => c,
-            remove: () => kube.call((q) => kube.core.deleteNamespacedPersistentVolumeClaim({ name: c.metadata!.name!, namespace: ns }, q)),
-          }, o.keepPvcs ? '--keep-pvcs' : undefined),
-        ),
-      );
+    step(`statefulset.apps/${n.statefulSet}`, async () => {
+      const removal = await k.deleteStatefulSet(kube, n);
+      const order = deletionOrder(state);
+      return [order.length ? { ...removal, detail: `pods deleted in order ${order.join(', ')}` } : removal];
     }),
-    step('configmaps', async () => {
-      const selector = `app=${n.statefulSet},${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
-      const maps = (await kube.call((q) => kube.core.listNamespacedConfigMap({ namespace: ns, labelSelector: selector }, q))).items;
-      return Promise.all(
-        maps.map((m) =>
-          k.deleteLab({
-            resource: `configmap/${m.metadata!.name}`,
-            read: async () => m,
-            remove: () => kube.call((q) => kube.core.deleteNamespacedConfigMap({ name: m.metadata!.name!, namespace: ns }, q)),
-          }),
-        ),
-      );
-    }),
+    step(`service/${n.service}`, async () => [await k.deleteService(kube, n)]),
+    step('persistentvolumeclaims', () => k.deleteClaims(kube, n, o.keepPvcs ? '--keep-pvcs' : undefined)),
+    step('configmaps', () => k.deleteOwnConfigMaps(kube, n)),
   ];
 }
 
 async function removeNamespace(k: K8s, kube: Kube, o: TeardownOptions, timeoutMs: number): Promise<Removal> {
   const name = o.names.namespace;
   const resource = `namespace/${name}`;
-  let ns;
-  try {
-    ns = await kube.find((q) => kube.core.readNamespace({ name }, q));
-  } catch {
-    return { resource, action: 'kept', detail: 'not readable with these credentials' };
-  }
+  const ns = await k.readNamespace(kube, name);
+  if (ns === 'unreadable') return { resource, action: 'kept', detail: 'not readable with these credentials' };
   if (!ns) return { resource, action: 'absent', detail: '' };
   if (!isManaged(ns.metadata?.labels)) return { resource, action: 'kept', detail: 'not created by sts-lab' };
   if (o.keepNamespace) return { resource, action: 'kept', detail: '--keep-namespace' };

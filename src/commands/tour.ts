@@ -9,6 +9,7 @@ import { asUsage, CliError, InterruptedError } from '../errors.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { reportMarkdown, reportPassed, type LabReport, type ReportRow, type RowResult } from '../lab/lab-report.ts';
 import { podName, type LabNames } from '../lab/names.ts';
+import { combine } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import type { Report } from '../ui/output.ts';
 import checkPersistence from './check-persistence.ts';
@@ -201,12 +202,12 @@ export default defineCommand<TourOptions>({
       const t0 = Date.now();
       try {
         const { result, notes } = await step.run();
-        steps.push({ step: step.title, result, seconds: (Date.now() - t0) / 1000, notes });
+        steps.push({ step: step.title, result, durationMs: Date.now() - t0, notes });
         say(notes.map((l) => `   ${l}`));
       } catch (err) {
         if (err instanceof InterruptedError) throw err;
         failure = `${step.title}: ${(err as Error).message}`;
-        steps.push({ step: step.title, result: 'FAIL', seconds: (Date.now() - t0) / 1000, notes: [(err as Error).message] });
+        steps.push({ step: step.title, result: 'FAIL', durationMs: Date.now() - t0, notes: [(err as Error).message] });
         const hint = err instanceof CliError && err.hint ? [`   hint: ${err.hint}`] : [];
         say([`   FAIL: ${(err as Error).message}`, ...hint, '   The lab is left in place for a look (kubectl sts-lab status); kubectl sts-lab teardown removes it.']);
         break;
@@ -249,8 +250,6 @@ function podFlagsChecked(a: Record<string, unknown>): Record<string, unknown> {
   return { image: a.image, 'storage-class': a['storage-class'], 'storage-size': a['storage-size'] };
 }
 
-const combine = (...results: RowResult[]): RowResult => (results.includes('FAIL') ? 'FAIL' : results.includes('N/A') ? 'N/A' : 'PASS');
-
 const short = (uid: unknown) => String(uid ?? '').slice(0, 8);
 
 /** One row per Key Concept / Expected Outcome; a step never reached is a FAIL row saying so. */
@@ -266,8 +265,8 @@ function reportRows(n: LabNames, e: Record<string, Any>, keep: boolean): ReportR
           outcome: 'Pods created in order: 0, then 1, then 2',
           result: e.order.verdict.result,
           evidence: e.order.timeline
-            .filter((r: Any) => r.afterPreviousReady !== null)
-            .map((r: Any) => `${r.pod} created ${formatDuration(r.afterPreviousReady)} after ${podName(n, r.ordinal - 1)} was Ready`)
+            .filter((r: Any) => r.afterPreviousReadyMs !== null)
+            .map((r: Any) => `${r.pod} created ${formatDuration(r.afterPreviousReadyMs)} after ${podName(n, r.ordinal - 1)} was Ready`)
             .join('; '),
         }
       : missing('Ordered deployment', 'Pods created in order: 0, then 1, then 2'),

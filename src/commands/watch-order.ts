@@ -5,8 +5,8 @@ import type { PodWatch } from '../k8s/index.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { analyseOrdering } from '../lab/ordering.ts';
 import { isReady } from '../lab/pods.ts';
-import { buildTimeline, TIMELINE_HEADERS, timelineCells, type TimelineRow } from '../lab/timeline.ts';
-import { orderingHeadline, verdictLines } from '../lab/verdict.ts';
+import { buildTimeline, TIMELINE_HEADERS, timelineCells, timelineJson } from '../lab/timeline.ts';
+import { orderingVerdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
@@ -86,7 +86,7 @@ export default defineCommand<WatchOrderOptions>({
     const podNameOf = (i: number) => podName(n, i);
     const result = analyseOrdering(history, { policy: state.policy, podName: podNameOf, terminations: false });
     const timeline = buildTimeline(history, podNameOf).filter((r) => r.ordinal < state.replicas);
-    const headline = orderingHeadline(result);
+    const order = orderingVerdict(result);
     return {
       ok: result.verdict !== 'FAIL',
       data: {
@@ -96,21 +96,10 @@ export default defineCommand<WatchOrderOptions>({
         replicas: state.replicas,
         restarted: o.restart,
         timeline: timeline.map(timelineJson),
-        verdict: { result: result.verdict, headline, why: result.why, checks: result.checks.map((c) => ({ ...c, at: iso(c.at) })) },
+        verdict: order,
       },
       sections: [{ headers: TIMELINE_HEADERS, rows: timelineCells(timeline) }],
-      notes: verdictLines(result.verdict, headline, result.why, verdictText),
+      notes: verdictLines(order, verdictText),
     };
   },
-});
-
-
-const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
-
-export const timelineJson = (r: TimelineRow) => ({
-  ...r,
-  created: iso(r.created),
-  scheduled: iso(r.scheduled),
-  running: iso(r.running),
-  ready: iso(r.ready),
 });

@@ -6,7 +6,7 @@ export { claimsGone, clusterDnsService, deletePod, endpointSlices, deletePods, f
 export type { LiveList } from './live.ts';
 export { PodWatch, type PodChange } from './pods.ts';
 export { deniedPermissions, isDefaultClass, serverVersion, storageClasses } from './preflight.ts';
-export { deleteLab, deleteNamespace, foreignObjects, type Removal } from './teardown.ts';
+export { deleteClaims, deleteNamespace, deleteOwnConfigMaps, deleteService, deleteStatefulSet, foreignObjects, readNamespace, type Removal } from './teardown.ts';
 export type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 export { execInPod, type ExecResult } from './exec.ts';
 export { readJournal, recordInJournal } from './journal.ts';

@@ -1,8 +1,9 @@
 // Deletes what setup made, and only that: an object without sts-lab's managed-by label is
 // reported as kept, never deleted.
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
-import { isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../lab/names.ts';
+import { isLabClaim, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ownedSelector, type LabNames } from '../lab/names.ts';
 import type { Kube } from './client.ts';
+import { findService, findStatefulSet, listClaims } from './lab.ts';
 import { LiveList } from './live.ts';
 
 export type RemovalAction = 'deleted' | 'kept' | 'absent';
@@ -13,19 +14,73 @@ export interface Removal {
   detail: string;
 }
 
-export interface Deletable<T extends KubernetesObject> {
+interface Deletable<T extends KubernetesObject> {
   resource: string;
   read(): Promise<T | undefined>;
   remove(): Promise<unknown>;
 }
 
-export async function deleteLab<T extends KubernetesObject>(d: Deletable<T>, keepReason?: string): Promise<Removal> {
+async function deleteOwn<T extends KubernetesObject>(d: Deletable<T>, keepReason?: string): Promise<Removal> {
   const current = await d.read();
   if (!current) return { resource: d.resource, action: 'absent', detail: '' };
   if (!isManaged(current.metadata?.labels)) return { resource: d.resource, action: 'kept', detail: 'not created by sts-lab' };
   if (keepReason) return { resource: d.resource, action: 'kept', detail: keepReason };
   await d.remove();
   return { resource: d.resource, action: 'deleted', detail: '' };
+}
+
+export const deleteStatefulSet = (kube: Kube, n: LabNames): Promise<Removal> =>
+  deleteOwn({
+    resource: `statefulset.apps/${n.statefulSet}`,
+    read: () => findStatefulSet(kube, n),
+    remove: () => kube.call((o) => kube.apps.deleteNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace }, o)),
+  });
+
+export const deleteService = (kube: Kube, n: LabNames): Promise<Removal> =>
+  deleteOwn({
+    resource: `service/${n.service}`,
+    read: () => findService(kube, n),
+    remove: () => kube.call((o) => kube.core.deleteNamespacedService({ name: n.service, namespace: n.namespace }, o)),
+  });
+
+/** The claims made from the lab's claim template (other claims with the label are not the lab's). */
+export async function deleteClaims(kube: Kube, n: LabNames, keepReason?: string): Promise<Removal[]> {
+  const claims = (await listClaims(kube, n)).filter((c) => isLabClaim(n, c.metadata?.name ?? ''));
+  return Promise.all(
+    claims.map((c) =>
+      deleteOwn(
+        {
+          resource: `persistentvolumeclaim/${c.metadata!.name}`,
+          read: async () => c,
+          remove: () => kube.call((o) => kube.core.deleteNamespacedPersistentVolumeClaim({ name: c.metadata!.name!, namespace: n.namespace }, o)),
+        },
+        keepReason,
+      ),
+    ),
+  );
+}
+
+/** The ConfigMaps sts-lab made for this lab (the journal). */
+export async function deleteOwnConfigMaps(kube: Kube, n: LabNames): Promise<Removal[]> {
+  const maps = (await kube.call((o) => kube.core.listNamespacedConfigMap({ namespace: n.namespace, labelSelector: ownedSelector(n) }, o))).items;
+  return Promise.all(
+    maps.map((m) =>
+      deleteOwn({
+        resource: `configmap/${m.metadata!.name}`,
+        read: async () => m,
+        remove: () => kube.call((o) => kube.core.deleteNamespacedConfigMap({ name: m.metadata!.name!, namespace: n.namespace }, o)),
+      }),
+    ),
+  );
+}
+
+/** The namespace object; 'unreadable' when these credentials may not read it. */
+export async function readNamespace(kube: Kube, name: string): Promise<V1Namespace | undefined | 'unreadable'> {
+  try {
+    return await kube.find((o) => kube.core.readNamespace({ name }, o));
+  } catch {
+    return 'unreadable';
+  }
 }
 
 const SYSTEM_OBJECTS = new Set(['configmap/kube-root-ca.crt', 'serviceaccount/default']);

@@ -1,7 +1,9 @@
 // The tour's lab report: one row per Key Concept / Expected Outcome of the scenario, each
 // PASS or FAIL with the evidence, as a table and as Markdown a learner can keep.
 
-export type RowResult = 'PASS' | 'FAIL' | 'N/A';
+import type { Result } from './verdict.ts';
+
+export type RowResult = Result;
 
 export interface ReportRow {
   concept: string;
@@ -17,7 +19,7 @@ export interface LabReport {
   finishedAt: string;
   serverVersion: string | null;
   rows: ReportRow[];
-  steps: { step: string; result: RowResult; seconds: number; notes: string[] }[];
+  steps: { step: string; result: RowResult; durationMs: number; notes: string[] }[];
   passed: boolean;
 }
 
@@ -38,7 +40,7 @@ export function reportMarkdown(r: LabReport): string {
     '',
     '## Steps',
     '',
-    ...r.steps.flatMap((s, i) => [`${i + 1}. **${s.step}** (${s.result}, ${s.seconds.toFixed(1)} s)`, ...s.notes.map((n) => `   ${n}`)]),
+    ...r.steps.flatMap((s, i) => [`${i + 1}. **${s.step}** (${s.result}, ${(s.durationMs / 1000).toFixed(1)} s)`, ...s.notes.map((n) => `   ${n}`)]),
     '',
   ];
   return lines.join('\n');

@@ -24,6 +24,16 @@ export const podDnsName = (n: LabNames, ordinal: number): string =>
 export const serviceDnsName = (n: LabNames): string =>
   `${n.service}.${n.namespace}.svc.${CLUSTER_DOMAIN}`;
 
+/** The claims the StatefulSet made from its template: data-<statefulset>-<ordinal>, nothing else. */
+export const isLabClaim = (n: LabNames, name: string): boolean => {
+  const prefix = `${CLAIM_TEMPLATE}-`;
+  const ordinal = name.startsWith(prefix) ? ordinalOf(n, name.slice(prefix.length)) : undefined;
+  return ordinal !== undefined && name === claimName(n, ordinal);
+};
+
+/** Objects of this lab that sts-lab itself made (the journal). */
+export const ownedSelector = (n: LabNames): string => `${appSelector(n)},${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+
 /** The pod selector: the same label the manifests put on pods, PVCs and the Service. */
 export const appSelector = (n: LabNames): string => `app=${n.statefulSet}`;
 

@@ -18,7 +18,7 @@ export interface Observation {
   initial?: boolean;
 }
 
-export type Verdict = 'PASS' | 'FAIL' | 'N/A';
+import type { Result } from './verdict.ts';
 
 export interface Check {
   kind: 'create' | 'terminate';
@@ -31,7 +31,7 @@ export interface Check {
 }
 
 export interface OrderingResult {
-  verdict: Verdict;
+  verdict: Result;
   policy: string;
   checks: Check[];
   /** Two or three lines for a learner: what was checked and why it holds. */

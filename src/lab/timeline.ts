@@ -14,7 +14,7 @@ export interface TimelineRow {
   running: number | null;
   ready: number | null;
   /** created minus the previous ordinal's ready, ms. */
-  afterPreviousReady: number | null;
+  afterPreviousReadyMs: number | null;
   /** 'watch' when sts-lab saw the pod being created, 'api' when it already existed. */
   source: 'watch' | 'api';
 }
@@ -53,13 +53,13 @@ export function buildTimeline(observations: Observation[], podName: (o: number) 
       return {
         ordinal, pod: podName(ordinal), uid, source,
         created: when('created'), scheduled: when('scheduled'), running: when('running'), ready: when('ready'),
-        afterPreviousReady: null,
+        afterPreviousReadyMs: null,
       } satisfies TimelineRow as TimelineRow;
     });
   for (const [i, row] of rows.entries()) {
     const prev = rows[i - 1];
     if (prev && prev.ordinal === row.ordinal - 1 && prev.ready !== null && row.created !== null) {
-      row.afterPreviousReady = row.created - prev.ready;
+      row.afterPreviousReadyMs = row.created - prev.ready;
     }
   }
   return rows;
@@ -78,6 +78,17 @@ export function timelineCells(rows: TimelineRow[]): string[][] {
   const origin = Math.min(...rows.map((r) => r.created ?? Infinity));
   return rows.map((r) => [
     String(r.ordinal), r.pod, relative(r.created, origin), relative(r.scheduled, origin), relative(r.running, origin), relative(r.ready, origin),
-    r.afterPreviousReady === null ? '-' : `${(r.afterPreviousReady / 1000).toFixed(1)}s`,
+    r.afterPreviousReadyMs === null ? '-' : `${(r.afterPreviousReadyMs / 1000).toFixed(1)}s`,
   ]);
 }
+
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+
+/** A timeline row in -o json: instants as ISO 8601. */
+export const timelineJson = (r: TimelineRow) => ({
+  ...r,
+  created: iso(r.created),
+  scheduled: iso(r.scheduled),
+  running: iso(r.running),
+  ready: iso(r.ready),
+});

@@ -1,6 +1,7 @@
 // One colour decision for the whole process. listr2 and util.styleText read NO_COLOR /
 // FORCE_COLOR, so the decision is published through those variables.
 import { styleText } from 'node:util';
+import type { Result } from '../lab/verdict.ts';
 import type { ColorMode } from '../options.ts';
 
 let enabled = false;
@@ -29,5 +30,5 @@ export function paint(style: Style, text: string): string {
   return enabled ? styleText(style, text, { validateStream: false }) : text;
 }
 
-export const verdictText = (v: 'PASS' | 'FAIL' | 'N/A'): string =>
+export const verdictText = (v: Result): string =>
   v === 'PASS' ? paint('green', 'PASS') : v === 'FAIL' ? paint('red', 'FAIL') : paint('yellow', 'N/A ');
