@@ -1,6 +1,6 @@
 // Composition root: global flags, the subcommands, output and the exit-code policy.
 import yargs, { type Argv } from 'yargs';
-import type { Command } from './command-support/command.ts';
+import type { Registered } from './command-support/command.ts';
 import checkPersistence from './commands/check-persistence.ts';
 import completion from './commands/completion.ts';
 import dns from './commands/dns.ts';
@@ -17,7 +17,7 @@ import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Command<unknown>[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, teardown, tour, completion];
+export const COMMANDS: Registered[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, teardown, tour, completion];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).
@@ -70,9 +70,8 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
       refuseMissingValues(argv, valued);
       const globals: GlobalOptions = parseGlobals(raw);
       verbose = globals.verbose;
-      const options = c.options({ ...raw, names: globals.names });
       applyColor(globals.color);
-      const report = await c.run(options, { globals, interrupt });
+      const report = await c.invoke({ ...raw, names: globals.names }, { globals, interrupt });
       io.out(await formatReport(report, globals.output, globals.noHeaders));
       exitCode = report.ok ? EXIT.ok : EXIT.fail;
     });

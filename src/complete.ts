@@ -4,7 +4,7 @@
 // Cluster values (namespaces, the lab's ordinals) are asked for with a short timeout;
 // any failure just means no candidates.
 import yargs, { type Argv } from 'yargs';
-import type { Command } from './command-support/command.ts';
+import type { Registered } from './command-support/command.ts';
 import { SHELLS } from './commands/completion.ts';
 import { COLOR_MODES, globalFlags, OUTPUT_FORMATS, PROGRESS_MODES } from './options.ts';
 
@@ -33,7 +33,7 @@ function flagsOf(build: (y: Argv) => Argv): Flag[] {
 
 const dash = (name: string) => (name.length === 1 ? `-${name}` : `--${name}`);
 
-export async function complete(words: string[], commands: Command<unknown>[], interrupt: AbortSignal): Promise<string> {
+export async function complete(words: string[], commands: Registered[], interrupt: AbortSignal): Promise<string> {
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
   const globals = flagsOf((y) => globalFlags(y));

@@ -14,11 +14,16 @@ import { connectLab, parseOrdinals } from '../command-support/target.ts';
 
 type K8s = typeof import('../k8s/index.ts');
 
-export default defineCommand<{ names: LabNames; ordinals: number[] }>({
+interface CheckOptions {
+  names: LabNames;
+  ordinals: number[];
+}
+
+export default defineCommand({
   command: 'check-persistence [ordinals..]',
   describe: 'Read the markers back and prove the data survived (default: every journaled pod)',
   builder: (y) => y.positional('ordinals', { type: 'string', array: true, describe: 'Pod ordinals (default: all in the journal)' }),
-  options: (a) => ({ names: a.names as LabNames, ordinals: parseOrdinals(a.ordinals) }),
+  options: (a): CheckOptions => ({ names: a.names as LabNames, ordinals: parseOrdinals(a.ordinals) }),
   async run(o, ctx) {
     const { k, kube } = await connectLab(ctx);
     const n = o.names;

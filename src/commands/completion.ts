@@ -56,11 +56,11 @@ Register-ArgumentCompleter -Native -CommandName '${BIN}', '${BIN}.exe' -ScriptBl
 `,
 };
 
-export default defineCommand<{ shell: Shell }>({
+export default defineCommand({
   command: 'completion <shell>',
   describe: `Print a shell completion script (${SHELLS.join(', ')}); kubectl itself completes through the helper in the archive`,
   builder: (y: Argv) => y.positional('shell', { type: 'string', describe: SHELLS.join(', ') }),
-  options: (a) =>
+  options: (a): { shell: Shell } =>
     asUsage(() => {
       const shell = String(a.shell);
       if (!(SHELLS as readonly string[]).includes(shell)) throw new Error(`unsupported shell "${shell}": use one of ${SHELLS.join(', ')}`);

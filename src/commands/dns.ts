@@ -24,10 +24,10 @@ const LOOKUP_TIMEOUT_MS = 25_000;
 // is asked again for this long before it counts.
 const SETTLE_MS = 30_000;
 
-export default defineCommand<{ names: LabNames }>({
+export default defineCommand({
   command: 'dns',
   describe: "Resolve every pod's stable DNS name from inside the cluster and check it against the pod's IP",
-  options: (a) => ({ names: a.names as LabNames }),
+  options: (a): { names: LabNames } => ({ names: a.names as LabNames }),
   async run({ names: n }, ctx) {
     const { k, kube } = await connectLab(ctx);
     const sts = await ownStatefulSet(k, kube, n);

@@ -22,14 +22,14 @@ interface KillOptions {
 
 type K8s = typeof import('../k8s/index.ts');
 
-export default defineCommand<KillOptions>({
+export default defineCommand({
   command: 'kill-pod <ordinal>',
   describe: 'Delete one pod and watch it come back with the same name, hostname, claim and volume',
   builder: (y: Argv) =>
     y
       .positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' })
       .option('force', { type: 'boolean', default: false, describe: 'Delete immediately (grace period 0) instead of gracefully' }),
-  options(a) {
+  options(a): KillOptions {
     const [ordinal] = parseOrdinals(a.ordinal);
     if (ordinal === undefined) throw new UsageError('an ordinal is required');
     return { names: a.names as LabNames, ordinal, force: a.force === true };

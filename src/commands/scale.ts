@@ -9,23 +9,25 @@ import { podName, type LabNames } from '../lab/names.ts';
 import { analyseOrdering } from '../lab/ordering.ts';
 import { buildTimeline, TIMELINE_HEADERS, timelineCells, timelineJson } from '../lab/timeline.ts';
 import { replicaCount } from '../lab/validate.ts';
-import { orderingVerdict, passIf, verdict, verdictLines } from '../lab/verdict.ts';
+import { orderingVerdict, passIf, verdict, verdictLines, type CheckJson } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab, ownStatefulSet, range } from '../command-support/target.ts';
 import { goneTasks, readyTasks } from '../command-support/wait-ready.ts';
 
+type Direction = 'up' | 'down' | 'none';
+
 interface ScaleOptions {
   names: LabNames;
   replicas: number;
 }
 
-export default defineCommand<ScaleOptions>({
+export default defineCommand({
   command: 'scale <replicas>',
   describe: 'Scale the StatefulSet and prove the order: up 0→N one by one, down from the highest ordinal',
   builder: (y: Argv) => y.positional('replicas', { type: 'string', describe: 'New number of pods (0-100)' }),
-  options: (a) => ({ names: a.names as LabNames, replicas: asUsage(() => replicaCount('replica count', a.replicas)) }),
+  options: (a): ScaleOptions => ({ names: a.names as LabNames, replicas: asUsage(() => replicaCount('replica count', a.replicas)) }),
   async run(o, ctx) {
     const { k, kube } = await connectLab(ctx);
     const n = o.names;
@@ -35,11 +37,15 @@ export default defineCommand<ScaleOptions>({
     const whenScaled = sts.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? 'Retain';
     const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
     if (from === to) {
+      const unchanged = verdict<CheckJson>('N/A', `statefulset.apps/${n.statefulSet} already has ${to} replicas: no change`);
       return {
         ok: true,
-        data: { namespace: n.namespace, statefulSet: n.statefulSet, from, to, changed: false },
+        data: {
+          namespace: n.namespace, statefulSet: n.statefulSet, from, to, changed: false, direction: 'none' as Direction, podManagementPolicy: policy, whenScaled,
+          timeline: [], deletionOrder: [], verdict: unchanged, claims: [], claimsVerdict: verdict('N/A', unchanged.headline),
+        },
         sections: [],
-        notes: [`statefulset.apps/${n.statefulSet} already has ${to} replicas: no change`],
+        notes: [unchanged.headline],
       };
     }
     const up = to > from;
@@ -98,7 +104,7 @@ export default defineCommand<ScaleOptions>({
         from,
         to,
         changed: true,
-        direction: up ? 'up' : 'down',
+        direction: (up ? 'up' : 'down') as Direction,
         podManagementPolicy: policy,
         whenScaled,
         timeline: timeline.map(timelineJson),

@@ -6,7 +6,7 @@ import type { Applied, Kube, PodWatch } from '../k8s/index.ts';
 import type { LabObjects, LabSettings } from '../lab/manifests.ts';
 import type { LabNames } from '../lab/names.ts';
 import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
-import { POD_HEADERS, podCells, podRows } from '../lab/report.ts';
+import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/report.ts';
 import { image, parseRetention, quantity, replicaCount } from '../lab/validate.ts';
 import type { Report } from '../ui/output.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
@@ -23,12 +23,34 @@ export const podFlags = (y: Argv) =>
     .option('storage-class', { type: 'string', describe: "StorageClass for the claims (default: the cluster's default class)" })
     .option('storage-size', { type: 'string', default: '1Gi', describe: 'Size of each claim' });
 
+export type PodSettings = Pick<LabSettings, 'image' | 'storageSize' | 'storageClass'>;
+
 /** The pod and storage flags, validated (a usage error before anything is sent). */
-export const podSettings = (a: Record<string, unknown>) => ({
+export const podSettings = (a: Record<string, unknown>): PodSettings => ({
   image: image(String(a.image)),
   storageSize: quantity('--storage-size', String(a['storage-size'])),
   storageClass: a['storage-class'] === undefined ? undefined : String(a['storage-class']),
 });
+
+export interface SetupResult {
+  context: string;
+  server: string;
+  serverVersion: string | undefined;
+  namespace: string;
+  statefulSet: string;
+  service: string;
+  applied: Applied[];
+  pods: PodRow[];
+}
+
+/** --dry-run: what would be applied, as a v1 List. */
+export interface DryRunList {
+  apiVersion: 'v1';
+  kind: 'List';
+  items: LabObjects[keyof LabObjects][];
+}
+
+export type SetupData = SetupResult | DryRunList;
 
 export interface SetupOptions {
   settings: LabSettings;
@@ -43,7 +65,7 @@ interface SetupState {
   watch?: PodWatch;
 }
 
-export default defineCommand<SetupOptions>({
+export default defineCommand({
   command: 'setup',
   describe: 'Create the namespace, the headless Service and the StatefulSet, and follow the pods to Ready',
   builder: (y: Argv) =>
@@ -52,7 +74,7 @@ export default defineCommand<SetupOptions>({
       .option('parallel', { type: 'boolean', default: false, describe: 'podManagementPolicy Parallel: no ordering, to compare with OrderedReady' })
       .option('retention', { type: 'string', describe: 'PVC retention policy, e.g. whenScaled=Delete,whenDeleted=Retain (default: Retain both)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be applied (with -o yaml|json) and change nothing' }),
-  options(a) {
+  options(a): SetupOptions {
     return asUsage(() => ({
       settings: {
         ...(a.names as LabSettings),
@@ -64,7 +86,7 @@ export default defineCommand<SetupOptions>({
       dryRun: a['dry-run'] === true,
     }));
   },
-  async run(o, ctx) {
+  async run(o, ctx): Promise<Report<SetupData>> {
     // YAML parsing is loaded only when manifests are needed.
     const [{ MANIFESTS }, { renderManifests }] = await Promise.all([import('../lab/manifest-sources.ts'), import('../lab/manifests.ts')]);
     const objects = renderManifests(MANIFESTS, o.settings);
@@ -198,7 +220,7 @@ function applyTasks(k: K8s, kube: Kube, names: LabNames, objects: LabObjects, st
   ];
 }
 
-function dryRunReport(objects: LabObjects): Report {
+function dryRunReport(objects: LabObjects): Report<DryRunList> {
   const items = [objects.namespace, objects.service, objects.statefulSet];
   return {
     ok: true,

@@ -1,15 +1,38 @@
 // status: the lab as it is now — StatefulSet, headless Service, pods with their claims,
 // and the DNS name each pod is reachable at.
 import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
-import { POD_HEADERS, podCells, podRows } from '../lab/report.ts';
+import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/report.ts';
+import type { Report } from '../ui/output.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
 
-export default defineCommand<{ names: LabNames }>({
+export interface StatusStatefulSet {
+  name: string;
+  replicas: number;
+  readyReplicas: number;
+  currentRevision: string | null;
+  updateRevision: string | null;
+  podManagementPolicy: string;
+  serviceName: string | null;
+}
+
+export interface StatusService {
+  name: string;
+  clusterIP: string | null;
+  headless: boolean;
+  selector: Record<string, string>;
+  dns: string;
+}
+
+export type StatusData =
+  | { deployed: false; namespace: string; statefulSet: string }
+  | { deployed: true; namespace: string; statefulSet: StatusStatefulSet | null; service: StatusService | null; pods: PodRow[] };
+
+export default defineCommand({
   command: 'status',
   describe: 'Show the StatefulSet, the headless Service, the pods, their claims and DNS names',
-  options: (a) => ({ names: a.names as LabNames }),
-  async run({ names: n }, ctx) {
+  options: (a): { names: LabNames } => ({ names: a.names as LabNames }),
+  async run({ names: n }, ctx): Promise<Report<StatusData>> {
     const { k, kube } = await connectLab(ctx);
     const [sts, svc] = await Promise.all([k.findStatefulSet(kube, n), k.findService(kube, n)]);
     if (!sts && !svc) {

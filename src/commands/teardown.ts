@@ -24,14 +24,14 @@ interface TeardownState {
 
 type TaskHandle = Parameters<Task<TeardownState>['task']>[1];
 
-export default defineCommand<TeardownOptions>({
+export default defineCommand({
   command: 'teardown',
   describe: 'Scale the StatefulSet to 0 in order, then delete everything sts-lab created, claims included',
   builder: (y: Argv) =>
     y
       .option('keep-pvcs', { type: 'boolean', default: false, describe: 'Keep the PersistentVolumeClaims (and so the data)' })
       .option('keep-namespace', { type: 'boolean', default: false, describe: 'Keep the namespace even if sts-lab created it' }),
-  options: (a) => ({
+  options: (a): TeardownOptions => ({
     names: a.names as LabNames,
     keepPvcs: a['keep-pvcs'] === true,
     keepNamespace: a['keep-namespace'] === true,

@@ -26,12 +26,12 @@ interface State {
   replaced: Map<number, string>;
 }
 
-export default defineCommand<WatchOrderOptions>({
+export default defineCommand({
   command: 'watch-order',
   describe: 'Follow the pods as the controller creates them, then prove they came up in order (0, 1, 2…)',
   builder: (y: Argv) =>
     y.option('restart', { type: 'boolean', default: false, describe: 'Delete the pods first, so the ordered re-creation is recorded from scratch' }),
-  options: (a) => ({ names: a.names as LabNames, restart: a.restart === true }),
+  options: (a): WatchOrderOptions => ({ names: a.names as LabNames, restart: a.restart === true }),
   async run(o, ctx) {
     const { k, kube } = await connectLab(ctx);
     const n = o.names;

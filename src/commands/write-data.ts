@@ -34,7 +34,7 @@ export interface WriteResult extends JournalEntry {
 
 export const writeHeld = (w: WriteResult): boolean => w.exitCode === 0 && w.bytesOnDisk === w.bytes;
 
-export default defineCommand<WriteOptions>({
+export default defineCommand({
   command: 'write-data [ordinals..]',
   describe: "Write a marker file into pods' volumes (default: every pod) and record it in the journal",
   builder: (y: Argv) =>
@@ -43,7 +43,7 @@ export default defineCommand<WriteOptions>({
       .option('all', { type: 'boolean', default: false, describe: 'Every pod of the StatefulSet' })
       .option('message', { type: 'string', describe: 'Text to write instead of the default (pod name, random token, time)' })
       .option('message-file', { type: 'string', describe: "Write this file's bytes ('-' for stdin), for large or binary content" }),
-  options(a) {
+  options(a): WriteOptions {
     const ordinals = parseOrdinals(a.ordinals);
     if (a.all === true && ordinals.length) throw new UsageError('give ordinals or --all, not both');
     if (a.message !== undefined && a['message-file'] !== undefined) throw new UsageError('give --message or --message-file, not both');

@@ -1,7 +1,12 @@
 // The tour's lab report: one row per Key Concept / Expected Outcome of the scenario, each
 // PASS or FAIL with the evidence, as a table and as Markdown a learner can keep.
 
-import type { Result } from './verdict.ts';
+import type { ClaimRow } from './claims.ts';
+import { formatDuration } from './duration.ts';
+import { podName, type LabNames } from './names.ts';
+import type { PersistenceRow } from './persistence.ts';
+import type { PodRow } from './report.ts';
+import { combine, type Result, type Verdict } from './verdict.ts';
 
 export type RowResult = Result;
 
@@ -44,4 +49,82 @@ export function reportMarkdown(r: LabReport): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The scenario's pods: 0..2. */
+export const TOUR_REPLICAS = 3;
+
+interface Scaled {
+  verdict: Verdict<unknown>;
+  claimsVerdict: Verdict<unknown>;
+  timeline: { pod: string }[];
+  deletionOrder: string[];
+  claims: ClaimRow[];
+}
+
+/** What each step of the tour found, as the commands' -o json data: the report is made of nothing else. */
+export interface TourEvidence {
+  setupPods?: PodRow[];
+  order?: { verdict: Verdict<unknown>; timeline: { pod: string; ordinal: number; afterPreviousReadyMs: number | null }[] };
+  hostnames?: { pod: string; hostname: string }[];
+  dns?: { verdict: Verdict<unknown>; lookups: { name: string; answer: string[]; outcome: string }[] };
+  kill?: { pod: string; verdict: Verdict<unknown>; before: { uid: string; ip: string | null }; after: { uid: string; hostname: string; ip: string | null } };
+  persist?: { verdict: Verdict<unknown>; pods: PersistenceRow[] };
+  up?: Scaled;
+  down?: Scaled;
+  teardown?: { removals: { resource: string; action: string; detail: string }[]; deletionOrder: string[] };
+}
+
+const short = (uid: string) => uid.slice(0, 8);
+
+/** Cleanup fails when something the lab made was kept (what sts-lab did not make is never deleted). */
+export const cleanupHeld = (t: NonNullable<TourEvidence['teardown']>): boolean =>
+  !t.removals.some((x) => x.action === 'kept' && x.detail !== 'not created by sts-lab');
+
+/** Each pod Ready with a Bound claim and a volume of its own. */
+export const claimsHeld = (pods: PodRow[]): boolean =>
+  pods.length === TOUR_REPLICAS && pods.every((p) => p.ready && p.pvcStatus === 'Bound') && new Set(pods.map((p) => p.pv).filter(Boolean)).size === pods.length;
+
+/** One row per Key Concept / Expected Outcome; a step never reached is a FAIL row saying so. */
+export function reportRows(n: LabNames, e: TourEvidence, keep: boolean): ReportRow[] {
+  const row = (concept: string, outcome: string, judged: { result: RowResult; evidence: string } | undefined): ReportRow =>
+    ({ concept, outcome, ...(judged ?? { result: 'FAIL', evidence: 'not reached' }) });
+  const names = `${podName(n, 0)}..${podName(n, TOUR_REPLICAS - 1)}`;
+  const pods = e.setupPods?.filter((p) => p.ordinal < TOUR_REPLICAS);
+  const rows = [
+    row('Ordered deployment', 'Pods created in order: 0, then 1, then 2', e.order && {
+      result: e.order.verdict.result,
+      evidence: e.order.timeline
+        .filter((r) => r.afterPreviousReadyMs !== null)
+        .map((r) => `${r.pod} created ${formatDuration(r.afterPreviousReadyMs!)} after ${podName(n, r.ordinal - 1)} was Ready`)
+        .join('; '),
+    }),
+    row('Stable identity', `Predictable names (${names}) and hostnames, kept when a pod is re-created`, e.hostnames && e.kill && {
+      result: combine(e.hostnames.every((h) => h.hostname === h.pod) ? 'PASS' : 'FAIL', e.kill.verdict.result),
+      evidence: `hostnames ${e.hostnames.map((h) => h.hostname).join(', ')}; ${e.kill.pod} re-created: uid ${short(e.kill.before.uid)} → ${short(e.kill.after.uid)}, hostname ${e.kill.after.hostname}, ip ${e.kill.before.ip} → ${e.kill.after.ip}`,
+    }),
+    row('Headless Service DNS', `A DNS record per pod: <pod>.${n.service}.${n.namespace}.svc.cluster.local`, e.dns && {
+      result: e.dns.verdict.result,
+      evidence: e.dns.lookups.map((l) => `${l.name.split('.')[0]}${l.name.startsWith(n.service) ? ' (service)' : ''} → ${l.answer.join(',') || l.outcome}`).join('; '),
+    }),
+    row('PVC per pod', 'Each pod gets its own claim and volume', pods && {
+      result: claimsHeld(pods) ? 'PASS' : 'FAIL',
+      evidence: pods.map((p) => `${p.pvc} ${p.pvcStatus ?? 'missing'} → ${p.pv ?? 'no volume'}`).join('; '),
+    }),
+    row('Stable storage', 'Data persists after pod deletion', e.persist && {
+      result: e.persist.verdict.result,
+      evidence: e.persist.pods.map((p) => `${p.pod}${p.podRecreated ? ' (new pod)' : ''}: ${p.contentMatch ? 'same bytes' : p.reason}`).join('; '),
+    }),
+    row('Ordered scaling', 'Up 3→5 one pod at a time in order; down 5→2 from the highest ordinal; claims kept', e.up && e.down && {
+      result: combine(e.up.verdict.result, e.up.claimsVerdict.result, e.down.verdict.result, e.down.claimsVerdict.result),
+      evidence: `created ${e.up.timeline.map((r) => r.pod).join(', ')}; deleted ${e.down.deletionOrder.join(', ')}; ${e.down.claims.filter((c) => c.expected === 'retained' && c.ok).map((c) => c.pvc).join(', ')} still Bound`,
+    }),
+  ];
+  if (!keep) {
+    rows.push(row('Cleanup', 'Everything the lab created is gone, claims included', e.teardown && {
+      result: cleanupHeld(e.teardown) ? 'PASS' : 'FAIL',
+      evidence: `${e.teardown.removals.filter((x) => x.action === 'deleted').length} objects deleted; pods removed in order ${e.teardown.deletionOrder.join(', ')}`,
+    }));
+  }
+  return rows;
 }
