@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { cleanEnv, dropNamespace, exists, IMAGE, kubectl, sts, uniqueName } from './harness.ts';
 import { holdDnsLock } from './cluster-env.ts';
+import { documented, sameShape, timeConvention } from './json-shape.ts';
 
 // Every test here resolves names through the cluster's DNS (dns, tour), which dns-outage.test.ts stops.
 let releaseDns: () => void;
@@ -24,6 +25,8 @@ test('tour passes, writes a report naming every row, and leaves nothing behind',
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.passed, true);
+  sameShape('tour', documented().get('tour')!, out);
+  timeConvention('tour', out);
   assert.deepEqual(out.rows.map((x: { concept: string }) => x.concept), CONCEPTS);
   assert.ok(out.rows.every((x: { result: string }) => x.result === 'PASS'), JSON.stringify(out.rows, null, 2));
   assert.equal(out.steps.length, 10);
