@@ -6,6 +6,8 @@
 import yargs, { type Argv } from 'yargs';
 import type { Registered } from './command-support/command.ts';
 import { SHELLS } from './commands/completion.ts';
+import type { LabSession } from './k8s/index.ts';
+import type { LabNames } from './lab/names.ts';
 import { COLOR_MODES, globalFlags, OUTPUT_FORMATS, PROGRESS_MODES } from './options.ts';
 
 const NO_FILES = 4;
@@ -85,11 +87,18 @@ async function flagValues(name: string, given: Record<string, string>, interrupt
     case 'context':
       return import('./k8s/index.ts').then((k) => k.contextNames(given['--kubeconfig'])).catch(() => []);
     case 'namespace':
-      return cluster(given, interrupt, async (k, kube) => k.namespaceNames(kube));
+      return cluster(given, interrupt, labNames(given), (lab) => lab.namespaceNames());
     default:
       return [];
   }
 }
+
+/** The lab the words typed so far name (-n, --name), with sts-lab's defaults. */
+const labNames = (given: Record<string, string>): LabNames => ({
+  namespace: given['-n'] ?? given['--namespace'] ?? 'scenarios',
+  statefulSet: given['--name'] ?? 'nginx-sts',
+  service: given['--service'] ?? 'nginx-headless',
+});
 
 const connection = (given: Record<string, string>) => ({
   kubeconfig: given['--kubeconfig'],
@@ -99,19 +108,17 @@ const connection = (given: Record<string, string>) => ({
 
 /** The lab's pod ordinals, from its StatefulSet. */
 function ordinals(given: Record<string, string>, interrupt: AbortSignal): Promise<string[]> {
-  const names = { namespace: given['-n'] ?? given['--namespace'] ?? 'scenarios', statefulSet: given['--name'] ?? 'nginx-sts', service: '' };
-  return cluster(given, interrupt, async (k, kube) => {
-    const sts = await k.findStatefulSet(kube, names);
-    return Array.from({ length: sts?.spec?.replicas ?? 0 }, (_, i) => `${i}\t${names.statefulSet}-${i}`);
+  return cluster(given, interrupt, labNames(given), async (lab) => {
+    const sts = await lab.findStatefulSet();
+    return Array.from({ length: sts?.spec?.replicas ?? 0 }, (_, i) => `${i}\t${lab.names.statefulSet}-${i}`);
   });
 }
 
-type K8s = typeof import('./k8s/index.ts');
-
-async function cluster(given: Record<string, string>, interrupt: AbortSignal, ask: (k: K8s, kube: import('./k8s/index.ts').Kube) => Promise<string[]>): Promise<string[]> {
+/** Asks the cluster with a short timeout; any failure is no candidates. */
+async function cluster(given: Record<string, string>, interrupt: AbortSignal, names: LabNames, ask: (lab: LabSession) => Promise<string[]>): Promise<string[]> {
   try {
     const k = await import('./k8s/index.ts');
-    return await ask(k, k.connect(connection(given), interrupt));
+    return await ask(new k.LabSession(k.connect(connection(given), interrupt), names));
   } catch {
     return [];
   }

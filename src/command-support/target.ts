@@ -1,20 +1,19 @@
 // Finding the lab a command acts on, and checking the ordinals it was given.
 import { CliError, UsageError } from '../errors.ts';
-import type { Kube, V1StatefulSet } from '../k8s/index.ts';
+import type { LabSession, V1StatefulSet } from '../k8s/index.ts';
 import { isManaged, type LabNames } from '../lab/names.ts';
 import type { RunContext } from './command.ts';
 
-type K8s = typeof import('../k8s/index.ts');
-
-/** The cluster layer (loaded now, not at start-up) and a client from the global flags. */
-export async function connectLab(ctx: RunContext): Promise<{ k: K8s; kube: Kube }> {
+/** The lab on the cluster the global flags name; the cluster layer is loaded now, not at start-up. */
+export async function connectLab(ctx: RunContext, names: LabNames): Promise<LabSession> {
   const k = await import('../k8s/index.ts');
-  return { k, kube: k.connect(ctx.globals, ctx.interrupt) };
+  return new k.LabSession(k.connect(ctx.globals, ctx.interrupt), names);
 }
 
 /** The lab's StatefulSet; sts-lab acts only on the one it created. */
-export async function ownStatefulSet(k: K8s, kube: Kube, n: LabNames): Promise<V1StatefulSet> {
-  const sts = await k.findStatefulSet(kube, n);
+export async function ownStatefulSet(lab: LabSession): Promise<V1StatefulSet> {
+  const n = lab.names;
+  const sts = await lab.findStatefulSet();
   if (!sts) throw new CliError(`statefulset.apps "${n.statefulSet}" not found in namespace "${n.namespace}"`, 'run `kubectl sts-lab setup` first');
   if (!isManaged(sts.metadata?.labels)) {
     throw new CliError(`statefulset.apps "${n.statefulSet}" in namespace "${n.namespace}" was not created by sts-lab; sts-lab only acts on its own`);

@@ -2,7 +2,7 @@
 // byte with what write-data recorded; also show which pods are new and whether each claim
 // and volume is still the one written to.
 import { CliError } from '../errors.ts';
-import type { Kube } from '../k8s/index.ts';
+import type { LabSession } from '../k8s/index.ts';
 import type { LabNames } from '../lab/names.ts';
 import { judge, type JournalEntry, type Observed, type PersistenceRow } from '../lab/persistence.ts';
 import { isReady } from '../lab/pods.ts';
@@ -11,8 +11,6 @@ import { verdictText } from '../ui/color.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab, parseOrdinals } from '../command-support/target.ts';
-
-type K8s = typeof import('../k8s/index.ts');
 
 interface CheckOptions {
   names: LabNames;
@@ -25,9 +23,9 @@ export default defineCommand({
   builder: (y) => y.positional('ordinals', { type: 'string', array: true, describe: 'Pod ordinals (default: all in the journal)' }),
   options: (a): CheckOptions => ({ names: a.names as LabNames, ordinals: parseOrdinals(a.ordinals) }),
   async run(o, ctx) {
-    const { k, kube } = await connectLab(ctx);
+    const lab = await connectLab(ctx, o.names);
     const n = o.names;
-    const journal = await k.readJournal(kube, n);
+    const journal = await lab.readJournal();
     if (!journal.length) {
       throw new CliError(`nothing to check: no journal in namespace "${n.namespace}"`, 'run `kubectl sts-lab write-data` first');
     }
@@ -40,7 +38,7 @@ export default defineCommand({
       entries.map((entry): Task => ({
         title: `${entry.pod}: read ${entry.file}`,
         task: async (_c, t) => {
-          const row = judge(entry, await observe(k, kube, n, entry));
+          const row = judge(entry, await observe(lab, entry));
           rows.push(row);
           t.title = `${entry.pod}: ${row.ok ? 'matches' : 'DIFFERS'} (${row.reason})`;
         },
@@ -74,11 +72,11 @@ export default defineCommand({
   },
 });
 
-async function observe(k: K8s, kube: Kube, n: LabNames, e: JournalEntry): Promise<Observed> {
-  const [pod, claim] = await Promise.all([k.findPod(kube, n, e.pod), k.findClaim(kube, n, e.pvc)]);
+async function observe(lab: LabSession, e: JournalEntry): Promise<Observed> {
+  const [pod, claim] = await Promise.all([lab.findPod(e.pod), lab.findClaim(e.pvc)]);
   const base = { podUid: pod?.metadata?.uid ?? null, pvcUid: claim?.metadata?.uid ?? null, pv: claim?.spec?.volumeName ?? null };
   if (!pod || !isReady(pod)) return { ...base, content: { error: `pod ${e.pod} is not Ready, so the file cannot be read` } };
-  const r = await k.execInPod(kube, n.namespace, e.pod, ['cat', e.file], { timeoutMs: 60_000 });
+  const r = await lab.exec(e.pod, ['cat', e.file], { timeoutMs: 60_000 });
   if (r.code !== 0) return { ...base, content: { error: `cannot read ${e.file}: ${r.stderr.toString().trim() || `exit code ${r.code}`}` } };
   return { ...base, content: r.stdout };
 }

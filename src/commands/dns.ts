@@ -3,7 +3,7 @@
 // cluster DNS it says so and shows the EndpointSlice records DNS would serve.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../errors.ts';
-import type { Kube } from '../k8s/index.ts';
+import type { LabSession } from '../k8s/index.ts';
 import { dnsPresence, judgeLookup, parseLookup, parseResolvConf, type DnsRow, type DnsSetup, type LookupOutcome } from '../lab/dns.ts';
 import { byOrdinal, CLUSTER_DOMAIN, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { isReady } from '../lab/pods.ts';
@@ -12,8 +12,6 @@ import { verdictText } from '../ui/color.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../command-support/target.ts';
-
-type K8s = typeof import('../k8s/index.ts');
 
 // nslookup asks DNS only; getent (which also reads /etc/hosts, and retries each search
 // domain for long when no server answers) only for images without nslookup.
@@ -29,14 +27,14 @@ export default defineCommand({
   describe: "Resolve every pod's stable DNS name from inside the cluster and check it against the pod's IP",
   options: (a): { names: LabNames } => ({ names: a.names as LabNames }),
   async run({ names: n }, ctx) {
-    const { k, kube } = await connectLab(ctx);
-    const sts = await ownStatefulSet(k, kube, n);
+    const lab = await connectLab(ctx, n);
+    const sts = await ownStatefulSet(lab);
     const replicas = sts.spec?.replicas ?? 0;
-    const pods = new Map([...byOrdinal(n, await k.listPods(kube, n))].filter(([o]) => o < replicas));
+    const pods = new Map([...byOrdinal(n, await lab.listPods())].filter(([o]) => o < replicas));
     const ready = [...pods.entries()].filter(([, p]) => isReady(p)).sort(([a], [b]) => a - b);
     if (!ready.length) throw new CliError('no Ready pod to resolve from', 'wait for the pods: kubectl sts-lab status');
     const askerFor = (target: number | undefined) => (ready.find(([o]) => o !== target) ?? ready[0]!)[1].metadata!.name!;
-    const setup = await dnsSetup(k, kube, n, askerFor(undefined));
+    const setup = await dnsSetup(lab, askerFor(undefined));
     const presence = dnsPresence(setup);
     const deadline = Date.now() + Math.min(SETTLE_MS, ctx.globals.timeoutMs);
     const rows: DnsRow[] = [];
@@ -48,7 +46,7 @@ export default defineCommand({
       queries.map((q): Task => ({
         title: `${q.name} (asked from ${q.from})`,
         task: async (_c, t) => {
-          const row = await resolveUntilSettled(k, kube, n, q, deadline);
+          const row = await resolveUntilSettled(lab, q, deadline);
           rows.push(row);
           t.title = `${q.name} → ${row.answer.join(', ') || row.outcome} ${row.ok ? '(matches the API)' : `(expected ${q.expected.join(', ')})`}`;
         },
@@ -56,7 +54,7 @@ export default defineCommand({
       { progress: ctx.globals.progress, concurrent: true },
     );
     rows.sort((a, b) => queries.findIndex((q) => q.name === a.name) - queries.findIndex((q) => q.name === b.name));
-    const slices = await k.endpointSlices(kube, n);
+    const slices = await lab.endpointSlices();
     const records = slices.flatMap((s) =>
       (s.endpoints ?? []).map((e) => ({ hostname: e.hostname ?? null, addresses: e.addresses, ready: e.conditions?.ready ?? false, pod: e.targetRef?.name ?? null })),
     );
@@ -100,9 +98,9 @@ export default defineCommand({
   },
 });
 
-async function lookup(k: K8s, kube: Kube, n: LabNames, q: { name: string; from: string }): Promise<LookupOutcome> {
+async function lookup(lab: LabSession, q: { name: string; from: string }): Promise<LookupOutcome> {
   try {
-    const r = await k.execInPod(kube, n.namespace, q.from, ['sh', '-c', LOOKUP_SCRIPT, 'sh', q.name], { timeoutMs: LOOKUP_TIMEOUT_MS });
+    const r = await lab.exec(q.from, ['sh', '-c', LOOKUP_SCRIPT, 'sh', q.name], { timeoutMs: LOOKUP_TIMEOUT_MS });
     return parseLookup(`${r.stdout.toString()}${r.stderr.toString()}`);
   } catch (err) {
     if (err instanceof CliError && /did not finish within/.test(err.message)) return { kind: 'no-server', detail: `no answer within ${LOOKUP_TIMEOUT_MS / 1000}s` };
@@ -111,17 +109,17 @@ async function lookup(k: K8s, kube: Kube, n: LabNames, q: { name: string; from: 
 }
 
 /** The pods' resolver configuration (read inside a lab pod) and the kube-dns Service. */
-async function dnsSetup(k: K8s, kube: Kube, n: LabNames, pod: string): Promise<DnsSetup> {
-  const [resolv, service] = await Promise.all([k.execInPod(kube, n.namespace, pod, ['cat', '/etc/resolv.conf'], { timeoutMs: 30_000 }), k.clusterDnsService(kube)]);
+async function dnsSetup(lab: LabSession, pod: string): Promise<DnsSetup> {
+  const [resolv, service] = await Promise.all([lab.exec(pod, ['cat', '/etc/resolv.conf'], { timeoutMs: 30_000 }), lab.clusterDnsService()]);
   return { resolv: parseResolvConf(resolv.code === 0 ? resolv.stdout.toString() : ''), service, clusterDomain: CLUSTER_DOMAIN };
 }
 
-async function resolveUntilSettled(k: K8s, kube: Kube, n: LabNames, q: { name: string; from: string; expected: string[] }, deadline: number): Promise<DnsRow> {
+async function resolveUntilSettled(lab: LabSession, q: { name: string; from: string; expected: string[] }, deadline: number): Promise<DnsRow> {
   for (;;) {
-    const outcome = await lookup(k, kube, n, q);
+    const outcome = await lookup(lab, q);
     const row = judgeLookup(q.name, q.from, q.expected, outcome);
     if (row.ok || outcome.kind === 'no-server' || Date.now() >= deadline) return row;
-    await sleep(1000, undefined, { signal: kube.interrupt }).catch(() => undefined);
-    if (kube.interrupt.aborted) return row;
+    await sleep(1000, undefined, { signal: lab.interrupt }).catch(() => undefined);
+    if (lab.interrupt.aborted) return row;
   }
 }

@@ -2,7 +2,7 @@
 // that its identity held: same name, hostname, claim and volume; a new UID; maybe a new IP.
 import type { Argv } from 'yargs';
 import { CliError, UsageError } from '../errors.ts';
-import type { Kube, PodWatch, V1Pod } from '../k8s/index.ts';
+import type { LabSession, PodWatch, V1Pod } from '../k8s/index.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { stallSentence } from '../lab/diagnosis.ts';
 import { atMostOne, claimOf, compareIdentity, identityOf, type Identity } from '../lab/identity.ts';
@@ -20,8 +20,6 @@ interface KillOptions {
   force: boolean;
 }
 
-type K8s = typeof import('../k8s/index.ts');
-
 export default defineCommand({
   command: 'kill-pod <ordinal>',
   describe: 'Delete one pod and watch it come back with the same name, hostname, claim and volume',
@@ -35,16 +33,16 @@ export default defineCommand({
     return { names: a.names as LabNames, ordinal, force: a.force === true };
   },
   async run(o, ctx) {
-    const { k, kube } = await connectLab(ctx);
+    const lab = await connectLab(ctx, o.names);
     const n = o.names;
-    const sts = await ownStatefulSet(k, kube, n);
+    const sts = await ownStatefulSet(lab);
     checkOrdinals([o.ordinal], sts.spec?.replicas ?? 0, n);
     const name = podName(n, o.ordinal);
     const timeoutMs = ctx.globals.timeoutMs;
-    const old = await k.findPod(kube, n, name);
+    const old = await lab.findPod(name);
     if (!old || !isReady(old)) throw new CliError(`pod ${name} is not Ready now`, 'wait until it is (kubectl sts-lab status), then kill it');
     const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
-    const before = await identity(k, kube, n, old);
+    const before = await identity(lab, old);
     let watch: PodWatch | undefined;
     let deletedAt = 0;
     const isReplacement = (pod: PodLike) => uidOf(pod) !== before.uid;
@@ -72,9 +70,9 @@ export default defineCommand({
           {
             title: `Delete pod ${name} (${o.force ? 'forced, grace period 0' : 'graceful'})`,
             task: async () => {
-              watch = await k.PodWatch.start(kube, n);
+              watch = await lab.watchPods();
               deletedAt = Date.now();
-              await k.deletePod(kube, n, name, o.force);
+              await lab.deletePod(name, o.force);
             },
           },
           {
@@ -105,7 +103,7 @@ export default defineCommand({
       watch?.stop();
     }
     const fresh = replacement(watch!.byOrdinal())!;
-    const after = await identity(k, kube, n, fresh);
+    const after = await identity(lab, fresh);
     const rows = [...compareIdentity(before, after), atMostOne(watch!.history, before.uid, after.uid, deletedAt)];
     const ok = rows.every((r) => r.ok);
     const timings = milestones(watch!, before.uid, after.uid, deletedAt);
@@ -133,12 +131,12 @@ export default defineCommand({
 });
 
 /** Identity from the pod object itself, its claim and what hostname says inside it. */
-async function identity(k: K8s, kube: Kube, n: LabNames, pod: V1Pod): Promise<Identity> {
+async function identity(lab: LabSession, pod: V1Pod): Promise<Identity> {
   const name = pod.metadata?.name ?? '';
   const claim = claimOf(pod);
   const [found, hostname] = await Promise.all([
-    claim ? k.findClaim(kube, n, claim) : undefined,
-    k.execInPod(kube, n.namespace, name, ['hostname'], { timeoutMs: 30_000 }),
+    claim ? lab.findClaim(claim) : undefined,
+    lab.exec(name, ['hostname'], { timeoutMs: 30_000 }),
   ]);
   if (hostname.code !== 0) throw new CliError(`cannot read the hostname inside ${name}: ${hostname.stderr.toString().trim()}`);
   return identityOf(pod, hostname.stdout.toString().trim(), found?.spec?.volumeName ?? null);

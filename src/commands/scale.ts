@@ -29,9 +29,9 @@ export default defineCommand({
   builder: (y: Argv) => y.positional('replicas', { type: 'string', describe: 'New number of pods (0-100)' }),
   options: (a): ScaleOptions => ({ names: a.names as LabNames, replicas: asUsage(() => replicaCount('replica count', a.replicas)) }),
   async run(o, ctx) {
-    const { k, kube } = await connectLab(ctx);
+    const lab = await connectLab(ctx, o.names);
     const n = o.names;
-    const sts = await ownStatefulSet(k, kube, n);
+    const sts = await ownStatefulSet(lab);
     const from = sts.spec?.replicas ?? 0;
     const to = o.replicas;
     const whenScaled = sts.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? 'Retain';
@@ -49,7 +49,7 @@ export default defineCommand({
       };
     }
     const up = to > from;
-    const claimsBefore = await k.listClaims(kube, n);
+    const claimsBefore = await lab.listClaims();
     let pods: PodWatch | undefined;
     try {
       await runTasks(
@@ -57,8 +57,8 @@ export default defineCommand({
           {
             title: `Scale statefulset.apps/${n.statefulSet} from ${from} to ${to}`,
             task: async (_c, t) => {
-              pods = await k.PodWatch.start(kube, n);
-              await k.scaleStatefulSet(kube, n, to);
+              pods = await lab.watchPods();
+              await lab.scaleStatefulSet(to);
               const ordinals = up ? range(from, to) : range(to, from).reverse();
               const timeoutMs = ctx.globals.timeoutMs;
               return t.newListr(up ? readyTasks(pods, ordinals, { timeoutMs, policy }) : goneTasks(pods, ordinals, timeoutMs, policy), {
@@ -69,7 +69,7 @@ export default defineCommand({
           {
             title: 'Wait for the controller to delete the claims of removed pods (whenScaled: Delete)',
             enabled: () => !up && whenScaled === 'Delete',
-            task: () => k.claimsGone(kube, n, range(to, from), ctx.globals.timeoutMs),
+            task: () => lab.claimsGone(range(to, from), ctx.globals.timeoutMs),
           },
         ],
         { progress: ctx.globals.progress },
@@ -81,7 +81,7 @@ export default defineCommand({
     const history = pods!.history;
     const ordering = analyseOrdering(history, { policy, podName: podNameOf, terminations: !up });
     const timeline = buildTimeline(history, podNameOf).filter((r) => (up ? r.ordinal >= from && r.ordinal < to : true));
-    const claims = claimRows(n, { from, to, whenScaled }, claimsBefore, await k.listClaims(kube, n));
+    const claims = claimRows(n, { from, to, whenScaled }, claimsBefore, await lab.listClaims());
     const claimsOk = claims.every((c) => c.ok);
     const order = orderingVerdict(
       ordering,

@@ -2,9 +2,8 @@
 // to Ready one ordinal at a time.
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
-import type { Applied, Kube, PodWatch } from '../k8s/index.ts';
+import type { Applied, LabSession, PodWatch } from '../k8s/index.ts';
 import type { LabObjects, LabSettings } from '../lab/manifests.ts';
-import type { LabNames } from '../lab/names.ts';
 import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
 import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/report.ts';
 import { image, parseRetention, quantity, replicaCount } from '../lab/validate.ts';
@@ -57,8 +56,6 @@ export interface SetupOptions {
   dryRun: boolean;
 }
 
-type K8s = typeof import('../k8s/index.ts');
-
 interface SetupState {
   version?: string;
   applied: Applied[];
@@ -92,18 +89,18 @@ export default defineCommand({
     const objects = renderManifests(MANIFESTS, o.settings);
     if (o.dryRun) return dryRunReport(objects);
 
-    const { k, kube } = await connectLab(ctx);
+    const lab = await connectLab(ctx, o.settings);
     const state: SetupState = { applied: [] };
     try {
       await runTasks<SetupState>(
         [
-          { title: 'Preflight', task: (_c, t) => t.newListr(preflightTasks(k, kube, o.settings, state)) },
+          { title: 'Preflight', task: (_c, t) => t.newListr(preflightTasks(lab, state)) },
           {
             title: 'Create the lab',
             task: async (_c, t) => {
               // Watch before creating, so every pod's whole life is seen.
-              state.watch = await k.PodWatch.start(kube, o.settings);
-              return t.newListr(applyTasks(k, kube, o.settings, objects, state));
+              state.watch = await lab.watchPods();
+              return t.newListr(applyTasks(lab, objects, state));
             },
           },
           {
@@ -117,12 +114,12 @@ export default defineCommand({
         { progress: ctx.globals.progress },
         state,
       );
-      const rows = podRows(o.settings, o.settings.replicas, state.watch!.byOrdinal(), await k.listClaims(kube, o.settings));
+      const rows = podRows(o.settings, o.settings.replicas, state.watch!.byOrdinal(), await lab.listClaims());
       return {
         ok: true,
         data: {
-          context: kube.contextName,
-          server: kube.server,
+          context: lab.context,
+          server: lab.server,
           serverVersion: state.version,
           namespace: o.settings.namespace,
           statefulSet: o.settings.statefulSet,
@@ -141,13 +138,14 @@ export default defineCommand({
   },
 });
 
-function preflightTasks(k: K8s, kube: Kube, s: LabSettings, state: SetupState): Task<SetupState>[] {
+function preflightTasks(lab: LabSession, state: SetupState): Task<SetupState>[] {
+  const s = lab.names as LabSettings;
   return [
     {
       title: 'API server reachable',
       task: async (_c, t) => {
-        state.version = await k.serverVersion(kube);
-        t.title = `API server ${kube.server} answers: Kubernetes ${state.version}`;
+        state.version = await lab.serverVersion();
+        t.title = `API server ${lab.server} answers: Kubernetes ${state.version}`;
         if (s.retention && minorVersion(state.version) < RETENTION_MINOR) {
           throw new CliError(`--retention needs Kubernetes 1.${RETENTION_MINOR} or newer (persistentVolumeClaimRetentionPolicy); this cluster runs ${state.version}`);
         }
@@ -156,10 +154,10 @@ function preflightTasks(k: K8s, kube: Kube, s: LabSettings, state: SetupState): 
     {
       title: 'Permissions',
       task: async (_c, t) => {
-        const ns = await k.readNamespace(kube, s.namespace);
+        const ns = await lab.readNamespace();
         const nsExists = ns !== undefined; // unreadable: a namespace-scoped user's own namespace
         const wanted = nsExists ? LAB_PERMISSIONS : [CREATE_NAMESPACE, ...LAB_PERMISSIONS];
-        const denied = await k.deniedPermissions(kube, s.namespace, wanted);
+        const denied = await lab.deniedPermissions(wanted);
         if (denied.length) throw new CliError(missingPermissionsMessage(denied, s.namespace), PERMISSIONS_HINT);
         t.title = `Permissions: all ${wanted.length} granted in namespace "${s.namespace}"`;
       },
@@ -167,7 +165,7 @@ function preflightTasks(k: K8s, kube: Kube, s: LabSettings, state: SetupState): 
     {
       title: 'Storage',
       task: async (_c, t) => {
-        const classes = await k.storageClasses(kube);
+        const classes = await lab.storageClasses();
         if (!classes) {
           t.skip('Storage: may not list StorageClasses with these credentials; trusting the cluster');
           return;
@@ -180,7 +178,7 @@ function preflightTasks(k: K8s, kube: Kube, s: LabSettings, state: SetupState): 
           t.title = `Storage: StorageClass "${s.storageClass}"`;
           return;
         }
-        const def = classes.find((c) => k.isDefaultClass(c));
+        const def = classes.find((c) => lab.isDefaultClass(c));
         if (!def) {
           throw new CliError(
             `no default StorageClass, so the claims of the StatefulSet would never bind (available: ${names})`,
@@ -193,7 +191,7 @@ function preflightTasks(k: K8s, kube: Kube, s: LabSettings, state: SetupState): 
   ];
 }
 
-function applyTasks(k: K8s, kube: Kube, names: LabNames, objects: LabObjects, state: SetupState): Task<SetupState>[] {
+function applyTasks(lab: LabSession, objects: LabObjects, state: SetupState): Task<SetupState>[] {
   const step = (title: string, apply: () => Promise<Applied>): Task<SetupState> => ({
     title,
     task: async (_c, t) => {
@@ -203,14 +201,14 @@ function applyTasks(k: K8s, kube: Kube, names: LabNames, objects: LabObjects, st
     },
   });
   return [
-    step(`namespace/${objects.namespace.metadata.name}`, () => k.ensureNamespace(kube, objects.namespace)),
-    step(`service/${objects.service.metadata.name} (headless)`, () => k.ensureService(kube, objects.service)),
+    step(`namespace/${objects.namespace.metadata.name}`, () => lab.ensureNamespace(objects.namespace)),
+    step(`service/${objects.service.metadata.name} (headless)`, () => lab.ensureService(objects.service)),
     step(`statefulset.apps/${objects.statefulSet.metadata.name}`, async () => {
-      const applied = await k.ensureStatefulSet(kube, objects.statefulSet);
+      const applied = await lab.ensureStatefulSet(objects.statefulSet);
       const wanted = objects.statefulSet.spec.persistentVolumeClaimRetentionPolicy;
       if (wanted) {
         // A server with the StatefulSetAutoDeletePVC feature off silently drops the field.
-        const live = await k.findStatefulSet(kube, names);
+        const live = await lab.findStatefulSet();
         if (!live?.spec?.persistentVolumeClaimRetentionPolicy) {
           throw new CliError('this cluster ignores persistentVolumeClaimRetentionPolicy (feature gate StatefulSetAutoDeletePVC is off)', 'run teardown, then setup without --retention');
         }

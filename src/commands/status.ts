@@ -33,8 +33,8 @@ export default defineCommand({
   describe: 'Show the StatefulSet, the headless Service, the pods, their claims and DNS names',
   options: (a): { names: LabNames } => ({ names: a.names as LabNames }),
   async run({ names: n }, ctx): Promise<Report<StatusData>> {
-    const { k, kube } = await connectLab(ctx);
-    const [sts, svc] = await Promise.all([k.findStatefulSet(kube, n), k.findService(kube, n)]);
+    const lab = await connectLab(ctx, n);
+    const [sts, svc] = await Promise.all([lab.findStatefulSet(), lab.findService()]);
     if (!sts && !svc) {
       return {
         ok: true,
@@ -43,7 +43,7 @@ export default defineCommand({
         notes: [`No lab in namespace "${n.namespace}": statefulset.apps/${n.statefulSet} does not exist. Run \`kubectl sts-lab setup\` to create it.`],
       };
     }
-    const [pods, claims] = await Promise.all([k.listPods(kube, n), k.listClaims(kube, n)]);
+    const [pods, claims] = await Promise.all([lab.listPods(), lab.listClaims()]);
     const replicas = sts?.spec?.replicas ?? 0;
     const rows = podRows(n, replicas, byOrdinal(n, pods), claims);
     const statefulSet = sts && {

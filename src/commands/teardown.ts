@@ -2,7 +2,7 @@
 // promise), then delete the StatefulSet, the Service, the claims, and the namespace if
 // sts-lab created it and nothing else lives there.
 import type { Argv } from 'yargs';
-import type { Kube, PodWatch, Removal } from '../k8s/index.ts';
+import type { LabSession, PodWatch, Removal } from '../k8s/index.ts';
 import { isManaged, type LabNames } from '../lab/names.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
@@ -14,8 +14,6 @@ export interface TeardownOptions {
   keepPvcs: boolean;
   keepNamespace: boolean;
 }
-
-type K8s = typeof import('../k8s/index.ts');
 
 interface TeardownState {
   removals: Removal[];
@@ -37,7 +35,7 @@ export default defineCommand({
     keepNamespace: a['keep-namespace'] === true,
   }),
   async run(o, ctx) {
-    const { k, kube } = await connectLab(ctx);
+    const lab = await connectLab(ctx, o.names);
     const state: TeardownState = { removals: [] };
     const n = o.names;
     try {
@@ -45,13 +43,13 @@ export default defineCommand({
         [
           {
             title: `Scale statefulset.apps/${n.statefulSet} to 0, highest ordinal first`,
-            task: (_c, t) => scaleDown(k, kube, n, ctx.globals.timeoutMs, state, t),
+            task: (_c, t) => scaleDown(lab, ctx.globals.timeoutMs, state, t),
           },
-          { title: 'Delete what sts-lab created', task: (_c, t) => t.newListr(deleteTasks(k, kube, o, state)) },
+          { title: 'Delete what sts-lab created', task: (_c, t) => t.newListr(deleteTasks(lab, o, state)) },
           {
             title: `namespace/${n.namespace}`,
             task: async (_c, t) => {
-              const r = await removeNamespace(k, kube, o, ctx.globals.timeoutMs);
+              const r = await removeNamespace(lab, o, ctx.globals.timeoutMs);
               state.removals.push(r);
               t.title = describe(r);
             },
@@ -76,17 +74,18 @@ const deletionOrder = (s: TeardownState): string[] => (s.watch?.deletions() ?? [
 
 const describe = (r: Removal): string => `${r.resource} ${r.action}${r.detail ? ` (${r.detail})` : ''}`;
 
-async function scaleDown(k: K8s, kube: Kube, n: LabNames, timeoutMs: number, state: TeardownState, t: TaskHandle) {
-  const sts = await k.findStatefulSet(kube, n);
+async function scaleDown(lab: LabSession, timeoutMs: number, state: TeardownState, t: TaskHandle) {
+  const n = lab.names;
+  const sts = await lab.findStatefulSet();
   if (!sts) return t.skip(`statefulset.apps/${n.statefulSet}: not found, nothing to scale`);
   if (!isManaged(sts.metadata?.labels)) return t.skip(`statefulset.apps/${n.statefulSet}: not created by sts-lab, left alone`);
-  state.watch = await k.PodWatch.start(kube, n);
+  state.watch = await lab.watchPods();
   const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
-  await k.scaleStatefulSet(kube, n, 0);
+  await lab.scaleStatefulSet(0);
   return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, sts.spec?.podManagementPolicy ?? 'OrderedReady'), { concurrent: true });
 }
 
-function deleteTasks(k: K8s, kube: Kube, o: TeardownOptions, state: TeardownState): Task<TeardownState>[] {
+function deleteTasks(lab: LabSession, o: TeardownOptions, state: TeardownState): Task<TeardownState>[] {
   const n = o.names;
   const step = (title: string, removals: () => Promise<Removal[]>): Task<TeardownState> => ({
     title,
@@ -98,29 +97,29 @@ function deleteTasks(k: K8s, kube: Kube, o: TeardownOptions, state: TeardownStat
   });
   return [
     step(`statefulset.apps/${n.statefulSet}`, async () => {
-      const removal = await k.deleteStatefulSet(kube, n);
+      const removal = await lab.deleteStatefulSet();
       const order = deletionOrder(state);
       return [order.length ? { ...removal, detail: `pods deleted in order ${order.join(', ')}` } : removal];
     }),
-    step(`service/${n.service}`, async () => [await k.deleteService(kube, n)]),
-    step('persistentvolumeclaims', () => k.deleteClaims(kube, n, o.keepPvcs ? '--keep-pvcs' : undefined)),
-    step('configmaps', () => k.deleteOwnConfigMaps(kube, n)),
+    step(`service/${n.service}`, async () => [await lab.deleteService()]),
+    step('persistentvolumeclaims', () => lab.deleteClaims(o.keepPvcs ? '--keep-pvcs' : undefined)),
+    step('configmaps', () => lab.deleteOwnConfigMaps()),
   ];
 }
 
-async function removeNamespace(k: K8s, kube: Kube, o: TeardownOptions, timeoutMs: number): Promise<Removal> {
+async function removeNamespace(lab: LabSession, o: TeardownOptions, timeoutMs: number): Promise<Removal> {
   const name = o.names.namespace;
   const resource = `namespace/${name}`;
-  const ns = await k.readNamespace(kube, name);
+  const ns = await lab.readNamespace();
   if (ns === 'unreadable') return { resource, action: 'kept', detail: 'not readable with these credentials' };
   if (!ns) return { resource, action: 'absent', detail: '' };
   if (!isManaged(ns.metadata?.labels)) return { resource, action: 'kept', detail: 'not created by sts-lab' };
   if (o.keepNamespace) return { resource, action: 'kept', detail: '--keep-namespace' };
-  const foreign = await k.foreignObjects(kube, name);
+  const foreign = await lab.foreignObjects();
   if (foreign.length) {
     const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ', …' : '');
     return { resource, action: 'kept', detail: `holds objects sts-lab did not create: ${shown}` };
   }
-  await k.deleteNamespace(kube, name, timeoutMs);
+  await lab.deleteNamespace(timeoutMs);
   return { resource, action: 'deleted', detail: '' };
 }

@@ -95,10 +95,10 @@ export default defineCommand({
       {
         title: 'Check stable names and hostnames',
         run: async () => {
-          const { k, kube } = await connectLab(ctx);
+          const lab = await connectLab(ctx, n);
           const rows = await Promise.all(
             Array.from({ length: TOUR_REPLICAS }, async (_, i) => {
-              const r = await k.execInPod(kube, n.namespace, podName(n, i), ['hostname'], { timeoutMs: 30_000 });
+              const r = await lab.exec(podName(n, i), ['hostname'], { timeoutMs: 30_000 });
               return { pod: podName(n, i), hostname: r.stdout.toString().trim() };
             }),
           );

@@ -33,11 +33,11 @@ export default defineCommand({
     y.option('restart', { type: 'boolean', default: false, describe: 'Delete the pods first, so the ordered re-creation is recorded from scratch' }),
   options: (a): WatchOrderOptions => ({ names: a.names as LabNames, restart: a.restart === true }),
   async run(o, ctx) {
-    const { k, kube } = await connectLab(ctx);
+    const lab = await connectLab(ctx, o.names);
     const n = o.names;
     const timeoutMs = ctx.globals.timeoutMs;
     const state: State = { replicas: 0, policy: 'OrderedReady', replaced: new Map() };
-    const sts = await k.watchStatefulSet(kube, n);
+    const sts = await lab.watchStatefulSet();
     try {
       await runTasks<State>(
         [
@@ -45,7 +45,7 @@ export default defineCommand({
             title: `Wait for statefulset.apps/${n.statefulSet} in namespace ${n.namespace}`,
             task: async (_c, t) => {
               // Pods are watched before anything else, so no creation is missed.
-              state.pods = await k.PodWatch.start(kube, n);
+              state.pods = await lab.watchPods();
               await sts.until(() => sts.objects().length > 0, `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`, timeoutMs);
               const spec = sts.objects()[0]!.spec!;
               state.replicas = spec.replicas ?? 1;
@@ -58,7 +58,7 @@ export default defineCommand({
             enabled: () => o.restart,
             task: async (_c, t) => {
               for (const [ordinal, pod] of state.pods!.byOrdinal()) state.replaced.set(ordinal, pod.metadata?.uid ?? '');
-              await k.deletePods(kube, n);
+              await lab.deletePods();
               t.title = `Deleted ${state.replaced.size} pods; the controller re-creates them`;
             },
           },

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { CliError, UsageError } from '../errors.ts';
-import type { Kube } from '../k8s/index.ts';
+import type { LabSession } from '../k8s/index.ts';
 import { claimName, podName, type LabNames } from '../lab/names.ts';
 import { defaultMessage, MARKER_FILE, sha256, type JournalEntry } from '../lab/persistence.ts';
 import { isReady } from '../lab/pods.ts';
@@ -19,8 +19,6 @@ interface WriteOptions {
   message?: Buffer | undefined;
   execTimeoutMs: number;
 }
-
-type K8s = typeof import('../k8s/index.ts');
 
 // Written to a temporary name first, so a reader never sees half a file.
 // Prints the size the file has on the volume afterwards: evidence, not the size that was sent.
@@ -59,9 +57,9 @@ export default defineCommand({
     return { names: a.names as LabNames, ordinals, message, execTimeoutMs: 60_000 };
   },
   async run(o, ctx) {
-    const { k, kube } = await connectLab(ctx);
+    const lab = await connectLab(ctx, o.names);
     const n = o.names;
-    const sts = await ownStatefulSet(k, kube, n);
+    const sts = await ownStatefulSet(lab);
     const replicas = sts.spec?.replicas ?? 0;
     checkOrdinals(o.ordinals, replicas, n);
     const chosen = o.ordinals.length ? [...new Set(o.ordinals)].sort((a, b) => a - b) : range(0, replicas);
@@ -71,12 +69,12 @@ export default defineCommand({
         ...chosen.map((ordinal): Task => ({
           title: `${podName(n, ordinal)}: write ${MARKER_FILE}`,
           task: async (_c, t) => {
-            const entry = await writeMarker(k, kube, n, ordinal, o);
+            const entry = await writeMarker(lab, ordinal, o);
             entries.push(entry);
             t.title = `${entry.pod}: wrote ${entry.bytes} bytes (${entry.bytesOnDisk} on the volume, sha256 ${entry.sha256.slice(0, 12)}) to ${entry.pvc} on ${entry.pv}`;
           },
         })),
-        { title: 'Record it in configmap/sts-lab-journal', task: () => k.recordInJournal(kube, n, entries) },
+        { title: 'Record it in configmap/sts-lab-journal', task: () => lab.recordInJournal(entries) },
       ],
       { progress: ctx.globals.progress },
     );
@@ -96,13 +94,14 @@ export default defineCommand({
   },
 });
 
-async function writeMarker(k: K8s, kube: Kube, n: LabNames, ordinal: number, o: WriteOptions): Promise<WriteResult> {
+async function writeMarker(lab: LabSession, ordinal: number, o: WriteOptions): Promise<WriteResult> {
+  const n = lab.names;
   const name = podName(n, ordinal);
-  const pod = await k.findPod(kube, n, name);
+  const pod = await lab.findPod(name);
   if (!pod || !isReady(pod)) throw new CliError(`pod ${name} is not Ready, so its volume cannot be written now`, 'wait for it: kubectl sts-lab status');
-  const claim = await k.findClaim(kube, n, claimName(n, ordinal));
+  const claim = await lab.findClaim(claimName(n, ordinal));
   const content = o.message ?? Buffer.from(defaultMessage(name, randomBytes(8).toString('hex'), new Date()), 'utf8');
-  const r = await k.execInPod(kube, n.namespace, name, ['sh', '-c', WRITE_SCRIPT, 'sh', MARKER_FILE], { stdin: content, timeoutMs: o.execTimeoutMs });
+  const r = await lab.exec(name, ['sh', '-c', WRITE_SCRIPT, 'sh', MARKER_FILE], { stdin: content, timeoutMs: o.execTimeoutMs });
   if (r.code !== 0) throw new CliError(`writing ${MARKER_FILE} in pod ${name} failed (exit code ${r.code}): ${r.stderr.toString().trim()}`);
   return {
     pod: name,
