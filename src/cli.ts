@@ -10,6 +10,7 @@ import setup from './commands/setup.ts';
 import status from './commands/status.ts';
 import teardown from './commands/teardown.ts';
 import tour from './commands/tour.ts';
+import update from './commands/update.ts';
 import watchOrder from './commands/watch-order.ts';
 import writeData from './commands/write-data.ts';
 import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
@@ -17,7 +18,7 @@ import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Registered[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, teardown, tour, completion];
+export const COMMANDS: Registered[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, update, teardown, tour, completion];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).

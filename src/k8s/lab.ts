@@ -1,6 +1,6 @@
 // The lab's objects as the API sees them: lookups and the few writes sts-lab makes.
 import type { V1EndpointSlice, V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import { appSelector, claimName, type LabNames } from '../lab/names.ts';
+import { appSelector, claimName, UPDATED_AT_ANNOTATION, type LabNames } from '../lab/names.ts';
 import type { Kube } from './client.ts';
 import { LiveList } from './live.ts';
 
@@ -99,4 +99,42 @@ export async function clusterDnsService(kube: Kube): Promise<string | null | und
 /** Namespace names, for shell completion. */
 export async function namespaceNames(kube: Kube): Promise<string[]> {
   return (await kube.call((o) => kube.core.listNamespace({}, o))).items.map((ns) => ns.metadata?.name ?? '').filter(Boolean);
+}
+
+export interface TemplateChange {
+  /** A new image, or (undefined) a bumped sts-lab annotation: a new revision without a pull. */
+  image?: string | undefined;
+  /** Only move the partition: continue a staged roll-out on the revision it has. */
+  partitionOnly?: boolean;
+  partition: number;
+  stamp: string;
+}
+
+type PatchOp = { op: string; path: string; value: unknown };
+
+/** The template change as JSON-patch operations; none when only the partition moves. */
+function templateOps(current: V1StatefulSet, c: TemplateChange): PatchOp[] {
+  if (c.partitionOnly) return [];
+  if (c.image) return [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: c.image }];
+  return current.spec?.template.metadata?.annotations
+    ? [{ op: 'add', path: `/spec/template/metadata/annotations/${UPDATED_AT_ANNOTATION.replace('/', '~1')}`, value: c.stamp }]
+    : [{ op: 'add', path: '/spec/template/metadata/annotations', value: { [UPDATED_AT_ANNOTATION]: c.stamp } }];
+}
+
+/** Changes the pod template and the RollingUpdate partition in one patch: one new revision. */
+export async function patchTemplate(kube: Kube, n: LabNames, current: V1StatefulSet, c: TemplateChange): Promise<V1StatefulSet> {
+  const body: PatchOp[] = [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate: { partition: c.partition } } }, ...templateOps(current, c)];
+  return kube.call((o) => kube.apps.patchNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace, body }, o));
+}
+
+/** The revision the controller rolls towards, once it has seen this generation of the StatefulSet. */
+export async function updateRevision(kube: Kube, n: LabNames, generation: number, timeoutMs: number): Promise<string> {
+  const live = await watchStatefulSet(kube, n);
+  try {
+    const seen = () => live.objects().find((s) => (s.status?.observedGeneration ?? 0) >= generation && s.status?.updateRevision);
+    await live.until(() => Boolean(seen()), `the StatefulSet controller to observe generation ${generation} (is kube-controller-manager running?)`, timeoutMs);
+    return seen()!.status!.updateRevision!;
+  } finally {
+    live.stop();
+  }
 }

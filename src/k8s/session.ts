@@ -49,6 +49,7 @@ export class LabSession {
   // Following it
   watchPods = () => PodWatch.start(this.kube, this.names);
   watchStatefulSet = () => lab.watchStatefulSet(this.kube, this.names);
+  updateRevision = (generation: number, timeoutMs: number) => lab.updateRevision(this.kube, this.names, generation, timeoutMs);
   claimsGone = (ordinals: number[], timeoutMs: number) => lab.claimsGone(this.kube, this.names, ordinals, timeoutMs);
 
   // Changing it
@@ -56,6 +57,7 @@ export class LabSession {
   ensureService = (desired: V1Service) => ensureService(this.kube, desired);
   ensureStatefulSet = (desired: V1StatefulSet) => ensureStatefulSet(this.kube, desired);
   scaleStatefulSet = (replicas: number) => lab.scaleStatefulSet(this.kube, this.names, replicas);
+  patchTemplate = (current: V1StatefulSet, change: lab.TemplateChange) => lab.patchTemplate(this.kube, this.names, current, change);
   deletePod = (name: string, force: boolean) => lab.deletePod(this.kube, this.names, name, force);
   deletePods = () => lab.deletePods(this.kube, this.names);
   recordInJournal = (entries: JournalEntry[]) => recordInJournal(this.kube, this.names, entries);

@@ -6,6 +6,8 @@ export const MANAGED_BY_VALUE = 'sts-lab';
 export const CLAIM_TEMPLATE = 'data';
 export const MOUNT_PATH = '/usr/share/nginx/html';
 export const CLUSTER_DOMAIN = 'cluster.local';
+/** The pod-template annotation `update` bumps: a template change that needs no image pull. */
+export const UPDATED_AT_ANNOTATION = 'sts-lab/updated-at';
 
 export interface LabNames {
   namespace: string;

@@ -21,6 +21,7 @@ test('every command\'s -o json has the keys the README documents, and one time c
     ['check-persistence', ['check-persistence']],
     ['dns', ['dns']],
     ['scale', ['scale', '3']],
+    ['update', ['update']],
     ['teardown', ['teardown']],
   ];
   for (const [name, args] of runs) {

@@ -1,0 +1,70 @@
+// update on the real cluster: a canary (partition 2) moves only nginx-sts-2, lowering the
+// partition continues the same roll-out top down, a full update replaces 2, 1, 0 in that
+// order, pods below a partition keep their UIDs, and the data survives every update.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { dropNamespace, IMAGE, kubectlJson, sts, uniqueName } from './harness.ts';
+
+const ns = uniqueName('e2e-update');
+after(() => dropNamespace(ns));
+const flags = ['-n', ns, '--progress', 'none'];
+const json = async (args: string[]) => {
+  const r = await sts([...flags, ...args, '-o', 'json']);
+  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+};
+const uids = async () => {
+  const pods = await kubectlJson(['get', 'pods', '-n', ns, '-l', 'app=nginx-sts']);
+  return Object.fromEntries(pods.items.map((p: { metadata: { name: string; uid: string } }) => [p.metadata.name, p.metadata.uid]));
+};
+const moved = (out: { pods: { pod: string; newUid: string | null; created: string | null }[] }) =>
+  out.pods.filter((p) => p.newUid).sort((a, b) => Date.parse(a.created!) - Date.parse(b.created!)).map((p) => p.pod);
+
+test('rolling updates, proved from the watch', async (t) => {
+  await json(['setup', '--image', IMAGE]);
+  await json(['write-data']);
+
+  await t.test('a canary (partition 2) replaces nginx-sts-2 only; 0 and 1 keep their UIDs and revision', async () => {
+    const before = await uids();
+    const out = await json(['update', '--partition', '2']);
+    assert.equal(out.verdict.result, 'PASS', out.verdict.why.join('\n'));
+    assert.deepEqual(moved(out), ['nginx-sts-2']);
+    const now = await uids();
+    assert.equal(now['nginx-sts-0'], before['nginx-sts-0']);
+    assert.equal(now['nginx-sts-1'], before['nginx-sts-1']);
+    assert.notEqual(now['nginx-sts-2'], before['nginx-sts-2']);
+    const sts0 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
+    assert.equal(sts0.status.updateRevision, out.updateRevision);
+    assert.notEqual(sts0.status.currentRevision, out.updateRevision, 'a staged roll-out: the old revision is still current');
+  });
+
+  await t.test('lowering the partition continues the same roll-out: 1, then 0', async () => {
+    const out = await json(['update', '--partition', '0']);
+    assert.equal(out.continued, true);
+    assert.equal(out.verdict.result, 'PASS', out.verdict.why.join('\n'));
+    assert.deepEqual(moved(out), ['nginx-sts-1', 'nginx-sts-0']);
+  });
+
+  await t.test('a full update replaces 2, 1, 0 in that order, each after the one above is Ready', async () => {
+    const out = await json(['update']);
+    assert.equal(out.continued, false);
+    assert.equal(out.verdict.result, 'PASS', out.verdict.why.join('\n'));
+    assert.deepEqual(moved(out), ['nginx-sts-2', 'nginx-sts-1', 'nginx-sts-0']);
+    assert.equal(out.verdict.checks.filter((c: { detail: string }) => /touched only after/.test(c.detail)).length, 2);
+  });
+
+  await t.test('the data survived every update: same claims, same volumes, same bytes', async () => {
+    const out = await json(['check-persistence']);
+    assert.equal(out.verdict.result, 'PASS');
+    assert.ok(out.pods.every((p: { podRecreated: boolean }) => p.podRecreated));
+  });
+
+  await t.test('bad input changes nothing', async () => {
+    const before = await uids();
+    for (const bad of [['--partition', 'abc'], ['--image', 'UPPER:::x'], ['--partition']]) {
+      const r = await sts([...flags, 'update', ...bad]);
+      assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
+    }
+    assert.deepEqual(await uids(), before);
+  });
+});

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Observation } from '../../src/lab/ordering.ts';
+import { analyseRollout } from '../../src/lab/rollout.ts';
+
+const OLD = 'rev-old';
+const NEW = 'rev-new';
+const pod = (i: number, uid: string, rev: string, ready: boolean, deleting = false) => ({
+  metadata: { name: `web-${i}`, uid, labels: { 'controller-revision-hash': rev }, ...(deleting ? { deletionTimestamp: '2026-12-01T10:00:00Z' } : {}) },
+  status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+});
+const before = new Map([0, 1, 2].map((i) => [i, pod(i, `old${i}`, OLD, true)]));
+let clock = 0;
+const ev = (type: Observation['type'], i: number, p: ReturnType<typeof pod>): Observation => ({ at: (clock += 100), type, ordinal: i, pod: p });
+/** The controller replacing ordinal i: old terminating, gone, new created, Ready. */
+const replace = (i: number): Observation[] => [
+  ev('update', i, pod(i, `old${i}`, OLD, true, true)),
+  ev('delete', i, pod(i, `old${i}`, OLD, true, true)),
+  ev('add', i, pod(i, `new${i}`, NEW, false)),
+  ev('update', i, pod(i, `new${i}`, NEW, true)),
+];
+const input = (history: Observation[], partition: number, after = new Map([0, 1, 2].map((i) => [i, i >= partition ? pod(i, `new${i}`, NEW, true) : before.get(i)!]))) =>
+  ({ history, before, after, replicas: 3, partition, updateRevision: NEW, podName: (i: number) => `web-${i}` });
+
+test('a full rolling update from the top down passes, with the order in the headline', () => {
+  const r = analyseRollout(input([...replace(2), ...replace(1), ...replace(0)], 0));
+  assert.equal(r.verdict.result, 'PASS', r.verdict.why.join('\n'));
+  assert.match(r.verdict.headline, /web-2, web-1, web-0 replaced from the highest ordinal down/);
+  assert.deepEqual(r.rows.map((x) => x.moves), [true, true, true]);
+});
+
+test('a canary moves only the top ordinal; the pods below the partition are untouched', () => {
+  const r = analyseRollout(input(replace(2), 2));
+  assert.equal(r.verdict.result, 'PASS');
+  assert.match(r.verdict.headline, /below partition 2 untouched/);
+});
+
+test('fails: bottom-up order, overlap of old and new, a pod below the partition replaced, a pod left on the old revision', () => {
+  const bottomUp = analyseRollout(input([...replace(0), ...replace(1), ...replace(2)], 0));
+  assert.equal(bottomUp.verdict.result, 'FAIL');
+  assert.match(bottomUp.verdict.why.join('\n'), /web-1 began terminating before the new web-2 was Ready/);
+  const overlap = replace(2);
+  [overlap[1], overlap[2]] = [overlap[2]!, overlap[1]!];
+  assert.match(analyseRollout(input(overlap, 2)).verdict.why.join('\n'), /the new pod appeared before the old one was gone/);
+  const below = analyseRollout(input([...replace(2), ...replace(1)], 2, new Map([[0, before.get(0)!], [1, pod(1, 'new1', NEW, true)], [2, pod(2, 'new2', NEW, true)]])));
+  assert.match(below.verdict.why.join('\n'), /web-1 is below the partition 2 but was replaced/);
+  const stale = analyseRollout(input(replace(2), 1, new Map([[0, before.get(0)!], [1, before.get(1)!], [2, pod(2, 'new2', NEW, true)]])));
+  assert.match(stale.verdict.why.join('\n'), /web-1 is on revision rev-old, not rev-new/);
+});
+
+test('nothing to roll is N/A, not a pass', () => {
+  const done = new Map([0, 1, 2].map((i) => [i, pod(i, `new${i}`, NEW, true)]));
+  const r = analyseRollout({ history: [], before: done, after: done, replicas: 3, partition: 0, updateRevision: NEW, podName: (i) => `web-${i}` });
+  assert.equal(r.verdict.result, 'N/A');
+});
