@@ -5,7 +5,8 @@ import { CliError, UsageError } from '../errors.ts';
 import type { LabSession, PodWatch, V1Pod } from '../k8s/index.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { stallSentence } from '../lab/diagnosis.ts';
-import { atMostOne, claimOf, compareIdentity, identityOf, type Identity } from '../lab/identity.ts';
+import { atMostOne, claimOf, compareIdentity, identityOf, revisionRow, type Identity } from '../lab/identity.ts';
+import { revisionFor, revisionOf } from '../lab/rollout.ts';
 import { claimName, podName, type LabNames } from '../lab/names.ts';
 import { isReady, uidOf, type PodLike } from '../lab/pods.ts';
 import { passIf, verdict, verdictLines } from '../lab/verdict.ts';
@@ -104,14 +105,25 @@ export default defineCommand({
     }
     const fresh = replacement(watch!.byOrdinal())!;
     const after = await identity(lab, fresh);
-    const rows = [...compareIdentity(before, after), atMostOne(watch!.history, before.uid, after.uid, deletedAt)];
+    const plan = {
+      strategy: sts.spec?.updateStrategy?.type ?? 'RollingUpdate',
+      partition: sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0,
+      currentRevision: sts.status?.currentRevision ?? null,
+      updateRevision: sts.status?.updateRevision ?? null,
+    };
+    const rows = [
+      ...compareIdentity(before, after),
+      revisionRow(revisionOf(old), revisionOf(fresh), revisionFor(plan, o.ordinal)),
+      atMostOne(watch!.history, before.uid, after.uid, deletedAt),
+    ];
     const ok = rows.every((r) => r.ok);
     const timings = milestones(watch!, before.uid, after.uid, deletedAt);
     const headline = ok ? `Stable identity held: ${name} came back as itself` : `Stable identity broken for ${name}`;
     const why = [
       'The StatefulSet controller re-creates a missing ordinal under the same name, with hostname = pod name and',
       `the same claim ${claimName(n, o.ordinal)}, so it re-attaches the same volume; only the UID (and perhaps the IP) is new,`,
-      'and it creates the new pod only after the old one is gone: never two pods with one identity.',
+      'and it creates the new pod only after the old one is gone: never two pods with one identity. It gets the revision',
+      'its ordinal is due: below a RollingUpdate partition the current (old) one, otherwise the update revision.',
       ...rows.filter((r) => !r.ok).map((r) => `${r.field}: expected ${r.expected}, was ${r.before} → ${r.after}`),
     ];
     const v = verdict(passIf(ok), headline, why);

@@ -15,7 +15,7 @@ export interface Identity {
   pv: string | null;
 }
 
-export type Expectation = 'same' | 'new' | 'may differ' | 'old gone first';
+export type Expectation = 'same' | 'new' | 'may differ' | 'old gone first' | 'current revision' | 'update revision';
 
 export interface IdentityRow {
   field: string;
@@ -100,5 +100,16 @@ export function atMostOne(history: WatchedChange[], oldUid: string, newUid: stri
     after: when(created, 'new seen'),
     expected: 'old gone first',
     ok: gone >= 0 && created > gone,
+  };
+}
+
+/** The re-created pod's revision (controller-revision-hash) against the one the controller should give it. */
+export function revisionRow(before: string | null, after: string | null, expected: { revision: string | null; which: 'current revision' | 'update revision' }): IdentityRow {
+  return {
+    field: 'revision (controller-revision-hash)',
+    before: before ?? '<none>',
+    after: after ?? '<none>',
+    expected: expected.which,
+    ok: after !== null && after === expected.revision,
   };
 }

@@ -128,3 +128,19 @@ export function analyseRollout(r: RolloutInput): { rows: RolloutRow[]; verdict: 
   ];
   return { rows, verdict: verdict(order.length || failed.length ? passIf(!failed.length) : 'N/A', headline, why, checks) };
 }
+
+export interface RevisionPlan {
+  strategy: string;
+  partition: number;
+  currentRevision: string | null;
+  updateRevision: string | null;
+}
+
+export type RevisionKind = 'current revision' | 'update revision';
+
+/** The revision the controller gives a re-created pod: below a RollingUpdate partition the current one, else the update revision. */
+export function revisionFor(p: RevisionPlan, ordinal: number): { revision: string | null; which: RevisionKind } {
+  return p.strategy === 'RollingUpdate' && ordinal < p.partition
+    ? { revision: p.currentRevision, which: 'current revision' }
+    : { revision: p.updateRevision, which: 'update revision' };
+}

@@ -1,5 +1,6 @@
-// update on the real cluster: a canary (partition 2) moves only nginx-sts-2, lowering the
-// partition continues the same roll-out top down, a full update replaces 2, 1, 0 in that
+// update on the real cluster: a canary (partition 2) moves only nginx-sts-2, a pod below
+// the partition killed comes back on the old revision, lowering the partition continues the
+// same roll-out top down, a full update replaces 2, 1, 0 in that
 // order, pods below a partition keep their UIDs, and the data survives every update.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -36,6 +37,15 @@ test('rolling updates, proved from the watch', async (t) => {
     const sts0 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
     assert.equal(sts0.status.updateRevision, out.updateRevision);
     assert.notEqual(sts0.status.currentRevision, out.updateRevision, 'a staged roll-out: the old revision is still current');
+  });
+
+  await t.test('kill-pod below the partition: the pod comes back on the old revision', async () => {
+    const sts0 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
+    const out = await json(['kill-pod', '1']);
+    assert.equal(out.verdict.result, 'PASS', out.verdict.why.join('\n'));
+    const row = out.comparison.find((c: { field: string }) => c.field.startsWith('revision'));
+    assert.deepEqual([row.expected, row.before, row.after, row.ok], ['current revision', sts0.status.currentRevision, sts0.status.currentRevision, true]);
+    assert.notEqual(row.after, sts0.status.updateRevision);
   });
 
   await t.test('lowering the partition continues the same roll-out: 1, then 0', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Observation } from '../../src/lab/ordering.ts';
-import { analyseRollout } from '../../src/lab/rollout.ts';
+import { revisionRow } from '../../src/lab/identity.ts';
+import { analyseRollout, revisionFor } from '../../src/lab/rollout.ts';
 
 const OLD = 'rev-old';
 const NEW = 'rev-new';
@@ -52,4 +53,14 @@ test('nothing to roll is N/A, not a pass', () => {
   const done = new Map([0, 1, 2].map((i) => [i, pod(i, `new${i}`, NEW, true)]));
   const r = analyseRollout({ history: [], before: done, after: done, replicas: 3, partition: 0, updateRevision: NEW, podName: (i) => `web-${i}` });
   assert.equal(r.verdict.result, 'N/A');
+});
+
+test('a re-created pod is due the current revision below a RollingUpdate partition, the update revision otherwise', () => {
+  const plan = { strategy: 'RollingUpdate', partition: 2, currentRevision: OLD, updateRevision: NEW };
+  assert.deepEqual(revisionFor(plan, 1), { revision: OLD, which: 'current revision' });
+  assert.deepEqual(revisionFor(plan, 2), { revision: NEW, which: 'update revision' });
+  assert.deepEqual(revisionFor({ ...plan, strategy: 'OnDelete' }, 0), { revision: NEW, which: 'update revision' });
+  assert.equal(revisionRow(OLD, OLD, revisionFor(plan, 1)).ok, true);
+  assert.equal(revisionRow(OLD, NEW, revisionFor(plan, 1)).ok, false, 'a pod below the partition must not come back on the new revision');
+  assert.equal(revisionRow(null, null, { revision: null, which: 'update revision' }).ok, false, 'no revision proves nothing');
 });
