@@ -7,6 +7,7 @@ import type { PodWatch, V1StatefulSet } from '../k8s/index.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
 import { analyseRollout, revisionOf, type RolloutRow } from '../lab/rollout.ts';
+import { iso, relative } from '../lab/timeline.ts';
 import { image, replicaCount } from '../lab/validate.ts';
 import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
@@ -21,7 +22,6 @@ interface UpdateOptions {
   partition: number;
 }
 
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 export default defineCommand({
   command: 'update',
@@ -86,7 +86,6 @@ export default defineCommand({
       history: watch!.history, before, after: watch!.byOrdinal(), replicas, partition: o.partition, updateRevision, podName: (i) => podName(n, i),
     });
     const t0 = Math.min(...rows.flatMap((r) => [r.terminating, r.gone, r.created, r.ready]).filter((t): t is number => t !== null));
-    const rel = (t: number | null) => (t === null ? '-' : `+${((t - t0) / 1000).toFixed(1)}s`);
     return {
       ok: verdict.result !== 'FAIL',
       data: {
@@ -103,7 +102,7 @@ export default defineCommand({
       sections: [
         {
           headers: ['ordinal', 'pod', 'old revision', 'terminating', 'gone', 'new created', 'ready', 'revision now'],
-          rows: rows.map((r) => [String(r.ordinal), r.pod, r.oldRevision ?? '<none>', rel(r.terminating), rel(r.gone), rel(r.created), rel(r.ready), r.newRevision ?? '<none>']),
+          rows: rows.map((r) => [String(r.ordinal), r.pod, r.oldRevision ?? '<none>', relative(r.terminating, t0), relative(r.gone, t0), relative(r.created, t0), relative(r.ready, t0), r.newRevision ?? '<none>']),
         },
       ],
       notes: verdictLines(verdict, verdictText),

@@ -82,7 +82,8 @@ export function timelineCells(rows: TimelineRow[]): string[][] {
   ]);
 }
 
-const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+/** An instant in -o json: ISO 8601. */
+export const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** A timeline row in -o json: instants as ISO 8601. */
 export const timelineJson = (r: TimelineRow) => ({
