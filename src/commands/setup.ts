@@ -69,6 +69,7 @@ export default defineCommand({
     podFlags(y)
       .option('replicas', { type: 'string', default: '3', describe: 'Number of pods' })
       .option('parallel', { type: 'boolean', default: false, describe: 'podManagementPolicy Parallel: no ordering, to compare with OrderedReady' })
+      .option('update-strategy', { type: 'string', choices: ['RollingUpdate', 'OnDelete'], describe: 'OnDelete: a template change replaces no pod until you delete it (default: RollingUpdate)' })
       .option('retention', { type: 'string', describe: 'PVC retention policy, e.g. whenScaled=Delete,whenDeleted=Retain (default: Retain both)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be applied (with -o yaml|json) and change nothing' }),
   options(a): SetupOptions {
@@ -79,6 +80,7 @@ export default defineCommand({
         ...podSettings(a),
         podManagementPolicy: a.parallel === true ? ('Parallel' as const) : ('OrderedReady' as const),
         retention: a.retention === undefined ? undefined : parseRetention(String(a.retention)),
+        updateStrategy: a['update-strategy'] === 'OnDelete' ? ('OnDelete' as const) : undefined,
       },
       dryRun: a['dry-run'] === true,
     }));

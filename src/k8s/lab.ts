@@ -106,6 +106,8 @@ export interface TemplateChange {
   image?: string | undefined;
   /** Only move the partition: continue a staged roll-out on the revision it has. */
   partitionOnly?: boolean;
+  /** OnDelete has no partition: the strategy is left as it is. */
+  onDelete?: boolean;
   partition: number;
   stamp: string;
 }
@@ -123,7 +125,8 @@ function templateOps(current: V1StatefulSet, c: TemplateChange): PatchOp[] {
 
 /** Changes the pod template and the RollingUpdate partition in one patch: one new revision. */
 export async function patchTemplate(kube: Kube, n: LabNames, current: V1StatefulSet, c: TemplateChange): Promise<V1StatefulSet> {
-  const body: PatchOp[] = [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate: { partition: c.partition } } }, ...templateOps(current, c)];
+  const strategy: PatchOp[] = c.onDelete ? [] : [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate: { partition: c.partition } } }];
+  const body = [...strategy, ...templateOps(current, c)];
   return kube.call((o) => kube.apps.patchNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace, body }, o));
 }
 

@@ -13,6 +13,7 @@ export interface ManifestSources {
 }
 
 export type PodManagementPolicy = 'OrderedReady' | 'Parallel';
+export type UpdateStrategy = 'RollingUpdate' | 'OnDelete';
 export type RetentionPolicy = 'Retain' | 'Delete';
 export interface Retention {
   whenScaled: RetentionPolicy;
@@ -26,6 +27,8 @@ export interface LabSettings extends LabNames {
   storageClass?: string | undefined;
   podManagementPolicy: PodManagementPolicy;
   retention?: Retention | undefined;
+  /** Unset: the server's default, RollingUpdate. */
+  updateStrategy?: UpdateStrategy | undefined;
 }
 
 // Loose structural types: the manifests are data; the API layer owns the real types.
@@ -61,6 +64,7 @@ export function renderManifests(src: ManifestSources, s: LabSettings): LabObject
   claim.spec.resources.requests.storage = s.storageSize;
   if (s.storageClass) claim.spec.storageClassName = s.storageClass;
   if (s.retention) sts.spec.persistentVolumeClaimRetentionPolicy = { ...s.retention };
+  if (s.updateStrategy === 'OnDelete') sts.spec.updateStrategy = { type: 'OnDelete' };
 
   for (const o of [service, sts]) stampSpecHash(o);
   return { namespace, service, statefulSet: sts };

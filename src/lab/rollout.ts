@@ -144,3 +144,22 @@ export function revisionFor(p: RevisionPlan, ordinal: number): { revision: strin
     ? { revision: p.currentRevision, which: 'current revision' }
     : { revision: p.updateRevision, which: 'update revision' };
 }
+
+/** OnDelete: a new template, and for the whole window no pod replaced, every pod on its old revision. */
+export function analyseOnDelete(r: RolloutInput, windowMs: number): { rows: RolloutRow[]; verdict: Verdict<RolloutCheck> } {
+  const rows = rolloutRows({ ...r, partition: r.replicas });
+  const checks = rows.map((row) => {
+    const replaced = row.terminating !== null || row.gone !== null || row.newUid !== null;
+    const ok = !replaced && row.newRevision === row.oldRevision;
+    return { ordinal: row.ordinal, ok, detail: ok ? `${row.pod} untouched (same UID, revision ${row.oldRevision})` : `${row.pod} was replaced or changed revision although the strategy is OnDelete` };
+  });
+  const failed = checks.filter((c) => !c.ok);
+  const seconds = Math.round(windowMs / 1000);
+  const headline = failed.length ? 'OnDelete did not hold: the controller replaced a pod by itself' : `OnDelete held: new revision ${r.updateRevision}, and in ${seconds}s no pod was replaced`;
+  const why = [
+    'With updateStrategy OnDelete the controller records the new template as a revision but replaces no pod itself;',
+    `a pod takes the new revision only when it is deleted: kubectl sts-lab kill-pod N brings N back on ${r.updateRevision}.`,
+    ...failed.map((c) => c.detail),
+  ];
+  return { rows: rows.map((x) => ({ ...x, moves: false })), verdict: verdict(passIf(!failed.length), headline, why, checks) };
+}

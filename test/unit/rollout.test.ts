@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Observation } from '../../src/lab/ordering.ts';
 import { revisionRow } from '../../src/lab/identity.ts';
-import { analyseRollout, revisionFor } from '../../src/lab/rollout.ts';
+import { analyseOnDelete, analyseRollout, revisionFor } from '../../src/lab/rollout.ts';
 
 const OLD = 'rev-old';
 const NEW = 'rev-new';
@@ -63,4 +63,13 @@ test('a re-created pod is due the current revision below a RollingUpdate partiti
   assert.equal(revisionRow(OLD, OLD, revisionFor(plan, 1)).ok, true);
   assert.equal(revisionRow(OLD, NEW, revisionFor(plan, 1)).ok, false, 'a pod below the partition must not come back on the new revision');
   assert.equal(revisionRow(null, null, { revision: null, which: 'update revision' }).ok, false, 'no revision proves nothing');
+});
+
+test('OnDelete: no pod replaced during the window passes; a pod the controller replaced fails', () => {
+  const quiet = analyseOnDelete(input([], 0, before), 10_000);
+  assert.equal(quiet.verdict.result, 'PASS');
+  assert.match(quiet.verdict.headline, /in 10s no pod was replaced/);
+  const moved = analyseOnDelete(input(replace(2), 0, new Map([[0, before.get(0)!], [1, before.get(1)!], [2, pod(2, 'new2', NEW, true)]])), 10_000);
+  assert.equal(moved.verdict.result, 'FAIL');
+  assert.match(moved.verdict.why.join('\n'), /web-2 was replaced or changed revision although the strategy is OnDelete/);
 });

@@ -1,0 +1,36 @@
+// OnDelete on the real cluster: a template change replaces no pod during the watched
+// window; kill-pod then brings that pod back on the new revision, the others stay old.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { dropNamespace, IMAGE, kubectlJson, sts, uniqueName } from './harness.ts';
+
+const ns = uniqueName('e2e-ondelete');
+after(() => dropNamespace(ns));
+const flags = ['-n', ns, '--progress', 'none'];
+const json = async (args: string[]) => {
+  const r = await sts([...flags, ...args, '-o', 'json']);
+  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+};
+const pods = async () => (await kubectlJson(['get', 'pods', '-n', ns, '-l', 'app=nginx-sts'])).items as { metadata: { name: string; uid: string; labels: Record<string, string> } }[];
+
+test('OnDelete: the template changes, no pod moves by itself; a deleted pod comes back on the new revision', async () => {
+  await json(['setup', '--image', IMAGE, '--replicas', '2', '--update-strategy', 'OnDelete']);
+  const sts0 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
+  assert.equal(sts0.spec.updateStrategy.type, 'OnDelete');
+  const before = await pods();
+  const out = await json(['update']);
+  assert.equal(out.strategy, 'OnDelete');
+  assert.equal(out.verdict.result, 'PASS', out.verdict.why.join('\n'));
+  assert.match(out.verdict.headline, /^OnDelete held: new revision \S+, and in 10s no pod was replaced$/);
+  assert.deepEqual((await pods()).map((p) => p.metadata.uid).sort(), before.map((p) => p.metadata.uid).sort());
+  const killed = await json(['kill-pod', '1']);
+  assert.equal(killed.verdict.result, 'PASS', killed.verdict.why.join('\n'));
+  const row = killed.comparison.find((c: { field: string }) => c.field.startsWith('revision'));
+  assert.deepEqual([row.expected, row.after, row.ok], ['update revision', out.updateRevision, true]);
+  const now = Object.fromEntries((await pods()).map((p) => [p.metadata.name, p.metadata.labels['controller-revision-hash']]));
+  assert.equal(now['nginx-sts-1'], out.updateRevision);
+  assert.notEqual(now['nginx-sts-0'], out.updateRevision, 'the pod nobody deleted stays on the old revision');
+  const partition = await sts([...flags, 'update', '--partition', '1']);
+  assert.equal(partition.code, 2, 'no partition under OnDelete');
+});
