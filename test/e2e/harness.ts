@@ -30,6 +30,13 @@ export const run = (cmd: string, args: string[], opts: RunOptions = {}): Promise
 /** `kubectl sts-lab ARGS` — exactly what a user types. */
 export const sts = (args: string[], env?: Record<string, string>) => run('kubectl', ['sts-lab', ...args], { env: cleanEnv(env) });
 
+/** `kubectl sts-lab ARGS -o json`, which must succeed, parsed. */
+export async function stsJson<T = any>(args: string[]): Promise<T> {
+  const r = await sts([...args, '-o', 'json']);
+  if (r.code !== 0) throw new Error(`kubectl sts-lab ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
 export const kubectl = (args: string[], input?: string) => run('kubectl', args, input === undefined ? {} : { input });
 
 export async function kubectlJson<T = any>(args: string[]): Promise<T> {

@@ -2,16 +2,12 @@
 // window; kill-pod then brings that pod back on the new revision, the others stay old.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { dropNamespace, IMAGE, kubectlJson, sts, uniqueName } from './harness.ts';
+import { dropNamespace, IMAGE, kubectlJson, sts, stsJson, uniqueName } from './harness.ts';
 
 const ns = uniqueName('e2e-ondelete');
 after(() => dropNamespace(ns));
 const flags = ['-n', ns, '--progress', 'none'];
-const json = async (args: string[]) => {
-  const r = await sts([...flags, ...args, '-o', 'json']);
-  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-};
+const json = (args: string[]) => stsJson([...flags, ...args]);
 const pods = async () => (await kubectlJson(['get', 'pods', '-n', ns, '-l', 'app=nginx-sts'])).items as { metadata: { name: string; uid: string; labels: Record<string, string> } }[];
 
 test('OnDelete: the template changes, no pod moves by itself; a deleted pod comes back on the new revision', async () => {

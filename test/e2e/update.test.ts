@@ -4,16 +4,12 @@
 // order, pods below a partition keep their UIDs, and the data survives every update.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { dropNamespace, IMAGE, kubectlJson, sts, uniqueName } from './harness.ts';
+import { dropNamespace, IMAGE, kubectlJson, sts, stsJson, uniqueName } from './harness.ts';
 
 const ns = uniqueName('e2e-update');
 after(() => dropNamespace(ns));
 const flags = ['-n', ns, '--progress', 'none'];
-const json = async (args: string[]) => {
-  const r = await sts([...flags, ...args, '-o', 'json']);
-  assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-};
+const json = (args: string[]) => stsJson([...flags, ...args]);
 const uids = async () => {
   const pods = await kubectlJson(['get', 'pods', '-n', ns, '-l', 'app=nginx-sts']);
   return Object.fromEntries(pods.items.map((p: { metadata: { name: string; uid: string } }) => [p.metadata.name, p.metadata.uid]));
