@@ -4,6 +4,7 @@ import type { Registered } from './command-support/command.ts';
 import checkPersistence from './commands/check-persistence.ts';
 import completion from './commands/completion.ts';
 import dns from './commands/dns.ts';
+import history from './commands/history.ts';
 import killPod from './commands/kill-pod.ts';
 import scale from './commands/scale.ts';
 import setup from './commands/setup.ts';
@@ -18,7 +19,7 @@ import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Registered[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, update, teardown, tour, completion];
+export const COMMANDS: Registered[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, update, history, teardown, tour, completion];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).

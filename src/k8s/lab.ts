@@ -1,5 +1,5 @@
 // The lab's objects as the API sees them: lookups and the few writes sts-lab makes.
-import type { V1EndpointSlice, V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1EndpointSlice, V1PersistentVolumeClaim, V1Pod, V1PodTemplateSpec, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { appSelector, claimName, UPDATED_AT_ANNOTATION, type LabNames } from '../lab/names.ts';
 import type { Kube } from './client.ts';
 import { LiveList } from './live.ts';
@@ -140,4 +140,12 @@ export async function updateRevision(kube: Kube, n: LabNames, generation: number
   } finally {
     live.stop();
   }
+}
+
+/** The StatefulSet's ControllerRevisions (those it owns), with the pod template each records. */
+export async function controllerRevisions(kube: Kube, n: LabNames, owner: string): Promise<{ name: string; revision: number; template: V1PodTemplateSpec | undefined }[]> {
+  const list = await kube.call((o) => kube.apps.listNamespacedControllerRevision({ namespace: n.namespace, labelSelector: appSelector(n) }, o));
+  return list.items
+    .filter((r) => r.metadata?.ownerReferences?.some((ref) => ref.uid === owner))
+    .map((r) => ({ name: r.metadata?.name ?? '', revision: r.revision, template: (r.data as { spec?: { template?: V1PodTemplateSpec } } | undefined)?.spec?.template }));
 }

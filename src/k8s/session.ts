@@ -45,6 +45,7 @@ export class LabSession {
   endpointSlices = () => lab.endpointSlices(this.kube, this.names);
   readNamespace = () => teardown.readNamespace(this.kube, this.names.namespace);
   readJournal = () => readJournal(this.kube, this.names);
+  controllerRevisions = (owner: string) => lab.controllerRevisions(this.kube, this.names, owner);
 
   // Following it
   watchPods = () => PodWatch.start(this.kube, this.names);

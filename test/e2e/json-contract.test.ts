@@ -22,6 +22,7 @@ test('every command\'s -o json has the keys the README documents, and one time c
     ['dns', ['dns']],
     ['scale', ['scale', '3']],
     ['update', ['update']],
+    ['history', ['history']],
     ['teardown', ['teardown']],
   ];
   for (const [name, args] of runs) {

@@ -35,6 +35,15 @@ test('rolling updates, proved from the watch', async (t) => {
     assert.notEqual(sts0.status.currentRevision, out.updateRevision, 'a staged roll-out: the old revision is still current');
   });
 
+  await t.test('history: two revisions, the canary on the new one, the rest on the old', async () => {
+    const out = await json(['history']);
+    assert.deepEqual(out.revisions.map((r: { revision: number; pods: string[]; current: boolean; update: boolean }) => [r.revision, r.pods, r.current, r.update]), [
+      [1, ['nginx-sts-0', 'nginx-sts-1'], true, false],
+      [2, ['nginx-sts-2'], false, true],
+    ]);
+    assert.match(out.revisions[1].change, /^annotation sts-lab\/updated-at: none → /);
+  });
+
   await t.test('kill-pod below the partition: the pod comes back on the old revision', async () => {
     const sts0 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
     const out = await json(['kill-pod', '1']);
