@@ -57,7 +57,7 @@ export function readyTasks<C>(w: PodWatch, ordinals: number[], o: ReadyWait): Ta
               // still awaits that pod (scale-up behind an unready lower pod), the first pending one.
               const stall = w.stalls.stall(query);
               const pending = ordinals.filter((o) => !(pods.get(o) && accept(o, pods.get(o)!)));
-              if (stall && (stall.ordinal === i || (!pending.includes(stall.ordinal) && i === pending[0]))) w.stalls.check(query);
+              if (stall && (stall.ordinal === i || (!pending.includes(stall.ordinal) && i === pending[0]))) w.stalls.check(stall);
               return false;
             },
             () => {

@@ -56,7 +56,7 @@ export default defineCommand({
       watch!.until(
         (pods) => {
           if (done(pods)) return true;
-          watch!.stalls.check(stallQuery); // throws once waiting cannot help
+          watch!.stalls.check(watch!.stalls.stall(stallQuery)); // throws once waiting cannot help
           return false;
         },
         () => {

@@ -4,7 +4,7 @@
 import type { Argv } from 'yargs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asUsage, CliError, InterruptedError, UsageError } from '../errors.ts';
-import type { PodWatch, V1StatefulSet } from '../k8s/index.ts';
+import type { PodWatch } from '../k8s/index.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
 import { analyseOnDelete, analyseRollout, revisionOf, type RolloutRow } from '../lab/rollout.ts';
@@ -54,7 +54,6 @@ export default defineCommand({
     let watch: PodWatch | undefined;
     let before = new Map<number, PodLike>();
     let updateRevision = '';
-    let patched: V1StatefulSet | undefined;
     try {
       await runTasks(
         [
@@ -67,7 +66,7 @@ export default defineCommand({
               before = new Map(watch.byOrdinal());
               const notReady = [...before.entries()].filter(([i, p]) => i < replicas && !isReady(p));
               if (notReady.length) throw new CliError(`${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`, 'kubectl sts-lab status');
-              patched = await lab.patchTemplate(sts, { image: o.image, partition: o.partition, stamp: new Date().toISOString(), partitionOnly: staged, onDelete });
+              const patched = await lab.patchTemplate(sts, { image: o.image, partition: o.partition, stamp: new Date().toISOString(), partitionOnly: staged, onDelete });
               updateRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
               t.title = `statefulset.apps/${n.statefulSet}: new revision ${updateRevision}, partition ${o.partition}`;
             },

@@ -62,9 +62,8 @@ export class StallWatch {
     return w;
   }
 
-  /** Throws once waiting for these ordinals cannot help any more; until then, wakes the waiters when it will be. */
-  check(q: StallQuery): void {
-    const stall = this.stall(q);
+  /** Throws once waiting past this stall cannot help any more; until then, wakes the waiters when it will be. */
+  check(stall: Stall | undefined): void {
     if (!stall) return;
     const now = Date.now();
     const deadline = this.clock.deadline(stall, now);
