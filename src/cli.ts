@@ -12,6 +12,7 @@ import status from './commands/status.ts';
 import teardown from './commands/teardown.ts';
 import tour from './commands/tour.ts';
 import update from './commands/update.ts';
+import rollback from './commands/rollback.ts';
 import watchOrder from './commands/watch-order.ts';
 import writeData from './commands/write-data.ts';
 import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
@@ -19,7 +20,7 @@ import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Registered[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, update, history, teardown, tour, completion];
+export const COMMANDS: Registered[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, dns, scale, update, rollback, history, teardown, tour, completion];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).

@@ -1,4 +1,5 @@
 // Exit-code policy in one place: 0 pass, 1 failure or error, 2 usage error, 130 interrupted.
+import type { Stall } from './lab/diagnosis.ts';
 
 export const EXIT = { ok: 0, fail: 1, usage: 2, interrupted: 130 } as const;
 
@@ -17,6 +18,16 @@ export class CliError extends Error {
     super(message, cause === undefined ? undefined : { cause });
     this.hint = hint;
     this.status = status;
+  }
+}
+
+/** A wait that cannot succeed, with the diagnosis: commands that expect stalls (a broken update) read it. */
+export class StallError extends CliError {
+  override name = 'StallError';
+  readonly stall: Stall;
+  constructor(message: string, stall: Stall) {
+    super(message, stall.hint);
+    this.stall = stall;
   }
 }
 

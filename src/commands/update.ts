@@ -3,13 +3,16 @@
 // watch and the pods' controller-revision-hash labels.
 import type { Argv } from 'yargs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asUsage, CliError, InterruptedError, UsageError } from '../errors.ts';
+import { asUsage, CliError, InterruptedError, StallError, UsageError } from '../errors.ts';
 import type { PodWatch } from '../k8s/index.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
-import { analyseOnDelete, analyseRollout, revisionOf, type RolloutRow } from '../lab/rollout.ts';
+import { effectiveMaxUnavailable } from '../lab/availability.ts';
+import type { Stall } from '../lab/diagnosis.ts';
+import { analyseOnDelete, analyseRollout, maxUnavailableDropped, revisionOf, type RolloutRow } from '../lab/rollout.ts';
+import { analyseStalled } from '../lab/stalled-rollout.ts';
 import { iso, relative } from '../lab/timeline.ts';
-import { image, replicaCount } from '../lab/validate.ts';
+import { image, maxUnavailable, replicaCount } from '../lab/validate.ts';
 import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
@@ -24,6 +27,8 @@ interface UpdateOptions {
   names: LabNames;
   image?: string | undefined;
   partition: number;
+  maxUnavailable?: number | string | undefined;
+  breakReadiness: boolean;
 }
 
 
@@ -33,12 +38,16 @@ export default defineCommand({
   builder: (y: Argv) =>
     y
       .option('image', { type: 'string', describe: 'New container image (default: bump the sts-lab/updated-at annotation, no pull needed)' })
-      .option('partition', { type: 'string', default: '0', describe: 'Only ordinals at or above this move (replicas - 1 is a canary)' }),
+      .option('partition', { type: 'string', default: '0', describe: 'Only ordinals at or above this move (replicas - 1 is a canary)' })
+      .option('break', { type: 'boolean', default: false, describe: 'A template whose readiness probe never passes: watch the roll-out stall (then: rollback)' })
+      .option('max-unavailable', { type: 'string', describe: 'Let the controller replace up to N pods (or N%) at once (feature gate MaxUnavailableStatefulSet)' }),
   options: (a): UpdateOptions =>
     asUsage(() => ({
       names: a.names as LabNames,
       image: a.image === undefined ? undefined : image(String(a.image)),
       partition: replicaCount('--partition', a.partition),
+      breakReadiness: a.break === true,
+      maxUnavailable: a['max-unavailable'] === undefined ? undefined : maxUnavailable(a['max-unavailable']),
     })),
   async run(o, ctx) {
     const lab = await connectLab(ctx, o.names);
@@ -46,27 +55,33 @@ export default defineCommand({
     const sts = await ownStatefulSet(lab);
     const replicas = sts.spec?.replicas ?? 0;
     const onDelete = sts.spec?.updateStrategy?.type === 'OnDelete';
-    if (onDelete && o.partition) throw new UsageError('--partition is for RollingUpdate: this StatefulSet uses updateStrategy OnDelete');
+    if (onDelete && (o.partition || o.maxUnavailable !== undefined)) {
+      throw new UsageError(`${o.partition ? '--partition' : '--max-unavailable'} is for RollingUpdate: this StatefulSet uses updateStrategy OnDelete`);
+    }
     const timeoutMs = ctx.globals.timeoutMs;
     const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
     // A staged roll-out (a canary, say) is continued by lowering its partition, not by a new template.
-    const staged = !onDelete && !o.image && Boolean(sts.status?.updateRevision) && sts.status?.updateRevision !== sts.status?.currentRevision;
+    const staged = !onDelete && !o.image && !o.breakReadiness && Boolean(sts.status?.updateRevision) && sts.status?.updateRevision !== sts.status?.currentRevision;
     let watch: PodWatch | undefined;
     let before = new Map<number, PodLike>();
     let updateRevision = '';
+    let keptMaxUnavailable: number | string | undefined;
+    let stalled: Stall | undefined;
     try {
       await runTasks(
         [
           {
             title: staged
               ? `Continue the staged roll-out of statefulset.apps/${n.statefulSet}: partition ${o.partition}`
-              : `Change the pod template of statefulset.apps/${n.statefulSet} (${o.image ? `image ${o.image}` : 'annotation sts-lab/updated-at'}), partition ${o.partition}`,
+              : `Change the pod template of statefulset.apps/${n.statefulSet} (${[o.image && `image ${o.image}`, o.breakReadiness && 'a readiness probe that never passes'].filter(Boolean).join(', ') || 'annotation sts-lab/updated-at'}), partition ${o.partition}`,
             task: async (_c, t) => {
               watch = await lab.watchPods();
               before = new Map(watch.byOrdinal());
               const notReady = [...before.entries()].filter(([i, p]) => i < replicas && !isReady(p));
-              if (notReady.length) throw new CliError(`${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`, 'kubectl sts-lab status');
-              const patched = await lab.patchTemplate(sts, { image: o.image, partition: o.partition, stamp: new Date().toISOString(), partitionOnly: staged, onDelete });
+              if (notReady.length) throw new CliError(`${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`, 'after a stalled update: kubectl sts-lab rollback; otherwise kubectl sts-lab status');
+              const patched = await lab.patchTemplate(sts, { image: o.image, partition: o.partition, maxUnavailable: o.maxUnavailable, stamp: new Date().toISOString(), breakReadiness: o.breakReadiness, partitionOnly: staged, onDelete });
+              // Read back: a server without the feature gate drops the field without a word.
+              keptMaxUnavailable = patched.spec?.updateStrategy?.rollingUpdate?.maxUnavailable;
               updateRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
               t.title = `statefulset.apps/${n.statefulSet}: new revision ${updateRevision}, partition ${o.partition}`;
             },
@@ -94,11 +109,20 @@ export default defineCommand({
         ],
         { progress: ctx.globals.progress },
       );
+    } catch (e) {
+      // A roll-out that cannot finish is this command's finding, not its failure.
+      if (!(e instanceof StallError) || onDelete || !updateRevision) throw e;
+      stalled = e.stall;
     } finally {
       watch?.stop();
     }
-    const input = { history: watch!.history, before, after: watch!.byOrdinal(), replicas, partition: o.partition, updateRevision, podName: (i: number) => podName(n, i) };
-    const { rows, verdict } = onDelete ? analyseOnDelete(input, ON_DELETE_WINDOW_MS) : analyseRollout(input);
+    const effective = effectiveMaxUnavailable(keptMaxUnavailable, replicas);
+    const input = { history: watch!.history, before, after: watch!.byOrdinal(), replicas, partition: o.partition, updateRevision, maxUnavailable: effective, podName: (i: number) => podName(n, i) };
+    const analysis = onDelete ? { ...analyseOnDelete(input, ON_DELETE_WINDOW_MS), peak: undefined } : stalled ? analyseStalled(input, stalled, Date.now()) : analyseRollout(input);
+    const { rows } = analysis;
+    // Servers with the gate default the field to 1: kept means the value asked for came back.
+    const dropped = o.maxUnavailable !== undefined && keptMaxUnavailable !== o.maxUnavailable;
+    const verdict = dropped ? maxUnavailableDropped(analysis.verdict, o.maxUnavailable!, await lab.serverVersion()) : analysis.verdict;
     const t0 = Math.min(Date.now(), ...rows.flatMap((r) => [r.terminating, r.gone, r.created, r.ready]).filter((t): t is number => t !== null));
     return {
       ok: verdict.result !== 'FAIL',
@@ -107,8 +131,10 @@ export default defineCommand({
         statefulSet: n.statefulSet,
         strategy: onDelete ? 'OnDelete' : 'RollingUpdate',
         partition: o.partition,
+        maxUnavailable: { requested: o.maxUnavailable ?? null, onServer: keptMaxUnavailable ?? null, effective, peakUnavailable: analysis.peak?.count ?? null },
         image: o.image ?? null,
         continued: staged,
+        stalled: stalled ? { pod: stalled.pod, reason: stalled.reason, detail: stalled.detail } : null,
         currentRevision: sts.status?.currentRevision ?? null,
         updateRevision,
         pods: rows.map((r: RolloutRow) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone), created: iso(r.created), ready: iso(r.ready) })),

@@ -1,6 +1,6 @@
 // The lab's objects as the API sees them: lookups and the few writes sts-lab makes.
 import type { V1EndpointSlice, V1PersistentVolumeClaim, V1Pod, V1PodTemplateSpec, V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import { appSelector, claimName, UPDATED_AT_ANNOTATION, type LabNames } from '../lab/names.ts';
+import { appSelector, BROKEN_ANNOTATION, claimName, NEVER_READY_PROBE, UPDATED_AT_ANNOTATION, type LabNames } from '../lab/names.ts';
 import type { Kube } from './client.ts';
 import { LiveList } from './live.ts';
 
@@ -104,11 +104,15 @@ export async function namespaceNames(kube: Kube): Promise<string[]> {
 export interface TemplateChange {
   /** A new image, or (undefined) a bumped sts-lab annotation: a new revision without a pull. */
   image?: string | undefined;
+  /** A readiness probe that never passes: the roll-out stalls at its first pod. */
+  breakReadiness?: boolean;
   /** Only move the partition: continue a staged roll-out on the revision it has. */
   partitionOnly?: boolean;
   /** OnDelete has no partition: the strategy is left as it is. */
   onDelete?: boolean;
   partition: number;
+  /** Kept by servers with the MaxUnavailableStatefulSet feature gate, dropped by the others. */
+  maxUnavailable?: number | string | undefined;
   stamp: string;
 }
 
@@ -117,15 +121,18 @@ type PatchOp = { op: string; path: string; value: unknown };
 /** The template change as JSON-patch operations; none when only the partition moves. */
 function templateOps(current: V1StatefulSet, c: TemplateChange): PatchOp[] {
   if (c.partitionOnly) return [];
-  if (c.image) return [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: c.image }];
-  return current.spec?.template.metadata?.annotations
-    ? [{ op: 'add', path: `/spec/template/metadata/annotations/${UPDATED_AT_ANNOTATION.replace('/', '~1')}`, value: c.stamp }]
-    : [{ op: 'add', path: '/spec/template/metadata/annotations', value: { [UPDATED_AT_ANNOTATION]: c.stamp } }];
+  const ops: PatchOp[] = [];
+  if (c.image) ops.push({ op: 'replace', path: '/spec/template/spec/containers/0/image', value: c.image });
+  if (c.breakReadiness) ops.push({ op: 'add', path: '/spec/template/spec/containers/0/readinessProbe', value: NEVER_READY_PROBE });
+  const stamps = { ...(c.image ? {} : { [UPDATED_AT_ANNOTATION]: c.stamp }), ...(c.breakReadiness ? { [BROKEN_ANNOTATION]: `readiness probe on port ${NEVER_READY_PROBE.tcpSocket.port}` } : {}) };
+  if (Object.keys(stamps).length) ops.push({ op: 'add', path: '/spec/template/metadata/annotations', value: { ...current.spec?.template.metadata?.annotations, ...stamps } });
+  return ops;
 }
 
 /** Changes the pod template and the RollingUpdate partition in one patch: one new revision. */
 export async function patchTemplate(kube: Kube, n: LabNames, current: V1StatefulSet, c: TemplateChange): Promise<V1StatefulSet> {
-  const strategy: PatchOp[] = c.onDelete ? [] : [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate: { partition: c.partition } } }];
+  const rollingUpdate = { partition: c.partition, ...(c.maxUnavailable === undefined ? {} : { maxUnavailable: c.maxUnavailable }) };
+  const strategy: PatchOp[] = c.onDelete ? [] : [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate } }];
   const body = [...strategy, ...templateOps(current, c)];
   return kube.call((o) => kube.apps.patchNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace, body }, o));
 }
@@ -147,5 +154,19 @@ export async function controllerRevisions(kube: Kube, n: LabNames, owner: string
   const list = await kube.call((o) => kube.apps.listNamespacedControllerRevision({ namespace: n.namespace, labelSelector: appSelector(n) }, o));
   return list.items
     .filter((r) => r.metadata?.ownerReferences?.some((ref) => ref.uid === owner))
-    .map((r) => ({ name: r.metadata?.name ?? '', revision: r.revision, template: (r.data as { spec?: { template?: V1PodTemplateSpec } } | undefined)?.spec?.template }));
+    .map((r) => ({ name: r.metadata?.name ?? '', revision: r.revision, template: recordedTemplate(r.data) }));
+}
+
+/** A ControllerRevision's data is a strategic-merge patch: the template with "$patch": "replace". */
+function recordedTemplate(data: unknown): V1PodTemplateSpec | undefined {
+  const template = (data as { spec?: { template?: V1PodTemplateSpec & { $patch?: string } } } | undefined)?.spec?.template;
+  if (!template) return undefined;
+  const { $patch: _directive, ...rest } = template;
+  return rest;
+}
+
+/** Puts a recorded pod template back (rollback): the controller then rolls towards its revision. */
+export async function restoreTemplate(kube: Kube, n: LabNames, template: V1PodTemplateSpec): Promise<V1StatefulSet> {
+  const body = [{ op: 'replace', path: '/spec/template', value: template }];
+  return kube.call((o) => kube.apps.patchNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace, body }, o));
 }

@@ -73,6 +73,18 @@ export class PodWatch {
     return this.list.until(() => cond(this.byOrdinal()), what, timeoutMs);
   }
 
+  /** Watches for windowMs at most: true once cond holds, false when the window ends first (an observation, not a failure). */
+  async within(cond: (pods: Map<number, V1Pod>) => boolean, windowMs: number): Promise<boolean> {
+    const end = Date.now() + windowMs;
+    const timer = setTimeout(() => this.changes.notify(), windowMs + 10);
+    try {
+      await this.until((pods) => cond(pods) || Date.now() >= end, 'the end of the observation window', windowMs + 5_000);
+    } finally {
+      clearTimeout(timer);
+    }
+    return cond(this.byOrdinal());
+  }
+
   stop(): void {
     this.stalls.stop();
     this.list.stop();

@@ -1,6 +1,6 @@
 // A lab on a cluster: one client bound to the lab's names and namespace, offering the
 // operations the commands need. Nothing outside src/k8s touches the client or its APIs.
-import type { V1Namespace, V1Service, V1StatefulSet, V1StorageClass } from '@kubernetes/client-node';
+import type { V1Namespace, V1PodTemplateSpec, V1Service, V1StatefulSet, V1StorageClass } from '@kubernetes/client-node';
 import type { JournalEntry } from '../lab/persistence.ts';
 import type { Permission } from '../lab/permissions.ts';
 import type { LabNames } from '../lab/names.ts';
@@ -59,6 +59,7 @@ export class LabSession {
   ensureStatefulSet = (desired: V1StatefulSet) => ensureStatefulSet(this.kube, desired);
   scaleStatefulSet = (replicas: number) => lab.scaleStatefulSet(this.kube, this.names, replicas);
   patchTemplate = (current: V1StatefulSet, change: lab.TemplateChange) => lab.patchTemplate(this.kube, this.names, current, change);
+  restoreTemplate = (template: V1PodTemplateSpec) => lab.restoreTemplate(this.kube, this.names, template);
   deletePod = (name: string, force: boolean) => lab.deletePod(this.kube, this.names, name, force);
   deletePods = () => lab.deletePods(this.kube, this.names);
   recordInJournal = (entries: JournalEntry[]) => recordInJournal(this.kube, this.names, entries);

@@ -3,7 +3,7 @@
 // wait is found stalled on (a field selector on the involved object's UID); a crashing
 // container's log tail is read once per restart.
 import type { CoreV1Event, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
-import { CliError } from '../errors.ts';
+import { StallError } from '../errors.ts';
 import { findStall, stallSentence, StallClock, type Stall } from '../lab/diagnosis.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { claimOf } from '../lab/identity.ts';
@@ -70,7 +70,7 @@ export class StallWatch {
     if (deadline === undefined) return;
     if (now >= deadline) {
       const waited = stall.graceMs ? ` (waited ${formatDuration(this.clock.age(stall, now))}: waiting longer cannot help)` : '';
-      throw new CliError(`${stallSentence(stall)}${waited}`, stall.hint);
+      throw new StallError(`${stallSentence(stall)}${waited}`, stall);
     }
     // Nothing may change when a grace runs out: wake the waiters then.
     this.later(`grace:${stall.key}`, deadline, () => this.changes.notify());

@@ -59,6 +59,8 @@ export const PULL_GRACE_MS = 45_000;
 export const UNSCHEDULABLE_GRACE_MS = 30_000;
 export const CLAIM_GRACE_MS = 30_000;
 const CONTAINER_ERROR_GRACE_MS = 15_000;
+/** A readiness probe failing this long on a running container (the lab's probe passes in seconds). */
+export const PROBE_GRACE_MS = 30_000;
 const CRASH_RESTARTS = 3;
 
 /** The pod that holds the wait up, and why; undefined when every wanted pod has arrived. */
@@ -128,8 +130,9 @@ function podStall(s: LabSnapshot, ordinal: number): Stall {
   // Once scheduled, the scheduler's earlier complaints are history.
   const warning = latest(events, (e) => e.type === 'Warning' && e.reason !== 'FailedScheduling');
   if (pod.status?.phase === 'Running') {
-    const probe = warning?.reason === 'Unhealthy' ? warning.message : undefined;
-    return { ...base, state: 'is not Ready', reason: 'Running, not Ready', detail: probe ?? 'its readiness probe has not passed yet', key: key('unready') };
+    const probe = warning?.reason === 'Unhealthy' && /^Readiness probe failed/.test(warning.message ?? '') ? warning.message : undefined;
+    if (probe) return { ...base, state: 'is not Ready', reason: 'Running, not Ready', detail: probe, graceMs: PROBE_GRACE_MS, key: key('probe'), hint: `kubectl describe pod ${name} -n ${s.names.namespace}` };
+    return { ...base, state: 'is not Ready', reason: 'Running, not Ready', detail: 'its readiness probe has not passed yet', key: key('unready') };
   }
   if (warning) return { ...base, state: 'is not Ready', reason: warning.reason ?? 'Warning', detail: warning.message ?? '', key: key(`warn-${warning.reason}`) };
   const pulling = latest(events, (e) => e.reason === 'Pulling');

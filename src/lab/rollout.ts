@@ -1,6 +1,7 @@
 // A rolling update, proved from the watch: the StatefulSet controller replaces pods at or
 // above the partition from the highest ordinal down, each old pod gone and its replacement
 // Ready before the next one is touched; pods below the partition are not touched at all.
+import { peakUnavailable, type PeakUnavailable } from './availability.ts';
 import type { Observation } from './ordering.ts';
 import { isReady, uidOf, type PodLike } from './pods.ts';
 import { passIf, verdict, type Verdict } from './verdict.ts';
@@ -41,6 +42,8 @@ export interface RolloutInput {
   partition: number;
   updateRevision: string;
   podName: (ordinal: number) => string;
+  /** The controller's effective maxUnavailable (1 unless the server kept a larger one). */
+  maxUnavailable?: number;
 }
 
 const labelled = (p: PodLike) => p as PodLike & { metadata?: { labels?: Record<string, string> } };
@@ -72,7 +75,13 @@ export function rolloutRows(r: RolloutInput): RolloutRow[] {
 /** Index in the watch stream (commit order) of the first change that satisfies pick. */
 const indexOf = (h: Observation[], pick: (c: Observation) => boolean): number => h.findIndex((c) => !c.initial && pick(c));
 
-export function analyseRollout(r: RolloutInput): { rows: RolloutRow[]; verdict: Verdict<RolloutCheck> } {
+export interface RolloutAnalysis {
+  rows: RolloutRow[];
+  verdict: Verdict<RolloutCheck>;
+  peak: PeakUnavailable;
+}
+
+export function analyseRollout(r: RolloutInput): RolloutAnalysis {
   const rows = rolloutRows(r);
   const h = r.history;
   const checks: RolloutCheck[] = [];
@@ -100,33 +109,57 @@ export function analyseRollout(r: RolloutInput): { rows: RolloutRow[]; verdict: 
           : `${row.pod}: the new pod appeared before the old one was gone`,
     });
   }
-  // Top down: the next lower ordinal begins terminating only after the higher one's replacement is Ready.
   const moved = rows.filter((x) => x.moves && x.newUid).sort((a, b) => b.ordinal - a.ordinal);
-  for (let i = 1; i < moved.length; i++) {
-    const higher = moved[i - 1]!;
-    const lower = moved[i]!;
-    const higherReady = indexOf(h, (c) => uidOf(c.pod) === higher.newUid && isReady(c.pod));
-    const lowerTerminating = indexOf(h, (c) => uidOf(c.pod) === lower.oldUid && Boolean(c.pod.metadata?.deletionTimestamp || c.type === 'delete'));
-    const ok = higherReady >= 0 && lowerTerminating > higherReady;
-    checks.push({
-      ordinal: lower.ordinal,
-      ok,
-      detail: ok ? `${lower.pod} was touched only after the new ${higher.pod} was Ready` : `${lower.pod} began terminating before the new ${higher.pod} was Ready`,
-    });
-  }
+  const max = r.maxUnavailable ?? 1;
+  const peak = peakUnavailable(h, r.replicas);
+  checks.push(...(max > 1 ? windowChecks(r, moved, max, peak) : oneAtATimeChecks(h, moved)));
   const failed = checks.filter((c) => !c.ok);
   const order = moved.map((m) => m.pod);
   const headline = failed.length
     ? 'The rolling update did not go as a StatefulSet promises'
     : order.length
-      ? `Rolling update held: ${order.join(', ')} replaced from the highest ordinal down, one at a time${r.partition ? `; below partition ${r.partition} untouched` : ''}`
+      ? `Rolling update held: ${order.join(', ')} replaced from the highest ordinal down, ${max > 1 ? `never more than ${peak.count} unavailable at once (maxUnavailable ${max})` : 'one at a time'}${r.partition ? `; below partition ${r.partition} untouched` : ''}`
       : `Nothing to roll: every pod at or above partition ${r.partition} was already on revision ${r.updateRevision}`;
   const why = [
-    'The StatefulSet controller updates pods in reverse ordinal order, deleting one and waiting for its replacement to be',
-    `Running and Ready before the next; pods with an ordinal below spec.updateStrategy.rollingUpdate.partition keep the old template.`,
+    max > 1
+      ? `The StatefulSet controller updates pods in reverse ordinal order, deleting the highest ones while fewer than maxUnavailable (${max}) are unavailable;`
+      : 'The StatefulSet controller updates pods in reverse ordinal order, deleting one and waiting for its replacement to be',
+    `${max > 1 ? 'pods' : 'Running and Ready before the next; pods'} with an ordinal below spec.updateStrategy.rollingUpdate.partition keep the old template.`,
+    // Kept by the API server but not acted on: the controller manager lacks the feature gate.
+    ...(max > 1 && moved.length > 1 && peak.count === 1 ? [`The server kept maxUnavailable ${max}, yet the controller replaced one pod at a time: does kube-controller-manager run with --feature-gates=MaxUnavailableStatefulSet=true?`] : []),
     ...failed.map((c) => c.detail),
   ];
-  return { rows, verdict: verdict(order.length || failed.length ? passIf(!failed.length) : 'N/A', headline, why, checks) };
+  return { rows, peak, verdict: verdict(order.length || failed.length ? passIf(!failed.length) : 'N/A', headline, why, checks) };
+}
+
+type Moved = Pick<RolloutRow, 'ordinal' | 'pod' | 'oldUid' | 'newUid'>;
+
+/** maxUnavailable 1: the next lower ordinal begins terminating only after the higher one's replacement is Ready. */
+function oneAtATimeChecks(h: Observation[], moved: Moved[]): RolloutCheck[] {
+  return moved.slice(1).map((lower, i) => {
+    const higher = moved[i]!;
+    const higherReady = indexOf(h, (c) => uidOf(c.pod) === higher.newUid && isReady(c.pod));
+    const lowerTerminating = indexOf(h, (c) => uidOf(c.pod) === lower.oldUid && Boolean(c.pod.metadata?.deletionTimestamp || c.type === 'delete'));
+    const ok = higherReady >= 0 && lowerTerminating > higherReady;
+    return { ordinal: lower.ordinal, ok, detail: ok ? `${lower.pod} was touched only after the new ${higher.pod} was Ready` : `${lower.pod} began terminating before the new ${higher.pod} was Ready` };
+  });
+}
+
+/** maxUnavailable N > 1: terminations still start from the top, and never more than N ordinals are down at once. */
+function windowChecks(r: RolloutInput, moved: Moved[], max: number, peak: PeakUnavailable): RolloutCheck[] {
+  const h = r.history;
+  const terminating = (m: Moved) => indexOf(h, (c) => uidOf(c.pod) === m.oldUid && Boolean(c.pod.metadata?.deletionTimestamp || c.type === 'delete'));
+  const order = moved.slice(1).map((lower, i) => {
+    const higher = moved[i]!;
+    const ok = terminating(higher) >= 0 && terminating(lower) > terminating(higher);
+    return { ordinal: lower.ordinal, ok, detail: ok ? `${lower.pod} began terminating after ${higher.pod} did` : `${lower.pod} began terminating before ${higher.pod}` };
+  });
+  const bound = {
+    ordinal: peak.ordinals[0] ?? 0,
+    ok: peak.count <= max,
+    detail: `at most ${peak.count} pod${peak.count === 1 ? '' : 's'} unavailable at once (maxUnavailable ${max})${peak.count ? `: ${peak.ordinals.map(r.podName).join(', ')} together` : ''}`,
+  };
+  return [...order, bound];
 }
 
 export interface RevisionPlan {
@@ -162,4 +195,18 @@ export function analyseOnDelete(r: RolloutInput, windowMs: number): { rows: Roll
     ...failed.map((c) => c.detail),
   ];
   return { rows: rows.map((x) => ({ ...x, moves: false })), verdict: verdict(passIf(!failed.length), headline, why, checks) };
+}
+
+/** The server dropped maxUnavailable (no feature gate): that part is not judged, the roll-out still is. */
+export function maxUnavailableDropped(v: Verdict<RolloutCheck>, requested: number | string, serverVersion: string): Verdict<RolloutCheck> {
+  return verdict(
+    v.result === 'FAIL' ? 'FAIL' : 'N/A',
+    `maxUnavailable ${requested} not judged: the API server (${serverVersion}) dropped spec.updateStrategy.rollingUpdate.maxUnavailable`,
+    [
+      'The field needs the MaxUnavailableStatefulSet feature gate: alpha and off by default before Kubernetes 1.35, beta and on from 1.35.',
+      `Without it the controller replaces one pod at a time; the roll-out itself: ${v.result} ${v.headline}.`,
+      ...v.why.slice(2),
+    ],
+    v.checks,
+  );
 }

@@ -71,3 +71,11 @@ export function parseRetention(text: string): Retention {
   }
   return { whenScaled: out.whenScaled!, whenDeleted: out.whenDeleted! };
 }
+
+/** spec.updateStrategy.rollingUpdate.maxUnavailable: a count of at least 1, or a percentage. */
+export function maxUnavailable(raw: unknown): number | string {
+  const text = String(raw).trim();
+  if (/^([1-9]\d?|100)%$/.test(text)) return text;
+  if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_REPLICAS) return Number(text);
+  throw new Error(`invalid --max-unavailable "${String(raw)}": must be a whole number from 1 to ${MAX_REPLICAS}, or a percentage such as 50%`);
+}

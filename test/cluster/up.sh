@@ -26,7 +26,9 @@ flock -w 180 8 || die "another up.sh/down.sh has held $D/.lock for 3 minutes; if
 # ---- 0. already running? -----------------------------------------------------
 # A DNS-outage test that froze CoreDNS (SIGSTOP) and died before resuming it leaves no dead DNS.
 if pid=$(component_pid coredns); then kill -CONT "$pid" 2>/dev/null || true; fi
-if bash "$CLUSTER_SRC_DIR/status.sh" --quiet; then
+# The flags below are part of the cluster: one started by another version of this script is restarted.
+CONFIG_STAMP=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)
+if bash "$CLUSTER_SRC_DIR/status.sh" --quiet && [ "$(cat "$D/config-stamp" 2>/dev/null)" = "$CONFIG_STAMP" ]; then
   log "cluster already running and healthy (state $D)"
   echo "$ADMIN_KUBECONFIG"
   exit 0
@@ -36,7 +38,7 @@ for c in $COMPONENTS; do
   if [ -e "$RUN/$c.pid" ]; then stale=1; fi
 done
 if [ -n "$stale" ] || [ -d "$D/etcd-data" ] || [ -d "$D/kubelet" ]; then
-  log "found a stale or unhealthy cluster in $D (from an earlier run): cleaning it up with down.sh first"
+  log "found a stale, unhealthy or differently configured cluster in $D (from an earlier run): cleaning it up with down.sh first"
   bash "$CLUSTER_SRC_DIR/down.sh" --no-lock >&2 || die "down.sh could not clean up the stale cluster; see the messages above"
 fi
 
@@ -294,6 +296,9 @@ start etcd "$ETCD_BIN" --name sts-lab --data-dir "$D/etcd-data" \
   --quota-backend-bytes 2147483648 --snapshot-count 10000 "${ETCD_EXTRA[@]}"
 wait_for etcd "etcd is healthy" curl -fsS --max-time 2 http://127.0.0.1:2379/health
 
+# Alpha (off by default) before 1.35: on here so `update --max-unavailable` can be proved, in the
+# API server (keeps the field) and the controller manager (acts on it).
+FEATURE_GATES=MaxUnavailableStatefulSet=true
 start kube-apiserver "$B/kube-apiserver" \
   --advertise-address=127.0.0.1 --bind-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
   --etcd-servers=http://127.0.0.1:2379 \
@@ -311,7 +316,7 @@ start kube-apiserver "$B/kube-apiserver" \
   --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
   --requestheader-extra-headers-prefix=X-Remote-Extra- \
   --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
-  --allow-privileged=true --profiling=false --cert-dir="$D/apiserver-certs" --v=1
+  --allow-privileged=true --profiling=false --cert-dir="$D/apiserver-certs" --feature-gates="$FEATURE_GATES" --v=1
 wait_for kube-apiserver "kube-apiserver /readyz ok" \
   curl -fsS --max-time 3 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "https://127.0.0.1:$APISERVER_PORT/readyz"
 
@@ -325,7 +330,7 @@ start kube-controller-manager "$B/kube-controller-manager" \
   --root-ca-file="$PKI/ca.crt" --service-account-private-key-file="$PKI/sa.key" --use-service-account-credentials=true \
   --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
   --service-cluster-ip-range="$SERVICE_CIDR" --allocate-node-cidrs=false \
-  --enable-hostpath-provisioner=true \
+  --enable-hostpath-provisioner=true --feature-gates="$FEATURE_GATES" \
   --leader-elect=false --profiling=false --v=1
 start kube-scheduler "$B/kube-scheduler" \
   --kubeconfig="$D/scheduler.kubeconfig" \
@@ -346,6 +351,7 @@ wait_for kubelet "node $NODE Ready" node_ready
 # the default ServiceAccount must exist before pods can be created in a new namespace
 wait_for kube-controller-manager "service accounts controller running" kc -n sts-lab-limited get serviceaccount default
 
+echo "$CONFIG_STAMP" >"$D/config-stamp"
 log "cluster up in $(elapsed "$T_START")s: node $NODE Ready, state $D"
 log "kubectl: $B/kubectl   image: $STS_LAB_IMAGE   limited kubeconfig: $LIMITED_KUBECONFIG"
 echo "$ADMIN_KUBECONFIG"

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CLAIM_GRACE_MS, findStall, PULL_GRACE_MS, stallSentence, StallClock, UNSCHEDULABLE_GRACE_MS, type EventLike, type LabSnapshot } from '../../src/lab/diagnosis.ts';
+import { CLAIM_GRACE_MS, findStall, PROBE_GRACE_MS, PULL_GRACE_MS, stallSentence, StallClock, UNSCHEDULABLE_GRACE_MS, type EventLike, type LabSnapshot } from '../../src/lab/diagnosis.ts';
 import type { PodLike } from '../../src/lab/pods.ts';
 
 const names = { namespace: 'lab', statefulSet: 'nginx-sts', service: 'nginx-headless' };
@@ -101,12 +101,15 @@ test('CrashLoopBackOff: waits through the first restarts, then fails with the lo
   assert.match(third.detail, /restarted 3 times; last log lines: a \| nginx: \[emerg\] bad config/);
 });
 
-test('running but not Ready: the probe\'s failure, with no deadline of its own', () => {
+test('running but not Ready: a failing readiness probe has a grace; no probe failure yet, no deadline', () => {
   const pod = { ...ready(0), status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } };
   const s = findStall(snap({ pods: new Map([[0, pod]]), events: [ev('Pod', 'nginx-sts-0', 'u0', 'Unhealthy', 'Readiness probe failed: dial tcp 10.0.0.1:80: connection refused', '2026-12-01T10:00:00Z')] }))!;
   assert.equal(s.reason, 'Running, not Ready');
   assert.match(s.detail, /Readiness probe failed/);
-  assert.equal(s.graceMs, undefined);
+  assert.equal(s.graceMs, PROBE_GRACE_MS);
+  const quiet = findStall(snap({ pods: new Map([[0, pod]]) }))!;
+  assert.equal(quiet.detail, 'its readiness probe has not passed yet');
+  assert.equal(quiet.graceMs, undefined);
 });
 
 test('scaling 3→5 waits on a lower pod that is not Ready; Parallel picks the pod that is really stuck; all Ready is no stall', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Observation } from '../../src/lab/ordering.ts';
 import { revisionRow } from '../../src/lab/identity.ts';
-import { analyseOnDelete, analyseRollout, revisionFor } from '../../src/lab/rollout.ts';
+import { analyseOnDelete, analyseRollout, maxUnavailableDropped, revisionFor } from '../../src/lab/rollout.ts';
 
 const OLD = 'rev-old';
 const NEW = 'rev-new';
@@ -11,6 +11,8 @@ const pod = (i: number, uid: string, rev: string, ready: boolean, deleting = fal
   status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
 });
 const before = new Map([0, 1, 2].map((i) => [i, pod(i, `old${i}`, OLD, true)]));
+/** The watch's first list: every pod as it was before the change. */
+const listed: Observation[] = [...before].map(([i, p]) => ({ at: 0, type: 'add', ordinal: i, pod: p, initial: true }));
 let clock = 0;
 const ev = (type: Observation['type'], i: number, p: ReturnType<typeof pod>): Observation => ({ at: (clock += 100), type, ordinal: i, pod: p });
 /** The controller replacing ordinal i: old terminating, gone, new created, Ready. */
@@ -21,7 +23,7 @@ const replace = (i: number): Observation[] => [
   ev('update', i, pod(i, `new${i}`, NEW, true)),
 ];
 const input = (history: Observation[], partition: number, after = new Map([0, 1, 2].map((i) => [i, i >= partition ? pod(i, `new${i}`, NEW, true) : before.get(i)!]))) =>
-  ({ history, before, after, replicas: 3, partition, updateRevision: NEW, podName: (i: number) => `web-${i}` });
+  ({ history: [...listed, ...history], before, after, replicas: 3, partition, updateRevision: NEW, podName: (i: number) => `web-${i}` });
 
 test('a full rolling update from the top down passes, with the order in the headline', () => {
   const r = analyseRollout(input([...replace(2), ...replace(1), ...replace(0)], 0));
@@ -72,4 +74,46 @@ test('OnDelete: no pod replaced during the window passes; a pod the controller r
   const moved = analyseOnDelete(input(replace(2), 0, new Map([[0, before.get(0)!], [1, before.get(1)!], [2, pod(2, 'new2', NEW, true)]])), 10_000);
   assert.equal(moved.verdict.result, 'FAIL');
   assert.match(moved.verdict.why.join('\n'), /web-2 was replaced or changed revision although the strategy is OnDelete/);
+});
+
+/** maxUnavailable 2 as the controller does it under OrderedReady: 2 and 1 go together, 1 comes back first. */
+const twoAtOnce = (): Observation[] => {
+  const [t2, g2, a2, r2] = replace(2);
+  const [t1, g1, a1, r1] = replace(1);
+  return [t2!, t1!, g2!, g1!, a1!, r1!, a2!, r2!, ...replace(0)];
+};
+
+test('maxUnavailable 2: two pods down together is within the bound, terminations still from the top', () => {
+  const r = analyseRollout({ ...input(twoAtOnce(), 0), maxUnavailable: 2 });
+  assert.equal(r.verdict.result, 'PASS', r.verdict.why.join('\n'));
+  assert.equal(r.peak.count, 2);
+  assert.deepEqual(r.peak.ordinals, [1, 2]);
+  assert.match(r.verdict.headline, /never more than 2 unavailable at once \(maxUnavailable 2\)/);
+  const strict = analyseRollout(input(twoAtOnce(), 0));
+  assert.equal(strict.verdict.result, 'FAIL', 'with maxUnavailable 1 the same stream breaks one-at-a-time');
+});
+
+test('maxUnavailable 2: three pods down at once fails the bound; a bottom-up termination fails the order', () => {
+  const all = [2, 1, 0].map(replace);
+  const threeDown = analyseRollout({ ...input([all[0]![0]!, all[1]![0]!, all[2]![0]!, ...all.flatMap((x) => x.slice(1))], 0), maxUnavailable: 2 });
+  assert.equal(threeDown.verdict.result, 'FAIL');
+  assert.match(threeDown.verdict.why.join('\n'), /at most 3 pods unavailable at once \(maxUnavailable 2\): web-0, web-1, web-2 together/);
+  const bottomUp = analyseRollout({ ...input([...replace(0), ...replace(1), ...replace(2)], 0), maxUnavailable: 2 });
+  assert.match(bottomUp.verdict.why.join('\n'), /web-1 began terminating before web-2/);
+});
+
+test('maxUnavailable kept but one pod at a time: the why asks about the controller manager\'s feature gate', () => {
+  const r = analyseRollout({ ...input([...replace(2), ...replace(1), ...replace(0)], 0), maxUnavailable: 2 });
+  assert.equal(r.verdict.result, 'PASS');
+  assert.match(r.verdict.why.join('\n'), /kube-controller-manager run with --feature-gates=MaxUnavailableStatefulSet=true/);
+});
+
+test('maxUnavailable dropped by the server: N/A naming the version, unless the roll-out itself failed', () => {
+  const ok = analyseRollout(input([...replace(2), ...replace(1), ...replace(0)], 0));
+  const na = maxUnavailableDropped(ok.verdict, 2, 'v1.34.4');
+  assert.equal(na.result, 'N/A');
+  assert.match(na.headline, /API server \(v1\.34\.4\) dropped spec\.updateStrategy\.rollingUpdate\.maxUnavailable/);
+  assert.match(na.why.join('\n'), /the roll-out itself: PASS Rolling update held/);
+  const bad = analyseRollout(input([...replace(0), ...replace(1), ...replace(2)], 0));
+  assert.equal(maxUnavailableDropped(bad.verdict, 2, 'v1.34.4').result, 'FAIL');
 });
