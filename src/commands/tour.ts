@@ -6,42 +6,37 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
 import { asUsage, CliError, InterruptedError } from '../errors.ts';
-import { cleanupHeld, claimsHeld, reportMarkdown, reportPassed, reportRows, TOUR_REPLICAS, type LabReport, type RowResult, type TourEvidence } from '../lab/lab-report.ts';
-import { podName, type LabNames } from '../lab/names.ts';
-import { combine, passIf } from '../lab/verdict.ts';
+import { reportMarkdown, reportPassed, reportRows, type LabReport, type TourPart } from '../lab/lab-report.ts';
+import type { LabNames } from '../lab/names.ts';
 import { verdictText } from '../ui/color.ts';
-import type { Command, RunContext } from '../command-support/command.ts';
+import type { RunContext } from '../command-support/command.ts';
 import { defineCommand } from '../command-support/command.ts';
-import { connectLab } from '../command-support/target.ts';
-import checkPersistence from './check-persistence.ts';
-import dns from './dns.ts';
-import killPod from './kill-pod.ts';
-import scale from './scale.ts';
-import setup, { podFlags, podSettings, type PodSettings } from './setup.ts';
-import teardown from './teardown.ts';
-import watchOrder from './watch-order.ts';
-import writeData, { writeHeld } from './write-data.ts';
+import { podFlags, podSettings, type PodSettings } from './setup.ts';
+import { seedSteps } from './tour/seed.ts';
+import { teardownStep, type TourScope } from './tour/steps.ts';
+import { updateSteps } from './tour/updates.ts';
 
 interface TourOptions {
   names: LabNames;
+  parts: TourPart[];
   pod: PodSettings;
   keep: boolean;
   report?: string | undefined;
   stepByStep: boolean;
 }
 
-const KILLED = 1;
-
 export default defineCommand({
   command: 'tour',
   describe: 'Run the whole lab, step by step, and end with a lab report (PASS/FAIL per StatefulSet guarantee)',
   builder: (y: Argv) =>
     podFlags(y)
+      .option('part', { type: 'string', choices: ['seed', 'updates', 'all'], default: 'seed', describe: 'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; all: both' })
       .option('keep', { type: 'boolean', default: false, describe: 'Keep the lab at the end instead of tearing it down' })
       .option('report', { type: 'string', describe: 'Also write the report as Markdown to this file' })
       .option('step-by-step', { type: 'boolean', default: false, describe: 'Wait for Enter between steps (on a terminal)' }),
   options: (a): TourOptions => ({
     names: a.names as LabNames,
+    parts: a.part === 'all' ? ['seed', 'updates'] : [a.part === 'updates' ? 'updates' : 'seed'],
     pod: asUsage(() => podSettings(a)),
     keep: a.keep === true,
     report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
@@ -51,138 +46,21 @@ export default defineCommand({
     const n = o.names;
     const narrate = ctx.globals.progress !== 'none';
     const say = (lines: string[]) => narrate && process.stderr.write(`${lines.join('\n')}\n`);
-    // Each step runs a subcommand with options as data and reads its typed -o json data.
-    const call = async <O, D>(cmd: Command<O, D>, options: O): Promise<D> => (await cmd.run(options, ctx satisfies RunContext)).data;
     const startedAt = new Date();
     const steps: LabReport['steps'] = [];
-    const e: TourEvidence = {};
-    let serverVersion: string | null = null;
-    const scaleTo = (replicas: number) => call(scale, { names: n, replicas });
-
-    const plan: { title: string; run: () => Promise<{ result: RowResult; notes: string[] }> }[] = [
-      {
-        title: 'Create the namespace, the headless Service and the StatefulSet',
-        run: async () => {
-          const settings = { ...n, ...o.pod, replicas: TOUR_REPLICAS, podManagementPolicy: 'OrderedReady' as const };
-          const r = await call(setup, { settings, dryRun: false });
-          if (!('pods' in r)) throw new CliError('setup made a dry run');
-          e.setupPods = r.pods;
-          serverVersion = r.serverVersion ?? null;
-          // A lab left scaled by an interrupted tour is brought back to the scenario's 3 replicas.
-          if (r.pods.length !== TOUR_REPLICAS || r.pods.some((p) => p.ordinal >= TOUR_REPLICAS)) await scaleTo(TOUR_REPLICAS);
-          return {
-            result: passIf(claimsHeld(r.pods.filter((p) => p.ordinal < TOUR_REPLICAS))),
-            notes: [
-              `The headless Service ${n.service} has clusterIP None: DNS will hand out one record per pod instead of one virtual IP.`,
-              `The StatefulSet's claim template "data" gave each pod its own PersistentVolumeClaim, data-${n.statefulSet}-N, bound by the StorageClass's provisioner.`,
-            ],
-          };
-        },
-      },
-      {
-        title: 'Observe ordered creation: delete the pods and watch them come back 0, 1, 2',
-        run: async () => {
-          const r = (e.order = await call(watchOrder, { names: n, restart: true }));
-          return {
-            result: r.verdict.result,
-            notes: [
-              `${r.verdict.result}: ${r.verdict.headline}.`,
-              'The StatefulSet controller (in kube-controller-manager) creates pod N+1 only once pod N is Running and Ready: OrderedReady.',
-            ],
-          };
-        },
-      },
-      {
-        title: 'Check stable names and hostnames',
-        run: async () => {
-          const lab = await connectLab(ctx, n);
-          const rows = await Promise.all(
-            Array.from({ length: TOUR_REPLICAS }, async (_, i) => {
-              const r = await lab.exec(podName(n, i), ['hostname'], { timeoutMs: 30_000 });
-              return { pod: podName(n, i), hostname: r.stdout.toString().trim() };
-            }),
-          );
-          e.hostnames = rows;
-          return {
-            result: passIf(rows.every((r) => r.hostname === r.pod)),
-            notes: [
-              `Pods are named <statefulset>-<ordinal>: ${rows.map((r) => r.pod).join(', ')}; inside each, hostname prints ${rows.map((r) => r.hostname).join(', ')}.`,
-              'The controller sets spec.hostname to the pod name and spec.subdomain to the governing Service.',
-            ],
-          };
-        },
-      },
-      {
-        title: 'Resolve every pod by its DNS name',
-        run: async () => {
-          const r = (e.dns = await call(dns, { names: n }));
-          return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'Cluster DNS builds these records from the headless Service\'s EndpointSlice, which lists each Ready pod with its hostname.'] };
-        },
-      },
-      {
-        title: 'Write data into every pod\'s volume',
-        run: async () => {
-          const r = await call(writeData, { names: n, ordinals: [], execTimeoutMs: 60_000 });
-          return {
-            result: passIf(r.written.length === TOUR_REPLICAS && r.written.every(writeHeld)),
-            notes: [
-              `Wrote ${r.written.length} marker files (${r.file}) through exec, and recorded their sha256 in configmap/sts-lab-journal.`,
-              `Each file lands on its pod's own volume (claim data-${n.statefulSet}-N), not in the container's throw-away filesystem.`,
-            ],
-          };
-        },
-      },
-      {
-        title: `Delete ${podName(n, KILLED)} and watch it come back`,
-        run: async () => {
-          const r = (e.kill = await call(killPod, { names: n, ordinal: KILLED, force: false }));
-          return {
-            result: r.verdict.result,
-            notes: [`${r.verdict.result}: ${r.verdict.headline}: new UID ${r.after.uid.slice(0, 8)}, same hostname, claim ${r.after.pvc} and volume.`, 'A StatefulSet pod is not replaced by a random new one: the controller re-creates the same ordinal.'],
-          };
-        },
-      },
-      {
-        title: 'Verify the data survived',
-        run: async () => {
-          const r = (e.persist = await call(checkPersistence, { names: n, ordinals: [] }));
-          return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'The claim outlived the pod, and the new pod mounted the same volume.'] };
-        },
-      },
-      {
-        title: 'Scale up to 5',
-        run: async () => {
-          const r = (e.up = await scaleTo(5));
-          return {
-            result: combine(r.verdict.result, r.claimsVerdict.result),
-            notes: [
-              `${r.verdict.result}: ${r.verdict.headline}.`,
-              'The StatefulSet controller added the new ordinals one at a time, each with a fresh claim from the template (or the one a scale-down left behind).',
-            ],
-          };
-        },
-      },
-      {
-        title: 'Scale down to 2',
-        run: async () => {
-          const r = (e.down = await scaleTo(2));
-          return {
-            result: combine(r.verdict.result, r.claimsVerdict.result),
-            notes: [`${r.verdict.result}: ${r.verdict.headline} (${r.deletionOrder.join(', ')}).`, `${r.claimsVerdict.result}: ${r.claimsVerdict.headline}.`],
-          };
-        },
-      },
-      ...(o.keep
-        ? []
-        : [
-            {
-              title: 'Tear everything down, claims included',
-              run: async () => {
-                const r = (e.teardown = await call(teardown, { names: n, keepPvcs: false, keepNamespace: false }));
-                return { result: passIf(cleanupHeld(r)), notes: [`Removed: ${r.removals.filter((x) => x.action === 'deleted').map((x) => x.resource).join(', ')}.`] };
-              },
-            },
-          ]),
+    const scope: TourScope = {
+      names: n,
+      pod: o.pod,
+      ctx,
+      evidence: {},
+      serverVersion: null,
+      // Each step runs a subcommand with options as data and reads its typed -o json data.
+      call: async (cmd, options) => (await cmd.run(options, ctx satisfies RunContext)).data,
+    };
+    const plan = [
+      ...(o.parts.includes('seed') ? seedSteps(scope) : []),
+      ...(o.parts.includes('updates') ? updateSteps(scope) : []),
+      ...(o.keep ? [] : [teardownStep(scope)]),
     ];
 
     let failure: string | undefined;
@@ -204,13 +82,14 @@ export default defineCommand({
       }
     }
 
-    const rows = reportRows(n, e, o.keep);
+    const rows = reportRows(n, scope.evidence, { parts: o.parts, keep: o.keep });
     const report: LabReport = {
       namespace: n.namespace,
       statefulSet: n.statefulSet,
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      serverVersion,
+      serverVersion: scope.serverVersion,
+      parts: o.parts,
       rows,
       steps,
       passed: !failure && reportPassed(rows),

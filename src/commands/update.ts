@@ -23,7 +23,7 @@ import { readyTasks } from '../command-support/wait-ready.ts';
 /** How long OnDelete is watched for a pod the controller replaces by itself (it never should). */
 const ON_DELETE_WINDOW_MS = 10_000;
 
-interface UpdateOptions {
+export interface UpdateOptions {
   names: LabNames;
   image?: string | undefined;
   partition: number;
@@ -61,7 +61,9 @@ export default defineCommand({
     const timeoutMs = ctx.globals.timeoutMs;
     const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
     // A staged roll-out (a canary, say) is continued by lowering its partition, not by a new template.
-    const staged = !onDelete && !o.image && !o.breakReadiness && Boolean(sts.status?.updateRevision) && sts.status?.updateRevision !== sts.status?.currentRevision;
+    // The pods tell, not status.currentRevision: the controller updates that a moment after the last pod is Ready.
+    const pending = sts.status?.updateRevision;
+    const staged = !onDelete && !o.image && !o.breakReadiness && Boolean(pending) && (await lab.listPods()).some((p) => revisionOf(p) !== pending);
     let watch: PodWatch | undefined;
     let before = new Map<number, PodLike>();
     let updateRevision = '';

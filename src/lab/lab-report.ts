@@ -6,6 +6,7 @@ import { formatDuration } from './duration.ts';
 import { podName, type LabNames } from './names.ts';
 import type { PersistenceRow } from './persistence.ts';
 import type { PodRow } from './report.ts';
+import { dataSurvivesUpdates, forcedRollback, onDeleteHeld, orderedRollingUpdate, partitionedRollout, type UpdatesEvidence } from './updates-report.ts';
 import { combine, type Result, type Verdict } from './verdict.ts';
 
 export type RowResult = Result;
@@ -23,6 +24,7 @@ export interface LabReport {
   startedAt: string;
   finishedAt: string;
   serverVersion: string | null;
+  parts: TourPart[];
   rows: ReportRow[];
   steps: { step: string; result: RowResult; durationMs: number; notes: string[] }[];
   passed: boolean;
@@ -37,7 +39,7 @@ export function reportMarkdown(r: LabReport): string {
   const lines = [
     `# StatefulSet lab report: ${r.passed ? 'PASS' : 'FAIL'}`,
     '',
-    `StatefulSet \`${r.statefulSet}\` in namespace \`${r.namespace}\`, Kubernetes ${r.serverVersion ?? 'unknown'}, ${r.startedAt} – ${r.finishedAt}.`,
+    `StatefulSet \`${r.statefulSet}\` in namespace \`${r.namespace}\`, Kubernetes ${r.serverVersion ?? "unknown"}, ${r.startedAt} – ${r.finishedAt}; tour parts: ${r.parts.join(", ")}.`,
     '',
     '| Key concept | Expected outcome | Result | Evidence |',
     '|---|---|---|---|',
@@ -73,7 +75,11 @@ export interface TourEvidence {
   up?: Scaled;
   down?: Scaled;
   teardown?: { removals: { resource: string; action: string; detail: string }[]; deletionOrder: string[] };
+  updates?: UpdatesEvidence;
 }
+
+/** The tour's parts: the seed scenario, and updates (rolling, partitions, OnDelete, forced rollback). */
+export type TourPart = 'seed' | 'updates';
 
 const short = (uid: string) => uid.slice(0, 8);
 
@@ -86,12 +92,12 @@ export const claimsHeld = (pods: PodRow[]): boolean =>
   pods.length === TOUR_REPLICAS && pods.every((p) => p.ready && p.pvcStatus === 'Bound') && new Set(pods.map((p) => p.pv).filter(Boolean)).size === pods.length;
 
 /** One row per Key Concept / Expected Outcome; a step never reached is a FAIL row saying so. */
-export function reportRows(n: LabNames, e: TourEvidence, keep: boolean): ReportRow[] {
+export function reportRows(n: LabNames, e: TourEvidence, o: { parts: TourPart[]; keep: boolean }): ReportRow[] {
   const row = (concept: string, outcome: string, judged: { result: RowResult; evidence: string } | undefined): ReportRow =>
     ({ concept, outcome, ...(judged ?? { result: 'FAIL', evidence: 'not reached' }) });
   const names = `${podName(n, 0)}..${podName(n, TOUR_REPLICAS - 1)}`;
   const pods = e.setupPods?.filter((p) => p.ordinal < TOUR_REPLICAS);
-  const rows = [
+  const seed = [
     row('Ordered deployment', 'Pods created in order: 0, then 1, then 2', e.order && {
       result: e.order.verdict.result,
       evidence: e.order.timeline
@@ -120,7 +126,16 @@ export function reportRows(n: LabNames, e: TourEvidence, keep: boolean): ReportR
       evidence: `created ${e.up.timeline.map((r) => r.pod).join(', ')}; deleted ${e.down.deletionOrder.join(', ')}; ${e.down.claims.filter((c) => c.expected === 'retained' && c.ok).map((c) => c.pvc).join(', ')} still Bound`,
     }),
   ];
-  if (!keep) {
+  const u = e.updates ?? {};
+  const updates = [
+    row('Ordered rolling update', `A template change replaces ${podName(n, 2)}, then ${podName(n, 1)}, then ${podName(n, 0)}, each after the one above is Ready`, orderedRollingUpdate(u)),
+    row('Partitioned roll-out', 'A canary (partition 2) moves only the top pod; a pod below keeps the old revision when re-created; partition 0 moves the rest', partitionedRollout(u)),
+    row('Forced rollback', 'A template that never gets Ready stalls at the top pod, lower pods untouched; rollback restores every pod', forcedRollback(u)),
+    row('OnDelete', 'A template change moves no pod; a deleted pod comes back on the new revision', onDeleteHeld(u)),
+    row('Data survives updates', 'Same claims, volumes and bytes after every update and the rollback', dataSurvivesUpdates(u)),
+  ];
+  const rows = [...(o.parts.includes('seed') ? seed : []), ...(o.parts.includes('updates') ? updates : [])];
+  if (!o.keep) {
     rows.push(row('Cleanup', 'Everything the lab created is gone, claims included', e.teardown && {
       result: cleanupHeld(e.teardown) ? 'PASS' : 'FAIL',
       evidence: `${e.teardown.removals.filter((x) => x.action === 'deleted').length} objects deleted; pods removed in order ${e.teardown.deletionOrder.join(', ')}`,

@@ -23,6 +23,7 @@ test('every command\'s -o json has the keys the README documents, and one time c
     ['scale', ['scale', '3']],
     ['update', ['update']],
     ['history', ['history']],
+    ['rollback', ['rollback']],
     ['teardown', ['teardown']],
   ];
   for (const [name, args] of runs) {

@@ -68,6 +68,18 @@ test('rolling updates, proved from the watch', async (t) => {
     assert.equal(out.verdict.checks.filter((c: { detail: string }) => /touched only after/.test(c.detail)).length, 2);
   });
 
+  await t.test('--max-unavailable 2: the server keeps it, 2 and 1 go together, never more than 2 pods down', async () => {
+    const out = await json(['update', '--max-unavailable', '2']);
+    assert.equal(out.verdict.result, 'PASS', out.verdict.why.join('\n'));
+    assert.deepEqual(out.maxUnavailable, { requested: 2, onServer: 2, effective: 2, peakUnavailable: 2 });
+    // Commit order, not clocks: 2 and 1 are deleted in one sync of the controller.
+    const details = out.verdict.checks.map((c: { detail: string }) => c.detail);
+    assert.ok(details.includes('nginx-sts-1 began terminating after nginx-sts-2 did'), details.join('\n'));
+    assert.ok(details.includes('nginx-sts-0 began terminating after nginx-sts-1 did'), details.join('\n'));
+    const sts0 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
+    assert.equal(sts0.spec.updateStrategy.rollingUpdate.maxUnavailable, 2);
+  });
+
   await t.test('the data survived every update: same claims, same volumes, same bytes', async () => {
     const out = await json(['check-persistence']);
     assert.equal(out.verdict.result, 'PASS');
@@ -76,7 +88,7 @@ test('rolling updates, proved from the watch', async (t) => {
 
   await t.test('bad input changes nothing', async () => {
     const before = await uids();
-    for (const bad of [['--partition', 'abc'], ['--image', 'UPPER:::x'], ['--partition']]) {
+    for (const bad of [['--partition', 'abc'], ['--image', 'UPPER:::x'], ['--partition'], ['--max-unavailable', '0'], ['--max-unavailable', '101%']]) {
       const r = await sts([...flags, 'update', ...bad]);
       assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
     }

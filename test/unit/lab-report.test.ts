@@ -29,25 +29,25 @@ const full = (): TourEvidence => ({
 });
 
 test('report rows: seven concepts, all PASS on a good run, with their evidence', () => {
-  const rows = reportRows(n, full(), false);
+  const rows = reportRows(n, full(), { parts: ['seed'], keep: false });
   assert.deepEqual(rows.map((r) => r.concept), ['Ordered deployment', 'Stable identity', 'Headless Service DNS', 'PVC per pod', 'Stable storage', 'Ordered scaling', 'Cleanup']);
   assert.ok(reportPassed(rows), JSON.stringify(rows));
   assert.equal(rows[0]!.evidence, 'nginx-sts-1 created 12ms after nginx-sts-0 was Ready');
   assert.match(rows[1]!.evidence, /uid aaaaaaaa → bbbbbbbb, hostname nginx-sts-1, ip 10\.0\.0\.1 → 10\.0\.0\.9/);
-  assert.equal(reportRows(n, full(), true).length, 6, '--keep: no cleanup row');
+  assert.equal(reportRows(n, full(), { parts: ['seed'], keep: true }).length, 6, '--keep: no cleanup row');
 });
 
 test('report rows fail on the evidence: a wrong hostname, a shared volume, a kept claim, a step not reached', () => {
   const wrongHost = { ...full(), hostnames: [{ pod: 'nginx-sts-0', hostname: 'web-0' }] };
-  assert.equal(reportRows(n, wrongHost, false)[1]!.result, 'FAIL');
+  assert.equal(reportRows(n, wrongHost, { parts: ['seed'], keep: false })[1]!.result, 'FAIL');
   const sharedVolume = { ...full(), setupPods: [podRow(0), podRow(1, { pv: 'pv-0' }), podRow(2)] };
-  assert.equal(reportRows(n, sharedVolume, false)[3]!.result, 'FAIL');
+  assert.equal(reportRows(n, sharedVolume, { parts: ['seed'], keep: false })[3]!.result, 'FAIL');
   const kept = { ...full(), teardown: { removals: [{ resource: 'persistentvolumeclaim/data-nginx-sts-0', action: 'kept', detail: 'holds data' }], deletionOrder: [] } };
-  assert.equal(reportRows(n, kept, false)[6]!.result, 'FAIL');
+  assert.equal(reportRows(n, kept, { parts: ['seed'], keep: false })[6]!.result, 'FAIL');
   const { dns: _dns, ...noDns } = full();
-  const row = reportRows(n, noDns, false)[2]!;
+  const row = reportRows(n, noDns, { parts: ['seed'], keep: false })[2]!;
   assert.deepEqual([row.result, row.evidence], ['FAIL', 'not reached']);
-  assert.equal(reportPassed(reportRows(n, noDns, false)), false);
+  assert.equal(reportPassed(reportRows(n, noDns, { parts: ['seed'], keep: false })), false);
   assert.equal(reportPassed([{ concept: 'c', outcome: 'o', result: 'N/A', evidence: '' }]), false, 'N/A is no pass');
 });
 

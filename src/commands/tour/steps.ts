@@ -1,0 +1,75 @@
+// What a tour part is made of: steps that run the subcommands a learner would type, with
+// options as data, and keep their typed -o json data as the evidence of the lab report.
+import { CliError } from '../../errors.ts';
+import { cleanupHeld, claimsHeld, TOUR_REPLICAS, type RowResult, type TourEvidence } from '../../lab/lab-report.ts';
+import type { LabNames } from '../../lab/names.ts';
+import { passIf } from '../../lab/verdict.ts';
+import type { Command, RunContext } from '../../command-support/command.ts';
+import scale from '../scale.ts';
+import setup, { type PodSettings } from '../setup.ts';
+import teardown from '../teardown.ts';
+import writeData, { writeHeld } from '../write-data.ts';
+
+export interface TourStep {
+  title: string;
+  run: () => Promise<{ result: RowResult; notes: string[] }>;
+}
+
+export interface TourScope {
+  names: LabNames;
+  pod: PodSettings;
+  ctx: RunContext;
+  evidence: TourEvidence;
+  serverVersion: string | null;
+  call<O, D>(cmd: Command<O, D>, options: O): Promise<D>;
+}
+
+export const scaleTo = (s: TourScope, replicas: number) => s.call(scale, { names: s.names, replicas });
+
+export const setupStep = (s: TourScope, updateStrategy?: 'OnDelete'): TourStep => ({
+  title: updateStrategy ? 'Switch the StatefulSet to updateStrategy OnDelete' : 'Create the namespace, the headless Service and the StatefulSet',
+  run: async () => {
+    const n = s.names;
+    const settings = { ...n, ...s.pod, replicas: TOUR_REPLICAS, podManagementPolicy: 'OrderedReady' as const, updateStrategy };
+    const r = await s.call(setup, { settings, dryRun: false });
+    if (!('pods' in r)) throw new CliError('setup made a dry run');
+    s.evidence.setupPods ??= r.pods;
+    s.serverVersion = r.serverVersion ?? null;
+    // A lab left scaled by an interrupted tour is brought back to the scenario's 3 replicas.
+    if (r.pods.length !== TOUR_REPLICAS || r.pods.some((p) => p.ordinal >= TOUR_REPLICAS)) await scaleTo(s, TOUR_REPLICAS);
+    return {
+      result: passIf(claimsHeld(r.pods.filter((p) => p.ordinal < TOUR_REPLICAS))),
+      notes: updateStrategy
+        ? [
+            `statefulset.apps/${n.statefulSet} now has updateStrategy OnDelete (${r.applied.find((a) => a.kind === 'statefulset.apps')?.action ?? 'applied'}): the pods kept running as they were.`,
+            'From now on a template change is recorded as a revision, and a pod takes it only when it is deleted.',
+          ]
+        : [
+            `The headless Service ${n.service} has clusterIP None: DNS will hand out one record per pod instead of one virtual IP.`,
+            `The StatefulSet's claim template "data" gave each pod its own PersistentVolumeClaim, data-${n.statefulSet}-N, bound by the StorageClass's provisioner.`,
+          ],
+    };
+  },
+});
+
+export const writeDataStep = (s: TourScope): TourStep => ({
+  title: 'Write data into every pod\'s volume',
+  run: async () => {
+    const r = await s.call(writeData, { names: s.names, ordinals: [], execTimeoutMs: 60_000 });
+    return {
+      result: passIf(r.written.length === TOUR_REPLICAS && r.written.every(writeHeld)),
+      notes: [
+        `Wrote ${r.written.length} marker files (${r.file}) through exec, and recorded their sha256 in configmap/sts-lab-journal.`,
+        `Each file lands on its pod's own volume (claim data-${s.names.statefulSet}-N), not in the container's throw-away filesystem.`,
+      ],
+    };
+  },
+});
+
+export const teardownStep = (s: TourScope): TourStep => ({
+  title: 'Tear everything down, claims included',
+  run: async () => {
+    const r = (s.evidence.teardown = await s.call(teardown, { names: s.names, keepPvcs: false, keepNamespace: false }));
+    return { result: passIf(cleanupHeld(r)), notes: [`Removed: ${r.removals.filter((x) => x.action === 'deleted').map((x) => x.resource).join(', ')}.`] };
+  },
+});
