@@ -4,7 +4,7 @@ import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/nam
 import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/report.ts';
 import type { Report } from '../ui/output.ts';
 import { defineCommand } from '../command-support/command.ts';
-import { connectLab } from '../command-support/target.ts';
+import { allInOrder, connectLab } from '../command-support/target.ts';
 
 export interface StatusStatefulSet {
   name: string;
@@ -34,7 +34,7 @@ export default defineCommand({
   options: (a): { names: LabNames } => ({ names: a.names as LabNames }),
   async run({ names: n }, ctx): Promise<Report<StatusData>> {
     const lab = await connectLab(ctx, n);
-    const [sts, svc] = await Promise.all([lab.findStatefulSet(), lab.findService()]);
+    const [sts, svc] = await allInOrder([lab.findStatefulSet(), lab.findService()]);
     if (!sts && !svc) {
       return {
         ok: true,
@@ -43,7 +43,7 @@ export default defineCommand({
         notes: [`No lab in namespace "${n.namespace}": statefulset.apps/${n.statefulSet} does not exist. Run \`kubectl sts-lab setup\` to create it.`],
       };
     }
-    const [pods, claims] = await Promise.all([lab.listPods(), lab.listClaims()]);
+    const [pods, claims] = await allInOrder([lab.listPods(), lab.listClaims()]);
     const replicas = sts?.spec?.replicas ?? 0;
     const rows = podRows(n, replicas, byOrdinal(n, pods), claims);
     const statefulSet = sts && {

@@ -22,6 +22,8 @@ interface Accessor<T extends KubernetesObject> {
   read(): Promise<T | undefined>;
   create(body: T): Promise<unknown>;
   replace(body: T): Promise<unknown>;
+  /** Brings back what changed outside the spec hash; says what it did, or nothing. */
+  reconcile?: (current: T) => Promise<string | undefined>;
 }
 
 async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): Promise<Applied> {
@@ -39,7 +41,10 @@ async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): P
     );
   }
   const want = desired.metadata!.annotations?.[SPEC_HASH_ANNOTATION];
-  if (current.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === want) return { ...base, action: 'unchanged', detail: '' };
+  if (current.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === want) {
+    const reconciled = await a.reconcile?.(current);
+    return reconciled ? { ...base, action: 'configured', detail: reconciled } : { ...base, action: 'unchanged', detail: '' };
+  }
   try {
     await a.replace({ ...desired, metadata: { ...desired.metadata, resourceVersion: current.metadata?.resourceVersion } });
   } catch (err) {
@@ -95,5 +100,13 @@ export function ensureStatefulSet(kube: Kube, desired: V1StatefulSet): Promise<A
     read: () => kube.find((o) => kube.apps.readNamespacedStatefulSet({ name, namespace }, o)),
     create: (body) => kube.call((o) => kube.apps.createNamespacedStatefulSet({ namespace, body }, o)),
     replace: (body) => kube.call((o) => kube.apps.replaceNamespacedStatefulSet({ name, namespace, body }, o)),
+    // `scale` goes through the scale subresource and leaves the spec hash as it was; so does the
+    // template `update` changes, which setup leaves alone rather than roll the pods back.
+    reconcile: async (current) => {
+      const [was, want] = [current.spec?.replicas ?? 1, desired.spec?.replicas ?? 1];
+      if (was === want) return undefined;
+      await kube.call((o) => kube.apps.patchNamespacedStatefulSetScale({ name, namespace, body: [{ op: 'replace', path: '/spec/replicas', value: want }] }, o));
+      return `replicas ${was} → ${want}`;
+    },
   }, desired);
 }

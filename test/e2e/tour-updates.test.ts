@@ -27,7 +27,7 @@ test('tour --part updates passes every row from its own evidence, and cleans up'
   assert.match(row('Partitioned roll-out'), /^partition 2 replaced nginx-sts-2; nginx-sts-1 re-created on \S+ \(current revision\); partition 0 then replaced nginx-sts-1, nginx-sts-0$/);
   assert.match(row('Forced rollback'), /^stalled at nginx-sts-2 \(Running, not Ready\); 2 lower pods untouched; nginx-sts-2 stuck, deleted, back on \S+$/);
   assert.equal(out.steps.length, 13);
-  assert.match(r.stderr, /== Step 7\/13: A broken update: a readiness probe that never passes\n {3}The update failed, as it should: Roll-out stalled at nginx-sts-2/);
+  assert.match(r.stderr, /== Step 7\/13: A broken update: a readiness probe that never passes\n[\s\S]*?\n {3}The update failed, as it should: Roll-out stalled at nginx-sts-2/);
   const md = readFileSync(report, 'utf8');
   assert.match(md, /tour parts: updates\.$/m);
   for (const c of UPDATE_CONCEPTS) assert.match(md, new RegExp(`^\\| ${c} \\|.*\\| \\*\\*PASS\\*\\* \\|`, 'm'));

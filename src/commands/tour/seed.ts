@@ -8,9 +8,12 @@ import checkPersistence from '../check-persistence.ts';
 import dns from '../dns.ts';
 import killPod from '../kill-pod.ts';
 import watchOrder from '../watch-order.ts';
-import { scaleTo, setupStep, writeDataStep, type TourScope, type TourStep } from './steps.ts';
+import scale from '../scale.ts';
+import { setupStep, writeDataStep, type TourScope, type TourStep } from './steps.ts';
 
 const KILLED = 1;
+
+const scaleTo = (s: TourScope, replicas: number) => s.call(scale, { names: s.names, replicas });
 
 export function seedSteps(s: TourScope): TourStep[] {
   const n = s.names;

@@ -5,7 +5,6 @@ import { cleanupHeld, claimsHeld, TOUR_REPLICAS, type RowResult, type TourEviden
 import type { LabNames } from '../../lab/names.ts';
 import { passIf } from '../../lab/verdict.ts';
 import type { Command, RunContext } from '../../command-support/command.ts';
-import scale from '../scale.ts';
 import setup, { type PodSettings } from '../setup.ts';
 import teardown from '../teardown.ts';
 import writeData, { writeHeld } from '../write-data.ts';
@@ -24,8 +23,6 @@ export interface TourScope {
   call<O, D>(cmd: Command<O, D>, options: O): Promise<D>;
 }
 
-export const scaleTo = (s: TourScope, replicas: number) => s.call(scale, { names: s.names, replicas });
-
 export const setupStep = (s: TourScope, updateStrategy?: 'OnDelete'): TourStep => ({
   title: updateStrategy ? 'Switch the StatefulSet to updateStrategy OnDelete' : 'Create the namespace, the headless Service and the StatefulSet',
   run: async () => {
@@ -33,12 +30,12 @@ export const setupStep = (s: TourScope, updateStrategy?: 'OnDelete'): TourStep =
     const settings = { ...n, ...s.pod, replicas: TOUR_REPLICAS, podManagementPolicy: 'OrderedReady' as const, updateStrategy };
     const r = await s.call(setup, { settings, dryRun: false });
     if (!('pods' in r)) throw new CliError('setup made a dry run');
-    s.evidence.setupPods ??= r.pods;
     s.serverVersion = r.serverVersion ?? null;
-    // A lab left scaled by an interrupted tour is brought back to the scenario's 3 replicas.
-    if (r.pods.length !== TOUR_REPLICAS || r.pods.some((p) => p.ordinal >= TOUR_REPLICAS)) await scaleTo(s, TOUR_REPLICAS);
+    // A lab left scaled (by the seed part, or an interrupted tour) is scaled back to 3 by setup itself.
+    const pods = r.pods.filter((p) => p.ordinal < TOUR_REPLICAS);
+    s.evidence.setupPods ??= pods;
     return {
-      result: passIf(claimsHeld(r.pods.filter((p) => p.ordinal < TOUR_REPLICAS))),
+      result: passIf(claimsHeld(pods)),
       notes: updateStrategy
         ? [
             `statefulset.apps/${n.statefulSet} now has updateStrategy OnDelete (${r.applied.find((a) => a.kind === 'statefulset.apps')?.action ?? 'applied'}): the pods kept running as they were.`,
