@@ -14,7 +14,7 @@ const NO_FILES = 4;
 const FILES = 0;
 const CLUSTER_TIMEOUT_MS = 2000;
 /** Commands whose positional arguments are pod ordinals of the lab. */
-const ORDINAL_ARGS = new Set(['kill-pod', 'write-data', 'check-persistence']);
+const ORDINAL_ARGS = new Set(['kill-pod', 'write-data', 'check-persistence', 'unready', 'ready']);
 
 interface Flag {
   names: string[];

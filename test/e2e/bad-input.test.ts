@@ -57,6 +57,8 @@ const BAD_INPUT: [string[], number, RegExp][] = [
   [['scale', 'many'], 2, /invalid replica count "many"/],
   [['kill-pod'], 2, /^error: .*(not enough|required)/i],
   [['kill-pod', 'abc'], 2, /invalid ordinal "abc"/],
+  [['unready'], 2, /^error: .*(not enough|required)/i],
+  [['ready', 'one'], 2, /invalid ordinal "one"/],
   [['check-persistence', 'x1'], 2, /invalid ordinal "x1"/],
   [['write-data', '--message', ''], 2, /^error: invalid argument "" for "--message" flag: must not be empty$/],
   [['write-data', '--message', 'a', '--message-file', '/etc/hostname'], 2, /give --message or --message-file, not both/],

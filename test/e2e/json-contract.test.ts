@@ -19,6 +19,8 @@ test('every command\'s -o json has the keys the README documents, and one time c
     ['write-data', ['write-data']],
     ['kill-pod', ['kill-pod', '1']],
     ['check-persistence', ['check-persistence']],
+    ['unready', ['unready', '1']],
+    ['unready', ['ready', '1']],
     ['dns', ['dns']],
     ['scale', ['scale', '3']],
     ['update', ['update']],

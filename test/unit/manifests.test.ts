@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { renderManifests, SPEC_HASH_ANNOTATION, specHash, type LabSettings } from '../../src/lab/manifests.ts';
 import { parseRetention } from '../../src/lab/validate.ts';
 import { MANAGED_BY_LABEL } from '../../src/lab/names.ts';
+import { hasReadinessSwitch } from '../../src/lab/readiness.ts';
 
 const read = (f: string) => readFileSync(new URL(`../../manifests/${f}`, import.meta.url), 'utf8');
 const SOURCES = { namespace: read('namespace.yaml'), service: read('service.yaml'), statefulset: read('statefulset.yaml') };
@@ -26,7 +27,7 @@ test('defaults render the scenario exactly: headless service, OrderedReady, clai
   assert.equal(statefulSet.spec.volumeClaimTemplates[0].metadata.name, 'data');
   assert.equal(statefulSet.spec.template.spec.containers[0].volumeMounts[0].mountPath, '/usr/share/nginx/html');
   assert.ok(statefulSet.spec.template.spec.terminationGracePeriodSeconds > 0);
-  assert.equal(statefulSet.spec.template.spec.containers[0].readinessProbe.tcpSocket.port, 'http');
+  assert.ok(hasReadinessSwitch(statefulSet.spec.template.spec), 'the readiness probe is the lab\'s switch');
   assert.equal(statefulSet.spec.volumeClaimTemplates[0].spec.storageClassName, undefined, 'default class unless asked');
 });
 
