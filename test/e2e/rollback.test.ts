@@ -51,7 +51,7 @@ test('a broken update stalls at the top ordinal; rollback restores the template;
     assert.deepEqual(out.deleted, []);
     assert.match(out.verdict.headline, /^Rollback not complete: nginx-sts-2 still off revision/);
     const sts1 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
-    assert.deepEqual(sts1.spec.template.spec.containers[0].readinessProbe.tcpSocket, { port: 'http' });
+    assert.deepEqual(sts1.spec.template.spec.containers[0].readinessProbe, sts0.spec.template.spec.containers[0].readinessProbe, 'the probe before --break is back');
     const stuck = (await labPods()).find((p) => p.metadata.name === 'nginx-sts-2')!;
     assert.notEqual(stuck.metadata.labels['controller-revision-hash'], good);
   });
