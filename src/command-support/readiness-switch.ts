@@ -7,11 +7,14 @@ import { formatDuration } from '../lab/duration.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { isReady } from '../lab/pods.ts';
 import { hasReadinessSwitch, switchState, switchVerdict, UNREADY_FILE, type SwitchState } from '../lab/readiness.ts';
-import { verdictLines } from '../lab/verdict.ts';
+import { analyseOrdering } from '../lab/ordering.ts';
+import { buildTimeline, TIMELINE_HEADERS, timelineCells } from '../lab/timeline.ts';
+import { combine, orderingVerdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
-import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals } from './target.ts';
+import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals, range } from './target.ts';
+import { goneTasks, readyTasks } from './wait-ready.ts';
 
 interface SwitchOptions {
   names: LabNames;
@@ -43,8 +46,14 @@ export function readinessSwitch(wantReady: boolean) {
         throw new CliError(`pod ${name} has no sts-lab readiness switch: its readiness probe is not the lab's (a lab made by an older sts-lab, or a template changed since)`, 'run `kubectl sts-lab setup`: it re-configures the StatefulSet and the controller rolls the pods onto the new template (under OnDelete: kill-pod each)');
       }
       const before: SwitchState = switchState(pod);
+      const replicas = sts.spec?.replicas ?? 0;
+      const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
       let watch: PodWatch | undefined;
       let flippedAt = 0;
+      let tookMs = 0;
+      // Pods the controller held back behind this one (a halted scale-up): it goes on by itself.
+      let resumed: number[] = [];
+      let condemned: number[] = [];
       try {
         await runTasks(
           [
@@ -67,8 +76,22 @@ export function readinessSwitch(wantReady: boolean) {
                   `${name} to be ${want} (the kubelet probes every ${pod.spec?.containers?.[0]?.readinessProbe?.periodSeconds ?? 10}s)`,
                   ctx.globals.timeoutMs,
                 );
-                t.title = `${name}: ${want} after ${formatDuration(Date.now() - flippedAt)}`;
+                tookMs = Date.now() - flippedAt;
+                t.title = `${name}: ${want} after ${formatDuration(tookMs)}`;
+                const now = watch!.byOrdinal();
+                resumed = wantReady ? range(0, replicas).filter((i) => i !== o.ordinal && !(now.get(i) && isReady(now.get(i)!))) : [];
+                condemned = wantReady ? [...now.keys()].filter((i) => i >= replicas).sort((a, b) => b - a) : [];
               },
+            },
+            {
+              title: 'The controller goes on with the pods it held back',
+              enabled: () => resumed.length > 0,
+              task: (_c, t) => t.newListr(readyTasks(watch!, resumed, { timeoutMs: ctx.globals.timeoutMs, policy }), { concurrent: true }),
+            },
+            {
+              title: 'The controller goes on removing the pods it held back',
+              enabled: () => condemned.length > 0,
+              task: (_c, t) => t.newListr(goneTasks(watch!, condemned, ctx.globals.timeoutMs, policy), { concurrent: true }),
             },
           ],
           { progress: ctx.globals.progress },
@@ -78,16 +101,21 @@ export function readinessSwitch(wantReady: boolean) {
       }
       const now = watch!.byOrdinal().get(o.ordinal) ?? (await lab.findPod(name));
       const after = now ? switchState(now) : { uid: '', ready: false, restarts: 0, running: false };
-      const verdict = switchVerdict(name, wantReady, before, after);
-      const tookMs = Date.now() - flippedAt;
+      const switched = switchVerdict(name, wantReady, before, after);
+      const held = [...resumed, ...condemned];
+      const order = held.length
+        ? orderingVerdict(analyseOrdering(watch!.history, { policy, podName: (i) => podName(n, i), terminations: condemned.length > 0 }), `The pods held back followed in order: ${held.map((i) => podName(n, i)).join(', ')}`)
+        : undefined;
+      const verdict = order ? { ...switched, result: combine(switched.result, order.result), why: [...switched.why, `${order.result}  ${order.headline}`] } : switched;
       return {
         ok: verdict.result !== 'FAIL',
-        data: { namespace: n.namespace, pod: name, want, switchFile: UNREADY_FILE, before, after, tookMs, verdict },
+        data: { namespace: n.namespace, pod: name, want, switchFile: UNREADY_FILE, before, after, tookMs, resumed: resumed.map((i) => podName(n, i)), removed: condemned.map((i) => podName(n, i)), verdict },
         sections: [
           {
             headers: ['pod', 'uid', 'ready before', 'ready now', 'restarts', 'took'],
             rows: [[name, after.uid.slice(0, 8), String(before.ready), String(after.ready), `${before.restarts} → ${after.restarts}`, formatDuration(tookMs)]],
           },
+          { headers: TIMELINE_HEADERS, rows: timelineCells(buildTimeline(watch!.history, (i) => podName(n, i)).filter((r) => resumed.includes(r.ordinal))) },
         ],
         notes: verdictLines(verdict, verdictText),
       };

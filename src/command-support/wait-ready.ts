@@ -78,20 +78,32 @@ export function readyTasks<C>(w: PodWatch, ordinals: number[], o: ReadyWait): Ta
 /** Follows pods until they are gone (scale-down, teardown); a timeout says what the pod was doing. */
 export function goneTasks<C>(w: PodWatch, ordinals: number[], timeoutMs: number, policy: string): Task<C>[] {
   const start = Date.now();
+  // OrderedReady removes a pod only while the pods that stay are Running and Ready.
+  const kept = range(0, Math.min(...ordinals));
+  const blocker = () => (policy === 'OrderedReady' && kept.length ? w.stalls.stall({ policy, wanted: kept }) : undefined);
   return ordinals.map((i) => {
     const name = podName(w.names, i);
     const why = () => {
       const pod: V1Pod | undefined = w.byOrdinal().get(i);
       if (!pod) return 'gone';
       if (pod.metadata?.deletionTimestamp) return 'it is still Terminating';
-      // OrderedReady removes a pod only while the pods below it are Running and Ready.
-      const lower = policy === 'OrderedReady' ? w.stalls.stall({ policy, wanted: range(0, i) }) : undefined;
+      const lower = blocker();
       return `it is ${stageOf(pod)}, not deleted yet${lower ? `; the controller waits for ${stallSentence(lower)}` : ''}`;
     };
     return {
       title: `${name}: terminating`,
       task: async (_ctx, task) => {
-        await w.until((pods) => !pods.has(i), () => `pod ${name} to be deleted (${why()})`, Math.max(1, start + timeoutMs - Date.now()));
+        await w.until(
+          (pods) => {
+            const pod = pods.get(i);
+            if (!pod) return true;
+            // A pod not even asked to go, held back by a kept pod that will not get Ready: waiting cannot help.
+            if (!pod.metadata?.deletionTimestamp) w.stalls.check(blocker());
+            return false;
+          },
+          () => `pod ${name} to be deleted (${why()})`,
+          Math.max(1, start + timeoutMs - Date.now()),
+        );
         task.title = `${name}: gone after ${formatDuration(Date.now() - start)}`;
       },
     };

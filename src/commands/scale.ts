@@ -2,10 +2,13 @@
 // up creates ordinals ascending, each after its predecessor is Ready; down removes the highest
 // first, each gone before the next starts. Then the claims: retained or deleted per policy.
 import type { Argv } from 'yargs';
-import { asUsage } from '../errors.ts';
+import { asUsage, StallError } from '../errors.ts';
+import type { Stall } from '../lab/diagnosis.ts';
+import { analyseHalted } from '../lab/halted.ts';
 import type { PodWatch } from '../k8s/index.ts';
 import { claimCells, CLAIM_HEADERS, claimRows } from '../lab/claims.ts';
 import { podName, type LabNames } from '../lab/names.ts';
+import { isReady } from '../lab/pods.ts';
 import { analyseOrdering } from '../lab/ordering.ts';
 import { buildTimeline, TIMELINE_HEADERS, timelineCells, timelineJson } from '../lab/timeline.ts';
 import { replicaCount } from '../lab/validate.ts';
@@ -42,7 +45,7 @@ export default defineCommand({
         ok: true,
         data: {
           namespace: n.namespace, statefulSet: n.statefulSet, from, to, changed: false, direction: 'none' as Direction, podManagementPolicy: policy, whenScaled,
-          timeline: [], deletionOrder: [], verdict: unchanged, claims: [], claimsVerdict: verdict('N/A', unchanged.headline),
+          timeline: [], deletionOrder: [], halted: null, verdict: unchanged, claims: [], claimsVerdict: verdict('N/A', unchanged.headline),
         },
         sections: [],
         notes: [unchanged.headline],
@@ -51,6 +54,9 @@ export default defineCommand({
     const up = to > from;
     const claimsBefore = await lab.listClaims();
     let pods: PodWatch | undefined;
+    let halted: Stall | undefined;
+    let unreadyAtStart: number[] = [];
+    const started = Date.now();
     try {
       await runTasks(
         [
@@ -58,6 +64,7 @@ export default defineCommand({
             title: `Scale statefulset.apps/${n.statefulSet} from ${from} to ${to}`,
             task: async (_c, t) => {
               pods = await lab.watchPods();
+              unreadyAtStart = [...pods.byOrdinal()].filter(([i, p]) => i < Math.min(from, to) && !isReady(p)).map(([i]) => i);
               await lab.scaleStatefulSet(to);
               const ordinals = up ? range(from, to) : range(to, from).reverse();
               const timeoutMs = ctx.globals.timeoutMs;
@@ -74,6 +81,11 @@ export default defineCommand({
         ],
         { progress: ctx.globals.progress },
       );
+    } catch (e) {
+      // Held up by a pod the lab keeps (below the old count going up, below the new one going
+      // down): the lesson of a halted scale, not an error. A new pod that cannot start still is.
+      if (!(e instanceof StallError) || e.stall.ordinal >= (up ? from : to)) throw e;
+      halted = e.stall;
     } finally {
       pods?.stop();
     }
@@ -83,21 +95,29 @@ export default defineCommand({
     const timeline = buildTimeline(history, podNameOf).filter((r) => (up ? r.ordinal >= from && r.ordinal < to : true));
     const claims = claimRows(n, { from, to, whenScaled }, claimsBefore, await lab.listClaims());
     const claimsOk = claims.every((c) => c.ok);
-    const order = orderingVerdict(
+    // Parallel promises no order, and does not wait: say so when it went on past an unready pod.
+    const pastUnready = policy === 'Parallel' && unreadyAtStart.length
+      ? [`Parallel does not halt: ${up ? 'created' : 'removed'} ${range(Math.min(from, to), Math.max(from, to)).map(podNameOf).join(', ')} while ${unreadyAtStart.map(podNameOf).join(', ')} was not Ready.`]
+      : [];
+    const halt = halted && analyseHalted({ history, direction: up ? 'up' : 'down', from, to, stall: halted, policy, watchedMs: Date.now() - started, podName: podNameOf });
+    const ordered = orderingVerdict(
       ordering,
       up
         ? 'OrderedReady held: each new pod was created only after its predecessor was Ready'
         : 'OrderedReady held: pods terminated from the highest ordinal down, each gone before the next began',
     );
+    const order = halt ?? { ...ordered, why: [...ordered.why, ...pastUnready] };
     const removed = claims.filter((c) => c.expected !== 'in use');
     const claimHeadline = up
       ? 'Claims: every pod has its own claim, Bound'
       : whenScaled === 'Delete'
         ? `Claims: the claims of the ${removed.length} removed pods were deleted (whenScaled: Delete)`
         : `Claims: the claims of the ${removed.length} removed pods stay Bound to the same volumes, ready for a scale-up`;
-    const claimsVerdict = verdict(passIf(claimsOk), claimHeadline, claims.filter((c) => !c.ok).map((c) => `${c.pvc}: ${c.detail}`));
+    const claimsVerdict = halted
+      ? verdict('N/A', 'Claims: not judged, the scale did not complete')
+      : verdict(passIf(claimsOk), claimHeadline, claims.filter((c) => !c.ok).map((c) => `${c.pvc}: ${c.detail}`));
     return {
-      ok: ordering.verdict !== 'FAIL' && claimsOk,
+      ok: !halt && ordering.verdict !== 'FAIL' && claimsOk,
       data: {
         namespace: n.namespace,
         statefulSet: n.statefulSet,
@@ -109,6 +129,7 @@ export default defineCommand({
         whenScaled,
         timeline: timeline.map(timelineJson),
         deletionOrder: pods!.deletions().map((c) => c.name),
+        halted: halted ? { pod: halted.pod, reason: halted.reason, detail: halted.detail } : null,
         verdict: order,
         claims,
         claimsVerdict,
@@ -119,10 +140,11 @@ export default defineCommand({
           headers: ['order', 'pod', 'gone at'],
           rows: up ? [] : pods!.deletions().map((c, i) => [String(i + 1), c.name, new Date(c.at).toISOString()]),
         },
-        { headers: CLAIM_HEADERS, rows: claims.map(claimCells) },
+        { headers: CLAIM_HEADERS, rows: halted ? [] : claims.map(claimCells) },
       ],
       notes: [
         ...verdictLines(order, verdictText),
+        ...(halted?.hint ? [`      hint: ${halted.hint}`] : []),
         ...verdictLines(claimsVerdict, verdictText),
       ],
     };

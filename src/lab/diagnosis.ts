@@ -3,6 +3,7 @@
 import { claimName, podName, type LabNames } from './names.ts';
 import { condition, isReady, toDate, type PodLike } from './pods.ts';
 import type { ClaimLike } from './report.ts';
+import { UNREADY_FILE } from './readiness.ts';
 
 export interface EventLike {
   type?: string;
@@ -130,8 +131,11 @@ function podStall(s: LabSnapshot, ordinal: number): Stall {
   // Once scheduled, the scheduler's earlier complaints are history.
   const warning = latest(events, (e) => e.type === 'Warning' && e.reason !== 'FailedScheduling');
   if (pod.status?.phase === 'Running') {
-    const probe = warning?.reason === 'Unhealthy' && /^Readiness probe failed/.test(warning.message ?? '') ? warning.message : undefined;
-    if (probe) return { ...base, state: 'is not Ready', reason: 'Running, not Ready', detail: probe, graceMs: PROBE_GRACE_MS, key: key('probe'), hint: `kubectl describe pod ${name} -n ${s.names.namespace}` };
+    const probe = warning?.reason === 'Unhealthy' && /^Readiness probe failed/.test(warning.message ?? '') ? warning.message!.trim() : undefined;
+    if (probe) {
+      const hint = probe.includes(UNREADY_FILE) ? `kubectl sts-lab ready ${ordinal} -n ${s.names.namespace}` : `kubectl describe pod ${name} -n ${s.names.namespace}`;
+      return { ...base, state: 'is not Ready', reason: 'Running, not Ready', detail: probe, graceMs: PROBE_GRACE_MS, key: key('probe'), hint };
+    }
     return { ...base, state: 'is not Ready', reason: 'Running, not Ready', detail: 'its readiness probe has not passed yet', key: key('unready') };
   }
   if (warning) return { ...base, state: 'is not Ready', reason: warning.reason ?? 'Warning', detail: warning.message ?? '', key: key(`warn-${warning.reason}`) };
