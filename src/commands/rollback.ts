@@ -17,7 +17,7 @@ import { defineCommand } from '../command-support/command.ts';
 import { connectLab, ownStatefulSet, range } from '../command-support/target.ts';
 import { readyTasks } from '../command-support/wait-ready.ts';
 
-/** How long the controller is given to roll back by itself before a pod counts as stuck. */
+/** How long nothing may move before a pod off the restored revision counts as stuck. */
 const SELF_HEAL_WINDOW_MS = 15_000;
 
 interface RollbackOptions {
@@ -77,11 +77,11 @@ export default defineCommand({
             },
           },
           {
-            title: `Watch up to ${formatDuration(SELF_HEAL_WINDOW_MS)}: does the controller roll back by itself?`,
+            title: `Does the controller roll back by itself? (watched until done, or until nothing moves for ${formatDuration(SELF_HEAL_WINDOW_MS)})`,
             task: async (_c, t) => {
-              const healed = await watch!.within((pods) => !offTarget(pods).length, SELF_HEAL_WINDOW_MS);
+              const healed = await watch!.untilDoneOrQuiet((pods) => !offTarget(pods).length, SELF_HEAL_WINDOW_MS, timeoutMs);
               stuck = healed ? [] : offTarget(watch!.byOrdinal());
-              t.title = healed ? 'The controller rolled every pod back by itself' : `After ${formatDuration(SELF_HEAL_WINDOW_MS)}: ${stuck.map((i) => podName(n, i)).join(', ')} still off revision ${targetRevision}`;
+              t.title = healed ? 'The controller rolled every pod back by itself' : `Nothing moved for ${formatDuration(SELF_HEAL_WINDOW_MS)}: ${stuck.map((i) => podName(n, i)).join(', ')} still off revision ${targetRevision}`;
             },
           },
           {

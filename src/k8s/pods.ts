@@ -73,14 +73,25 @@ export class PodWatch {
     return this.list.until(() => cond(this.byOrdinal()), what, timeoutMs);
   }
 
-  /** Watches for windowMs at most: true once cond holds, false when the window ends first (an observation, not a failure). */
-  async within(cond: (pods: Map<number, V1Pod>) => boolean, windowMs: number): Promise<boolean> {
-    const end = Date.now() + windowMs;
-    const timer = setTimeout(() => this.changes.notify(), windowMs + 10);
+  /**
+   * Follows the pods until cond holds (true) or until no pod changed for quietMs (false: an
+   * observation, not a failure); only a cluster that keeps changing runs into timeoutMs.
+   */
+  async untilDoneOrQuiet(cond: (pods: Map<number, V1Pod>) => boolean, quietMs: number, timeoutMs: number): Promise<boolean> {
+    let seen = this.history.length;
+    let lastChange = Date.now();
+    const tick = setInterval(() => this.changes.notify(), 250);
     try {
-      await this.until((pods) => cond(pods) || Date.now() >= end, 'the end of the observation window', windowMs + 5_000);
+      await this.until(
+        (pods) => {
+          if (this.history.length !== seen) [seen, lastChange] = [this.history.length, Date.now()];
+          return cond(pods) || Date.now() - lastChange >= quietMs;
+        },
+        'the pods to settle',
+        timeoutMs,
+      );
     } finally {
-      clearTimeout(timer);
+      clearInterval(tick);
     }
     return cond(this.byOrdinal());
   }

@@ -54,7 +54,7 @@ export interface RollbackInput {
   /** The revision the restored template is (the controller's update revision after the patch). */
   target: string;
   policy: string;
-  /** Ordinals sts-lab deleted (--delete-stuck), and those still off target when the window ended. */
+  /** Ordinals sts-lab deleted (--delete-stuck), and those still off target once nothing moved for windowMs. */
   deleted: number[];
   stuck: number[];
   windowMs: number;
@@ -99,9 +99,9 @@ export function analyseRollback(r: RollbackInput): { rows: RollbackRow[]; verdic
   const names = (os: number[]) => os.map(r.podName).join(', ');
   const byController = rows.filter((x) => x.action === 'replaced by the controller').map((x) => x.ordinal);
   const headline = failed.length
-    ? `Rollback not complete: ${names(failed.map((c) => c.ordinal))} still off revision ${r.target}${r.stuck.length && !r.deleted.length ? ` ${window} after the template was restored` : ''}`
+    ? `Rollback not complete: ${names(failed.map((c) => c.ordinal))} still off revision ${r.target}${r.stuck.length && !r.deleted.length ? `; nothing moved for ${window} after the template was restored` : ''}`
     : r.deleted.length
-      ? `Rolled back to ${r.target}: ${names(r.deleted)} ${r.deleted.length === 1 ? "was" : "were"} still stuck after ${window}; deleted, the controller re-created ${r.deleted.length === 1 ? 'it' : 'them'} from the restored template`
+      ? `Rolled back to ${r.target}: ${names(r.deleted)} ${r.deleted.length === 1 ? "was" : "were"} stuck (nothing moved for ${window}); deleted, the controller re-created ${r.deleted.length === 1 ? 'it' : 'them'} from the restored template`
       : byController.length
         ? `Rolled back to ${r.target}: the controller replaced ${names(byController)} by itself`
         : `Rolled back to ${r.target}: every pod already ran it`;

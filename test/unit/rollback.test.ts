@@ -20,7 +20,7 @@ const base = { replicas: 3, before, target: 'good', policy: 'OrderedReady', dele
 test('rollback: a pod left on the broken revision fails, naming it and the way out', () => {
   const r = analyseRollback({ ...base, after: before, stuck: [2] });
   assert.equal(r.verdict.result, 'FAIL');
-  assert.match(r.verdict.headline, /Rollback not complete: web-2 still off revision good 15.0s after the template was restored/);
+  assert.match(r.verdict.headline, /Rollback not complete: web-2 still off revision good; nothing moved for 15.0s after the template was restored/);
   assert.match(r.verdict.why.join('\n'), /Under OrderedReady the controller replaces no pod while one is not Running and Ready/);
   assert.match(r.verdict.why.join('\n'), /kubectl sts-lab rollback --delete-stuck/);
   assert.deepEqual(r.rows.map((x) => x.action), ['untouched', 'untouched', 'untouched']);
@@ -30,7 +30,7 @@ test('rollback: the stuck pod deleted and back on the target passes; so does a c
   const after = new Map([[0, before.get(0)!], [1, before.get(1)!], [2, pod('d', 'good', true)]]);
   const forced = analyseRollback({ ...base, after, stuck: [2], deleted: [2] });
   assert.equal(forced.verdict.result, 'PASS');
-  assert.match(forced.verdict.headline, /web-2 was still stuck after 15.0s; deleted, the controller re-created it/);
+  assert.match(forced.verdict.headline, /web-2 was stuck \(nothing moved for 15.0s\); deleted, the controller re-created it/);
   assert.equal(forced.rows[2]!.action, 'deleted by sts-lab');
   const itself = analyseRollback({ ...base, after });
   assert.match(itself.verdict.headline, /the controller replaced web-2 by itself/);

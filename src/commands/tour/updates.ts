@@ -79,7 +79,7 @@ export function updateSteps(s: TourScope): TourStep[] {
           notes: [
             `${r.verdict.result}: ${r.verdict.headline}.`,
             r.stuck.length
-              ? `Restoring the template was not enough on this cluster: ${r.stuck.join(', ')} stayed on the broken revision for ${r.windowMs / 1000}s, until sts-lab deleted it.`
+              ? `Restoring the template was not enough on this cluster: ${r.stuck.join(', ')} stayed on the broken revision (nothing moved for ${r.windowMs / 1000}s) until sts-lab deleted it.`
               : 'On this cluster the controller replaced the broken pod by itself once the template was restored.',
           ],
         };
