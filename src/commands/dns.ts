@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../errors.ts';
 import type { LabSession } from '../k8s/index.ts';
 import { dnsPresence, judgeLookup, parseLookup, parseResolvConf, type DnsRow, type DnsSetup, type LookupOutcome } from '../lab/dns.ts';
-import { byOrdinal, CLUSTER_DOMAIN, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
+import { byOrdinal, CLUSTER_DOMAIN, podDnsName, podName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { isReady } from '../lab/pods.ts';
 import { passIf, verdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
@@ -34,13 +34,22 @@ export default defineCommand({
     const ready = [...pods.entries()].filter(([, p]) => isReady(p)).sort(([a], [b]) => a - b);
     if (!ready.length) throw new CliError('no Ready pod to resolve from', 'wait for the pods: kubectl sts-lab status');
     const askerFor = (target: number | undefined) => (ready.find(([o]) => o !== target) ?? ready[0]!)[1].metadata!.name!;
+    // publishNotReadyAddresses: the Service's records include pods that are not Ready.
+    const publish = (await lab.findService())?.spec?.publishNotReadyAddresses === true;
+    const published = [...pods.entries()].filter(([, p]) => publish || isReady(p)).sort(([a], [b]) => a - b);
+    const unready = [...pods.entries()].filter(([, p]) => !isReady(p)).map(([o]) => o).sort((a, b) => a - b);
     const setup = await dnsSetup(lab, askerFor(undefined));
     const presence = dnsPresence(setup);
     const deadline = Date.now() + Math.min(SETTLE_MS, ctx.globals.timeoutMs);
     const rows: DnsRow[] = [];
-    const queries: { name: string; from: string; expected: string[] }[] = [
-      ...[...pods.entries()].sort(([a], [b]) => a - b).map(([o, p]) => ({ name: podDnsName(n, o), from: askerFor(o), expected: p.status?.podIP ? [p.status.podIP] : [] })),
-      { name: serviceDnsName(n), from: askerFor(undefined), expected: ready.map(([, p]) => p.status?.podIP ?? '').filter(Boolean) },
+    const queries: Query[] = [
+      ...[...pods.entries()].sort(([a], [b]) => a - b).map(([o, p]) => ({
+        name: podDnsName(n, o),
+        from: askerFor(o),
+        expected: p.status?.podIP ? [p.status.podIP] : [],
+        expect: publish || isReady(p) ? ('answer' as const) : ('nxdomain' as const),
+      })),
+      { name: serviceDnsName(n), from: askerFor(undefined), expected: published.map(([, p]) => p.status?.podIP ?? '').filter(Boolean), expect: 'answer' as const },
     ];
     await runTasks(
       queries.map((q): Task => ({
@@ -48,7 +57,7 @@ export default defineCommand({
         task: async (_c, t) => {
           const row = await resolveUntilSettled(lab, q, deadline);
           rows.push(row);
-          t.title = `${q.name} → ${row.answer.join(', ') || row.outcome} ${row.ok ? '(matches the API)' : `(expected ${q.expected.join(', ')})`}`;
+          t.title = `${q.name} → ${row.answer.join(', ') || row.outcome} ${row.ok ? (q.expect === 'nxdomain' ? '(no record: the pod is not Ready)' : '(matches the API)') : `(expected ${q.expect === 'nxdomain' ? 'no record' : q.expected.join(', ')})`}`;
         },
       })),
       { progress: ctx.globals.progress, concurrent: true },
@@ -58,24 +67,32 @@ export default defineCommand({
     const records = slices.flatMap((s) =>
       (s.endpoints ?? []).map((e) => ({ hostname: e.hostname ?? null, addresses: e.addresses, ready: e.conditions?.ready ?? false, pod: e.targetRef?.name ?? null })),
     );
+    // The EndpointSlice is where the records come from: ready there exactly when published.
+    const sliceWrong = [...pods.entries()].filter(([, p]) => {
+      const entry = records.find((r) => r.pod === p.metadata?.name);
+      return !entry || entry.ready !== (publish || isReady(p));
+    }).map(([o]) => podName(n, o));
     const silent = rows.filter((r) => r.outcome === 'no-server');
     // Without cluster DNS, a host resolver's NXDOMAIN is no wrong answer: there is nothing to judge.
     const noDns = !presence.present && !rows.some((r) => r.ok);
-    const ok = rows.every((r) => r.ok);
+    const ok = rows.every((r) => r.ok) && !sliceWrong.length;
     const result = noDns ? 'N/A' : passIf(ok);
     const servers = setup.resolv.nameservers.join(', ');
     const headline = noDns
       ? 'This cluster has no DNS inside the pods: the EndpointSlice below holds the records it would serve'
       : ok
-        ? `Stable network identity held: every <pod>.${n.service} name resolves to that pod's IP`
+        ? unready.length
+          ? `DNS follows readiness: every Ready pod's name resolves to its IP; ${unready.map((o) => podName(n, o)).join(', ')} (not Ready) ${publish ? 'still resolves: publishNotReadyAddresses' : 'has no record'}`
+          : `Stable network identity held: every <pod>.${n.service} name resolves to that pod's IP`
         : silent.length
           ? `The cluster DNS server ${servers} did not answer`
           : 'DNS gave wrong answers';
     const why = [
-      `The headless Service ${n.service} (clusterIP None) publishes one A record per Ready pod: <pod>.${n.service}.${n.namespace}.svc.cluster.local,`,
-      'from the hostname and subdomain the StatefulSet controller sets on each pod; the Service name itself resolves to all Ready pods.',
+      `The headless Service ${n.service} (clusterIP None) publishes one A record per ${publish ? 'pod, Ready or not (publishNotReadyAddresses: true)' : 'Ready pod'}: <pod>.${n.service}.${n.namespace}.svc.cluster.local,`,
+      `from the hostname and subdomain the StatefulSet controller sets on each pod; the Service name itself resolves to all ${publish ? 'its' : 'Ready'} pods.`,
       `Cluster DNS ${presence.present ? 'is configured' : 'is absent'}: ${presence.how}.`,
-      ...rows.filter((r) => !r.ok && !noDns).map((r) => `${r.name}: got ${r.answer.join(', ') || r.detail || r.outcome}, expected ${r.expected.join(', ')}`),
+      ...rows.filter((r) => !r.ok && !noDns).map((r) => `${r.name}: got ${r.answer.join(', ') || r.detail || r.outcome}, expected ${r.expect === 'nxdomain' ? 'no record (the pod is not Ready)' : r.expected.join(', ')}`),
+      ...sliceWrong.map((p) => `${p}: the EndpointSlice's ready condition does not match the pod's readiness${publish ? ' (publishNotReadyAddresses)' : ''}`),
     ];
     const v = verdict(result, headline, why);
     return {
@@ -83,6 +100,7 @@ export default defineCommand({
       data: {
         namespace: n.namespace,
         service: n.service,
+        publishNotReadyAddresses: publish,
         dnsAvailable: !noDns,
         clusterDns: { present: presence.present, how: presence.how, nameservers: setup.resolv.nameservers, kubeDnsService: setup.service ?? null },
         verdict: v,
@@ -90,7 +108,7 @@ export default defineCommand({
         endpointSlice: records,
       },
       sections: [
-        { headers: ['name', 'asked from', 'api ip', 'dns answer', 'result'], rows: rows.map((r) => [r.name, r.from, r.expected.join(',') || '<none>', r.answer.join(',') || r.outcome, r.ok ? 'PASS' : noDns ? 'N/A' : 'FAIL']) },
+        { headers: ['name', 'asked from', 'api ip', 'expected', 'dns answer', 'result'], rows: rows.map((r) => [r.name, r.from, r.expected.join(',') || '<none>', r.expect === 'nxdomain' ? 'no record' : 'api ip', r.answer.join(',') || r.outcome, r.ok ? 'PASS' : noDns ? 'N/A' : 'FAIL']) },
         { headers: ['endpointslice hostname', 'addresses', 'ready', 'pod'], rows: records.map((r) => [r.hostname ?? '<none>', r.addresses.join(','), String(r.ready), r.pod ?? '<none>']) },
       ],
       notes: verdictLines(v, verdictText),
@@ -114,10 +132,17 @@ async function dnsSetup(lab: LabSession, pod: string): Promise<DnsSetup> {
   return { resolv: parseResolvConf(resolv.code === 0 ? resolv.stdout.toString() : ''), service, clusterDomain: CLUSTER_DOMAIN };
 }
 
-async function resolveUntilSettled(lab: LabSession, q: { name: string; from: string; expected: string[] }, deadline: number): Promise<DnsRow> {
+interface Query {
+  name: string;
+  from: string;
+  expected: string[];
+  expect: DnsRow['expect'];
+}
+
+async function resolveUntilSettled(lab: LabSession, q: Query, deadline: number): Promise<DnsRow> {
   for (;;) {
     const outcome = await lookup(lab, q);
-    const row = judgeLookup(q.name, q.from, q.expected, outcome);
+    const row = judgeLookup(q.name, q.from, q.expected, outcome, q.expect);
     if (row.ok || outcome.kind === 'no-server' || Date.now() >= deadline) return row;
     await sleep(1000, undefined, { signal: lab.interrupt }).catch(() => undefined);
     if (lab.interrupt.aborted) return row;

@@ -70,6 +70,7 @@ export default defineCommand({
       .option('replicas', { type: 'string', default: '3', describe: 'Number of pods' })
       .option('parallel', { type: 'boolean', default: false, describe: 'podManagementPolicy Parallel: no ordering, to compare with OrderedReady' })
       .option('update-strategy', { type: 'string', choices: ['RollingUpdate', 'OnDelete'], describe: 'OnDelete: a template change replaces no pod until you delete it (default: RollingUpdate)' })
+      .option('publish-not-ready', { type: 'boolean', default: false, describe: 'Service publishNotReadyAddresses: DNS records for pods that are not Ready too' })
       .option('retention', { type: 'string', describe: 'PVC retention policy, e.g. whenScaled=Delete,whenDeleted=Retain (default: Retain both)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be applied (with -o yaml|json) and change nothing' }),
   options(a): SetupOptions {
@@ -81,6 +82,7 @@ export default defineCommand({
         podManagementPolicy: a.parallel === true ? ('Parallel' as const) : ('OrderedReady' as const),
         retention: a.retention === undefined ? undefined : parseRetention(String(a.retention)),
         updateStrategy: a['update-strategy'] === 'OnDelete' ? ('OnDelete' as const) : undefined,
+        publishNotReady: a['publish-not-ready'] === true,
       },
       dryRun: a['dry-run'] === true,
     }));

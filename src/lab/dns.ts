@@ -32,6 +32,8 @@ export function parseLookup(output: string): LookupOutcome {
 
 export interface DnsRow {
   name: string;
+  /** answer: the name must resolve to expected; nxdomain: it must not exist (a pod that is not Ready). */
+  expect: 'answer' | 'nxdomain';
   /** Who asked: a lab pod other than the one named, so its /etc/hosts entry cannot answer. */
   from: string;
   expected: string[];
@@ -42,13 +44,13 @@ export interface DnsRow {
   ok: boolean;
 }
 
-export function judgeLookup(name: string, from: string, expected: string[], outcome: LookupOutcome): DnsRow {
+export function judgeLookup(name: string, from: string, expected: string[], outcome: LookupOutcome, expect: DnsRow['expect'] = 'answer'): DnsRow {
   const answer = outcome.kind === 'answer' ? outcome.ips : [];
   const want = [...expected].sort();
   return {
-    name, from, expected: want, answer, outcome: outcome.kind,
+    name, expect, from, expected: want, answer, outcome: outcome.kind,
     ...(outcome.kind === 'no-server' ? { detail: outcome.detail } : {}),
-    ok: outcome.kind === 'answer' && answer.join(',') === want.join(','),
+    ok: expect === 'nxdomain' ? outcome.kind === 'nxdomain' : outcome.kind === 'answer' && answer.join(',') === want.join(','),
   };
 }
 

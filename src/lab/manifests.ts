@@ -29,6 +29,8 @@ export interface LabSettings extends LabNames {
   retention?: Retention | undefined;
   /** Unset: the server's default, RollingUpdate. */
   updateStrategy?: UpdateStrategy | undefined;
+  /** The headless Service publishes DNS records for pods that are not Ready too. */
+  publishNotReady?: boolean | undefined;
 }
 
 // Loose structural types: the manifests are data; the API layer owns the real types.
@@ -49,6 +51,7 @@ export function renderManifests(src: ManifestSources, s: LabSettings): LabObject
   service.metadata.namespace = s.namespace;
   service.metadata.labels.app = s.statefulSet;
   service.spec.selector = { app: s.statefulSet };
+  if (s.publishNotReady) service.spec.publishNotReadyAddresses = true;
 
   const sts: Obj = parse(src.statefulset);
   sts.metadata.name = s.statefulSet;

@@ -23,6 +23,12 @@ test('an answer must be exactly the expected IPs', () => {
   assert.equal(judgeLookup('a', 'p', ['10.0.0.1'], { kind: 'nxdomain' }).ok, false);
 });
 
+test('a pod that is not Ready must have no record: NXDOMAIN passes, an answer or a silent server fails', () => {
+  assert.equal(judgeLookup('a', 'p', ['10.0.0.1'], { kind: 'nxdomain' }, 'nxdomain').ok, true);
+  assert.equal(judgeLookup('a', 'p', ['10.0.0.1'], { kind: 'answer', ips: ['10.0.0.1'] }, 'nxdomain').ok, false);
+  assert.equal(judgeLookup('a', 'p', ['10.0.0.1'], { kind: 'no-server', detail: 'timed out' }, 'nxdomain').ok, false);
+});
+
 test('resolv.conf: nameservers and search domains', () => {
   const r = parseResolvConf('search scenarios.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
   assert.deepEqual(r, { nameservers: ['10.96.0.10'], search: ['scenarios.svc.cluster.local', 'svc.cluster.local', 'cluster.local'] });
