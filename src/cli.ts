@@ -13,6 +13,7 @@ import teardown from './commands/teardown.ts';
 import tour from './commands/tour.ts';
 import update from './commands/update.ts';
 import rollback from './commands/rollback.ts';
+import orphan from './commands/orphan.ts';
 import ready from './commands/ready.ts';
 import unready from './commands/unready.ts';
 import watchOrder from './commands/watch-order.ts';
@@ -22,7 +23,7 @@ import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Registered[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, unready, ready, dns, scale, update, rollback, history, teardown, tour, completion];
+export const COMMANDS: Registered[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, unready, ready, dns, scale, update, rollback, history, orphan, teardown, tour, completion];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).

@@ -2,7 +2,11 @@
 // to Ready one ordinal at a time.
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
-import type { Applied, LabSession, PodWatch } from '../k8s/index.ts';
+import type { Applied, LabSession, PodWatch, V1Pod } from '../k8s/index.ts';
+import { isManaged } from '../lab/names.ts';
+import { adoptionVerdict, isOrphan, type Adoption } from '../lab/orphan.ts';
+import { verdictLines } from '../lab/verdict.ts';
+import { verdictText } from '../ui/color.ts';
 import type { LabObjects, LabSettings } from '../lab/manifests.ts';
 import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
 import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/report.ts';
@@ -40,6 +44,8 @@ export interface SetupResult {
   service: string;
   applied: Applied[];
   pods: PodRow[];
+  /** Orphaned lab pods (kubectl sts-lab orphan) the new StatefulSet adopted. */
+  adopted: Adoption[];
 }
 
 /** --dry-run: what would be applied, as a v1 List. */
@@ -60,6 +66,8 @@ interface SetupState {
   version?: string;
   applied: Applied[];
   watch?: PodWatch;
+  orphans?: Map<string, V1Pod>;
+  adoption?: ReturnType<typeof adoptionVerdict>;
 }
 
 export default defineCommand({
@@ -104,6 +112,8 @@ export default defineCommand({
             task: async (_c, t) => {
               // Watch before creating, so every pod's whole life is seen.
               state.watch = await lab.watchPods();
+              // Lab pods without a controller: left by an orphaning delete, for the new StatefulSet to adopt.
+              state.orphans = new Map([...state.watch.byOrdinal().values()].filter((p) => isManaged(p.metadata?.labels) && isOrphan(p)).map((p) => [p.metadata?.name ?? '', p]));
               return t.newListr(applyTasks(lab, objects, state));
             },
           },
@@ -114,13 +124,26 @@ export default defineCommand({
                 concurrent: true,
               }),
           },
+          {
+            title: 'Adoption: the new StatefulSet takes the orphaned pods as its own',
+            enabled: () => Boolean(state.orphans?.size),
+            task: async (_c, t) => {
+              const stsUid = (await lab.findStatefulSet())?.metadata?.uid ?? '';
+              const mine = (p: V1Pod | undefined) => !p || p.metadata?.ownerReferences?.some((r) => r.controller && r.uid === stsUid);
+              const names = [...state.orphans!.keys()];
+              await state.watch!.until((pods) => names.every((name) => mine([...pods.values()].find((p) => p.metadata?.name === name))), 'the StatefulSet controller to adopt the orphaned pods', ctx.globals.timeoutMs);
+              const now = new Map([...state.watch!.byOrdinal().values()].map((p) => [p.metadata?.name ?? '', p]));
+              state.adoption = adoptionVerdict(state.orphans!, now, stsUid);
+              t.title = state.adoption.verdict.headline;
+            },
+          },
         ],
         { progress: ctx.globals.progress },
         state,
       );
       const rows = podRows(o.settings, o.settings.replicas, state.watch!.byOrdinal(), await lab.listClaims());
       return {
-        ok: true,
+        ok: state.adoption?.verdict.result !== 'FAIL',
         data: {
           context: lab.context,
           server: lab.server,
@@ -130,11 +153,13 @@ export default defineCommand({
           service: o.settings.service,
           applied: state.applied,
           pods: rows,
+          adopted: state.adoption?.adopted ?? [],
         },
         sections: [
           { headers: ['resource', 'action', 'detail'], rows: state.applied.map((a) => [`${a.kind}/${a.name}`, a.action, a.detail]) },
           { headers: POD_HEADERS, rows: rows.map(podCells) },
         ],
+        notes: state.adoption ? verdictLines(state.adoption.verdict, verdictText) : [],
       };
     } finally {
       state.watch?.stop();

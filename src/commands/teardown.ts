@@ -77,12 +77,24 @@ const describe = (r: Removal): string => `${r.resource} ${r.action}${r.detail ? 
 async function scaleDown(lab: LabSession, timeoutMs: number, state: TeardownState, t: TaskHandle) {
   const n = lab.names;
   const sts = await lab.findStatefulSet();
-  if (!sts) return t.skip(`statefulset.apps/${n.statefulSet}: not found, nothing to scale`);
+  if (!sts) return removeOrphans(lab, timeoutMs, state, t);
   if (!isManaged(sts.metadata?.labels)) return t.skip(`statefulset.apps/${n.statefulSet}: not created by sts-lab, left alone`);
   state.watch = await lab.watchPods();
   const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
   await lab.scaleStatefulSet(0);
   return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, sts.spec?.podManagementPolicy ?? 'OrderedReady'), { concurrent: true });
+}
+
+/** No StatefulSet, but its orphaned pods (kubectl sts-lab orphan): delete them and see them go. */
+async function removeOrphans(lab: LabSession, timeoutMs: number, state: TeardownState, t: TaskHandle) {
+  state.watch = await lab.watchPods();
+  const removed = (await lab.deleteOrphanPods()).filter((r) => r.action === 'deleted');
+  if (!removed.length) return t.skip(`statefulset.apps/${lab.names.statefulSet}: not found, nothing to scale`);
+  state.removals.push(...removed);
+  t.title = `No StatefulSet: delete its ${removed.length} orphaned pods`;
+  const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
+  // Nothing orders them: no controller is left to wait for anything.
+  return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, 'Parallel'), { concurrent: true });
 }
 
 function deleteTasks(lab: LabSession, o: TeardownOptions, state: TeardownState): Task<TeardownState>[] {
@@ -99,7 +111,7 @@ function deleteTasks(lab: LabSession, o: TeardownOptions, state: TeardownState):
     step(`statefulset.apps/${n.statefulSet}`, async () => {
       const removal = await lab.deleteStatefulSet();
       const order = deletionOrder(state);
-      return [order.length ? { ...removal, detail: `pods deleted in order ${order.join(', ')}` } : removal];
+      return [order.length && removal.action === 'deleted' ? { ...removal, detail: `pods deleted in order ${order.join(', ')}` } : removal];
     }),
     step(`service/${n.service}`, async () => [await lab.deleteService()]),
     step('persistentvolumeclaims', () => lab.deleteClaims(o.keepPvcs ? '--keep-pvcs' : undefined)),

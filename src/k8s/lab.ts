@@ -170,3 +170,22 @@ export async function restoreTemplate(kube: Kube, n: LabNames, template: V1PodTe
   const body = [{ op: 'replace', path: '/spec/template', value: template }];
   return kube.call((o) => kube.apps.patchNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace, body }, o));
 }
+
+/**
+ * Deletes the StatefulSet and leaves its dependents: Orphan removes the StatefulSet's
+ * ownerReferences from the pods (and revisions) instead of deleting them; Background deletes them
+ * (a cascading delete, in no order).
+ */
+export async function deleteStatefulSetWith(kube: Kube, n: LabNames, propagationPolicy: 'Orphan' | 'Background'): Promise<void> {
+  await kube.call((o) => kube.apps.deleteNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace, propagationPolicy }, o));
+}
+
+/** Waits until the StatefulSet object is gone (finalizers, the garbage collector's orphaning, done). */
+export async function statefulSetGone(kube: Kube, n: LabNames, timeoutMs: number): Promise<void> {
+  const live = await watchStatefulSet(kube, n);
+  try {
+    await live.until(() => live.objects().length === 0, `statefulset.apps/${n.statefulSet} to be deleted`, timeoutMs);
+  } finally {
+    live.stop();
+  }
+}

@@ -62,6 +62,8 @@ export class LabSession {
   restoreTemplate = (template: V1PodTemplateSpec) => lab.restoreTemplate(this.kube, this.names, template);
   deletePod = (name: string, force: boolean) => lab.deletePod(this.kube, this.names, name, force);
   deletePods = () => lab.deletePods(this.kube, this.names);
+  deleteStatefulSetWith = (propagationPolicy: 'Orphan' | 'Background') => lab.deleteStatefulSetWith(this.kube, this.names, propagationPolicy);
+  statefulSetGone = (timeoutMs: number) => lab.statefulSetGone(this.kube, this.names, timeoutMs);
   recordInJournal = (entries: JournalEntry[]) => recordInJournal(this.kube, this.names, entries);
   exec = (pod: string, command: string[], opts: ExecOptions) => execInPod(this.kube, this.names.namespace, pod, command, opts);
 
@@ -70,6 +72,7 @@ export class LabSession {
   deleteService = () => teardown.deleteService(this.kube, this.names);
   deleteClaims = (keepReason?: string) => teardown.deleteClaims(this.kube, this.names, keepReason);
   deleteOwnConfigMaps = () => teardown.deleteOwnConfigMaps(this.kube, this.names);
+  deleteOrphanPods = () => teardown.deleteOrphanPods(this.kube, this.names);
   foreignObjects = () => teardown.foreignObjects(this.kube, this.names.namespace);
   deleteNamespace = (timeoutMs: number) => teardown.deleteNamespace(this.kube, this.names.namespace, timeoutMs);
 

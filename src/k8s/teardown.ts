@@ -3,7 +3,7 @@
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { isLabClaim, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ownedSelector, type LabNames } from '../lab/names.ts';
 import type { Kube } from './client.ts';
-import { findService, findStatefulSet, listClaims } from './lab.ts';
+import { findService, findStatefulSet, listClaims, listPods } from './lab.ts';
 import { LiveList } from './live.ts';
 
 export type RemovalAction = 'deleted' | 'kept' | 'absent';
@@ -57,6 +57,21 @@ export async function deleteClaims(kube: Kube, n: LabNames, keepReason?: string)
         keepReason,
       ),
     ),
+  );
+}
+
+/** Lab pods no controller owns (left by `orphan`): sts-lab made them, and nothing else will remove them. */
+export async function deleteOrphanPods(kube: Kube, n: LabNames): Promise<Removal[]> {
+  const orphans = (await listPods(kube, n)).filter((p) => !p.metadata?.ownerReferences?.some((r) => r.controller));
+  return Promise.all(
+    orphans.map(async (p) => ({
+      ...(await deleteOwn({
+        resource: `pod/${p.metadata!.name}`,
+        read: async () => p,
+        remove: () => kube.call((o) => kube.core.deleteNamespacedPod({ name: p.metadata!.name!, namespace: n.namespace }, o)),
+      })),
+      detail: 'orphaned: no StatefulSet owned it',
+    })),
   );
 }
 

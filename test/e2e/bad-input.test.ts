@@ -59,6 +59,7 @@ const BAD_INPUT: [string[], number, RegExp][] = [
   [['kill-pod', 'abc'], 2, /invalid ordinal "abc"/],
   [['unready'], 2, /^error: .*(not enough|required)/i],
   [['ready', 'one'], 2, /invalid ordinal "one"/],
+  [['orphan', '--delete-pod', 'x'], 2, /invalid ordinal "x"/],
   [['check-persistence', 'x1'], 2, /invalid ordinal "x1"/],
   [['write-data', '--message', ''], 2, /^error: invalid argument "" for "--message" flag: must not be empty$/],
   [['write-data', '--message', 'a', '--message-file', '/etc/hostname'], 2, /give --message or --message-file, not both/],
