@@ -26,6 +26,7 @@ test('every command\'s -o json has the keys the README documents, and one time c
     ['update', ['update']],
     ['history', ['history']],
     ['rollback', ['rollback']],
+    ['orphan', ['orphan']],
     ['teardown', ['teardown']],
   ];
   for (const [name, args] of runs) {
