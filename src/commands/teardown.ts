@@ -3,7 +3,11 @@
 // sts-lab created it and nothing else lives there.
 import type { Argv } from 'yargs';
 import type { LabSession, PodWatch, Removal } from '../k8s/index.ts';
-import { isManaged, type LabNames } from '../lab/names.ts';
+import { analyseCascade, cascadeRows } from '../lab/cascade.ts';
+import { isManaged, podName, type LabNames } from '../lab/names.ts';
+import { iso, relative } from '../lab/timeline.ts';
+import { verdictLines } from '../lab/verdict.ts';
+import { verdictText } from '../ui/color.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
@@ -13,11 +17,14 @@ export interface TeardownOptions {
   names: LabNames;
   keepPvcs: boolean;
   keepNamespace: boolean;
+  /** Delete the StatefulSet with its pods at once (a cascading delete) instead of scaling to 0 first. */
+  noScaleDown?: boolean;
 }
 
 interface TeardownState {
   removals: Removal[];
   watch?: PodWatch;
+  cascaded?: boolean;
 }
 
 type TaskHandle = Parameters<Task<TeardownState>['task']>[1];
@@ -28,11 +35,13 @@ export default defineCommand({
   builder: (y: Argv) =>
     y
       .option('keep-pvcs', { type: 'boolean', default: false, describe: 'Keep the PersistentVolumeClaims (and so the data)' })
-      .option('keep-namespace', { type: 'boolean', default: false, describe: 'Keep the namespace even if sts-lab created it' }),
+      .option('keep-namespace', { type: 'boolean', default: false, describe: 'Keep the namespace even if sts-lab created it' })
+      .option('no-scale-down', { type: 'boolean', default: false, describe: 'Delete the StatefulSet with its pods at once (cascading) and show they go in no order' }),
   options: (a): TeardownOptions => ({
     names: a.names as LabNames,
     keepPvcs: a['keep-pvcs'] === true,
     keepNamespace: a['keep-namespace'] === true,
+    noScaleDown: a['no-scale-down'] === true,
   }),
   async run(o, ctx) {
     const lab = await connectLab(ctx, o.names);
@@ -42,8 +51,10 @@ export default defineCommand({
       await runTasks<TeardownState>(
         [
           {
-            title: `Scale statefulset.apps/${n.statefulSet} to 0, highest ordinal first`,
-            task: (_c, t) => scaleDown(lab, ctx.globals.timeoutMs, state, t),
+            title: o.noScaleDown
+              ? `Delete statefulset.apps/${n.statefulSet} with its pods at once (cascading, no scale to 0 first)`
+              : `Scale statefulset.apps/${n.statefulSet} to 0, highest ordinal first`,
+            task: (_c, t) => (o.noScaleDown ? cascade(lab, ctx.globals.timeoutMs, state, t) : scaleDown(lab, ctx.globals.timeoutMs, state, t)),
           },
           { title: 'Delete what sts-lab created', task: (_c, t) => t.newListr(deleteTasks(lab, o, state)) },
           {
@@ -61,10 +72,27 @@ export default defineCommand({
     } finally {
       state.watch?.stop();
     }
+    const rows = state.cascaded ? cascadeRows(state.watch!.history, (i) => podName(n, i)) : [];
+    const cascadeVerdict = state.cascaded ? analyseCascade(rows) : null;
+    const t0 = Math.min(...rows.map((r) => r.terminating ?? Infinity));
     return {
       ok: true,
-      data: { namespace: n.namespace, statefulSet: n.statefulSet, deletionOrder: deletionOrder(state), removals: state.removals },
-      sections: [{ headers: ['resource', 'action', 'detail'], rows: state.removals.map((r) => [r.resource, r.action, r.detail]) }],
+      data: {
+        namespace: n.namespace,
+        statefulSet: n.statefulSet,
+        deletionOrder: deletionOrder(state),
+        removals: state.removals,
+        cascade: cascadeVerdict && { pods: rows.map((r) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone) })), verdict: cascadeVerdict },
+      },
+      sections: [
+        { headers: ['resource', 'action', 'detail'], rows: state.removals.map((r) => [r.resource, r.action, r.detail]) },
+        { headers: ['pod', 'terminating', 'gone'], rows: rows.map((r) => [r.pod, relative(r.terminating, t0), relative(r.gone, t0)]) },
+      ],
+      notes: cascadeVerdict
+        ? verdictLines(cascadeVerdict, verdictText)
+        : deletionOrder(state).length > 1
+          ? [`Pods removed in order ${deletionOrder(state).join(', ')}: teardown scales to 0 first, because deleting a StatefulSet with its pods removes them all at once (teardown --no-scale-down shows it).`]
+          : [],
     };
   },
 });
@@ -83,6 +111,20 @@ async function scaleDown(lab: LabSession, timeoutMs: number, state: TeardownStat
   const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
   await lab.scaleStatefulSet(0);
   return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, sts.spec?.podManagementPolicy ?? 'OrderedReady'), { concurrent: true });
+}
+
+/** The StatefulSet deleted with its pods: the garbage collector removes them, in no order. */
+async function cascade(lab: LabSession, timeoutMs: number, state: TeardownState, t: TaskHandle) {
+  const n = lab.names;
+  const sts = await lab.findStatefulSet();
+  if (!sts) return removeOrphans(lab, timeoutMs, state, t);
+  if (!isManaged(sts.metadata?.labels)) return t.skip(`statefulset.apps/${n.statefulSet}: not created by sts-lab, left alone`);
+  state.watch = await lab.watchPods();
+  const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
+  await lab.deleteStatefulSetWith('Background');
+  state.cascaded = true;
+  state.removals.push({ resource: `statefulset.apps/${n.statefulSet}`, action: 'deleted', detail: 'with its pods at once (propagationPolicy Background)' });
+  return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, 'Parallel'), { concurrent: true });
 }
 
 /** No StatefulSet, but its orphaned pods (kubectl sts-lab orphan): delete them and see them go. */
@@ -109,6 +151,7 @@ function deleteTasks(lab: LabSession, o: TeardownOptions, state: TeardownState):
   });
   return [
     step(`statefulset.apps/${n.statefulSet}`, async () => {
+      if (state.cascaded) return [];
       const removal = await lab.deleteStatefulSet();
       const order = deletionOrder(state);
       return [order.length && removal.action === 'deleted' ? { ...removal, detail: `pods deleted in order ${order.join(', ')}` } : removal];

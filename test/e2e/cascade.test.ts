@@ -1,0 +1,22 @@
+// A cascading delete has no order, on the real cluster: teardown --no-scale-down deletes the
+// StatefulSet with its pods and the watch sees them all terminating before any is gone; the
+// usual teardown removes them highest first, and says why.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { dropNamespace, IMAGE, sts, stsJson, uniqueName } from './harness.ts';
+
+test('teardown --no-scale-down: every pod terminating at once; teardown: 2, 1, 0', async () => {
+  const [a, b] = [uniqueName('e2e-cascade'), uniqueName('e2e-ordered')];
+  after(() => Promise.all([dropNamespace(a), dropNamespace(b)]));
+  await Promise.all([a, b].map((ns) => stsJson(['-n', ns, '--progress', 'none', 'setup', '--image', IMAGE])));
+  const [cascade, ordered] = await Promise.all([
+    stsJson(['-n', a, '--progress', 'none', 'teardown', '--no-scale-down']),
+    sts(['-n', b, '--progress', 'none', 'teardown']),
+  ]);
+  assert.equal(cascade.cascade.verdict.result, 'PASS', cascade.cascade.verdict.headline);
+  assert.match(cascade.cascade.verdict.headline, /^Cascading delete has no order: all 3 pods began terminating within \d+ms, before any was gone$/);
+  assert.equal(cascade.cascade.pods.length, 3);
+  assert.equal(cascade.removals.find((r: { resource: string }) => r.resource === 'statefulset.apps/nginx-sts').action, 'deleted');
+  assert.equal(ordered.code, 0, ordered.stderr);
+  assert.match(ordered.stdout, /^Pods removed in order nginx-sts-2, nginx-sts-1, nginx-sts-0: teardown scales to 0 first, because deleting a StatefulSet with its pods removes them all at once/m);
+});
