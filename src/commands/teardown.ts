@@ -4,7 +4,9 @@
 import type { Argv } from 'yargs';
 import type { LabSession, PodWatch, Removal } from '../k8s/index.ts';
 import { analyseCascade, cascadeRows } from '../lab/cascade.ts';
-import { isManaged, podName, type LabNames } from '../lab/names.ts';
+import { CliError } from '../errors.ts';
+import { CLAIM_TEMPLATE, isLabClaim, isManaged, ordinalOf, podName, type LabNames } from '../lab/names.ts';
+import { claimsOwnedBy, ownedClaimsVerdict, type OwnedClaimRow } from '../lab/owned-claims.ts';
 import { iso, relative } from '../lab/timeline.ts';
 import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
@@ -25,6 +27,9 @@ interface TeardownState {
   removals: Removal[];
   watch?: PodWatch;
   cascaded?: boolean;
+  /** Claims the StatefulSet owns (whenDeleted: Delete): the garbage collector's to delete. */
+  owned: { pvc: string; owner: string }[];
+  ownedGone: OwnedClaimRow[];
 }
 
 type TaskHandle = Parameters<Task<TeardownState>['task']>[1];
@@ -45,8 +50,12 @@ export default defineCommand({
   }),
   async run(o, ctx) {
     const lab = await connectLab(ctx, o.names);
-    const state: TeardownState = { removals: [] };
     const n = o.names;
+    const sts = await lab.findStatefulSet();
+    const byController = isManaged(sts?.metadata?.labels) && sts?.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
+    if (byController && o.keepPvcs) throw new CliError('--keep-pvcs cannot keep these claims: the StatefulSet owns them (whenDeleted: Delete), so they go with it', 'kubectl sts-lab setup --retention whenDeleted=Retain first, or teardown without --keep-pvcs');
+    const claims = byController ? (await lab.listClaims()).filter((c) => isLabClaim(n, c.metadata?.name ?? '')) : [];
+    const state: TeardownState = { removals: [], owned: claimsOwnedBy(claims, sts?.metadata?.uid ?? ''), ownedGone: [] };
     try {
       await runTasks<TeardownState>(
         [
@@ -56,7 +65,7 @@ export default defineCommand({
               : `Scale statefulset.apps/${n.statefulSet} to 0, highest ordinal first`,
             task: (_c, t) => (o.noScaleDown ? cascade(lab, ctx.globals.timeoutMs, state, t) : scaleDown(lab, ctx.globals.timeoutMs, state, t)),
           },
-          { title: 'Delete what sts-lab created', task: (_c, t) => t.newListr(deleteTasks(lab, o, state)) },
+          { title: 'Delete what sts-lab created', task: (_c, t) => t.newListr(deleteTasks(lab, o, state, ctx.globals.timeoutMs)) },
           {
             title: `namespace/${n.namespace}`,
             task: async (_c, t) => {
@@ -75,24 +84,28 @@ export default defineCommand({
     const rows = state.cascaded ? cascadeRows(state.watch!.history, (i) => podName(n, i)) : [];
     const cascadeVerdict = state.cascaded ? analyseCascade(rows) : null;
     const t0 = Math.min(...rows.map((r) => r.terminating ?? Infinity));
+    const ownedVerdict = byController ? ownedClaimsVerdict(claims.map((c) => c.metadata?.name ?? ''), state.ownedGone) : undefined;
+    const order = deletionOrder(state);
+    const orderNotes = cascadeVerdict
+      ? verdictLines(cascadeVerdict, verdictText)
+      : order.length > 1
+        ? [`Pods removed in order ${order.join(', ')}: teardown scales to 0 first, because deleting a StatefulSet with its pods removes them all at once (teardown --no-scale-down shows it).`]
+        : [];
     return {
-      ok: true,
+      ok: ownedVerdict?.result !== 'FAIL',
       data: {
         namespace: n.namespace,
         statefulSet: n.statefulSet,
         deletionOrder: deletionOrder(state),
         removals: state.removals,
+        claimsByController: ownedVerdict ? { claims: state.ownedGone, verdict: ownedVerdict } : null,
         cascade: cascadeVerdict && { pods: rows.map((r) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone) })), verdict: cascadeVerdict },
       },
       sections: [
         { headers: ['resource', 'action', 'detail'], rows: state.removals.map((r) => [r.resource, r.action, r.detail]) },
         { headers: ['pod', 'terminating', 'gone'], rows: rows.map((r) => [r.pod, relative(r.terminating, t0), relative(r.gone, t0)]) },
       ],
-      notes: cascadeVerdict
-        ? verdictLines(cascadeVerdict, verdictText)
-        : deletionOrder(state).length > 1
-          ? [`Pods removed in order ${deletionOrder(state).join(', ')}: teardown scales to 0 first, because deleting a StatefulSet with its pods removes them all at once (teardown --no-scale-down shows it).`]
-          : [],
+      notes: [...(ownedVerdict ? verdictLines(ownedVerdict, verdictText) : []), ...orderNotes],
     };
   },
 });
@@ -139,7 +152,7 @@ async function removeOrphans(lab: LabSession, timeoutMs: number, state: Teardown
   return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, 'Parallel'), { concurrent: true });
 }
 
-function deleteTasks(lab: LabSession, o: TeardownOptions, state: TeardownState): Task<TeardownState>[] {
+function deleteTasks(lab: LabSession, o: TeardownOptions, state: TeardownState, timeoutMs: number): Task<TeardownState>[] {
   const n = o.names;
   const step = (title: string, removals: () => Promise<Removal[]>): Task<TeardownState> => ({
     title,
@@ -157,7 +170,17 @@ function deleteTasks(lab: LabSession, o: TeardownOptions, state: TeardownState):
       return [order.length && removal.action === 'deleted' ? { ...removal, detail: `pods deleted in order ${order.join(', ')}` } : removal];
     }),
     step(`service/${n.service}`, async () => [await lab.deleteService()]),
-    step('persistentvolumeclaims', () => lab.deleteClaims(o.keepPvcs ? '--keep-pvcs' : undefined)),
+    step('persistentvolumeclaims', async () => {
+      // Owned claims: sts-lab waits for the garbage collector and deletes none of them itself.
+      const owned = state.owned.map((c) => ordinalOf(n, c.pvc.slice(`${CLAIM_TEMPLATE}-`.length))).filter((i): i is number => i !== undefined);
+      if (owned.length) {
+        await lab.claimsGone(owned, timeoutMs);
+        const goneAt = new Date().toISOString();
+        state.ownedGone = state.owned.map((c) => ({ ...c, goneAt }));
+      }
+      const byGc = state.owned.map((c): Removal => ({ resource: `persistentvolumeclaim/${c.pvc}`, action: 'deleted', detail: `by the garbage collector: owned by ${c.owner} (whenDeleted: Delete)` }));
+      return [...byGc, ...(await lab.deleteClaims(o.keepPvcs ? '--keep-pvcs' : undefined))];
+    }),
     step('configmaps', () => lab.deleteOwnConfigMaps()),
   ];
 }
