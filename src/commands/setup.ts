@@ -4,6 +4,8 @@ import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
 import type { Applied, LabSession, PodWatch, V1Pod } from '../k8s/index.ts';
 import { isManaged } from '../lab/names.ts';
+import { isReady, type PodLike } from '../lab/pods.ts';
+import { revisionOf } from '../lab/rollout.ts';
 import { adoptionVerdict, isOrphan, type Adoption } from '../lab/orphan.ts';
 import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
@@ -119,10 +121,15 @@ export default defineCommand({
           },
           {
             title: `Wait for ${o.settings.replicas} pod${o.settings.replicas === 1 ? '' : 's'} to be Ready (${o.settings.podManagementPolicy})`,
-            task: (_c, t) =>
-              t.newListr(readyTasks(state.watch!, range(0, o.settings.replicas), { timeoutMs: ctx.globals.timeoutMs, policy: o.settings.podManagementPolicy }), {
-                concurrent: true,
-              }),
+            task: async (_c, t) => {
+              const timeoutMs = ctx.globals.timeoutMs;
+              // A re-configured template rolls the pods (RollingUpdate): wait for them on the new revision, not just Ready.
+              const configured = state.applied.some((a) => a.kind === 'statefulset.apps' && a.action === 'configured');
+              const live = configured && !o.settings.updateStrategy ? await lab.findStatefulSet() : undefined;
+              const revision = live ? await lab.updateRevision(live.metadata?.generation ?? 0, timeoutMs) : undefined;
+              const accept = (_i: number, pod: PodLike) => isReady(pod) && (!revision || revisionOf(pod) === revision);
+              return t.newListr(readyTasks(state.watch!, range(0, o.settings.replicas), { timeoutMs, policy: o.settings.podManagementPolicy, accept }), { concurrent: true });
+            },
           },
           {
             title: 'Adoption: the new StatefulSet takes the orphaned pods as its own',

@@ -5,15 +5,17 @@ import type { Argv } from 'yargs';
 import type { LabSession, PodWatch, Removal } from '../k8s/index.ts';
 import { analyseCascade, cascadeRows } from '../lab/cascade.ts';
 import { CliError } from '../errors.ts';
-import { CLAIM_TEMPLATE, isLabClaim, isManaged, ordinalOf, podName, type LabNames } from '../lab/names.ts';
+import { CLAIM_TEMPLATE, claimName, isLabClaim, isManaged, ordinalOf, podName, type LabNames } from '../lab/names.ts';
 import { claimsOwnedBy, ownedClaimsVerdict, type OwnedClaimRow } from '../lab/owned-claims.ts';
 import { iso, relative } from '../lab/timeline.ts';
 import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
-import { connectLab } from '../command-support/target.ts';
+import { connectLab, range } from '../command-support/target.ts';
 import { goneTasks } from '../command-support/wait-ready.ts';
+
+const OWNER_GRACE_MS = 30_000;
 
 export interface TeardownOptions {
   names: LabNames;
@@ -54,8 +56,13 @@ export default defineCommand({
     const sts = await lab.findStatefulSet();
     const byController = isManaged(sts?.metadata?.labels) && sts?.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
     if (byController && o.keepPvcs) throw new CliError('--keep-pvcs cannot keep these claims: the StatefulSet owns them (whenDeleted: Delete), so they go with it', 'kubectl sts-lab setup --retention whenDeleted=Retain first, or teardown without --keep-pvcs');
-    const claims = byController ? (await lab.listClaims()).filter((c) => isLabClaim(n, c.metadata?.name ?? '')) : [];
-    const state: TeardownState = { removals: [], owned: claimsOwnedBy(claims, sts?.metadata?.uid ?? ''), ownedGone: [] };
+    const stsUid = sts?.metadata?.uid ?? '';
+    // The controller marks the claims of its pods; a claim above the replica count (left by a
+    // scale-down) is owned only if it was made under this policy. Those it does not own, sts-lab deletes.
+    const replicas = sts?.spec?.replicas ?? 0;
+    const claimNames = byController ? range(0, replicas).map((i) => claimName(n, i)) : [];
+    const claims = byController ? (await lab.claimsOwnedBy(stsUid, claimNames, OWNER_GRACE_MS)).filter((c) => isLabClaim(n, c.metadata?.name ?? '')) : [];
+    const state: TeardownState = { removals: [], owned: claimsOwnedBy(claims, stsUid), ownedGone: [] };
     try {
       await runTasks<TeardownState>(
         [
@@ -84,7 +91,7 @@ export default defineCommand({
     const rows = state.cascaded ? cascadeRows(state.watch!.history, (i) => podName(n, i)) : [];
     const cascadeVerdict = state.cascaded ? analyseCascade(rows) : null;
     const t0 = Math.min(...rows.map((r) => r.terminating ?? Infinity));
-    const ownedVerdict = byController ? ownedClaimsVerdict(claims.map((c) => c.metadata?.name ?? ''), state.ownedGone) : undefined;
+    const ownedVerdict = byController ? ownedClaimsVerdict(claimNames, state.ownedGone) : undefined;
     const order = deletionOrder(state);
     const orderNotes = cascadeVerdict
       ? verdictLines(cascadeVerdict, verdictText)

@@ -14,6 +14,7 @@ import { defineCommand } from '../command-support/command.ts';
 import { podFlags, podSettings, type PodSettings } from './setup.ts';
 import { seedSteps } from './tour/seed.ts';
 import { teardownStep, type TourScope } from './tour/steps.ts';
+import { lifecycleSteps } from './tour/lifecycle.ts';
 import { updateSteps } from './tour/updates.ts';
 
 interface TourOptions {
@@ -30,13 +31,13 @@ export default defineCommand({
   describe: 'Run the whole lab, step by step, and end with a lab report (PASS/FAIL per StatefulSet guarantee)',
   builder: (y: Argv) =>
     podFlags(y)
-      .option('part', { type: 'string', choices: ['seed', 'updates', 'all'], default: 'seed', describe: 'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; all: both' })
+      .option('part', { type: 'string', choices: ['seed', 'updates', 'lifecycle', 'all'], default: 'seed', describe: 'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; lifecycle: readiness, orphans, deletes; all: every part' })
       .option('keep', { type: 'boolean', default: false, describe: 'Keep the lab at the end instead of tearing it down' })
       .option('report', { type: 'string', describe: 'Also write the report as Markdown to this file' })
       .option('step-by-step', { type: 'boolean', default: false, describe: 'Wait for Enter between steps (on a terminal)' }),
   options: (a): TourOptions => ({
     names: a.names as LabNames,
-    parts: a.part === 'all' ? ['seed', 'updates'] : [a.part === 'updates' ? 'updates' : 'seed'],
+    parts: a.part === 'all' ? ['seed', 'updates', 'lifecycle'] : [a.part === 'updates' || a.part === 'lifecycle' ? a.part : 'seed'],
     pod: asUsage(() => podSettings(a)),
     keep: a.keep === true,
     report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
@@ -60,7 +61,8 @@ export default defineCommand({
     const plan = [
       ...(o.parts.includes('seed') ? seedSteps(scope) : []),
       ...(o.parts.includes('updates') ? updateSteps(scope) : []),
-      ...(o.keep ? [] : [teardownStep(scope)]),
+      ...(o.parts.includes('lifecycle') ? lifecycleSteps(scope) : []),
+      ...(o.keep ? [] : [teardownStep(scope, o.parts.includes('lifecycle'))]),
     ];
 
     let failure: string | undefined;

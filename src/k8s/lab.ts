@@ -47,6 +47,27 @@ export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
   await kube.call((o) => kube.core.deleteCollectionNamespacedPod({ namespace: n.namespace, labelSelector: appSelector(n) }, o));
 }
 
+/**
+ * Follows the lab's claims until each names the StatefulSet (by UID) as an owner, for at most
+ * timeoutMs: the controller adds that ownerReference a moment after whenDeleted becomes Delete.
+ * Returns the claims as they are then; the caller judges them.
+ */
+export async function claimsOwnedBy(kube: Kube, n: LabNames, stsUid: string, names: string[], timeoutMs: number): Promise<V1PersistentVolumeClaim[]> {
+  const labelSelector = appSelector(n);
+  const live = await LiveList.start<V1PersistentVolumeClaim>(kube, {
+    path: `/api/v1/namespaces/${n.namespace}/persistentvolumeclaims`,
+    labelSelector,
+    list: (k) => k.core.listNamespacedPersistentVolumeClaim({ namespace: n.namespace, labelSelector }, k.requestOptions()),
+  });
+  const owned = () => names.every((name) => live.objects().find((c) => c.metadata?.name === name)?.metadata?.ownerReferences?.some((r) => r.uid === stsUid));
+  try {
+    await live.until(owned, 'the claims to be owned by the StatefulSet', timeoutMs).catch(() => undefined);
+    return live.objects();
+  } finally {
+    live.stop();
+  }
+}
+
 /** Waits until the claims of these ordinals are gone (the controller's whenScaled: Delete). */
 export async function claimsGone(kube: Kube, n: LabNames, ordinals: number[], timeoutMs: number): Promise<void> {
   const labelSelector = appSelector(n);

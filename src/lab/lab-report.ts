@@ -6,6 +6,7 @@ import { formatDuration } from './duration.ts';
 import { podName, type LabNames } from './names.ts';
 import type { PersistenceRow } from './persistence.ts';
 import type { PodRow } from './report.ts';
+import { cascadingDelete, claimsByController, dnsFollowsReadiness, orphanAndAdopt, scalingHalts, type LifecycleEvidence, type TeardownEvidence } from './lifecycle-report.ts';
 import { dataSurvivesUpdates, forcedRollback, onDeleteHeld, orderedRollingUpdate, partitionedRollout, type UpdatesEvidence } from './updates-report.ts';
 import { combine, type Result, type Verdict } from './verdict.ts';
 
@@ -74,12 +75,13 @@ export interface TourEvidence {
   persist?: { verdict: Verdict<unknown>; pods: PersistenceRow[] };
   up?: Scaled;
   down?: Scaled;
-  teardown?: { removals: { resource: string; action: string; detail: string }[]; deletionOrder: string[] };
+  teardown?: { removals: { resource: string; action: string; detail: string }[]; deletionOrder: string[] } & TeardownEvidence;
   updates?: UpdatesEvidence;
+  lifecycle?: LifecycleEvidence;
 }
 
 /** The tour's parts: the seed scenario, and updates (rolling, partitions, OnDelete, forced rollback). */
-export type TourPart = 'seed' | 'updates';
+export type TourPart = 'seed' | 'updates' | 'lifecycle';
 
 const short = (uid: string) => uid.slice(0, 8);
 
@@ -134,7 +136,20 @@ export function reportRows(n: LabNames, e: TourEvidence, o: { parts: TourPart[];
     row('OnDelete', 'A template change moves no pod; a deleted pod comes back on the new revision', onDeleteHeld(u)),
     row('Data survives updates', 'Same claims, volumes and bytes after every update and the rollback', dataSurvivesUpdates(u)),
   ];
-  const rows = [...(o.parts.includes('seed') ? seed : []), ...(o.parts.includes('updates') ? updates : [])];
+  const l = e.lifecycle ?? {};
+  const lifecycle = [
+    row('Scaling halts on an unhealthy pod', 'With nginx-sts-1 not Ready a scale-up creates nothing above it; once Ready the rest follow in order', scalingHalts(l)),
+    row('DNS follows readiness', 'A pod that is not Ready has no DNS record; it has one again once Ready', dnsFollowsReadiness(l)),
+    row('Orphan and adopt', 'Deleted with propagationPolicy Orphan, the pods run on unowned; a new StatefulSet adopts them, data intact', orphanAndAdopt(l)),
+    // Both are proved by the teardown, which --keep skips.
+    ...(o.keep
+      ? []
+      : [
+          row('Cascading delete order', 'Deleting the StatefulSet with its pods removes them all at once, in no order', cascadingDelete(e.teardown)),
+          row('Claims deleted by the controller', 'With whenDeleted: Delete the garbage collector deletes the claims through their ownerReference', claimsByController(e.teardown)),
+        ]),
+  ];
+  const rows = [...(o.parts.includes('seed') ? seed : []), ...(o.parts.includes('updates') ? updates : []), ...(o.parts.includes('lifecycle') ? lifecycle : [])];
   if (!o.keep) {
     rows.push(row('Cleanup', 'Everything the lab created is gone, claims included', e.teardown && {
       result: cleanupHeld(e.teardown) ? 'PASS' : 'FAIL',

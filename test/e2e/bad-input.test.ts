@@ -67,7 +67,7 @@ const BAD_INPUT: [string[], number, RegExp][] = [
   [['tour', '--report', '/no/such/dir/x.md'], 1, /^error: cannot write --report \/no\/such\/dir\/x\.md: no such directory \/no\/such\/dir$/],
   [['tour', '--report', kubeconfigDir], 1, /cannot write --report .*: it is a directory$/],
   [['tour', '--image', 'UPPER:::bad'], 2, /invalid --image "UPPER:::bad"/],
-  [['tour', '--part', 'upgrades'], 2, /^error: invalid argument "upgrades" for "--part" flag: must be one of seed, updates, all$/],
+  [['tour', '--part', 'upgrades'], 2, /^error: invalid argument "upgrades" for "--part" flag: must be one of seed, updates, lifecycle, all$/],
   [['update', '--max-unavailable'], 2, /^error: flag needs an argument: --max-unavailable$/],
   [['update', '--max-unavailable', '0'], 2, /^error: invalid --max-unavailable "0": must be a whole number from 1 to 100, or a percentage such as 50%$/],
   [['rollback', '--to-revision', 'last'], 2, /^error: invalid --to-revision "last"/],

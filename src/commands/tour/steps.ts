@@ -63,10 +63,11 @@ export const writeDataStep = (s: TourScope): TourStep => ({
   },
 });
 
-export const teardownStep = (s: TourScope): TourStep => ({
-  title: 'Tear everything down, claims included',
+/** cascade: delete the StatefulSet with its pods at once (the lifecycle part's lesson) instead of scaling to 0 first. */
+export const teardownStep = (s: TourScope, cascade = false): TourStep => ({
+  title: cascade ? 'Tear everything down with a cascading delete, claims included' : 'Tear everything down, claims included',
   run: async () => {
-    const r = (s.evidence.teardown = await s.call(teardown, { names: s.names, keepPvcs: false, keepNamespace: false }));
+    const r = (s.evidence.teardown = await s.call(teardown, { names: s.names, keepPvcs: false, keepNamespace: false, noScaleDown: cascade }));
     return { result: passIf(cleanupHeld(r)), notes: [`Removed: ${r.removals.filter((x) => x.action === 'deleted').map((x) => x.resource).join(', ')}.`] };
   },
 });

@@ -1,0 +1,33 @@
+// tour --part lifecycle on the real cluster: readiness halting a scale-up and hiding a DNS
+// record, orphan and adopt, and the teardown's cascading delete and claims deleted by the
+// controller's policy; its own report rows.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { holdDnsLock } from './cluster-env.ts';
+import { dropNamespace, exists, IMAGE, sts, uniqueName } from './harness.ts';
+import { documented, sameShape, timeConvention } from './json-shape.ts';
+
+let releaseDns: () => void;
+before(async () => (releaseDns = await holdDnsLock('shared')));
+after(() => releaseDns());
+
+test('tour --part lifecycle passes every row from its own evidence, and cleans up', async () => {
+  const ns = uniqueName('e2e-tour-life');
+  after(() => dropNamespace(ns));
+  const r = await sts(['-n', ns, '--progress', 'plain', 'tour', '--part', 'lifecycle', '--image', IMAGE, '-o', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  sameShape('tour', documented().get('tour')!, out);
+  timeConvention('tour', out);
+  assert.deepEqual(out.parts, ['lifecycle']);
+  assert.deepEqual(out.rows.map((x: { concept: string }) => x.concept), [
+    'Scaling halts on an unhealthy pod', 'DNS follows readiness', 'Orphan and adopt', 'Cascading delete order', 'Claims deleted by the controller', 'Cleanup',
+  ]);
+  assert.ok(out.rows.every((x: { result: string }) => x.result === 'PASS'), JSON.stringify(out.rows, null, 2));
+  const row = (c: string) => out.rows.find((x: { concept: string }) => x.concept === c).evidence as string;
+  assert.equal(row('Scaling halts on an unhealthy pod'), 'scale-up halted at nginx-sts-1, nothing created above it; once Ready: nginx-sts-3, nginx-sts-4 created in order');
+  assert.equal(row('DNS follows readiness'), 'nginx-sts-1 not Ready: nxdomain; Ready again: answer');
+  assert.match(row('Claims deleted by the controller'), /^Claims deleted by the controller's policy: data-nginx-sts-0, data-nginx-sts-1, data-nginx-sts-2 went with the StatefulSet, sts-lab deleted none$/);
+  assert.equal(out.steps.length, 13);
+  assert.equal(await exists('namespace', ns), false);
+});
