@@ -2,6 +2,7 @@
 // bounded process runner. Plugin-specific helpers live in harness.ts.
 import { execFileSync, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -76,4 +77,11 @@ export async function holdDnsLock(mode: 'shared' | 'exclusive'): Promise<() => v
     child.once('exit', (code) => fail(new Error(`flock on the DNS lock exited with ${code}`)));
   });
   return () => child.stdin.end();
+}
+
+/** For a file whose tests resolve names through cluster DNS, which dns-outage.test.ts stops: the lock, shared, for the whole file. */
+export function sharesClusterDns(): void {
+  let release: () => void = () => undefined;
+  before(async () => (release = await holdDnsLock('shared')));
+  after(() => release());
 }

@@ -2,13 +2,11 @@
 // headless Service (NXDOMAIN from another pod) and is listed not ready in the EndpointSlice;
 // it comes back when Ready. With publishNotReadyAddresses it keeps its record throughout.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { holdDnsLock } from './cluster-env.ts';
+import { after, test } from 'node:test';
+import { sharesClusterDns } from './cluster-env.ts';
 import { dropNamespace, IMAGE, stsJson, uniqueName } from './harness.ts';
 
-let releaseDns: () => void;
-before(async () => (releaseDns = await holdDnsLock('shared')));
-after(() => releaseDns());
+sharesClusterDns();
 
 type Lookup = { name: string; expect: string; outcome: string; answer: string[]; ok: boolean };
 const row = (out: { lookups: Lookup[] }, pod: string) => out.lookups.find((l) => l.name.startsWith(`${pod}.`))!;

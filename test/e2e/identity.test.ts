@@ -4,14 +4,11 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { dropNamespace, IMAGE, kubectl, kubectlJson, sts, uniqueName, errorLine } from './harness.ts';
-import { holdDnsLock } from './cluster-env.ts';
+import { sharesClusterDns } from './cluster-env.ts';
 
-// Every test here resolves names through the cluster's DNS (dns, tour), which dns-outage.test.ts stops.
-let releaseDns: () => void;
-before(async () => (releaseDns = await holdDnsLock('shared')));
-after(() => releaseDns());
+sharesClusterDns();
 
 const ns = uniqueName('e2e-ident');
 const flags = ['-n', ns, '--progress', 'none'];

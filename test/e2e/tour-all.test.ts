@@ -1,13 +1,10 @@
 // tour --part all: the seed scenario, the updates and the lifecycle parts in one run, one report.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { holdDnsLock } from './cluster-env.ts';
+import { after, test } from 'node:test';
+import { sharesClusterDns } from './cluster-env.ts';
 import { dropNamespace, IMAGE, sts, uniqueName } from './harness.ts';
 
-// The seed part resolves names through the cluster's DNS, which dns-outage.test.ts stops.
-let releaseDns: () => void;
-before(async () => (releaseDns = await holdDnsLock('shared')));
-after(() => releaseDns());
+sharesClusterDns();
 
 test('tour --part all runs every part in one go, --keep leaves the lab as the last step left it', async () => {
   const ns = uniqueName('e2e-tour-all');

@@ -2,14 +2,12 @@
 // record, orphan and adopt, and the teardown's cascading delete and claims deleted by the
 // controller's policy; its own report rows.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { holdDnsLock } from './cluster-env.ts';
+import { after, test } from 'node:test';
+import { sharesClusterDns } from './cluster-env.ts';
 import { dropNamespace, exists, IMAGE, sts, uniqueName } from './harness.ts';
 import { documented, sameShape, timeConvention } from './json-shape.ts';
 
-let releaseDns: () => void;
-before(async () => (releaseDns = await holdDnsLock('shared')));
-after(() => releaseDns());
+sharesClusterDns();
 
 test('tour --part lifecycle passes every row from its own evidence, and cleans up', async () => {
   const ns = uniqueName('e2e-tour-life');

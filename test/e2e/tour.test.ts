@@ -5,15 +5,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { cleanEnv, dropNamespace, exists, IMAGE, kubectl, sts, uniqueName } from './harness.ts';
-import { holdDnsLock } from './cluster-env.ts';
+import { sharesClusterDns } from './cluster-env.ts';
 import { documented, sameShape, timeConvention } from './json-shape.ts';
 
-// Every test here resolves names through the cluster's DNS (dns, tour), which dns-outage.test.ts stops.
-let releaseDns: () => void;
-before(async () => (releaseDns = await holdDnsLock('shared')));
-after(() => releaseDns());
+sharesClusterDns();
 
 const CONCEPTS = ['Ordered deployment', 'Stable identity', 'Headless Service DNS', 'PVC per pod', 'Stable storage', 'Ordered scaling', 'Cleanup'];
 
