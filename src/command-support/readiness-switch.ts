@@ -1,7 +1,7 @@
 // unready N / ready N: flip the lab's readiness switch in one pod (a file outside its data
 // volume, through exec) and follow the pod to NotReady or Ready with a watch.
 import type { Argv } from 'yargs';
-import { CliError, UsageError } from '../errors.ts';
+import { CliError } from '../errors.ts';
 import type { PodWatch } from '../k8s/index.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { podName, type LabNames } from '../lab/names.ts';
@@ -13,7 +13,7 @@ import { combine, orderingVerdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
-import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals, range } from './target.ts';
+import { connectToPod, range, requiredOrdinal } from './target.ts';
 import { goneTasks, readyTasks } from './wait-ready.ts';
 
 interface SwitchOptions {
@@ -30,16 +30,11 @@ export function readinessSwitch(wantReady: boolean) {
       : 'Make one pod fail its readiness probe (its container keeps running) and follow it to NotReady',
     builder: (y: Argv) => y.positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' }),
     options(a): SwitchOptions {
-      const [ordinal] = parseOrdinals(a.ordinal);
-      if (ordinal === undefined) throw new UsageError('an ordinal is required');
-      return { names: a.names as LabNames, ordinal };
+      return { names: a.names as LabNames, ordinal: requiredOrdinal(a.ordinal) };
     },
     async run(o, ctx) {
-      const lab = await connectLab(ctx, o.names);
       const n = o.names;
-      const sts = await ownStatefulSet(lab);
-      checkOrdinals([o.ordinal], sts.spec?.replicas ?? 0, n);
-      const name = podName(n, o.ordinal);
+      const { lab, sts, name } = await connectToPod(ctx, n, o.ordinal);
       const pod = await lab.findPod(name);
       if (!pod) throw new CliError(`pod ${name} does not exist now`, 'kubectl sts-lab status');
       if (!hasReadinessSwitch(pod.spec)) {

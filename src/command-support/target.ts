@@ -1,7 +1,7 @@
 // Finding the lab a command acts on, and checking the ordinals it was given.
 import { CliError, UsageError } from '../errors.ts';
 import type { LabSession, V1StatefulSet } from '../k8s/index.ts';
-import { isManaged, type LabNames } from '../lab/names.ts';
+import { isManaged, podName, type LabNames } from '../lab/names.ts';
 import type { RunContext } from './command.ts';
 
 /** The lab on the cluster the global flags name; the cluster layer is loaded now, not at start-up. */
@@ -21,6 +21,14 @@ export async function ownStatefulSet(lab: LabSession): Promise<V1StatefulSet> {
   return sts;
 }
 
+/** The lab, its StatefulSet and the one pod a command acts on; an ordinal it does not have is a usage error. */
+export async function connectToPod(ctx: RunContext, names: LabNames, ordinal: number): Promise<{ lab: LabSession; sts: V1StatefulSet; name: string }> {
+  const lab = await connectLab(ctx, names);
+  const sts = await ownStatefulSet(lab);
+  checkOrdinals([ordinal], sts.spec?.replicas ?? 0, names);
+  return { lab, sts, name: podName(names, ordinal) };
+}
+
 /** Ordinals as typed: whole numbers only (usage error otherwise). */
 export function parseOrdinals(raw: unknown): number[] {
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
@@ -29,6 +37,13 @@ export function parseOrdinals(raw: unknown): number[] {
     if (!/^\d+$/.test(text)) throw new UsageError(`invalid ordinal "${text}": must be a whole number (0 is the first pod)`);
     return Number(text);
   });
+}
+
+/** The one ordinal a command acts on (kill-pod 1, unready 1). */
+export function requiredOrdinal(raw: unknown): number {
+  const [ordinal] = parseOrdinals(raw);
+  if (ordinal === undefined) throw new UsageError('an ordinal is required');
+  return ordinal;
 }
 
 /** An ordinal the StatefulSet does not have is a usage error: nothing is touched. */

@@ -1,5 +1,7 @@
 // listr2 tasks that follow pods to Ready (or away), one per ordinal, driven by the pod watch.
 // Each says live which pod holds it up and why, and fails as soon as waiting cannot help.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InterruptedError } from '../errors.ts';
 import type { PodWatch, V1Pod } from '../k8s/index.ts';
 import { stallSentence, type Stall } from '../lab/diagnosis.ts';
 import { formatDuration } from '../lab/duration.ts';
@@ -107,5 +109,12 @@ export function goneTasks<C>(w: PodWatch, ordinals: number[], timeoutMs: number,
         task.title = `${name}: gone after ${formatDuration(Date.now() - start)}`;
       },
     };
+  });
+}
+
+/** Waits out an observation window (nothing may happen in it); Ctrl-C ends it with exit 130. */
+export async function waitOut(ms: number, interrupt: AbortSignal): Promise<void> {
+  await sleep(ms, undefined, { signal: interrupt }).catch(() => {
+    throw new InterruptedError();
   });
 }

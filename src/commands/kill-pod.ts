@@ -1,19 +1,19 @@
 // kill-pod N: delete one pod and follow the StatefulSet controller re-creating it, then show
 // that its identity held: same name, hostname, claim and volume; a new UID; maybe a new IP.
 import type { Argv } from 'yargs';
-import { CliError, UsageError } from '../errors.ts';
+import { CliError } from '../errors.ts';
 import type { LabSession, PodWatch, V1Pod } from '../k8s/index.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { stallSentence } from '../lab/diagnosis.ts';
 import { atMostOne, claimOf, compareIdentity, identityOf, revisionRow, type Identity } from '../lab/identity.ts';
 import { revisionFor, revisionOf } from '../lab/rollout.ts';
-import { claimName, podName, type LabNames } from '../lab/names.ts';
+import { claimName, type LabNames } from '../lab/names.ts';
 import { isReady, uidOf, type PodLike } from '../lab/pods.ts';
 import { passIf, verdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
-import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals } from '../command-support/target.ts';
+import { connectToPod, requiredOrdinal } from '../command-support/target.ts';
 
 interface KillOptions {
   names: LabNames;
@@ -29,16 +29,11 @@ export default defineCommand({
       .positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' })
       .option('force', { type: 'boolean', default: false, describe: 'Delete immediately (grace period 0) instead of gracefully' }),
   options(a): KillOptions {
-    const [ordinal] = parseOrdinals(a.ordinal);
-    if (ordinal === undefined) throw new UsageError('an ordinal is required');
-    return { names: a.names as LabNames, ordinal, force: a.force === true };
+    return { names: a.names as LabNames, ordinal: requiredOrdinal(a.ordinal), force: a.force === true };
   },
   async run(o, ctx) {
-    const lab = await connectLab(ctx, o.names);
     const n = o.names;
-    const sts = await ownStatefulSet(lab);
-    checkOrdinals([o.ordinal], sts.spec?.replicas ?? 0, n);
-    const name = podName(n, o.ordinal);
+    const { lab, sts, name } = await connectToPod(ctx, n, o.ordinal);
     const timeoutMs = ctx.globals.timeoutMs;
     const old = await lab.findPod(name);
     if (!old || !isReady(old)) throw new CliError(`pod ${name} is not Ready now`, 'wait until it is (kubectl sts-lab status), then kill it');

@@ -1,9 +1,8 @@
 // orphan: delete the StatefulSet with propagationPolicy Orphan and show, from the pod objects,
 // that its pods run on with the same UIDs and no owner; --delete-pod N shows that nothing
 // re-creates an orphan. `setup` then makes a StatefulSet that adopts them.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from 'yargs';
-import { CliError, InterruptedError, UsageError } from '../errors.ts';
+import { CliError, UsageError } from '../errors.ts';
 import type { PodWatch, V1Pod } from '../k8s/index.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { podName, type LabNames } from '../lab/names.ts';
@@ -14,6 +13,7 @@ import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals } from '../command-support/target.ts';
+import { waitOut } from '../command-support/wait-ready.ts';
 
 /** How long a deleted orphan is watched for a re-creation that must not come. */
 const NOT_RECREATED_WINDOW_MS = 10_000;
@@ -71,9 +71,7 @@ export default defineCommand({
               const gone = uidOf(before.get(victim!) ?? {});
               await lab.deletePod(victim!, false);
               await watch!.until((pods) => uidOf(pods.get(o.deletePod!) ?? {}) !== gone, `${victim} to be gone`, timeoutMs);
-              await sleep(NOT_RECREATED_WINDOW_MS, undefined, { signal: ctx.interrupt }).catch(() => {
-                throw new InterruptedError();
-              });
+              await waitOut(NOT_RECREATED_WINDOW_MS, ctx.interrupt);
               recreated = watch!.byOrdinal().has(o.deletePod!);
               t.title = recreated ? `${victim} was re-created` : `${victim} not re-created in ${formatDuration(NOT_RECREATED_WINDOW_MS)}`;
             },

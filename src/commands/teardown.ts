@@ -61,7 +61,7 @@ export default defineCommand({
     // scale-down) is owned only if it was made under this policy. Those it does not own, sts-lab deletes.
     const replicas = sts?.spec?.replicas ?? 0;
     const claimNames = byController ? range(0, replicas).map((i) => claimName(n, i)) : [];
-    const claims = byController ? (await lab.claimsOwnedBy(stsUid, claimNames, OWNER_GRACE_MS)).filter((c) => isLabClaim(n, c.metadata?.name ?? '')) : [];
+    const claims = byController ? (await lab.waitForClaimOwner(stsUid, claimNames, OWNER_GRACE_MS)).filter((c) => isLabClaim(n, c.metadata?.name ?? '')) : [];
     const state: TeardownState = { removals: [], owned: claimsOwnedBy(claims, stsUid), ownedGone: [] };
     try {
       await runTasks<TeardownState>(
@@ -70,7 +70,7 @@ export default defineCommand({
             title: o.noScaleDown
               ? `Delete statefulset.apps/${n.statefulSet} with its pods at once (cascading, no scale to 0 first)`
               : `Scale statefulset.apps/${n.statefulSet} to 0, highest ordinal first`,
-            task: (_c, t) => (o.noScaleDown ? cascade(lab, ctx.globals.timeoutMs, state, t) : scaleDown(lab, ctx.globals.timeoutMs, state, t)),
+            task: (_c, t) => removePods(lab, ctx.globals.timeoutMs, state, t, o.noScaleDown === true),
           },
           { title: 'Delete what sts-lab created', task: (_c, t) => t.newListr(deleteTasks(lab, o, state, ctx.globals.timeoutMs)) },
           {
@@ -122,25 +122,21 @@ const deletionOrder = (s: TeardownState): string[] => (s.watch?.deletions() ?? [
 
 const describe = (r: Removal): string => `${r.resource} ${r.action}${r.detail ? ` (${r.detail})` : ''}`;
 
-async function scaleDown(lab: LabSession, timeoutMs: number, state: TeardownState, t: TaskHandle) {
+/**
+ * The pods go first: by scaling to 0 (the controller removes them from the highest ordinal
+ * down), or, cascading, by deleting the StatefulSet with them (the garbage collector, in no order).
+ */
+async function removePods(lab: LabSession, timeoutMs: number, state: TeardownState, t: TaskHandle, cascade: boolean) {
   const n = lab.names;
   const sts = await lab.findStatefulSet();
   if (!sts) return removeOrphans(lab, timeoutMs, state, t);
   if (!isManaged(sts.metadata?.labels)) return t.skip(`statefulset.apps/${n.statefulSet}: not created by sts-lab, left alone`);
   state.watch = await lab.watchPods();
   const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
-  await lab.scaleStatefulSet(0);
-  return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, sts.spec?.podManagementPolicy ?? 'OrderedReady'), { concurrent: true });
-}
-
-/** The StatefulSet deleted with its pods: the garbage collector removes them, in no order. */
-async function cascade(lab: LabSession, timeoutMs: number, state: TeardownState, t: TaskHandle) {
-  const n = lab.names;
-  const sts = await lab.findStatefulSet();
-  if (!sts) return removeOrphans(lab, timeoutMs, state, t);
-  if (!isManaged(sts.metadata?.labels)) return t.skip(`statefulset.apps/${n.statefulSet}: not created by sts-lab, left alone`);
-  state.watch = await lab.watchPods();
-  const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
+  if (!cascade) {
+    await lab.scaleStatefulSet(0);
+    return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, sts.spec?.podManagementPolicy ?? 'OrderedReady'), { concurrent: true });
+  }
   await lab.deleteStatefulSetWith('Background');
   state.cascaded = true;
   state.removals.push({ resource: `statefulset.apps/${n.statefulSet}`, action: 'deleted', detail: 'with its pods at once (propagationPolicy Background)' });

@@ -2,8 +2,7 @@
 // RollingUpdate partition, follow the roll-out with a watch, and prove its order from the
 // watch and the pods' controller-revision-hash labels.
 import type { Argv } from 'yargs';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { asUsage, CliError, InterruptedError, StallError, UsageError } from '../errors.ts';
+import { asUsage, CliError, StallError, UsageError } from '../errors.ts';
 import type { PodWatch } from '../k8s/index.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
@@ -18,7 +17,7 @@ import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../command-support/target.ts';
-import { readyTasks } from '../command-support/wait-ready.ts';
+import { readyTasks, waitOut } from '../command-support/wait-ready.ts';
 
 /** How long OnDelete is watched for a pod the controller replaces by itself (it never should). */
 const ON_DELETE_WINDOW_MS = 10_000;
@@ -92,9 +91,7 @@ export default defineCommand({
             title: `OnDelete: watch ${ON_DELETE_WINDOW_MS / 1000}s for any pod the controller replaces by itself`,
             enabled: () => onDelete,
             task: async (_c, t) => {
-              await sleep(ON_DELETE_WINDOW_MS, undefined, { signal: ctx.interrupt }).catch(() => {
-                throw new InterruptedError();
-              });
+              await waitOut(ON_DELETE_WINDOW_MS, ctx.interrupt);
               t.title = `OnDelete: watched ${ON_DELETE_WINDOW_MS / 1000}s`;
             },
           },

@@ -52,7 +52,7 @@ export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
  * timeoutMs: the controller adds that ownerReference a moment after whenDeleted becomes Delete.
  * Returns the claims as they are then; the caller judges them.
  */
-export async function claimsOwnedBy(kube: Kube, n: LabNames, stsUid: string, names: string[], timeoutMs: number): Promise<V1PersistentVolumeClaim[]> {
+export async function waitForClaimOwner(kube: Kube, n: LabNames, stsUid: string, names: string[], timeoutMs: number): Promise<V1PersistentVolumeClaim[]> {
   const labelSelector = appSelector(n);
   const live = await LiveList.start<V1PersistentVolumeClaim>(kube, {
     path: `/api/v1/namespaces/${n.namespace}/persistentvolumeclaims`,

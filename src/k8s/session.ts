@@ -51,7 +51,7 @@ export class LabSession {
   watchPods = () => PodWatch.start(this.kube, this.names);
   watchStatefulSet = () => lab.watchStatefulSet(this.kube, this.names);
   updateRevision = (generation: number, timeoutMs: number) => lab.updateRevision(this.kube, this.names, generation, timeoutMs);
-  claimsOwnedBy = (stsUid: string, names: string[], timeoutMs: number) => lab.claimsOwnedBy(this.kube, this.names, stsUid, names, timeoutMs);
+  waitForClaimOwner = (stsUid: string, names: string[], timeoutMs: number) => lab.waitForClaimOwner(this.kube, this.names, stsUid, names, timeoutMs);
   claimsGone = (ordinals: number[], timeoutMs: number) => lab.claimsGone(this.kube, this.names, ordinals, timeoutMs);
 
   // Changing it

@@ -2,6 +2,7 @@
 // reported as kept, never deleted.
 import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import { isLabClaim, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ownedSelector, type LabNames } from '../lab/names.ts';
+import { isOrphan } from '../lab/orphan.ts';
 import type { Kube } from './client.ts';
 import { findService, findStatefulSet, listClaims, listPods } from './lab.ts';
 import { LiveList } from './live.ts';
@@ -62,7 +63,7 @@ export async function deleteClaims(kube: Kube, n: LabNames, keepReason?: string)
 
 /** Lab pods no controller owns (left by `orphan`): sts-lab made them, and nothing else will remove them. */
 export async function deleteOrphanPods(kube: Kube, n: LabNames): Promise<Removal[]> {
-  const orphans = (await listPods(kube, n)).filter((p) => !p.metadata?.ownerReferences?.some((r) => r.controller));
+  const orphans = (await listPods(kube, n)).filter(isOrphan);
   return Promise.all(
     orphans.map(async (p) => ({
       ...(await deleteOwn({

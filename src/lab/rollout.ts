@@ -134,12 +134,15 @@ export function analyseRollout(r: RolloutInput): RolloutAnalysis {
 
 type Moved = Pick<RolloutRow, 'ordinal' | 'pod' | 'oldUid' | 'newUid'>;
 
+/** Index in the watch stream of the moment the old pod began terminating (or vanished). */
+const terminatingAt = (h: Observation[], m: Moved): number => indexOf(h, (c) => uidOf(c.pod) === m.oldUid && Boolean(c.pod.metadata?.deletionTimestamp || c.type === 'delete'));
+
 /** maxUnavailable 1: the next lower ordinal begins terminating only after the higher one's replacement is Ready. */
 function oneAtATimeChecks(h: Observation[], moved: Moved[]): RolloutCheck[] {
   return moved.slice(1).map((lower, i) => {
     const higher = moved[i]!;
     const higherReady = indexOf(h, (c) => uidOf(c.pod) === higher.newUid && isReady(c.pod));
-    const lowerTerminating = indexOf(h, (c) => uidOf(c.pod) === lower.oldUid && Boolean(c.pod.metadata?.deletionTimestamp || c.type === 'delete'));
+    const lowerTerminating = terminatingAt(h, lower);
     const ok = higherReady >= 0 && lowerTerminating > higherReady;
     return { ordinal: lower.ordinal, ok, detail: ok ? `${lower.pod} was touched only after the new ${higher.pod} was Ready` : `${lower.pod} began terminating before the new ${higher.pod} was Ready` };
   });
@@ -148,7 +151,7 @@ function oneAtATimeChecks(h: Observation[], moved: Moved[]): RolloutCheck[] {
 /** maxUnavailable N > 1: terminations still start from the top, and never more than N ordinals are down at once. */
 function windowChecks(r: RolloutInput, moved: Moved[], max: number, peak: PeakUnavailable): RolloutCheck[] {
   const h = r.history;
-  const terminating = (m: Moved) => indexOf(h, (c) => uidOf(c.pod) === m.oldUid && Boolean(c.pod.metadata?.deletionTimestamp || c.type === 'delete'));
+  const terminating = (m: Moved) => terminatingAt(h, m);
   const order = moved.slice(1).map((lower, i) => {
     const higher = moved[i]!;
     const ok = terminating(higher) >= 0 && terminating(lower) > terminating(higher);
