@@ -7,7 +7,8 @@ import yargs, { type Argv } from 'yargs';
 import type { Registered } from './command-support/command.ts';
 import { SHELLS } from './commands/completion.ts';
 import type { LabSession } from './k8s/index.ts';
-import type { LabNames } from './lab/names.ts';
+import { podName, type LabNames } from './lab/names.ts';
+import { labOrdinals } from './lab/ordinals.ts';
 import { COLOR_MODES, globalFlags, OUTPUT_FORMATS, PROGRESS_MODES } from './options.ts';
 
 const NO_FILES = 4;
@@ -110,7 +111,7 @@ const connection = (given: Record<string, string>) => ({
 function ordinals(given: Record<string, string>, interrupt: AbortSignal): Promise<string[]> {
   return cluster(given, interrupt, labNames(given), async (lab) => {
     const sts = await lab.findStatefulSet();
-    return Array.from({ length: sts?.spec?.replicas ?? 0 }, (_, i) => `${i}\t${lab.names.statefulSet}-${i}`);
+    return (sts ? labOrdinals(sts) : []).map((i) => `${i}\t${podName(lab.names, i)}`);
   });
 }
 

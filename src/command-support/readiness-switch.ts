@@ -5,6 +5,7 @@ import { CliError } from '../errors.ts';
 import type { PodWatch } from '../k8s/index.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { podName, type LabNames } from '../lab/names.ts';
+import { labOrdinals, startOrdinal } from '../lab/ordinals.ts';
 import { isReady } from '../lab/pods.ts';
 import { hasReadinessSwitch, switchState, switchVerdict, UNREADY_FILE, type SwitchState } from '../lab/readiness.ts';
 import { analyseOrdering } from '../lab/ordering.ts';
@@ -13,7 +14,7 @@ import { combine, orderingVerdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
-import { connectToPod, range, requiredOrdinal } from './target.ts';
+import { connectToPod, requiredOrdinal } from './target.ts';
 import { goneTasks, readyTasks } from './wait-ready.ts';
 
 interface SwitchOptions {
@@ -41,8 +42,9 @@ export function readinessSwitch(wantReady: boolean) {
         throw new CliError(`pod ${name} has no sts-lab readiness switch: its readiness probe is not the lab's (a lab made by an older sts-lab, or a template changed since)`, 'run `kubectl sts-lab setup`: it re-configures the StatefulSet and the controller rolls the pods onto the new template (under OnDelete: kill-pod each)');
       }
       const before: SwitchState = switchState(pod);
-      const replicas = sts.spec?.replicas ?? 0;
+      const wanted = labOrdinals(sts);
       const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
+      const sequence = { policy, start: startOrdinal(sts) };
       let watch: PodWatch | undefined;
       let flippedAt = 0;
       let tookMs = 0;
@@ -74,19 +76,19 @@ export function readinessSwitch(wantReady: boolean) {
                 tookMs = Date.now() - flippedAt;
                 t.title = `${name}: ${want} after ${formatDuration(tookMs)}`;
                 const now = watch!.byOrdinal();
-                resumed = wantReady ? range(0, replicas).filter((i) => i !== o.ordinal && !(now.get(i) && isReady(now.get(i)!))) : [];
-                condemned = wantReady ? [...now.keys()].filter((i) => i >= replicas).sort((a, b) => b - a) : [];
+                resumed = wantReady ? wanted.filter((i) => i !== o.ordinal && !(now.get(i) && isReady(now.get(i)!))) : [];
+                condemned = wantReady ? [...now.keys()].filter((i) => !wanted.includes(i)).sort((a, b) => b - a) : [];
               },
             },
             {
               title: 'The controller goes on with the pods it held back',
               enabled: () => resumed.length > 0,
-              task: (_c, t) => t.newListr(readyTasks(watch!, resumed, { timeoutMs: ctx.globals.timeoutMs, policy }), { concurrent: true }),
+              task: (_c, t) => t.newListr(readyTasks(watch!, resumed, { timeoutMs: ctx.globals.timeoutMs, ...sequence }), { concurrent: true }),
             },
             {
               title: 'The controller goes on removing the pods it held back',
               enabled: () => condemned.length > 0,
-              task: (_c, t) => t.newListr(goneTasks(watch!, condemned, ctx.globals.timeoutMs, policy), { concurrent: true }),
+              task: (_c, t) => t.newListr(goneTasks(watch!, condemned, ctx.globals.timeoutMs, sequence), { concurrent: true }),
             },
           ],
           { progress: ctx.globals.progress },
@@ -99,7 +101,7 @@ export function readinessSwitch(wantReady: boolean) {
       const switched = switchVerdict(name, wantReady, before, after);
       const held = [...resumed, ...condemned];
       const order = held.length
-        ? orderingVerdict(analyseOrdering(watch!.history, { policy, podName: (i) => podName(n, i), terminations: condemned.length > 0 }), `The pods held back followed in order: ${held.map((i) => podName(n, i)).join(', ')}`)
+        ? orderingVerdict(analyseOrdering(watch!.history, { ...sequence, podName: (i) => podName(n, i), terminations: condemned.length > 0 }), `The pods held back followed in order: ${held.map((i) => podName(n, i)).join(', ')}`)
         : undefined;
       const verdict = order ? { ...switched, result: combine(switched.result, order.result), why: [...switched.why, `${order.result}  ${order.headline}`] } : switched;
       return {

@@ -2,6 +2,7 @@
 import { CliError, UsageError } from '../errors.ts';
 import type { LabSession, V1StatefulSet } from '../k8s/index.ts';
 import { isManaged, podName, type LabNames } from '../lab/names.ts';
+import { labOrdinals, ordinalSpan, type OrdinalSpec } from '../lab/ordinals.ts';
 import type { RunContext } from './command.ts';
 
 /** The lab on the cluster the global flags name; the cluster layer is loaded now, not at start-up. */
@@ -25,7 +26,7 @@ export async function ownStatefulSet(lab: LabSession): Promise<V1StatefulSet> {
 export async function connectToPod(ctx: RunContext, names: LabNames, ordinal: number): Promise<{ lab: LabSession; sts: V1StatefulSet; name: string }> {
   const lab = await connectLab(ctx, names);
   const sts = await ownStatefulSet(lab);
-  checkOrdinals([ordinal], sts.spec?.replicas ?? 0, names);
+  checkOrdinals([ordinal], sts, names);
   return { lab, sts, name: podName(names, ordinal) };
 }
 
@@ -34,7 +35,7 @@ export function parseOrdinals(raw: unknown): number[] {
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   return list.map((r) => {
     const text = String(r);
-    if (!/^\d+$/.test(text)) throw new UsageError(`invalid ordinal "${text}": must be a whole number (0 is the first pod)`);
+    if (!/^\d+$/.test(text)) throw new UsageError(`invalid ordinal "${text}": must be a whole number (1 for nginx-sts-1)`);
     return Number(text);
   });
 }
@@ -47,16 +48,15 @@ export function requiredOrdinal(raw: unknown): number {
 }
 
 /** An ordinal the StatefulSet does not have is a usage error: nothing is touched. */
-export function checkOrdinals(ordinals: number[], replicas: number, n: LabNames): void {
-  const bad = ordinals.filter((o) => o >= replicas);
+export function checkOrdinals(ordinals: number[], sts: OrdinalSpec, n: LabNames): void {
+  const have = labOrdinals(sts);
+  const bad = ordinals.filter((o) => !have.includes(o));
   if (bad.length) {
     throw new UsageError(
-      `statefulset.apps/${n.statefulSet} has ${replicas} replica${replicas === 1 ? '' : 's'} (ordinals ${replicas ? `0..${replicas - 1}` : 'none'}): no ordinal ${bad.join(', ')}`,
+      `statefulset.apps/${n.statefulSet} has ${have.length} replica${have.length === 1 ? '' : 's'} (ordinals ${ordinalSpan(have)}): no ordinal ${bad.join(', ')}`,
     );
   }
 }
-
-export const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 
 /** Promise.all, but when several requests fail the first one's error is the one reported, every time. */
 export async function allInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {

@@ -6,14 +6,16 @@ import type { PodWatch, V1Pod } from '../k8s/index.ts';
 import { stallSentence, type Stall } from '../lab/diagnosis.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { podName } from '../lab/names.ts';
+import { range } from '../lab/ordinals.ts';
 import { isReady, stageOf, type PodLike } from '../lab/pods.ts';
 import type { Task } from '../ui/tasks.ts';
-import { range } from './target.ts';
 
 export interface ReadyWait {
   timeoutMs: number;
   /** podManagementPolicy: under OrderedReady the lowest pod that is not Ready blocks the rest. */
   policy: string;
+  /** The StatefulSet's first ordinal (spec.ordinals.start): no pod below it blocks. */
+  start: number;
   /** When a pod counts as arrived (default: Ready; watch-order --restart wants a new one). */
   accept?: (ordinal: number, pod: PodLike) => boolean;
 }
@@ -25,7 +27,7 @@ export function readyTasks<C>(w: PodWatch, ordinals: number[], o: ReadyWait): Ta
   const accept = o.accept ?? ((_i: number, pod: PodLike) => isReady(pod));
   return ordinals.map((i) => {
     const name = podName(w.names, i);
-    const query = { policy: o.policy, wanted: [i], arrived: accept };
+    const query = { policy: o.policy, start: o.start, wanted: [i], arrived: accept };
     const state = (stall: Stall | undefined) => {
       const pod = w.byOrdinal().get(i);
       const stage = pod ? stageOf(pod) : 'not created yet';
@@ -78,11 +80,12 @@ export function readyTasks<C>(w: PodWatch, ordinals: number[], o: ReadyWait): Ta
 }
 
 /** Follows pods until they are gone (scale-down, teardown); a timeout says what the pod was doing. */
-export function goneTasks<C>(w: PodWatch, ordinals: number[], timeoutMs: number, policy: string): Task<C>[] {
+export function goneTasks<C>(w: PodWatch, ordinals: number[], timeoutMs: number, o: Omit<ReadyWait, 'timeoutMs' | 'accept'>): Task<C>[] {
   const start = Date.now();
+  const { policy } = o;
   // OrderedReady removes a pod only while the pods that stay are Running and Ready.
-  const kept = range(0, Math.min(...ordinals));
-  const blocker = () => (policy === 'OrderedReady' && kept.length ? w.stalls.stall({ policy, wanted: kept }) : undefined);
+  const kept = range(o.start, Math.min(...ordinals));
+  const blocker = () => (policy === 'OrderedReady' && kept.length ? w.stalls.stall({ policy, start: o.start, wanted: kept }) : undefined);
   return ordinals.map((i) => {
     const name = podName(w.names, i);
     const why = () => {

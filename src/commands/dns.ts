@@ -2,6 +2,7 @@
 // cluster (exec in another lab pod), and compare with the pod IPs the API reports. Without
 // cluster DNS it says so and shows the EndpointSlice records DNS would serve.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { labOrdinals } from '../lab/ordinals.ts';
 import { CliError } from '../errors.ts';
 import type { LabSession } from '../k8s/index.ts';
 import { dnsPresence, judgeLookup, parseLookup, parseResolvConf, type DnsRow, type DnsSetup, type LookupOutcome } from '../lab/dns.ts';
@@ -29,8 +30,8 @@ export default defineCommand({
   async run({ names: n }, ctx) {
     const lab = await connectLab(ctx, n);
     const sts = await ownStatefulSet(lab);
-    const replicas = sts.spec?.replicas ?? 0;
-    const pods = new Map([...byOrdinal(n, await lab.listPods())].filter(([o]) => o < replicas));
+    const wanted = labOrdinals(sts);
+    const pods = new Map([...byOrdinal(n, await lab.listPods())].filter(([o]) => wanted.includes(o)));
     const ready = [...pods.entries()].filter(([, p]) => isReady(p)).sort(([a], [b]) => a - b);
     if (!ready.length) throw new CliError('no Ready pod to resolve from', 'wait for the pods: kubectl sts-lab status');
     const askerFor = (target: number | undefined) => (ready.find(([o]) => o !== target) ?? ready[0]!)[1].metadata!.name!;

@@ -7,6 +7,7 @@ import { formatDuration } from '../lab/duration.ts';
 import { stallSentence } from '../lab/diagnosis.ts';
 import { atMostOne, claimOf, compareIdentity, identityOf, revisionRow, type Identity } from '../lab/identity.ts';
 import { revisionFor, revisionOf } from '../lab/rollout.ts';
+import { startOrdinal } from '../lab/ordinals.ts';
 import { claimName, type LabNames } from '../lab/names.ts';
 import { isReady, uidOf, type PodLike } from '../lab/pods.ts';
 import { passIf, verdict, verdictLines } from '../lab/verdict.ts';
@@ -46,7 +47,7 @@ export default defineCommand({
       const p = pods.get(o.ordinal);
       return p && isReplacement(p) ? p : undefined;
     };
-    const stallQuery = { policy, wanted: [o.ordinal], arrived: (_i: number, p: PodLike) => isReplacement(p) && isReady(p) };
+    const stallQuery = { policy, start: startOrdinal(sts), wanted: [o.ordinal], arrived: (_i: number, p: PodLike) => isReplacement(p) && isReady(p) };
     const waitFor = (done: (pods: Map<number, V1Pod>) => boolean, what: string) =>
       watch!.until(
         (pods) => {
@@ -102,6 +103,7 @@ export default defineCommand({
     const after = await identity(lab, fresh);
     const plan = {
       strategy: sts.spec?.updateStrategy?.type ?? 'RollingUpdate',
+      start: startOrdinal(sts),
       partition: sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0,
       currentRevision: sts.status?.currentRevision ?? null,
       updateRevision: sts.status?.updateRevision ?? null,

@@ -36,7 +36,7 @@ export default defineCommand({
     const lab = await connectLab(ctx, o.names);
     const n = o.names;
     const sts = await ownStatefulSet(lab);
-    if (o.deletePod !== undefined) checkOrdinals([o.deletePod], sts.spec?.replicas ?? 0, n);
+    if (o.deletePod !== undefined) checkOrdinals([o.deletePod], sts, n);
     const timeoutMs = ctx.globals.timeoutMs;
     let watch: PodWatch | undefined;
     let before = new Map<string, V1Pod>();

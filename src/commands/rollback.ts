@@ -14,7 +14,8 @@ import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
-import { connectLab, ownStatefulSet, range } from '../command-support/target.ts';
+import { connectLab, ownStatefulSet } from '../command-support/target.ts';
+import { labOrdinals, startOrdinal } from '../lab/ordinals.ts';
 import { readyTasks } from '../command-support/wait-ready.ts';
 
 /** How long nothing may move before a pod off the restored revision counts as stuck. */
@@ -43,7 +44,7 @@ export default defineCommand({
     const lab = await connectLab(ctx, o.names);
     const n = o.names;
     const sts = await ownStatefulSet(lab);
-    const replicas = sts.spec?.replicas ?? 0;
+    const ordinals = labOrdinals(sts);
     const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
     const timeoutMs = ctx.globals.timeoutMs;
     const [revisions, pods] = await Promise.all([lab.controllerRevisions(sts.metadata?.uid ?? ''), lab.listPods()]);
@@ -61,7 +62,7 @@ export default defineCommand({
     let before = new Map<number, PodLike>();
     let targetRevision = target.name;
     let stuck: number[] = [];
-    const offTarget = (pods: Map<number, PodLike>) => range(0, replicas).filter((i) => !(pods.get(i) && isReady(pods.get(i)!) && revisionOf(pods.get(i)!) === targetRevision));
+    const offTarget = (pods: Map<number, PodLike>) => ordinals.filter((i) => !(pods.get(i) && isReady(pods.get(i)!) && revisionOf(pods.get(i)!) === targetRevision));
     try {
       await runTasks(
         [
@@ -90,7 +91,7 @@ export default defineCommand({
             task: async (_c, t) => {
               for (const i of [...stuck].reverse()) await lab.deletePod(podName(n, i), false);
               const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === targetRevision;
-              return t.newListr(readyTasks(watch!, stuck, { timeoutMs, policy, accept }), { concurrent: true });
+              return t.newListr(readyTasks(watch!, stuck, { timeoutMs, policy, start: startOrdinal(sts), accept }), { concurrent: true });
             },
           },
         ],
@@ -100,7 +101,7 @@ export default defineCommand({
       watch?.stop();
     }
     const deleted = o.deleteStuck ? stuck : [];
-    const { rows, verdict } = analyseRollback({ replicas, before, after: watch!.byOrdinal(), target: targetRevision, policy, deleted, stuck, windowMs: SELF_HEAL_WINDOW_MS, podName: (i) => podName(n, i) });
+    const { rows, verdict } = analyseRollback({ ordinals, before, after: watch!.byOrdinal(), target: targetRevision, policy, deleted, stuck, windowMs: SELF_HEAL_WINDOW_MS, podName: (i) => podName(n, i) });
     return {
       ok: verdict.result !== 'FAIL',
       data: {

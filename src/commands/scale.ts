@@ -16,7 +16,8 @@ import { orderingVerdict, passIf, verdict, verdictLines, type CheckJson } from '
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
-import { connectLab, ownStatefulSet, range } from '../command-support/target.ts';
+import { connectLab, ownStatefulSet } from '../command-support/target.ts';
+import { range, startOrdinal } from '../lab/ordinals.ts';
 import { goneTasks, readyTasks } from '../command-support/wait-ready.ts';
 
 type Direction = 'up' | 'down' | 'none';
@@ -39,6 +40,7 @@ export default defineCommand({
     const to = o.replicas;
     const whenScaled = sts.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? 'Retain';
     const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
+    const start = startOrdinal(sts);
     if (from === to) {
       const unchanged = verdict<CheckJson>('N/A', `statefulset.apps/${n.statefulSet} already has ${to} replicas: no change`);
       return {
@@ -52,6 +54,8 @@ export default defineCommand({
       };
     }
     const up = to > from;
+    // The ordinals the controller creates (lowest first) or removes (highest first).
+    const moving = up ? range(start + from, start + to) : range(start + to, start + from).reverse();
     const claimsBefore = await lab.listClaims();
     let pods: PodWatch | undefined;
     let halted: Stall | undefined;
@@ -64,11 +68,10 @@ export default defineCommand({
             title: `Scale statefulset.apps/${n.statefulSet} from ${from} to ${to}`,
             task: async (_c, t) => {
               pods = await lab.watchPods();
-              unreadyAtStart = [...pods.byOrdinal()].filter(([i, p]) => i < Math.min(from, to) && !isReady(p)).map(([i]) => i);
+              unreadyAtStart = [...pods.byOrdinal()].filter(([i, p]) => i < start + Math.min(from, to) && !isReady(p)).map(([i]) => i);
               await lab.scaleStatefulSet(to);
-              const ordinals = up ? range(from, to) : range(to, from).reverse();
               const timeoutMs = ctx.globals.timeoutMs;
-              return t.newListr(up ? readyTasks(pods, ordinals, { timeoutMs, policy }) : goneTasks(pods, ordinals, timeoutMs, policy), {
+              return t.newListr(up ? readyTasks(pods, moving, { timeoutMs, policy, start }) : goneTasks(pods, moving, timeoutMs, { policy, start }), {
                 concurrent: true,
               });
             },
@@ -76,7 +79,7 @@ export default defineCommand({
           {
             title: 'Wait for the controller to delete the claims of removed pods (whenScaled: Delete)',
             enabled: () => !up && whenScaled === 'Delete',
-            task: () => lab.claimsGone(range(to, from), ctx.globals.timeoutMs),
+            task: () => lab.claimsGone(moving, ctx.globals.timeoutMs),
           },
         ],
         { progress: ctx.globals.progress },
@@ -84,22 +87,22 @@ export default defineCommand({
     } catch (e) {
       // Held up by a pod the lab keeps (below the old count going up, below the new one going
       // down): the lesson of a halted scale, not an error. A new pod that cannot start still is.
-      if (!(e instanceof StallError) || e.stall.ordinal >= (up ? from : to)) throw e;
+      if (!(e instanceof StallError) || e.stall.ordinal >= start + (up ? from : to)) throw e;
       halted = e.stall;
     } finally {
       pods?.stop();
     }
     const podNameOf = (i: number) => podName(n, i);
     const history = pods!.history;
-    const ordering = analyseOrdering(history, { policy, podName: podNameOf, terminations: !up });
-    const timeline = buildTimeline(history, podNameOf).filter((r) => (up ? r.ordinal >= from && r.ordinal < to : true));
-    const claims = claimRows(n, { from, to, whenScaled }, claimsBefore, await lab.listClaims());
+    const ordering = analyseOrdering(history, { policy, start, podName: podNameOf, terminations: !up });
+    const timeline = buildTimeline(history, podNameOf).filter((r) => (up ? moving.includes(r.ordinal) : true));
+    const claims = claimRows(n, { start, from, to, whenScaled }, claimsBefore, await lab.listClaims());
     const claimsOk = claims.every((c) => c.ok);
     // Parallel promises no order, and does not wait: say so when it went on past an unready pod.
     const pastUnready = policy === 'Parallel' && unreadyAtStart.length
-      ? [`Parallel does not halt: ${up ? 'created' : 'removed'} ${range(Math.min(from, to), Math.max(from, to)).map(podNameOf).join(', ')} while ${unreadyAtStart.map(podNameOf).join(', ')} was not Ready.`]
+      ? [`Parallel does not halt: ${up ? 'created' : 'removed'} ${moving.map(podNameOf).join(', ')} while ${unreadyAtStart.map(podNameOf).join(', ')} was not Ready.`]
       : [];
-    const halt = halted && analyseHalted({ history, direction: up ? 'up' : 'down', from, to, stall: halted, policy, watchedMs: Date.now() - started, podName: podNameOf });
+    const halt = halted && analyseHalted({ history, direction: up ? 'up' : 'down', waiting: moving, stall: halted, policy, watchedMs: Date.now() - started, podName: podNameOf });
     const ordered = orderingVerdict(
       ordering,
       up

@@ -2,8 +2,9 @@
 // to Ready one ordinal at a time.
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
-import type { Applied, LabSession, PodWatch, V1Pod } from '../k8s/index.ts';
+import type { Applied, LabSession, PodWatch, V1Pod, V1StatefulSet } from '../k8s/index.ts';
 import { isManaged } from '../lab/names.ts';
+import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
 import { revisionOf } from '../lab/rollout.ts';
 import { adoptionVerdict, isOrphan, type Adoption } from '../lab/orphan.ts';
@@ -12,12 +13,14 @@ import { verdictText } from '../ui/color.ts';
 import type { LabObjects, LabSettings } from '../lab/manifests.ts';
 import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
 import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/report.ts';
-import { image, parseRetention, quantity, replicaCount } from '../lab/validate.ts';
+import { POD_INDEX_LABEL, startOrdinalVerdict, type StartOrdinalCheck } from '../lab/start-ordinal.ts';
+import { image, parseRetention, quantity, replicaCount, startOrdinal as startOrdinalFlag } from '../lab/validate.ts';
+import type { Verdict } from '../lab/verdict.ts';
 import type { Report } from '../ui/output.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
-import { connectLab, range } from '../command-support/target.ts';
-import { readyTasks } from '../command-support/wait-ready.ts';
+import { connectLab } from '../command-support/target.ts';
+import { goneTasks, readyTasks } from '../command-support/wait-ready.ts';
 
 export const DEFAULT_IMAGE = 'nginx:1.27-alpine';
 
@@ -48,6 +51,8 @@ export interface SetupResult {
   pods: PodRow[];
   /** Orphaned lab pods (kubectl sts-lab orphan) the new StatefulSet adopted. */
   adopted: Adoption[];
+  /** --start-ordinal as asked and as the server kept it; the verdict is null when neither is set. */
+  startOrdinal: { requested: number; onServer: number; verdict: Verdict<StartOrdinalCheck> | null };
 }
 
 /** --dry-run: what would be applied, as a v1 List. */
@@ -67,6 +72,8 @@ export interface SetupOptions {
 interface SetupState {
   version?: string;
   applied: Applied[];
+  /** The StatefulSet as the server kept it after the apply. */
+  live?: V1StatefulSet;
   watch?: PodWatch;
   orphans?: Map<string, V1Pod>;
   adoption?: ReturnType<typeof adoptionVerdict>;
@@ -78,24 +85,29 @@ export default defineCommand({
   builder: (y: Argv) =>
     podFlags(y)
       .option('replicas', { type: 'string', default: '3', describe: 'Number of pods' })
+      .option('start-ordinal', { type: 'string', default: '0', describe: 'Number the pods from this ordinal (spec.ordinals.start, Kubernetes 1.31+)' })
       .option('parallel', { type: 'boolean', default: false, describe: 'podManagementPolicy Parallel: no ordering, to compare with OrderedReady' })
       .option('update-strategy', { type: 'string', choices: ['RollingUpdate', 'OnDelete'], describe: 'OnDelete: a template change replaces no pod until you delete it (default: RollingUpdate)' })
       .option('publish-not-ready', { type: 'boolean', default: false, describe: 'Service publishNotReadyAddresses: DNS records for pods that are not Ready too' })
       .option('retention', { type: 'string', describe: 'PVC retention policy, e.g. whenScaled=Delete,whenDeleted=Retain (default: Retain both)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be applied (with -o yaml|json) and change nothing' }),
   options(a): SetupOptions {
-    return asUsage(() => ({
-      settings: {
-        ...(a.names as LabSettings),
-        replicas: replicaCount('--replicas', a.replicas),
-        ...podSettings(a),
-        podManagementPolicy: a.parallel === true ? ('Parallel' as const) : ('OrderedReady' as const),
-        retention: a.retention === undefined ? undefined : parseRetention(String(a.retention)),
-        updateStrategy: a['update-strategy'] === 'OnDelete' ? ('OnDelete' as const) : undefined,
-        publishNotReady: a['publish-not-ready'] === true,
-      },
-      dryRun: a['dry-run'] === true,
-    }));
+    return asUsage(() => {
+      const replicas = replicaCount('--replicas', a.replicas);
+      return {
+        settings: {
+          ...(a.names as LabSettings),
+          replicas,
+          startOrdinal: startOrdinalFlag(a['start-ordinal'], replicas),
+          ...podSettings(a),
+          podManagementPolicy: a.parallel === true ? ('Parallel' as const) : ('OrderedReady' as const),
+          retention: a.retention === undefined ? undefined : parseRetention(String(a.retention)),
+          updateStrategy: a['update-strategy'] === 'OnDelete' ? ('OnDelete' as const) : undefined,
+          publishNotReady: a['publish-not-ready'] === true,
+        },
+        dryRun: a['dry-run'] === true,
+      };
+    });
   },
   async run(o, ctx): Promise<Report<SetupData>> {
     // YAML parsing is loaded only when manifests are needed.
@@ -123,24 +135,37 @@ export default defineCommand({
             title: `Wait for ${o.settings.replicas} pod${o.settings.replicas === 1 ? '' : 's'} to be Ready (${o.settings.podManagementPolicy})`,
             task: async (_c, t) => {
               const timeoutMs = ctx.globals.timeoutMs;
-              // A re-configured template rolls the pods (RollingUpdate): wait for them on the new revision, not just Ready.
+              const live = state.live!;
+              // A re-configured template, or adopted pods made from another one, roll (RollingUpdate): wait for the
+              // pods on the new revision, not just Ready.
               const configured = state.applied.some((a) => a.kind === 'statefulset.apps' && a.action === 'configured');
-              const live = configured && !o.settings.updateStrategy ? await lab.findStatefulSet() : undefined;
-              const revision = live ? await lab.updateRevision(live.metadata?.generation ?? 0, timeoutMs) : undefined;
+              const rolls = !o.settings.updateStrategy && (configured || Boolean(state.orphans?.size));
+              const revision = rolls ? await lab.updateRevision(live.metadata?.generation ?? 0, timeoutMs) : undefined;
               const accept = (_i: number, pod: PodLike) => isReady(pod) && (!revision || revisionOf(pod) === revision);
-              return t.newListr(readyTasks(state.watch!, range(0, o.settings.replicas), { timeoutMs, policy: o.settings.podManagementPolicy, accept }), { concurrent: true });
+              t.title = `Wait for ordinals ${ordinalSpan(labOrdinals(live))} to be Ready (${o.settings.podManagementPolicy})`;
+              return t.newListr(readyTasks(state.watch!, labOrdinals(live), { timeoutMs, policy: o.settings.podManagementPolicy, start: startOrdinal(live), accept }), { concurrent: true });
+            },
+          },
+          {
+            // Fewer replicas, or ordinals that start elsewhere: the controller removes the pods outside the range, highest first.
+            title: 'Wait for the pods outside the ordinals to be removed',
+            enabled: () => condemned(state).length > 0,
+            task: (_c, t) => {
+              const outside = condemned(state);
+              t.title = `Wait for ${outside.map((i) => `${o.settings.statefulSet}-${i}`).join(', ')} to be removed (outside ordinals ${ordinalSpan(labOrdinals(state.live!))})`;
+              return t.newListr(goneTasks(state.watch!, outside, ctx.globals.timeoutMs, { policy: o.settings.podManagementPolicy, start: startOrdinal(state.live!) }), { concurrent: true });
             },
           },
           {
             title: 'Adoption: the new StatefulSet takes the orphaned pods as its own',
             enabled: () => Boolean(state.orphans?.size),
             task: async (_c, t) => {
-              const stsUid = (await lab.findStatefulSet())?.metadata?.uid ?? '';
+              const stsUid = state.live!.metadata?.uid ?? '';
               const mine = (p: V1Pod | undefined) => !p || p.metadata?.ownerReferences?.some((r) => r.controller && r.uid === stsUid);
               const names = [...state.orphans!.keys()];
               await state.watch!.until((pods) => names.every((name) => mine([...pods.values()].find((p) => p.metadata?.name === name))), 'the StatefulSet controller to adopt the orphaned pods', ctx.globals.timeoutMs);
               const now = new Map([...state.watch!.byOrdinal().values()].map((p) => [p.metadata?.name ?? '', p]));
-              state.adoption = adoptionVerdict(state.orphans!, now, stsUid);
+              state.adoption = adoptionVerdict(state.orphans!, state.watch!.history, now, stsUid);
               t.title = state.adoption.verdict.headline;
             },
           },
@@ -148,9 +173,18 @@ export default defineCommand({
         { progress: ctx.globals.progress },
         state,
       );
-      const rows = podRows(o.settings, o.settings.replicas, state.watch!.byOrdinal(), await lab.listClaims());
+      const live = state.live!;
+      const pods = state.watch!.byOrdinal();
+      const rows = podRows(o.settings, labOrdinals(live), pods, await lab.listClaims());
+      const requested = o.settings.startOrdinal ?? 0;
+      const onServer = startOrdinal(live);
+      const shifted = startOrdinalVerdict({
+        names: o.settings, requested, onServer, serverVersion: state.version ?? 'unknown', wanted: labOrdinals(live), pods: rows,
+        podIndex: (i) => pods.get(i)?.metadata?.labels?.[POD_INDEX_LABEL],
+      });
+      const notes = [...(shifted ? verdictLines(shifted, verdictText) : []), ...(state.adoption ? verdictLines(state.adoption.verdict, verdictText) : [])];
       return {
-        ok: state.adoption?.verdict.result !== 'FAIL',
+        ok: state.adoption?.verdict.result !== 'FAIL' && shifted?.result !== 'FAIL',
         data: {
           context: lab.context,
           server: lab.server,
@@ -161,18 +195,26 @@ export default defineCommand({
           applied: state.applied,
           pods: rows,
           adopted: state.adoption?.adopted ?? [],
+          startOrdinal: { requested, onServer, verdict: shifted },
         },
         sections: [
           { headers: ['resource', 'action', 'detail'], rows: state.applied.map((a) => [`${a.kind}/${a.name}`, a.action, a.detail]) },
           { headers: POD_HEADERS, rows: rows.map(podCells) },
         ],
-        notes: state.adoption ? verdictLines(state.adoption.verdict, verdictText) : [],
+        notes,
       };
     } finally {
       state.watch?.stop();
     }
   },
 });
+
+/** Lab pods the StatefulSet's range leaves out, highest first. */
+function condemned(state: SetupState): number[] {
+  if (!state.live || !state.watch) return [];
+  const wanted = labOrdinals(state.live);
+  return [...state.watch.byOrdinal().keys()].filter((i) => !wanted.includes(i)).sort((a, b) => b - a);
+}
 
 function preflightTasks(lab: LabSession, state: SetupState): Task<SetupState>[] {
   const s = lab.names as LabSettings;
@@ -241,11 +283,11 @@ function applyTasks(lab: LabSession, objects: LabObjects, state: SetupState): Ta
     step(`service/${objects.service.metadata.name} (headless)`, () => lab.ensureService(objects.service)),
     step(`statefulset.apps/${objects.statefulSet.metadata.name}`, async () => {
       const applied = await lab.ensureStatefulSet(objects.statefulSet);
-      const wanted = objects.statefulSet.spec.persistentVolumeClaimRetentionPolicy;
-      if (wanted) {
-        // A server with the StatefulSetAutoDeletePVC feature off silently drops the field.
-        const live = await lab.findStatefulSet();
-        if (!live?.spec?.persistentVolumeClaimRetentionPolicy) {
+      // Read back: a server without a feature drops its field without a word.
+      state.live = await lab.findStatefulSet();
+      if (!state.live) throw new CliError(`statefulset.apps "${objects.statefulSet.metadata.name}" disappeared right after it was applied`);
+      if (objects.statefulSet.spec.persistentVolumeClaimRetentionPolicy) {
+        if (!state.live.spec?.persistentVolumeClaimRetentionPolicy) {
           throw new CliError('this cluster ignores persistentVolumeClaimRetentionPolicy (feature gate StatefulSetAutoDeletePVC is off)', 'run teardown, then setup without --retention');
         }
       }

@@ -1,6 +1,7 @@
 // status: the lab as it is now — StatefulSet, headless Service, pods with their claims,
 // and the DNS name each pod is reachable at.
 import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
+import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
 import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/report.ts';
 import type { Report } from '../ui/output.ts';
 import { defineCommand } from '../command-support/command.ts';
@@ -9,6 +10,8 @@ import { allInOrder, connectLab } from '../command-support/target.ts';
 export interface StatusStatefulSet {
   name: string;
   replicas: number;
+  /** spec.ordinals.start: the first pod's ordinal (0 unless set). */
+  startOrdinal: number;
   readyReplicas: number;
   currentRevision: string | null;
   updateRevision: string | null;
@@ -45,10 +48,12 @@ export default defineCommand({
     }
     const [pods, claims] = await allInOrder([lab.listPods(), lab.listClaims()]);
     const replicas = sts?.spec?.replicas ?? 0;
-    const rows = podRows(n, replicas, byOrdinal(n, pods), claims);
+    const wanted = sts ? labOrdinals(sts) : [];
+    const rows = podRows(n, wanted, byOrdinal(n, pods), claims);
     const statefulSet = sts && {
       name: n.statefulSet,
       replicas,
+      startOrdinal: startOrdinal(sts),
       readyReplicas: sts.status?.readyReplicas ?? 0,
       currentRevision: sts.status?.currentRevision ?? null,
       updateRevision: sts.status?.updateRevision ?? null,
@@ -67,9 +72,9 @@ export default defineCommand({
       data: { deployed: true, namespace: n.namespace, statefulSet: statefulSet ?? null, service: service ?? null, pods: rows },
       sections: [
         {
-          headers: ['statefulset', 'replicas', 'ready', 'policy', 'current revision', 'update revision'],
+          headers: ['statefulset', 'replicas', 'ordinals', 'ready', 'policy', 'current revision', 'update revision'],
           rows: statefulSet
-            ? [[statefulSet.name, String(statefulSet.replicas), `${statefulSet.readyReplicas}/${statefulSet.replicas}`, statefulSet.podManagementPolicy, statefulSet.currentRevision ?? '<none>', statefulSet.updateRevision ?? '<none>']]
+            ? [[statefulSet.name, String(statefulSet.replicas), ordinalSpan(wanted), `${statefulSet.readyReplicas}/${statefulSet.replicas}`, statefulSet.podManagementPolicy, statefulSet.currentRevision ?? '<none>', statefulSet.updateRevision ?? '<none>']]
             : [],
         },
         {

@@ -12,10 +12,13 @@ import { verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
-import { connectLab, range } from '../command-support/target.ts';
+import { connectLab } from '../command-support/target.ts';
+import { labOrdinals, startOrdinal } from '../lab/ordinals.ts';
 import { goneTasks } from '../command-support/wait-ready.ts';
 
 const OWNER_GRACE_MS = 30_000;
+/** Pods deleted all at once (cascade, orphans): nothing waits for anything. */
+const UNORDERED = { policy: 'Parallel', start: 0 };
 
 export interface TeardownOptions {
   names: LabNames;
@@ -59,8 +62,7 @@ export default defineCommand({
     const stsUid = sts?.metadata?.uid ?? '';
     // The controller marks the claims of its pods; a claim above the replica count (left by a
     // scale-down) is owned only if it was made under this policy. Those it does not own, sts-lab deletes.
-    const replicas = sts?.spec?.replicas ?? 0;
-    const claimNames = byController ? range(0, replicas).map((i) => claimName(n, i)) : [];
+    const claimNames = byController && sts ? labOrdinals(sts).map((i) => claimName(n, i)) : [];
     const claims = byController ? (await lab.waitForClaimOwner(stsUid, claimNames, OWNER_GRACE_MS)).filter((c) => isLabClaim(n, c.metadata?.name ?? '')) : [];
     const state: TeardownState = { removals: [], owned: claimsOwnedBy(claims, stsUid), ownedGone: [] };
     try {
@@ -135,12 +137,12 @@ async function removePods(lab: LabSession, timeoutMs: number, state: TeardownSta
   const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
   if (!cascade) {
     await lab.scaleStatefulSet(0);
-    return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, sts.spec?.podManagementPolicy ?? 'OrderedReady'), { concurrent: true });
+    return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, { policy: sts.spec?.podManagementPolicy ?? 'OrderedReady', start: startOrdinal(sts) }), { concurrent: true });
   }
   await lab.deleteStatefulSetWith('Background');
   state.cascaded = true;
   state.removals.push({ resource: `statefulset.apps/${n.statefulSet}`, action: 'deleted', detail: 'with its pods at once (propagationPolicy Background)' });
-  return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, 'Parallel'), { concurrent: true });
+  return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, UNORDERED), { concurrent: true });
 }
 
 /** No StatefulSet, but its orphaned pods (kubectl sts-lab orphan): delete them and see them go. */
@@ -152,7 +154,7 @@ async function removeOrphans(lab: LabSession, timeoutMs: number, state: Teardown
   t.title = `No StatefulSet: delete its ${removed.length} orphaned pods`;
   const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
   // Nothing orders them: no controller is left to wait for anything.
-  return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, 'Parallel'), { concurrent: true });
+  return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, UNORDERED), { concurrent: true });
 }
 
 function deleteTasks(lab: LabSession, o: TeardownOptions, state: TeardownState, timeoutMs: number): Task<TeardownState>[] {

@@ -8,7 +8,8 @@ import { podName, type LabNames } from '../lab/names.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
 import { effectiveMaxUnavailable } from '../lab/availability.ts';
 import type { Stall } from '../lab/diagnosis.ts';
-import { analyseOnDelete, analyseRollout, maxUnavailableDropped, revisionOf, type RolloutRow } from '../lab/rollout.ts';
+import { labOrdinals, startOrdinal } from '../lab/ordinals.ts';
+import { analyseOnDelete, analyseRollout, firstMoving, maxUnavailableDropped, revisionOf, type RolloutRow } from '../lab/rollout.ts';
 import { analyseStalled } from '../lab/stalled-rollout.ts';
 import { iso, relative } from '../lab/timeline.ts';
 import { image, maxUnavailable, replicaCount } from '../lab/validate.ts';
@@ -37,7 +38,7 @@ export default defineCommand({
   builder: (y: Argv) =>
     y
       .option('image', { type: 'string', describe: 'New container image (default: bump the sts-lab/updated-at annotation, no pull needed)' })
-      .option('partition', { type: 'string', default: '0', describe: 'Only ordinals at or above this move (replicas - 1 is a canary)' })
+      .option('partition', { type: 'string', default: '0', describe: 'Only pods from this index up move, counted from the first ordinal (replicas - 1 is a canary)' })
       .option('break', { type: 'boolean', default: false, describe: 'A template whose readiness probe never passes: watch the roll-out stall (then: rollback)' })
       .option('max-unavailable', { type: 'string', describe: 'Let the controller replace up to N pods (or N%) at once (feature gate MaxUnavailableStatefulSet)' }),
   options: (a): UpdateOptions =>
@@ -53,6 +54,8 @@ export default defineCommand({
     const n = o.names;
     const sts = await ownStatefulSet(lab);
     const replicas = sts.spec?.replicas ?? 0;
+    const start = startOrdinal(sts);
+    const ordinals = labOrdinals(sts);
     const onDelete = sts.spec?.updateStrategy?.type === 'OnDelete';
     if (onDelete && (o.partition || o.maxUnavailable !== undefined)) {
       throw new UsageError(`${o.partition ? '--partition' : '--max-unavailable'} is for RollingUpdate: this StatefulSet uses updateStrategy OnDelete`);
@@ -78,7 +81,7 @@ export default defineCommand({
             task: async (_c, t) => {
               watch = await lab.watchPods();
               before = new Map(watch.byOrdinal());
-              const notReady = [...before.entries()].filter(([i, p]) => i < replicas && !isReady(p));
+              const notReady = [...before.entries()].filter(([i, p]) => ordinals.includes(i) && !isReady(p));
               if (notReady.length) throw new CliError(`${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`, 'after a stalled update: kubectl sts-lab rollback; otherwise kubectl sts-lab status');
               const patched = await lab.patchTemplate(sts, { image: o.image, partition: o.partition, maxUnavailable: o.maxUnavailable, stamp: new Date().toISOString(), breakReadiness: o.breakReadiness, partitionOnly: staged, onDelete });
               // Read back: a server without the feature gate drops the field without a word.
@@ -99,10 +102,10 @@ export default defineCommand({
             title: 'Follow the roll-out, highest ordinal first',
             enabled: () => !onDelete,
             task: (_c, t) => {
-              const moving = [...Array(replicas).keys()].filter((i) => i >= o.partition && revisionOf(before.get(i) ?? {}) !== updateRevision).reverse();
+              const moving = ordinals.filter((i) => i >= firstMoving({ start, partition: o.partition }) && revisionOf(before.get(i) ?? {}) !== updateRevision).reverse();
               if (!moving.length) return t.skip(`every pod at or above partition ${o.partition} already runs ${updateRevision}`);
               const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === updateRevision;
-              return t.newListr(readyTasks(watch!, moving, { timeoutMs, policy, accept }), { concurrent: true });
+              return t.newListr(readyTasks(watch!, moving, { timeoutMs, policy, start, accept }), { concurrent: true });
             },
           },
         ],
@@ -116,7 +119,7 @@ export default defineCommand({
       watch?.stop();
     }
     const effective = effectiveMaxUnavailable(keptMaxUnavailable, replicas);
-    const input = { history: watch!.history, before, after: watch!.byOrdinal(), replicas, partition: o.partition, updateRevision, maxUnavailable: effective, podName: (i: number) => podName(n, i) };
+    const input = { history: watch!.history, before, after: watch!.byOrdinal(), start, replicas, partition: o.partition, updateRevision, maxUnavailable: effective, podName: (i: number) => podName(n, i) };
     const analysis = onDelete ? { ...analyseOnDelete(input, ON_DELETE_WINDOW_MS), peak: undefined } : stalled ? analyseStalled(input, stalled, Date.now()) : analyseRollout(input);
     const { rows } = analysis;
     // Servers with the gate default the field to 1: kept means the value asked for came back.

@@ -10,7 +10,8 @@ import { orderingVerdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
-import { connectLab, range } from '../command-support/target.ts';
+import { connectLab } from '../command-support/target.ts';
+import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
 import { readyTasks } from '../command-support/wait-ready.ts';
 
 interface WatchOrderOptions {
@@ -21,6 +22,9 @@ interface WatchOrderOptions {
 interface State {
   pods?: PodWatch;
   replicas: number;
+  /** The StatefulSet's first ordinal, and the ordinals it wants. */
+  start: number;
+  ordinals: number[];
   policy: string;
   /** UIDs of the pods --restart deleted: their successors are what is awaited. */
   replaced: Map<number, string>;
@@ -36,7 +40,7 @@ export default defineCommand({
     const lab = await connectLab(ctx, o.names);
     const n = o.names;
     const timeoutMs = ctx.globals.timeoutMs;
-    const state: State = { replicas: 0, policy: 'OrderedReady', replaced: new Map() };
+    const state: State = { replicas: 0, start: 0, ordinals: [], policy: 'OrderedReady', replaced: new Map() };
     const sts = await lab.watchStatefulSet();
     try {
       await runTasks<State>(
@@ -47,10 +51,13 @@ export default defineCommand({
               // Pods are watched before anything else, so no creation is missed.
               state.pods = await lab.watchPods();
               await sts.until(() => sts.objects().length > 0, `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`, timeoutMs);
-              const spec = sts.objects()[0]!.spec!;
+              const live = sts.objects()[0]!;
+              const spec = live.spec!;
               state.replicas = spec.replicas ?? 1;
+              state.start = startOrdinal(live);
+              state.ordinals = labOrdinals(live);
               state.policy = spec.podManagementPolicy ?? 'OrderedReady';
-              t.title = `statefulset.apps/${n.statefulSet}: ${state.replicas} replicas, podManagementPolicy ${state.policy}`;
+              t.title = `statefulset.apps/${n.statefulSet}: ${state.replicas} replicas${state.start ? ` (ordinals ${ordinalSpan(state.ordinals)})` : ''}, podManagementPolicy ${state.policy}`;
             },
           },
           {
@@ -66,9 +73,10 @@ export default defineCommand({
             title: 'Follow each ordinal to Ready',
             task: (_c, t) =>
               t.newListr(
-                readyTasks(state.pods!, range(0, state.replicas), {
+                readyTasks(state.pods!, state.ordinals, {
                   timeoutMs,
                   policy: state.policy,
+                  start: state.start,
                   accept: (ordinal, pod) => isReady(pod) && pod.metadata?.uid !== state.replaced.get(ordinal),
                 }),
                 { concurrent: true },
@@ -84,8 +92,8 @@ export default defineCommand({
     }
     const history = state.pods!.history;
     const podNameOf = (i: number) => podName(n, i);
-    const result = analyseOrdering(history, { policy: state.policy, podName: podNameOf, terminations: false });
-    const timeline = buildTimeline(history, podNameOf).filter((r) => r.ordinal < state.replicas);
+    const result = analyseOrdering(history, { policy: state.policy, start: state.start, podName: podNameOf, terminations: false });
+    const timeline = buildTimeline(history, podNameOf).filter((r) => state.ordinals.includes(r.ordinal));
     const order = orderingVerdict(result);
     return {
       ok: result.verdict !== 'FAIL',

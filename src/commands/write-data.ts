@@ -11,7 +11,8 @@ import { defaultMessage, MARKER_FILE, sha256, type JournalEntry } from '../lab/p
 import { isReady } from '../lab/pods.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
-import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals, range } from '../command-support/target.ts';
+import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals } from '../command-support/target.ts';
+import { labOrdinals } from '../lab/ordinals.ts';
 
 interface WriteOptions {
   names: LabNames;
@@ -60,9 +61,8 @@ export default defineCommand({
     const lab = await connectLab(ctx, o.names);
     const n = o.names;
     const sts = await ownStatefulSet(lab);
-    const replicas = sts.spec?.replicas ?? 0;
-    checkOrdinals(o.ordinals, replicas, n);
-    const chosen = o.ordinals.length ? [...new Set(o.ordinals)].sort((a, b) => a - b) : range(0, replicas);
+    checkOrdinals(o.ordinals, sts, n);
+    const chosen = o.ordinals.length ? [...new Set(o.ordinals)].sort((a, b) => a - b) : labOrdinals(sts);
     const entries: WriteResult[] = [];
     await runTasks(
       [

@@ -15,6 +15,8 @@ import type { Changes } from './wait.ts';
 
 export interface StallQuery {
   policy: string;
+  /** The StatefulSet's first ordinal. */
+  start: number;
   wanted: number[];
   arrived?: ((ordinal: number, pod: PodLike) => boolean) | undefined;
 }
@@ -82,6 +84,7 @@ export class StallWatch {
     const stall = findStall({
       names: this.names,
       policy: q.policy,
+      start: q.start,
       wanted: q.wanted,
       arrived: q.arrived,
       pods,

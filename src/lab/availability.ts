@@ -14,14 +14,14 @@ export interface PeakUnavailable {
 const available = (p: PodLike | undefined): boolean => Boolean(p && !p.metadata?.deletionTimestamp && isReady(p));
 
 /** Counted from the first change after the initial list, when the watch knows every pod. */
-export function peakUnavailable(history: Observation[], replicas: number): PeakUnavailable {
+export function peakUnavailable(history: Observation[], ordinals: number[]): PeakUnavailable {
   const now = new Map<number, PodLike>();
   let peak: PeakUnavailable = { count: 0, at: null, ordinals: [] };
   for (const c of history) {
     if (c.type === 'delete') now.delete(c.ordinal);
     else now.set(c.ordinal, c.pod);
     if (c.initial) continue;
-    const down = Array.from({ length: replicas }, (_, i) => i).filter((i) => !available(now.get(i)));
+    const down = ordinals.filter((i) => !available(now.get(i)));
     if (down.length > peak.count) peak = { count: down.length, at: c.at, ordinals: down };
   }
   return peak;

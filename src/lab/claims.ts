@@ -16,18 +16,19 @@ export interface ClaimRow {
   detail: string;
 }
 
-export function claimRows(n: LabNames, opts: { from: number; to: number; whenScaled: string }, before: ClaimLike[], after: ClaimLike[]): ClaimRow[] {
+/** from/to: replica counts; start: the first ordinal (spec.ordinals.start). */
+export function claimRows(n: LabNames, opts: { start: number; from: number; to: number; whenScaled: string }, before: ClaimLike[], after: ClaimLike[]): ClaimRow[] {
   const byName = (list: ClaimLike[]) => new Map(list.map((c) => [c.metadata?.name ?? '', c]));
   const was = byName(before);
   const now = byName(after);
   const rows: ClaimRow[] = [];
-  for (let ordinal = 0; ordinal < Math.max(opts.from, opts.to); ordinal++) {
+  for (let ordinal = opts.start; ordinal < opts.start + Math.max(opts.from, opts.to); ordinal++) {
     const pvc = claimName(n, ordinal);
     const c = now.get(pvc);
     const pvBefore = was.get(pvc)?.spec?.volumeName ?? null;
     const status = c?.status?.phase ?? null;
     const pv = c?.spec?.volumeName ?? null;
-    const removed = ordinal >= opts.to;
+    const removed = ordinal >= opts.start + opts.to;
     const expected: ClaimOutcome = !removed ? 'in use' : opts.whenScaled === 'Delete' ? 'deleted' : 'retained';
     let ok: boolean;
     let detail: string;

@@ -37,6 +37,8 @@ export interface Stall {
 export interface LabSnapshot {
   names: LabNames;
   policy: string;
+  /** The StatefulSet's first ordinal (spec.ordinals.start). */
+  start: number;
   /** The ordinals a wait is for. */
   wanted: number[];
   pods: Map<number, PodLike & { spec?: PodSpecLike }>;
@@ -79,7 +81,7 @@ export function findStall(s: LabSnapshot): Stall | undefined {
   }
   // OrderedReady: the controller creates nothing above the lowest pod that is not Ready.
   const highest = Math.max(...pending);
-  for (let o = 0; o <= highest; o++) if (!arrived(o)) return podStall(s, o);
+  for (let o = s.start; o <= highest; o++) if (!arrived(o)) return podStall(s, o);
   return undefined;
 }
 

@@ -15,8 +15,8 @@ export interface HaltCheck {
 export interface HaltInput {
   history: Observation[];
   direction: 'up' | 'down';
-  from: number;
-  to: number;
+  /** The ordinals the scale would create (lowest first) or remove (highest first). */
+  waiting: number[];
   stall: Stall;
   policy: string;
   /** How long the watch saw the scale held up. */
@@ -30,9 +30,8 @@ export function analyseHalted(h: HaltInput): Verdict<HaltCheck> {
   const blocker = h.stall.pod;
   const moved = h.direction === 'up'
     ? changed((c) => c.type === 'add' && c.ordinal > h.stall.ordinal)
-    : changed((c) => (c.type === 'delete' || Boolean(c.pod.metadata?.deletionTimestamp)) && c.ordinal >= h.to);
-  const waiting = h.direction === 'up' ? Array.from({ length: h.to - h.from }, (_, i) => h.from + i) : Array.from({ length: h.from - h.to }, (_, i) => h.from - 1 - i);
-  const checks: HaltCheck[] = waiting.map((o) => {
+    : changed((c) => (c.type === 'delete' || Boolean(c.pod.metadata?.deletionTimestamp)) && h.waiting.includes(c.ordinal));
+  const checks: HaltCheck[] = h.waiting.map((o) => {
     const ok = !moved.includes(o);
     const name = h.podName(o);
     return {

@@ -6,7 +6,7 @@ import { formatDuration } from './duration.ts';
 import { podName, type LabNames } from './names.ts';
 import type { PersistenceRow } from './persistence.ts';
 import type { PodRow } from './report.ts';
-import { cascadingDelete, claimsByController, dnsFollowsReadiness, orphanAndAdopt, scalingHalts, type LifecycleEvidence, type TeardownEvidence } from './lifecycle-report.ts';
+import { cascadingDelete, claimsByController, dnsFollowsReadiness, orphanAndAdopt, scalingHalts, startOrdinalShift, type LifecycleEvidence, type TeardownEvidence } from './lifecycle-report.ts';
 import { dataSurvivesUpdates, forcedRollback, onDeleteHeld, orderedRollingUpdate, partitionedRollout, type UpdatesEvidence } from './updates-report.ts';
 import { combine, type Result, type Verdict } from './verdict.ts';
 
@@ -141,6 +141,7 @@ export function reportRows(n: LabNames, e: TourEvidence, o: { parts: TourPart[];
     row('Scaling halts on an unhealthy pod', 'With nginx-sts-1 not Ready a scale-up creates nothing above it; once Ready the rest follow in order', scalingHalts(l)),
     row('DNS follows readiness', 'A pod that is not Ready has no DNS record; it has one again once Ready', dnsFollowsReadiness(l)),
     row('Orphan and adopt', 'Deleted with propagationPolicy Orphan, the pods run on unowned; a new StatefulSet adopts them, data intact', orphanAndAdopt(l)),
+    row('Start ordinal', `With spec.ordinals.start 1 the pods are ${podName(n, 1)}..${TOUR_REPLICAS}: the pods in both ranges stay, and the order counts from 1`, startOrdinalShift(l)),
     // Both are proved by the teardown, which --keep skips.
     ...(o.keep
       ? []

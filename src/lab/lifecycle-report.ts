@@ -1,5 +1,6 @@
 // The lab report rows of the tour's lifecycle part, made of nothing but the -o json data of
-// its steps: unready/ready, scale, dns, orphan, setup (adoption), check-persistence, teardown.
+// its steps: unready/ready, scale, dns, orphan, setup (adoption, start ordinal), check-persistence,
+// watch-order, teardown.
 import type { Judged } from './updates-report.ts';
 import { combine, passIf, type Verdict } from './verdict.ts';
 
@@ -20,6 +21,10 @@ export interface LifecycleEvidence {
   orphan?: { verdict: Verdict<unknown>; pods: { pod: string; uidBefore: string }[]; deletedPod: { pod: string } | null };
   adopted?: { pod: string; uid: string; owner: string | null }[];
   persist?: { verdict: Verdict<unknown> };
+  /** The pods before and after setup --start-ordinal, and that setup's verdict. */
+  shift?: { before: { pod: string; uid: string | null }[]; after: { ordinal: number; pod: string; uid: string | null }[]; verdict: Verdict<unknown> | null };
+  /** watch-order --restart after the shift: its creation checks, in the order the API committed them. */
+  reordered?: { verdict: Verdict<{ kind: string; ordinal: number; evidence: string }> };
 }
 
 export interface TeardownEvidence {
@@ -56,6 +61,23 @@ export function orphanAndAdopt(l: LifecycleEvidence): Judged | undefined {
   return {
     result: combine(l.orphan.verdict.result, passIf(kept.length > 0 && adoptedSame), l.persist.verdict.result),
     evidence: `orphaned ${kept.map((p) => p.pod).join(', ')}${l.orphan.deletedPod ? ` (${l.orphan.deletedPod.pod} deleted, not re-created)` : ''}; adopted with the same UIDs: ${adoptedSame ? 'yes' : 'no'}; data: ${l.persist.verdict.result}`,
+  };
+}
+
+export function startOrdinalShift(l: LifecycleEvidence): Judged | undefined {
+  if (!l.shift || !l.reordered) return undefined;
+  const { before, after, verdict: v } = l.shift;
+  if (v?.result === 'N/A') return { result: 'N/A', evidence: v.headline };
+  const was = new Map(before.map((p) => [p.pod, p.uid]));
+  const kept = after.filter((p) => was.has(p.pod));
+  const keptSame = kept.length > 0 && kept.every((p) => was.get(p.pod) === p.uid);
+  const added = after.filter((p) => !was.has(p.pod)).map((p) => p.pod);
+  const removed = before.filter((b) => !after.some((p) => p.pod === b.pod)).map((b) => b.pod);
+  const first = l.reordered.verdict.checks.find((c) => c.kind === 'create' && c.evidence === 'watch')?.ordinal;
+  const firstPod = after.find((p) => p.ordinal === first)?.pod;
+  return {
+    result: combine(v?.result ?? 'FAIL', passIf(keptSame && added.length > 0 && removed.length > 0), l.reordered.verdict.result, passIf(first !== undefined && first === after[0]?.ordinal)),
+    evidence: `${kept.map((p) => p.pod).join(', ')} kept ${keptSame ? 'their UIDs' : 'NOT their UIDs'}, ${added.join(', ') || 'nothing'} created, ${removed.join(', ') || 'nothing'} removed; re-created in order, first ${firstPod ?? `ordinal ${first ?? 'none'}`}`,
   };
 }
 

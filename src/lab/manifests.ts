@@ -22,6 +22,8 @@ export interface Retention {
 
 export interface LabSettings extends LabNames {
   replicas: number;
+  /** spec.ordinals.start; unset or 0: the pods are numbered from 0. */
+  startOrdinal?: number | undefined;
   image: string;
   storageSize: string;
   storageClass?: string | undefined;
@@ -59,6 +61,7 @@ export function renderManifests(src: ManifestSources, s: LabSettings): LabObject
   sts.metadata.labels.app = s.statefulSet;
   sts.spec.serviceName = s.service;
   sts.spec.replicas = s.replicas;
+  if (s.startOrdinal) sts.spec.ordinals = { start: s.startOrdinal };
   sts.spec.podManagementPolicy = s.podManagementPolicy;
   sts.spec.selector.matchLabels = { app: s.statefulSet };
   sts.spec.template.metadata.labels.app = s.statefulSet;

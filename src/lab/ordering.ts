@@ -46,6 +46,8 @@ interface Slot {
 
 export interface OrderingOptions {
   policy: string;
+  /** The StatefulSet's first ordinal: the pod there is the one created first. */
+  start: number;
   podName: (ordinal: number) => string;
   /**
    * Check termination order too. Only for a scale-down: a pod deleted by hand (kill-pod,
@@ -54,8 +56,8 @@ export interface OrderingOptions {
   terminations: boolean;
 }
 
-export function analyseOrdering(observations: Observation[], { policy, podName, terminations }: OrderingOptions): OrderingResult {
-  const checks = [...existingPodChecks(observations, podName), ...replay(observations, podName)].filter(
+export function analyseOrdering(observations: Observation[], { policy, start, podName, terminations }: OrderingOptions): OrderingResult {
+  const checks = [...existingPodChecks(observations, start, podName), ...replay(observations, start, podName)].filter(
     (c) => terminations || c.kind === 'create',
   );
   if (policy === 'Parallel') {
@@ -86,7 +88,7 @@ export function analyseOrdering(observations: Observation[], { policy, podName, 
   };
 }
 
-function replay(observations: Observation[], podName: (o: number) => string): Check[] {
+function replay(observations: Observation[], start: number, podName: (o: number) => string): Check[] {
   const state = new Map<number, Slot>();
   const checks: Check[] = [];
   const seen = new Set<string>();
@@ -99,7 +101,7 @@ function replay(observations: Observation[], podName: (o: number) => string): Ch
     const isNew = !seen.has(uid);
     seen.add(uid);
     const slot = state.get(obs.ordinal);
-    if (isNew && !obs.initial) checks.push(creationCheck(obs, index, state, observations, podName));
+    if (isNew && !obs.initial) checks.push(creationCheck(obs, index, state, observations, start, podName));
     const terminating = Boolean(obs.pod.metadata?.deletionTimestamp);
     if (terminating && !(slot?.uid === uid && slot.terminating) && !obs.initial) {
       checks.push(terminationCheck(obs, state, podName));
@@ -109,10 +111,10 @@ function replay(observations: Observation[], podName: (o: number) => string): Ch
   return checks;
 }
 
-function creationCheck(obs: Observation, index: number, state: Map<number, Slot>, all: Observation[], podName: (o: number) => string): Check {
+function creationCheck(obs: Observation, index: number, state: Map<number, Slot>, all: Observation[], start: number, podName: (o: number) => string): Check {
   const created = toDate(obs.pod.metadata?.creationTimestamp);
   const notReady: string[] = [];
-  for (let j = 0; j < obs.ordinal; j++) {
+  for (let j = start; j < obs.ordinal; j++) {
     const slot = state.get(j);
     if (slot?.ready) continue;
     if (slot && created && readyBy(all, index, slot.uid, created)) continue;
@@ -126,8 +128,8 @@ function creationCheck(obs: Observation, index: number, state: Map<number, Slot>
     evidence: 'watch',
     detail: notReady.length
       ? `${podName(obs.ordinal)} was created while ${notReady.join(' and ')}`
-      : obs.ordinal === 0
-        ? `${podName(0)} created first`
+      : obs.ordinal === start
+        ? `${podName(start)} created first`
         : `${podName(obs.ordinal)} created after ${podName(obs.ordinal - 1)} was Ready`,
   };
 }
@@ -165,12 +167,12 @@ function terminationCheck(obs: Observation, state: Map<number, Slot>, podName: (
  * created no earlier than pod N's Ready transition is consistent with the guarantee; a later
  * Ready time may just mean pod N restarted since, so it is inconclusive rather than a failure.
  */
-function existingPodChecks(observations: Observation[], podName: (o: number) => string): Check[] {
+function existingPodChecks(observations: Observation[], start: number, podName: (o: number) => string): Check[] {
   const first = new Map<number, Observation>();
   for (const o of observations) if (o.initial && !first.has(o.ordinal)) first.set(o.ordinal, o);
   const checks: Check[] = [];
   for (const [ordinal, obs] of [...first.entries()].sort(([a], [b]) => a - b)) {
-    if (ordinal === 0) continue;
+    if (ordinal <= start) continue;
     const prev = first.get(ordinal - 1);
     const created = toDate(obs.pod.metadata?.creationTimestamp);
     const prevReady = prev && readySince(prev.pod);

@@ -73,20 +73,28 @@ export interface Adoption {
   owner: string | null;
 }
 
-/** Orphans found before setup, and whether the new StatefulSet (by UID) became their controller with the same UID kept. */
-export function adoptionVerdict(orphans: Map<string, Owned>, now: Map<string, Owned>, stsUid: string): { adopted: Adoption[]; verdict: Verdict<OrphanCheck> } {
+/**
+ * Orphans found before setup, and whether the new StatefulSet (by UID) became their controller
+ * with the same UID kept. The watch's history is the evidence: an adopted pod whose template is
+ * not the new StatefulSet's is replaced right after, and that must not hide the adoption.
+ */
+export function adoptionVerdict(orphans: Map<string, Owned>, history: { pod: Owned }[], now: Map<string, Owned>, stsUid: string): { adopted: Adoption[]; verdict: Verdict<OrphanCheck> } {
+  const ownedBySts = (p: Owned) => controllerOf(p)?.uid === stsUid;
   const adopted = [...orphans].map(([pod, was]) => {
-    const p = now.get(pod);
-    const c = p && controllerOf(p);
-    return { pod, uid: uidOf(was), owner: c && c.uid === stsUid ? `${c.kind}/${c.name}` : null, same: Boolean(p && uidOf(p) === uidOf(was)) };
+    const taken = history.find((c) => uidOf(c.pod) === uidOf(was) && ownedBySts(c.pod))?.pod;
+    const c = taken && controllerOf(taken);
+    const current = now.get(pod);
+    return { pod, uid: uidOf(was), owner: c ? `${c.kind}/${c.name}` : null, replacedAfter: Boolean(taken && current && uidOf(current) !== uidOf(was)) };
   });
-  const checks = adopted.map((a) => ({ pod: a.pod, ok: a.same && a.owner !== null, detail: a.same && a.owner ? `${a.pod} adopted: same UID ${a.uid.slice(0, 8)}, owner ${a.owner}` : `${a.pod} was ${a.same ? 'not adopted' : 'replaced instead of adopted'}` }));
+  const checks = adopted.map((a) => ({ pod: a.pod, ok: a.owner !== null, detail: a.owner ? `${a.pod} adopted: same UID ${a.uid.slice(0, 8)}, owner ${a.owner}` : `${a.pod} was not adopted with its UID ${a.uid.slice(0, 8)}` }));
   const failed = checks.filter((c) => !c.ok);
+  const replaced = adopted.filter((a) => a.replacedAfter).map((a) => a.pod);
   return {
     adopted: adopted.map(({ pod, uid, owner }) => ({ pod, uid, owner })),
     verdict: verdict(passIf(!failed.length), failed.length ? 'Adoption failed' : `Adopted: ${adopted.map((a) => a.pod).join(', ')} kept their UIDs and have the new StatefulSet as owner`, [
       'The StatefulSet controller adopts pods that match its selector and have no controller: it sets itself as their owner,',
       'so the pods (and their claims and data) carry on as if the StatefulSet had never gone.',
+      ...(replaced.length ? [`Then ${replaced.join(', ')} ${replaced.length === 1 ? 'was' : 'were'} replaced: adopted pods keep their old template, and the controller rolls them onto the new StatefulSet's.`] : []),
       ...failed.map((c) => c.detail),
     ], checks),
   };

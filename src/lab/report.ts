@@ -22,10 +22,9 @@ export interface PodRow {
   pv: string | null;
 }
 
-/** One row per ordinal that has a pod or is wanted by `replicas`. */
-export function podRows(n: LabNames, replicas: number, pods: Map<number, PodLike>, claims: ClaimLike[]): PodRow[] {
-  const ordinals = new Set<number>([...pods.keys()]);
-  for (let i = 0; i < replicas; i++) ordinals.add(i);
+/** One row per ordinal that has a pod or is wanted by the spec. */
+export function podRows(n: LabNames, wanted: number[], pods: Map<number, PodLike>, claims: ClaimLike[]): PodRow[] {
+  const ordinals = new Set<number>([...pods.keys(), ...wanted]);
   const claimsByName = new Map(claims.map((c) => [c.metadata?.name ?? '', c]));
   return [...ordinals].sort((a, b) => a - b).map((ordinal) => {
     const pod = pods.get(ordinal);

@@ -48,7 +48,8 @@ export interface RollbackRow {
 }
 
 export interface RollbackInput {
-  replicas: number;
+  /** The StatefulSet's ordinals. */
+  ordinals: number[];
   before: Map<number, PodLike>;
   after: Map<number, PodLike>;
   /** The revision the restored template is (the controller's update revision after the patch). */
@@ -70,7 +71,7 @@ export interface RollbackCheck {
 const labels = (p: PodLike | undefined) => (p ? revisionOf(p as PodLike & { metadata?: { labels?: Record<string, string> } }) : null);
 
 export function analyseRollback(r: RollbackInput): { rows: RollbackRow[]; verdict: Verdict<RollbackCheck> } {
-  const rows = Array.from({ length: r.replicas }, (_, ordinal): RollbackRow => {
+  const rows = r.ordinals.map((ordinal): RollbackRow => {
     const was = r.before.get(ordinal);
     const now = r.after.get(ordinal);
     const replaced = Boolean(was && now && uidOf(was) !== uidOf(now)) || (!was && Boolean(now));

@@ -3,6 +3,7 @@
 // Ready before the next one is touched; pods below the partition are not touched at all.
 import { peakUnavailable, type PeakUnavailable } from './availability.ts';
 import type { Observation } from './ordering.ts';
+import { range } from './ordinals.ts';
 import { isReady, uidOf, type PodLike } from './pods.ts';
 import { passIf, verdict, type Verdict } from './verdict.ts';
 
@@ -38,6 +39,8 @@ export interface RolloutInput {
   /** Pods by ordinal before the change, and at the end. */
   before: Map<number, PodLike>;
   after: Map<number, PodLike>;
+  /** The StatefulSet's first ordinal and pod count: the partition counts from that start. */
+  start: number;
   replicas: number;
   partition: number;
   updateRevision: string;
@@ -48,8 +51,17 @@ export interface RolloutInput {
 
 const labelled = (p: PodLike) => p as PodLike & { metadata?: { labels?: Record<string, string> } };
 
+/** The lowest ordinal a partition lets move: the controller indexes pods from spec.ordinals.start. */
+export const firstMoving = (r: Pick<RolloutInput, 'start' | 'partition'>): number => r.start + r.partition;
+
+/** "partition 2", or "partition 2 (ordinals below 7)" where the ordinals do not start at 0. */
+const partitionText = (r: Pick<RolloutInput, 'start' | 'partition'>): string =>
+  `partition ${r.partition}${r.start ? ` (ordinals below ${firstMoving(r)})` : ''}`;
+
+export const rolloutOrdinals = (r: Pick<RolloutInput, 'start' | 'replicas'>): number[] => range(r.start, r.start + r.replicas);
+
 export function rolloutRows(r: RolloutInput): RolloutRow[] {
-  return Array.from({ length: r.replicas }, (_, ordinal) => {
+  return rolloutOrdinals(r).map((ordinal) => {
     const old = r.before.get(ordinal);
     const oldUid = old ? uidOf(old) : null;
     const now = r.after.get(ordinal);
@@ -67,7 +79,7 @@ export function rolloutRows(r: RolloutInput): RolloutRow[] {
       ready: newUid ? first((c) => uidOf(c.pod) === newUid && isReady(c.pod)) : null,
       newUid,
       newRevision: now ? revisionOf(labelled(now)) : null,
-      moves: ordinal >= r.partition && (old ? revisionOf(labelled(old)) !== r.updateRevision : true),
+      moves: ordinal >= firstMoving(r) && (old ? revisionOf(labelled(old)) !== r.updateRevision : true),
     };
   });
 }
@@ -86,9 +98,9 @@ export function analyseRollout(r: RolloutInput): RolloutAnalysis {
   const h = r.history;
   const checks: RolloutCheck[] = [];
   for (const row of rows) {
-    if (row.ordinal < r.partition) {
+    if (row.ordinal < firstMoving(r)) {
       const untouched = row.newUid === null && row.newRevision === row.oldRevision;
-      checks.push({ ordinal: row.ordinal, ok: untouched, detail: untouched ? `${row.pod} below the partition: untouched (same UID, revision ${row.oldRevision})` : `${row.pod} is below the partition ${r.partition} but was replaced or changed revision` });
+      checks.push({ ordinal: row.ordinal, ok: untouched, detail: untouched ? `${row.pod} below the partition: untouched (same UID, revision ${row.oldRevision})` : `${row.pod} is below the ${partitionText(r)} but was replaced or changed revision` });
       continue;
     }
     const onNew = row.newRevision === r.updateRevision;
@@ -111,20 +123,20 @@ export function analyseRollout(r: RolloutInput): RolloutAnalysis {
   }
   const moved = rows.filter((x) => x.moves && x.newUid).sort((a, b) => b.ordinal - a.ordinal);
   const max = r.maxUnavailable ?? 1;
-  const peak = peakUnavailable(h, r.replicas);
+  const peak = peakUnavailable(h, rolloutOrdinals(r));
   checks.push(...(max > 1 ? windowChecks(r, moved, max, peak) : oneAtATimeChecks(h, moved)));
   const failed = checks.filter((c) => !c.ok);
   const order = moved.map((m) => m.pod);
   const headline = failed.length
     ? 'The rolling update did not go as a StatefulSet promises'
     : order.length
-      ? `Rolling update held: ${order.join(', ')} replaced from the highest ordinal down, ${max > 1 ? `never more than ${peak.count} unavailable at once (maxUnavailable ${max})` : 'one at a time'}${r.partition ? `; below partition ${r.partition} untouched` : ''}`
-      : `Nothing to roll: every pod at or above partition ${r.partition} was already on revision ${r.updateRevision}`;
+      ? `Rolling update held: ${order.join(', ')} replaced from the highest ordinal down, ${max > 1 ? `never more than ${peak.count} unavailable at once (maxUnavailable ${max})` : 'one at a time'}${r.partition ? `; below ${partitionText(r)} untouched` : ''}`
+      : `Nothing to roll: every pod at or above ${partitionText(r)} was already on revision ${r.updateRevision}`;
   const why = [
     max > 1
       ? `The StatefulSet controller updates pods in reverse ordinal order, deleting the highest ones while fewer than maxUnavailable (${max}) are unavailable;`
       : 'The StatefulSet controller updates pods in reverse ordinal order, deleting one and waiting for its replacement to be',
-    `${max > 1 ? 'pods' : 'Running and Ready before the next; pods'} with an ordinal below spec.updateStrategy.rollingUpdate.partition keep the old template.`,
+    `${max > 1 ? 'pods' : 'Running and Ready before the next; pods'} below spec.updateStrategy.rollingUpdate.partition (counted from the first ordinal) keep the old template.`,
     // Kept by the API server but not acted on: the controller manager lacks the feature gate.
     ...(max > 1 && moved.length > 1 && peak.count === 1 ? [`The server kept maxUnavailable ${max}, yet the controller replaced one pod at a time: does kube-controller-manager run with --feature-gates=MaxUnavailableStatefulSet=true?`] : []),
     ...failed.map((c) => c.detail),
@@ -167,6 +179,7 @@ function windowChecks(r: RolloutInput, moved: Moved[], max: number, peak: PeakUn
 
 export interface RevisionPlan {
   strategy: string;
+  start: number;
   partition: number;
   currentRevision: string | null;
   updateRevision: string | null;
@@ -176,7 +189,7 @@ export type RevisionKind = 'current revision' | 'update revision';
 
 /** The revision the controller gives a re-created pod: below a RollingUpdate partition the current one, else the update revision. */
 export function revisionFor(p: RevisionPlan, ordinal: number): { revision: string | null; which: RevisionKind } {
-  return p.strategy === 'RollingUpdate' && ordinal < p.partition
+  return p.strategy === 'RollingUpdate' && ordinal < firstMoving(p)
     ? { revision: p.currentRevision, which: 'current revision' }
     : { revision: p.updateRevision, which: 'update revision' };
 }

@@ -2,13 +2,13 @@
 // becomes Ready, and (RollingUpdate) replaces nothing below it while that lasts.
 import { stallSentence, type Stall } from './diagnosis.ts';
 import { formatDuration } from './duration.ts';
-import { rolloutRows, type RolloutAnalysis, type RolloutCheck, type RolloutInput } from './rollout.ts';
+import { rolloutOrdinals, rolloutRows, type RolloutAnalysis, type RolloutCheck, type RolloutInput } from './rollout.ts';
 import { verdict } from './verdict.ts';
 import { peakUnavailable } from './availability.ts';
 
 export function analyseStalled(r: RolloutInput, stall: Stall, now: number): RolloutAnalysis {
   const rows = rolloutRows(r);
-  const stuck = rows[stall.ordinal];
+  const stuck = rows.find((x) => x.ordinal === stall.ordinal);
   const since = stuck?.created ?? stuck?.gone ?? stuck?.terminating ?? now;
   const watched = formatDuration(now - since);
   const firstToMove = Math.max(-1, ...rows.filter((x) => x.moves).map((x) => x.ordinal));
@@ -46,5 +46,5 @@ export function analyseStalled(r: RolloutInput, stall: Stall, now: number): Roll
     stallSentence(stall),
     ...failed.map((c) => c.detail),
   ];
-  return { rows, peak: peakUnavailable(r.history, r.replicas), verdict: verdict('FAIL', headline, why, checks) };
+  return { rows, peak: peakUnavailable(r.history, rolloutOrdinals(r)), verdict: verdict('FAIL', headline, why, checks) };
 }

@@ -79,3 +79,12 @@ export function maxUnavailable(raw: unknown): number | string {
   if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_REPLICAS) return Number(text);
   throw new Error(`invalid --max-unavailable "${String(raw)}": must be a whole number from 1 to ${MAX_REPLICAS}, or a percentage such as 50%`);
 }
+
+/** spec.ordinals.start is an int32: the last pod's ordinal must fit too. */
+export function startOrdinal(raw: unknown, replicas: number): number {
+  const text = String(raw).trim();
+  if (!/^\d+$/.test(text)) throw new Error(`invalid --start-ordinal "${String(raw)}": must be a whole number (the first pod's ordinal)`);
+  const n = Number(text);
+  if (n + Math.max(replicas, 1) - 1 > 2 ** 31 - 1) throw new Error(`invalid --start-ordinal ${text}: the last ordinal must stay below 2^31`);
+  return n;
+}

@@ -21,8 +21,9 @@ test('peakUnavailable replays the stream: terminating, absent and unready pods c
     at(5, 'update', 1, pod('c', true)),
     at(6, 'update', 0, pod('a', true)),
   ];
-  assert.deepEqual(peakUnavailable(h, 2), { count: 2, at: 3, ordinals: [0, 1] });
-  assert.deepEqual(peakUnavailable(h.slice(0, 2), 2), { count: 0, at: null, ordinals: [] }, 'a quiet watch: nothing was down');
+  assert.deepEqual(peakUnavailable(h, [0, 1]), { count: 2, at: 3, ordinals: [0, 1] });
+  assert.deepEqual(peakUnavailable(h.slice(0, 2), [0, 1]), { count: 0, at: null, ordinals: [] }, 'a quiet watch: nothing was down');
+  assert.deepEqual(peakUnavailable(h, [1]), { count: 1, at: 1, ordinals: [1] }, 'only the ordinals the StatefulSet wants count');
 });
 
 test('the controller reads maxUnavailable as a count, or a percentage rounded down, never below 1', () => {

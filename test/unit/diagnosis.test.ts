@@ -16,7 +16,7 @@ const bound = (i: number) => ({ metadata: { name: `data-nginx-sts-${i}`, uid: `c
 const ev = (kind: string, name: string, uid: string, reason: string, message: string, at: string, type = 'Warning'): EventLike => ({
   type, reason, message, involvedObject: { kind, name, uid }, lastTimestamp: at,
 });
-const snap = (over: Partial<LabSnapshot>): LabSnapshot => ({ names, policy: 'OrderedReady', wanted: [0, 1, 2], pods: new Map(), claims: [0, 1, 2].map(bound), events: [], ...over });
+const snap = (over: Partial<LabSnapshot>): LabSnapshot => ({ names, policy: 'OrderedReady', start: 0, wanted: [0, 1, 2], pods: new Map(), claims: [0, 1, 2].map(bound), events: [], ...over });
 
 test('an image that cannot be pulled: the lowest pod blocks, in the kubelet\'s words, with a hint', () => {
   const pull = 'Failed to pull image "localhost/nope:1": failed to resolve reference "localhost/nope:1": connection refused';
@@ -118,6 +118,12 @@ test('scaling 3→5 waits on a lower pod that is not Ready; Parallel picks the p
   const parallel = findStall(snap({ policy: 'Parallel', pods: new Map([[0, waiting(0, 'ContainerCreating')], [2, waiting(2, 'ErrImagePull')]]) }))!;
   assert.equal(parallel.pod, 'nginx-sts-2');
   assert.equal(findStall(snap({ pods: new Map([[0, ready(0)], [1, ready(1)], [2, ready(2)]]) })), undefined);
+});
+
+test('ordinals from 5: no pod below the start blocks; the lowest unready one at or above it does', () => {
+  const shifted = (pods: [number, PodLike][]) => findStall(snap({ start: 5, wanted: [7], pods: new Map(pods), claims: [5, 6, 7].map(bound) }));
+  assert.equal(shifted([[5, ready(5)], [6, ready(6)]])?.pod, 'nginx-sts-7', 'the wanted pod itself, not a missing nginx-sts-0');
+  assert.equal(shifted([[5, ready(5)], [6, waiting(6, 'ContainerCreating')]])?.pod, 'nginx-sts-6');
 });
 
 test('the clock measures a condition from when it was first seen, and a new condition starts again', () => {

@@ -9,7 +9,7 @@ const pod = (uid: string, deleting = false) => ({ metadata: { uid, ...(deleting 
 const base = { stall, policy: 'OrderedReady', watchedMs: 30_000, podName: (i: number) => `web-${i}` };
 
 test('a halted scale-up: FAIL (it did not happen), every check holding when nothing above was created', () => {
-  const v = analyseHalted({ ...base, history: [], direction: 'up', from: 3, to: 5 });
+  const v = analyseHalted({ ...base, history: [], direction: 'up', waiting: [3, 4] });
   assert.equal(v.result, 'FAIL');
   assert.ok(v.checks.every((c) => c.ok));
   assert.match(v.headline, /^Scale-up halted: nothing created for 30\.0s, the controller waits for web-1/);
@@ -17,10 +17,15 @@ test('a halted scale-up: FAIL (it did not happen), every check holding when noth
 
 test('a pod created above the blocker, or removed below the new count, fails the evidence', () => {
   const created: Observation[] = [{ at: 1, type: 'add', ordinal: 3, pod: pod('x') }];
-  const up = analyseHalted({ ...base, history: created, direction: 'up', from: 3, to: 5 });
+  const up = analyseHalted({ ...base, history: created, direction: 'up', waiting: [3, 4] });
   assert.match(up.headline, /went on past web-1/);
   assert.match(up.why.join('\n'), /web-3 was created although web-1 was not Ready/);
   const removed: Observation[] = [{ at: 1, type: 'update', ordinal: 4, pod: pod('y', true) }];
-  const down = analyseHalted({ ...base, history: removed, direction: 'down', from: 5, to: 2 });
+  const down = analyseHalted({ ...base, history: removed, direction: 'down', waiting: [4, 3, 2] });
   assert.deepEqual(down.checks.map((c) => [c.ordinal, c.ok]), [[4, false], [3, true], [2, true]]);
+});
+
+test('ordinals from 5: the waiting pods are the shifted ones', () => {
+  const v = analyseHalted({ ...base, stall: { ...stall, pod: 'web-6', ordinal: 6 }, history: [{ at: 1, type: 'add', ordinal: 8, pod: pod('z') }], direction: 'up', waiting: [8, 9] });
+  assert.deepEqual(v.checks.map((c) => [c.ordinal, c.ok]), [[8, false], [9, true]]);
 });

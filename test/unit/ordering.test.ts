@@ -5,7 +5,7 @@ import { analyseOrdering, type Observation } from '../../src/lab/ordering.ts';
 import type { PodLike } from '../../src/lab/pods.ts';
 
 const name = (o: number) => `web-${o}`;
-const ordered = { policy: 'OrderedReady', podName: name, terminations: true };
+const ordered = { policy: 'OrderedReady', start: 0, podName: name, terminations: true };
 const creations = { ...ordered, terminations: false };
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 const iso = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -131,4 +131,16 @@ test('kill and recreate: only the re-creation is checked, against its predecesso
   const early = [...events.slice(0, 4), ev('add', 1, { ...pod(1, 'n1', 112) }, 112.1)];
   early.splice(3, 0, ev('update', 0, { ...pod(0, 'u0', 0), status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } }, 111));
   assert.equal(analyseOrdering(early, creations).verdict, 'FAIL', 're-created while web-0 was not Ready');
+});
+
+test('ordinals from 5: the pod at the start is created first, and nothing below it is awaited', () => {
+  const shifted: Observation[] = [
+    ev('add', 5, pod(5, 'a', 0), 0),
+    ev('update', 5, pod(5, 'a', 0, 4), 4),
+    ev('add', 6, pod(6, 'b', 4), 4.1),
+  ];
+  const r = analyseOrdering(shifted, { ...creations, start: 5 });
+  assert.equal(r.verdict, 'PASS', r.why.join('\n'));
+  assert.deepEqual(r.checks.map((c) => c.detail), ['web-5 created first', 'web-6 created after web-5 was Ready']);
+  assert.equal(analyseOrdering(shifted, creations).verdict, 'FAIL', 'counted from 0, web-0..4 would be missing');
 });

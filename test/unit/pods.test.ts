@@ -33,7 +33,7 @@ test('stages: Pending → ContainerCreating → Running → Ready, and Terminati
 test('pod rows: one per wanted ordinal, with claim and volume', () => {
   const pods = new Map([[0, { ...pod({ phase: 'Running', podIP: '10.244.0.2', conditions: [{ type: 'Ready', status: 'True' }] }) }]]);
   const claims = [{ metadata: { name: 'data-nginx-sts-0' }, spec: { volumeName: 'pv-a' }, status: { phase: 'Bound' } }];
-  const rows = podRows(names, 2, pods, claims);
+  const rows = podRows(names, [0, 1], pods, claims);
   assert.equal(rows.length, 2);
   assert.deepEqual(podCells(rows[0]!), ['0', 'nginx-sts-0', 'Ready', 'true', '10.244.0.2', 'vm', 'data-nginx-sts-0', 'Bound', 'pv-a']);
   assert.deepEqual(podCells(rows[1]!), ['1', 'nginx-sts-1', 'Absent', 'false', '<none>', '<none>', 'data-nginx-sts-1', '<none>', '<none>']);

@@ -15,7 +15,7 @@ test('rollback target: the asked revision; the current one mid roll-out; the res
 
 const pod = (uid: string, rev: string, ready: boolean) => ({ metadata: { uid, labels: { 'controller-revision-hash': rev } }, status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } });
 const before = new Map([[0, pod('a', 'good', true)], [1, pod('b', 'good', true)], [2, pod('c', 'bad', false)]]);
-const base = { replicas: 3, before, target: 'good', policy: 'OrderedReady', deleted: [] as number[], stuck: [] as number[], windowMs: 15_000, podName: (i: number) => `web-${i}` };
+const base = { ordinals: [0, 1, 2], before, target: 'good', policy: 'OrderedReady', deleted: [] as number[], stuck: [] as number[], windowMs: 15_000, podName: (i: number) => `web-${i}` };
 
 test('rollback: a pod left on the broken revision fails, naming it and the way out', () => {
   const r = analyseRollback({ ...base, after: before, stuck: [2] });

@@ -23,7 +23,7 @@ const replace = (i: number): Observation[] => [
   ev('update', i, pod(i, `new${i}`, NEW, true)),
 ];
 const input = (history: Observation[], partition: number, after = new Map([0, 1, 2].map((i) => [i, i >= partition ? pod(i, `new${i}`, NEW, true) : before.get(i)!]))) =>
-  ({ history: [...listed, ...history], before, after, replicas: 3, partition, updateRevision: NEW, podName: (i: number) => `web-${i}` });
+  ({ history: [...listed, ...history], before, after, start: 0, replicas: 3, partition, updateRevision: NEW, podName: (i: number) => `web-${i}` });
 
 test('a full rolling update from the top down passes, with the order in the headline', () => {
   const r = analyseRollout(input([...replace(2), ...replace(1), ...replace(0)], 0));
@@ -53,18 +53,31 @@ test('fails: bottom-up order, overlap of old and new, a pod below the partition 
 
 test('nothing to roll is N/A, not a pass', () => {
   const done = new Map([0, 1, 2].map((i) => [i, pod(i, `new${i}`, NEW, true)]));
-  const r = analyseRollout({ history: [], before: done, after: done, replicas: 3, partition: 0, updateRevision: NEW, podName: (i) => `web-${i}` });
+  const r = analyseRollout({ history: [], before: done, after: done, start: 0, replicas: 3, partition: 0, updateRevision: NEW, podName: (i) => `web-${i}` });
   assert.equal(r.verdict.result, 'N/A');
 });
 
 test('a re-created pod is due the current revision below a RollingUpdate partition, the update revision otherwise', () => {
-  const plan = { strategy: 'RollingUpdate', partition: 2, currentRevision: OLD, updateRevision: NEW };
+  const plan = { strategy: 'RollingUpdate', start: 0, partition: 2, currentRevision: OLD, updateRevision: NEW };
   assert.deepEqual(revisionFor(plan, 1), { revision: OLD, which: 'current revision' });
   assert.deepEqual(revisionFor(plan, 2), { revision: NEW, which: 'update revision' });
   assert.deepEqual(revisionFor({ ...plan, strategy: 'OnDelete' }, 0), { revision: NEW, which: 'update revision' });
   assert.equal(revisionRow(OLD, OLD, revisionFor(plan, 1)).ok, true);
   assert.equal(revisionRow(OLD, NEW, revisionFor(plan, 1)).ok, false, 'a pod below the partition must not come back on the new revision');
   assert.equal(revisionRow(null, null, { revision: null, which: 'update revision' }).ok, false, 'no revision proves nothing');
+});
+
+test('ordinals from 5: the partition counts from the first ordinal, as the controller indexes its pods', () => {
+  const was = new Map([5, 6, 7].map((i) => [i, pod(i, `old${i}`, OLD, true)]));
+  const now = new Map([5, 6, 7].map((i) => [i, i >= 7 ? pod(i, `new${i}`, NEW, true) : was.get(i)!]));
+  const history: Observation[] = [...[...was].map(([i, p]): Observation => ({ at: 0, type: 'add', ordinal: i, pod: p, initial: true })), ...replace(7)];
+  const canary = analyseRollout({ history, before: was, after: now, start: 5, replicas: 3, partition: 2, updateRevision: NEW, podName: (i) => `web-${i}` });
+  assert.equal(canary.verdict.result, 'PASS', canary.verdict.why.join('\n'));
+  assert.deepEqual(canary.rows.map((x) => [x.ordinal, x.moves]), [[5, false], [6, false], [7, true]]);
+  assert.match(canary.verdict.headline, /below partition 2 \(ordinals below 7\) untouched/);
+  const plan = { strategy: 'RollingUpdate', start: 5, partition: 2, currentRevision: OLD, updateRevision: NEW };
+  assert.equal(revisionFor(plan, 6).which, 'current revision');
+  assert.equal(revisionFor(plan, 7).which, 'update revision');
 });
 
 test('OnDelete: no pod replaced during the window passes; a pod the controller replaced fails', () => {

@@ -15,7 +15,7 @@ const history = (i: number): Observation[] => [
   { at: 2000, type: 'delete', ordinal: i, pod: pod(`old${i}`, 'old', true, true) },
   { at: 3000, type: 'add', ordinal: i, pod: pod(`new${i}`, 'new', false) },
 ];
-const input = (after: Map<number, ReturnType<typeof pod>>, h: Observation[]) => ({ history: h, before, after, replicas: 3, partition: 0, updateRevision: 'new', podName: (i: number) => `web-${i}` });
+const input = (after: Map<number, ReturnType<typeof pod>>, h: Observation[]) => ({ history: h, before, after, start: 0, replicas: 3, partition: 0, updateRevision: 'new', podName: (i: number) => `web-${i}` });
 
 test('a roll-out stalled at the top ordinal with the lower pods untouched: FAIL, with every piece of evidence holding', () => {
   const after = new Map([...before, [2, pod('new2', 'new', false)]]);

@@ -1,5 +1,6 @@
 // The lifecycle part: readiness and what waits on it (scaling, DNS), orphaning and adoption,
-// and (in the teardown) a cascading delete and claims deleted by the controller's policy.
+// ordinals that start at 1, and (in the teardown) a cascading delete and claims deleted by the
+// controller's policy.
 import { CliError } from '../../errors.ts';
 import { TOUR_REPLICAS } from '../../lab/lab-report.ts';
 import { podName } from '../../lab/names.ts';
@@ -10,11 +11,15 @@ import orphan from '../orphan.ts';
 import ready from '../ready.ts';
 import scale from '../scale.ts';
 import setup from '../setup.ts';
+import status from '../status.ts';
 import unready from '../unready.ts';
+import watchOrder from '../watch-order.ts';
 import { setupStep, writeDataStep, type TourScope, type TourStep } from './steps.ts';
 
 const UNREADY = 1;
 const ORPHAN_DELETED = 2;
+/** The lesson's spec.ordinals.start: the common wish of numbering pods from 1. */
+const SHIFTED_START = 1;
 
 export function lifecycleSteps(s: TourScope): TourStep[] {
   const n = s.names;
@@ -22,6 +27,8 @@ export function lifecycleSteps(s: TourScope): TourStep[] {
   const pod = podName(n, UNREADY);
   l.unreadyPod = pod;
   const settings = { ...n, ...s.pod, replicas: TOUR_REPLICAS, podManagementPolicy: 'OrderedReady' as const };
+  const shifted = { ...settings, startOrdinal: SHIFTED_START };
+  const shiftedNames = `${podName(n, SHIFTED_START)}..${SHIFTED_START + TOUR_REPLICAS - 1}`;
   const dnsStep = (title: string, keep: (r: Awaited<ReturnType<typeof dns.run>>['data']) => void, why: string): TourStep => ({
     title,
     run: async () => {
@@ -93,9 +100,30 @@ export function lifecycleSteps(s: TourScope): TourStep[] {
       },
     },
     {
+      title: `Number the pods from ${SHIFTED_START} (spec.ordinals.start ${SHIFTED_START}): ${shiftedNames}`,
+      run: async () => {
+        const before = await s.call(status, { names: n });
+        const r = await s.call(setup, { settings: shifted, dryRun: false });
+        if (!('pods' in r) || !before.deployed) throw new CliError('setup made a dry run, or the lab was gone');
+        l.shift = { before: before.pods.filter((p) => p.uid).map(({ pod, uid }) => ({ pod, uid })), after: r.pods, verdict: r.startOrdinal.verdict };
+        const v = r.startOrdinal.verdict;
+        return {
+          result: v?.result ?? 'FAIL',
+          notes: [`${v?.result ?? 'FAIL'}: ${v?.headline ?? 'the server reports no start ordinal'}.`, 'Pods in both ranges keep their identity; the controller creates the missing one first and removes the one left outside last.'],
+        };
+      },
+    },
+    {
+      title: `Re-create the pods: they come back in order from ${podName(n, SHIFTED_START)}`,
+      run: async () => {
+        const r = (l.reordered = await s.call(watchOrder, { names: n, restart: true }));
+        return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'OrderedReady counts from the first ordinal: nothing waits for a pod below it.'] };
+      },
+    },
+    {
       title: 'Set the claims\' retention to whenDeleted: Delete, for the teardown to show',
       run: async () => {
-        const r = await s.call(setup, { settings: { ...settings, retention: { whenScaled: 'Retain', whenDeleted: 'Delete' } }, dryRun: false });
+        const r = await s.call(setup, { settings: { ...shifted, retention: { whenScaled: 'Retain', whenDeleted: 'Delete' } }, dryRun: false });
         if (!('pods' in r)) throw new CliError('setup made a dry run');
         return { result: 'PASS', notes: ['The StatefulSet controller now marks each claim as owned by the StatefulSet: deleting the StatefulSet will delete them.'] };
       },
