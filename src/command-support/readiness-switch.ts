@@ -6,6 +6,7 @@ import type { PodWatch } from '../k8s/index.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, startOrdinal } from '../lab/ordinals.ts';
+import { phaseChart } from '../lab/phases.ts';
 import { isReady } from '../lab/pods.ts';
 import { hasReadinessSwitch, switchState, switchVerdict, UNREADY_FILE, type SwitchState } from '../lab/readiness.ts';
 import { analyseOrdering } from '../lab/ordering.ts';
@@ -107,6 +108,7 @@ export function readinessSwitch(wantReady: boolean) {
       return {
         ok: verdict.result !== 'FAIL',
         data: { namespace: n.namespace, pod: name, want, switchFile: UNREADY_FILE, before, after, tookMs, resumed: resumed.map((i) => podName(n, i)), removed: condemned.map((i) => podName(n, i)), verdict },
+        chart: phaseChart(`${name}: the readiness switch ${wantReady ? 'on' : 'off'}`, watch!.history, (i) => podName(n, i)),
         sections: [
           {
             headers: ['pod', 'uid', 'ready before', 'ready now', 'restarts', 'took'],

@@ -3,12 +3,13 @@
 import type { Argv } from 'yargs';
 import { CliError } from '../errors.ts';
 import type { LabSession, PodWatch, V1Pod } from '../k8s/index.ts';
+import { phaseChart } from '../lab/phases.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { stallSentence } from '../lab/diagnosis.ts';
 import { atMostOne, claimOf, compareIdentity, identityOf, revisionRow, type Identity } from '../lab/identity.ts';
 import { revisionFor, revisionOf } from '../lab/rollout.ts';
 import { startOrdinal } from '../lab/ordinals.ts';
-import { claimName, type LabNames } from '../lab/names.ts';
+import { claimName, podName, type LabNames } from '../lab/names.ts';
 import { isReady, uidOf, type PodLike } from '../lab/pods.ts';
 import { passIf, verdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
@@ -127,6 +128,7 @@ export default defineCommand({
     return {
       ok,
       data: { namespace: n.namespace, pod: name, force: o.force, before, after, comparison: rows, timingsMs: timings, verdict: v },
+      chart: phaseChart(`${name} deleted and re-created`, watch!.history, (i) => podName(n, i)),
       sections: [
         { headers: ['field', 'before', 'after', 'expected', 'held'], rows: rows.map((r) => [r.field, r.before, r.after, r.expected, r.ok ? 'yes' : 'NO']) },
         {

@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 import { CliError, UsageError } from '../errors.ts';
 import type { PodWatch, V1Pod } from '../k8s/index.ts';
+import { phaseChart } from '../lab/phases.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { isOrphan, orphanRows, orphanVerdict } from '../lab/orphan.ts';
@@ -89,6 +90,7 @@ export default defineCommand({
     return {
       ok: verdict.result !== 'FAIL',
       data: { namespace: n.namespace, statefulSet: n.statefulSet, pods: rows, deletedPod: deleted, verdict },
+      chart: phaseChart('The pods while their StatefulSet was deleted (propagationPolicy Orphan)', watch!.history, (i) => podName(n, i)),
       sections: [
         {
           headers: ['pod', 'uid before', 'uid now', 'owner before', 'owner now', 'ready'],

@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
 import type { PodWatch } from '../k8s/index.ts';
+import { phaseChart } from '../lab/phases.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
@@ -116,6 +117,7 @@ export default defineCommand({
         pods: rows,
         verdict,
       },
+      chart: phaseChart(`Rollback to revision ${target.revision} (${targetRevision})`, watch!.history, (i) => podName(n, i)),
       sections: [
         {
           headers: ['ordinal', 'pod', 'revision before', 'ready before', 'what happened', 'revision now', 'ready now'],

@@ -3,6 +3,7 @@
 // first, each gone before the next starts. Then the claims: retained or deleted per policy.
 import type { Argv } from 'yargs';
 import { asUsage, StallError } from '../errors.ts';
+import { phaseChart } from '../lab/phases.ts';
 import type { Stall } from '../lab/diagnosis.ts';
 import { analyseHalted } from '../lab/halted.ts';
 import type { PodWatch } from '../k8s/index.ts';
@@ -145,6 +146,7 @@ export default defineCommand({
         },
         { headers: CLAIM_HEADERS, rows: halted ? [] : claims.map(claimCells) },
       ],
+      chart: phaseChart(`Scale ${from} → ${to}${halted ? ` (halted at ${halted.pod})` : ''}`, history, podNameOf),
       notes: [
         ...verdictLines(order, verdictText),
         ...(halted?.hint ? [`      hint: ${halted.hint}`] : []),

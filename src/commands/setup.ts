@@ -3,6 +3,7 @@
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
 import type { Applied, LabSession, PodWatch, V1Pod, V1StatefulSet } from '../k8s/index.ts';
+import { phaseChart } from '../lab/phases.ts';
 import { isManaged } from '../lab/names.ts';
 import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
@@ -197,6 +198,7 @@ export default defineCommand({
           adopted: state.adoption?.adopted ?? [],
           startOrdinal: { requested, onServer, verdict: shifted },
         },
+        chart: phaseChart(`The pods of statefulset.apps/${o.settings.statefulSet} (${o.settings.podManagementPolicy})`, state.watch!.history, (i) => `${o.settings.statefulSet}-${i}`),
         sections: [
           { headers: ['resource', 'action', 'detail'], rows: state.applied.map((a) => [`${a.kind}/${a.name}`, a.action, a.detail]) },
           { headers: POD_HEADERS, rows: rows.map(podCells) },

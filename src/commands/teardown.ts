@@ -3,6 +3,7 @@
 // sts-lab created it and nothing else lives there.
 import type { Argv } from 'yargs';
 import type { LabSession, PodWatch, Removal } from '../k8s/index.ts';
+import { phaseChart } from '../lab/phases.ts';
 import { analyseCascade, cascadeRows } from '../lab/cascade.ts';
 import { CliError } from '../errors.ts';
 import { CLAIM_TEMPLATE, claimName, isLabClaim, isManaged, ordinalOf, podName, type LabNames } from '../lab/names.ts';
@@ -114,6 +115,7 @@ export default defineCommand({
         { headers: ['resource', 'action', 'detail'], rows: state.removals.map((r) => [r.resource, r.action, r.detail]) },
         { headers: ['pod', 'terminating', 'gone'], rows: rows.map((r) => [r.pod, relative(r.terminating, t0), relative(r.gone, t0)]) },
       ],
+      chart: state.watch && phaseChart(state.cascaded ? 'Teardown: the StatefulSet deleted with its pods (cascading)' : 'Teardown: scaled to 0, highest ordinal first', state.watch.history, (i) => podName(n, i)),
       notes: [...(ownedVerdict ? verdictLines(ownedVerdict, verdictText) : []), ...orderNotes],
     };
   },

@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 import { asUsage, CliError, StallError, UsageError } from '../errors.ts';
 import type { PodWatch } from '../k8s/index.ts';
+import { phaseChart } from '../lab/phases.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
 import { effectiveMaxUnavailable } from '../lab/availability.ts';
@@ -142,6 +143,7 @@ export default defineCommand({
         pods: rows.map((r: RolloutRow) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone), created: iso(r.created), ready: iso(r.ready) })),
         verdict,
       },
+      chart: phaseChart(`${onDelete ? 'OnDelete: the template changed' : 'Rolling update'} to revision ${updateRevision}${stalled ? ` (stalled at ${stalled.pod})` : ''}`, watch!.history, (i) => podName(n, i)),
       sections: [
         {
           headers: ['ordinal', 'pod', 'old revision', 'terminating', 'gone', 'new created', 'ready', 'revision now'],

@@ -2,6 +2,7 @@
 // started before setup), then prove from the watch stream that OrderedReady held.
 import type { Argv } from 'yargs';
 import type { PodWatch } from '../k8s/index.ts';
+import { phaseChart } from '../lab/phases.ts';
 import { podName, type LabNames } from '../lab/names.ts';
 import { analyseOrdering } from '../lab/ordering.ts';
 import { isReady } from '../lab/pods.ts';
@@ -107,6 +108,7 @@ export default defineCommand({
         verdict: order,
       },
       sections: [{ headers: TIMELINE_HEADERS, rows: timelineCells(timeline) }],
+      chart: phaseChart(o.restart ? 'The pods deleted and re-created by the controller' : 'The pods as the controller created them', history, podNameOf),
       notes: verdictLines(order, verdictText),
     };
   },

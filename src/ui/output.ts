@@ -1,4 +1,5 @@
 // Prints a command's report on stdout: tables and verdict lines, or the data as JSON/YAML.
+import type { PhaseChart } from '../lab/phases.ts';
 import type { OutputFormat } from '../options.ts';
 import type { Section } from './table.ts';
 
@@ -6,6 +7,8 @@ export interface Report<T = unknown> {
   /** The stable, documented shape behind -o json|yaml. */
   data: T;
   sections: Section[];
+  /** The timeline as a picture, drawn under the tables in table mode (not in -o json|yaml or --no-headers). */
+  chart?: PhaseChart | undefined;
   /** Lines printed after the tables in table mode (verdicts, hints). */
   notes?: string[];
   /** false makes the process exit 1: a failed check, not an error. */
@@ -18,6 +21,10 @@ export async function formatReport(r: Report, output: OutputFormat, noHeaders: b
   if (output === 'yaml') return (await import('yaml')).stringify(r.data);
   const { renderTable } = await import('./table.ts');
   const blocks = r.sections.filter((s) => s.rows.length > 0).map((s) => renderTable(s, noHeaders));
+  if (r.chart?.rows.length && !noHeaders) {
+    const { renderChart } = await import('./chart.ts');
+    blocks.push(renderChart(r.chart, process.stdout.columns || 100).join('\n'));
+  }
   if (r.notes?.length) blocks.push(r.notes.join('\n'));
   return blocks.length ? `${blocks.join('\n\n')}\n` : '';
 }

@@ -42,3 +42,10 @@ test('progress renderer: live only on a real terminal outside CI', () => {
   assert.equal(chooseRenderer('plain', {}, { isTTY: true, columns: 120 }), 'simple');
   assert.equal(chooseRenderer('none', {}, { isTTY: true, columns: 120 }), 'silent');
 });
+
+test('the timeline chart is drawn under the tables in table mode only: not in json, yaml or --no-headers', async () => {
+  const chart = { title: 'Scale 0 → 1', origin: 0, end: 2000, rows: [{ ordinal: 0, pod: 'web-0', segments: [{ phase: 'pending' as const, from: 0, to: 1000, uid: 'a' }, { phase: 'ready' as const, from: 1000, to: 2000, uid: 'a' }] }] };
+  const report: Report = { ok: true, data: { a: 1 }, sections: [{ headers: ['pod'], rows: [['web-0']] }], chart, notes: ['PASS'] };
+  assert.match(await formatReport(report, 'table', false), /^POD\nweb-0\n\nScale 0 → 1\nweb-0 │░+█+\n[\s\S]*\n\nPASS\n$/);
+  for (const out of [await formatReport(report, 'json', false), await formatReport(report, 'yaml', false), await formatReport(report, 'table', true)]) assert.doesNotMatch(out, /[░█│]|Scale 0/);
+});

@@ -1,0 +1,44 @@
+// The timeline as a picture on the terminal: a row per pod, time along the x axis scaled to the
+// width, a glyph per phase (so it reads without colour), an axis in seconds, a legend.
+import type { Phase, PhaseChart } from '../lab/phases.ts';
+import { paint } from './color.ts';
+
+const GLYPH: Record<Phase, string> = { pending: '░', running: '▒', ready: '█', terminating: '╳' };
+const COLOUR = { pending: 'yellow', running: 'cyan', ready: 'green', terminating: 'red' } as const;
+const LABEL: Record<Phase, string> = { pending: 'pending/creating', running: 'running', ready: 'ready', terminating: 'terminating' };
+const STEPS_S = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800];
+
+/** The chart's lines for a terminal `columns` wide; empty when there is nothing to draw. */
+export function renderChart(c: PhaseChart, columns: number): string[] {
+  if (!c.rows.length) return [];
+  const label = Math.max(...c.rows.map((r) => r.pod.length));
+  const width = Math.max(20, Math.min(columns, 160) - label - 3);
+  const span = Math.max(1, c.end - c.origin);
+  const cell = (t: number) => Math.min(width - 1, Math.max(0, Math.floor(((t - c.origin) / span) * width)));
+  const lines = [c.title];
+  for (const r of c.rows) {
+    const cells: (Phase | null)[] = Array(width).fill(null);
+    // Later segments paint over earlier ones, and even the shortest gets one cell.
+    for (const s of r.segments) for (let i = cell(s.from); i <= Math.max(cell(s.from), cell(s.to) - 1); i++) cells[i] = s.phase;
+    lines.push(`${r.pod.padEnd(label)} │${cells.map((p) => (p ? paint(COLOUR[p], GLYPH[p]) : ' ')).join('').trimEnd()}`);
+  }
+  lines.push(...axis(label, width, span));
+  lines.push(`${' '.repeat(label + 2)}${(Object.keys(GLYPH) as Phase[]).map((p) => `${paint(COLOUR[p], GLYPH[p])} ${LABEL[p]}`).join('   ')}`);
+  return lines;
+}
+
+/** "└────┬────┬" and the seconds under each tick, at a round step that leaves room for the labels; 0 is the corner. */
+function axis(label: number, width: number, spanMs: number): string[] {
+  const seconds = spanMs / 1000;
+  const step = STEPS_S.find((s) => (seconds / s) * 8 <= width) ?? STEPS_S[STEPS_S.length - 1]!;
+  const ruler = Array(width).fill('─');
+  const marks = Array(width + 9).fill(' ');
+  for (let t = 0; t <= seconds + 1e-9; t += step) {
+    const at = Math.min(width - 1, Math.round((t / seconds) * width));
+    if (t > 0) ruler[at] = '┬';
+    const text = `${Number(t.toFixed(1))}s`;
+    const col = t > 0 ? at + 1 : 0;
+    if (col + text.length <= marks.length) marks.splice(col, text.length, ...text);
+  }
+  return [`${' '.repeat(label + 1)}└${ruler.join('')}`, `${' '.repeat(label + 1)}${marks.join('').trimEnd()}`];
+}
