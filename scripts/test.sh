@@ -12,6 +12,8 @@ need=""
 [ -e /usr/aarch64-linux-gnu/lib/libatomic.so.1 ] || need="$need libatomic1-arm64-cross"
 # The release strips the symbol tables of the Linux Node binaries.
 command -v aarch64-linux-gnu-strip >/dev/null || need="$need binutils-aarch64-linux-gnu"
+# The HTML report is tested in a real browser.
+command -v chromium >/dev/null || need="$need chromium"
 if [ -n "$need" ]; then
   echo "== apt-get install$need"
   # debconf's chatter goes to the log; the log is shown only if the install fails.

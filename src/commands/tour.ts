@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
 import { asUsage, CliError, InterruptedError } from '../errors.ts';
 import { reportMarkdown, reportPassed, reportRows, type LabReport, type TourPart } from '../lab/lab-report.ts';
+import type { PhaseChart } from '../lab/phases.ts';
 import type { LabNames } from '../lab/names.ts';
 import { verdictText } from '../ui/color.ts';
 import type { RunContext } from '../command-support/command.ts';
@@ -33,7 +34,7 @@ export default defineCommand({
     podFlags(y)
       .option('part', { type: 'string', choices: ['seed', 'updates', 'lifecycle', 'all'], default: 'seed', describe: 'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; lifecycle: readiness, orphans, deletes; all: every part' })
       .option('keep', { type: 'boolean', default: false, describe: 'Keep the lab at the end instead of tearing it down' })
-      .option('report', { type: 'string', describe: 'Also write the report as Markdown to this file' })
+      .option('report', { type: 'string', describe: 'Also write the report to this file: FILE.html a self-contained page with timelines, otherwise Markdown' })
       .option('step-by-step', { type: 'boolean', default: false, describe: 'Wait for Enter between steps (on a terminal)' }),
   options: (a): TourOptions => ({
     names: a.names as LabNames,
@@ -49,14 +50,22 @@ export default defineCommand({
     const say = (lines: string[]) => narrate && process.stderr.write(`${lines.join('\n')}\n`);
     const startedAt = new Date();
     const steps: LabReport['steps'] = [];
+    // The timelines each step's commands drew, for the HTML report.
+    const charts: PhaseChart[][] = [];
+    let drawn: PhaseChart[] = [];
     const scope: TourScope = {
       names: n,
       pod: o.pod,
       ctx,
       evidence: {},
       serverVersion: null,
+      cluster: null,
       // Each step runs a subcommand with options as data and reads its typed -o json data.
-      call: async (cmd, options) => (await cmd.run(options, ctx satisfies RunContext)).data,
+      call: async (cmd, options) => {
+        const r = await cmd.run(options, ctx satisfies RunContext);
+        if (r.chart?.rows.length) drawn.push(r.chart);
+        return r.data;
+      },
     };
     const plan = [
       ...(o.parts.includes('seed') ? seedSteps(scope) : []),
@@ -70,6 +79,8 @@ export default defineCommand({
       if (i > 0 && o.stepByStep) await pressEnter(`Next: ${step.title}`, ctx.interrupt);
       say([``, `== Step ${i + 1}/${plan.length}: ${step.title}`]);
       const t0 = Date.now();
+      drawn = [];
+      charts.push(drawn);
       try {
         const { result, notes } = await step.run();
         steps.push({ step: step.title, result, durationMs: Date.now() - t0, notes });
@@ -90,6 +101,8 @@ export default defineCommand({
       statefulSet: n.statefulSet,
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
+      context: scope.cluster?.context ?? null,
+      server: scope.cluster?.server ?? null,
       serverVersion: scope.serverVersion,
       parts: o.parts,
       rows,
@@ -98,7 +111,7 @@ export default defineCommand({
     };
     if (o.report) {
       try {
-        writeFileSync(o.report, reportMarkdown(report));
+        writeFileSync(o.report, /\.html?$/i.test(o.report) ? (await import('../ui/report-html.ts')).reportHtml(report, charts) : reportMarkdown(report));
       } catch (e) {
         throw new CliError(`cannot write the report to ${o.report}: ${(e as Error).message}`);
       }

@@ -24,6 +24,9 @@ export interface LabReport {
   statefulSet: string;
   startedAt: string;
   finishedAt: string;
+  /** The kubeconfig context and API server the tour ran against. */
+  context: string | null;
+  server: string | null;
   serverVersion: string | null;
   parts: TourPart[];
   rows: ReportRow[];
@@ -40,7 +43,7 @@ export function reportMarkdown(r: LabReport): string {
   const lines = [
     `# StatefulSet lab report: ${r.passed ? 'PASS' : 'FAIL'}`,
     '',
-    `StatefulSet \`${r.statefulSet}\` in namespace \`${r.namespace}\`, Kubernetes ${r.serverVersion ?? "unknown"}, ${r.startedAt} – ${r.finishedAt}; tour parts: ${r.parts.join(", ")}.`,
+    `StatefulSet \`${r.statefulSet}\` in namespace \`${r.namespace}\`, ${r.server ? `API server ${r.server}, ` : ''}Kubernetes ${r.serverVersion ?? "unknown"}, ${r.startedAt} – ${r.finishedAt}; tour parts: ${r.parts.join(", ")}.`,
     '',
     '| Key concept | Expected outcome | Result | Evidence |',
     '|---|---|---|---|',

@@ -20,6 +20,7 @@ export interface TourScope {
   ctx: RunContext;
   evidence: TourEvidence;
   serverVersion: string | null;
+  cluster: { context: string; server: string } | null;
   call<O, D>(cmd: Command<O, D>, options: O): Promise<D>;
 }
 
@@ -31,6 +32,7 @@ export const setupStep = (s: TourScope, updateStrategy?: 'OnDelete'): TourStep =
     const r = await s.call(setup, { settings, dryRun: false });
     if (!('pods' in r)) throw new CliError('setup made a dry run');
     s.serverVersion = r.serverVersion ?? null;
+    s.cluster = { context: r.context, server: r.server };
     // A lab left scaled (by the seed part, or an interrupted tour) is scaled back to 3 by setup itself.
     const pods = r.pods.filter((p) => p.ordinal < TOUR_REPLICAS);
     s.evidence.setupPods ??= pods;
