@@ -47,6 +47,11 @@ test('ordering', async (t) => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^PASS\s+OrderedReady held: pod N\+1 was created only after pod N was Ready$/m);
     assert.match(r.stdout, /ORDINAL\s+POD\s+CREATED\s+SCHEDULED\s+RUNNING\s+READY/);
+    // The picture under the table: each pod ready, terminating, then pending again and ready; without colour when piped.
+    assert.match(r.stdout, /^The pods deleted and re-created by the controller\n(nginx-sts-\d │█*╳+ *░+▒*█+\n){3} +└─+┬[─┬]*\n +0s .*\n +░ pending\/creating {3}▒ running {3}█ ready {3}╳ terminating$/m);
+    assert.doesNotMatch(r.stdout, /\x1b\[/);
+    const quiet = await sts([...flags, '--no-headers', 'status']);
+    assert.doesNotMatch(quiet.stdout, /[│░▒█╳]/);
     const now = await kubectlJson(['get', 'pods', '-n', ns, '-l', 'app=nginx-sts']);
     assert.equal(now.items.length, 3);
     for (const p of now.items) assert.ok(!oldUids.has(p.metadata.uid), `${p.metadata.name} is a new pod`);
@@ -55,6 +60,7 @@ test('ordering', async (t) => {
   await t.test('scale 3 → 5 creates 3 then 4, each after its predecessor is Ready', async () => {
     const r = await sts([...flags, 'scale', '5', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /[│░▒█╳]/, 'no chart in -o json');
     const out = JSON.parse(r.stdout);
     assert.equal(out.verdict.result, 'PASS');
     assert.deepEqual(out.timeline.map((x: { pod: string }) => x.pod), ['nginx-sts-3', 'nginx-sts-4']);
