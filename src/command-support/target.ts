@@ -2,7 +2,7 @@
 import { CliError, UsageError } from '../errors.ts';
 import type { LabSession, V1StatefulSet } from '../k8s/index.ts';
 import { isManaged, podName, type LabNames } from '../lab/names.ts';
-import { labOrdinals, ordinalSpan, type OrdinalSpec } from '../lab/ordinals.ts';
+import { labOrdinals, ordinalsText, type OrdinalSpec } from '../lab/ordinals.ts';
 import type { RunContext } from './command.ts';
 
 /** The lab on the cluster the global flags name; the cluster layer is loaded now, not at start-up. */
@@ -53,7 +53,7 @@ export function checkOrdinals(ordinals: number[], sts: OrdinalSpec, n: LabNames)
   const bad = ordinals.filter((o) => !have.includes(o));
   if (bad.length) {
     throw new UsageError(
-      `statefulset.apps/${n.statefulSet} has ${have.length} replica${have.length === 1 ? '' : 's'} (ordinals ${ordinalSpan(have)}): no ordinal ${bad.join(', ')}`,
+      `statefulset.apps/${n.statefulSet} has ${have.length} replica${have.length === 1 ? '' : 's'} (${ordinalsText(have)}): no ordinal ${bad.join(', ')}`,
     );
   }
 }

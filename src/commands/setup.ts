@@ -5,7 +5,7 @@ import { asUsage, CliError } from '../errors.ts';
 import type { Applied, LabSession, PodWatch, V1Pod, V1StatefulSet } from '../k8s/index.ts';
 import { phaseChart } from '../lab/phases.ts';
 import { isManaged } from '../lab/names.ts';
-import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
+import { labOrdinals, ordinalsText, startOrdinal } from '../lab/ordinals.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
 import { revisionOf } from '../lab/rollout.ts';
 import { adoptionVerdict, isOrphan, type Adoption } from '../lab/orphan.ts';
@@ -143,7 +143,7 @@ export default defineCommand({
               const rolls = !o.settings.updateStrategy && (configured || Boolean(state.orphans?.size));
               const revision = rolls ? await lab.updateRevision(live.metadata?.generation ?? 0, timeoutMs) : undefined;
               const accept = (_i: number, pod: PodLike) => isReady(pod) && (!revision || revisionOf(pod) === revision);
-              t.title = `Wait for ordinals ${ordinalSpan(labOrdinals(live))} to be Ready (${o.settings.podManagementPolicy})`;
+              t.title = `Wait for ${ordinalsText(labOrdinals(live))} to be Ready (${o.settings.podManagementPolicy})`;
               return t.newListr(readyTasks(state.watch!, labOrdinals(live), { timeoutMs, policy: o.settings.podManagementPolicy, start: startOrdinal(live), accept }), { concurrent: true });
             },
           },
@@ -153,7 +153,7 @@ export default defineCommand({
             enabled: () => condemned(state).length > 0,
             task: (_c, t) => {
               const outside = condemned(state);
-              t.title = `Wait for ${outside.map((i) => `${o.settings.statefulSet}-${i}`).join(', ')} to be removed (outside ordinals ${ordinalSpan(labOrdinals(state.live!))})`;
+              t.title = `Wait for ${outside.map((i) => `${o.settings.statefulSet}-${i}`).join(', ')} to be removed (outside ${ordinalsText(labOrdinals(state.live!))})`;
               return t.newListr(goneTasks(state.watch!, outside, ctx.globals.timeoutMs, { policy: o.settings.podManagementPolicy, start: startOrdinal(state.live!) }), { concurrent: true });
             },
           },

@@ -12,7 +12,7 @@ import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
-import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
+import { labOrdinals, ordinalsText, startOrdinal } from '../lab/ordinals.ts';
 import { readyTasks } from '../command-support/wait-ready.ts';
 
 interface WatchOrderOptions {
@@ -58,7 +58,7 @@ export default defineCommand({
               state.start = startOrdinal(live);
               state.ordinals = labOrdinals(live);
               state.policy = spec.podManagementPolicy ?? 'OrderedReady';
-              t.title = `statefulset.apps/${n.statefulSet}: ${state.replicas} replicas${state.start ? ` (ordinals ${ordinalSpan(state.ordinals)})` : ''}, podManagementPolicy ${state.policy}`;
+              t.title = `statefulset.apps/${n.statefulSet}: ${state.replicas} replicas${state.start ? ` (${ordinalsText(state.ordinals)})` : ''}, podManagementPolicy ${state.policy}`;
             },
           },
           {

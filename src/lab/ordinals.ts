@@ -18,3 +18,7 @@ export function ordinalSpan(ordinals: number[]): string {
   if (!ordinals.length) return 'none';
   return ordinals.length === 1 ? String(ordinals[0]) : `${ordinals[0]}..${ordinals[ordinals.length - 1]}`;
 }
+
+/** "ordinal 0", "ordinals 5..7", "no ordinals". */
+export const ordinalsText = (ordinals: number[]): string =>
+  ordinals.length ? `ordinal${ordinals.length === 1 ? '' : 's'} ${ordinalSpan(ordinals)}` : 'no ordinals';

@@ -79,22 +79,25 @@ describe('setup on a cluster that refuses', { concurrency: true }, () => {
       rmSync(`/tmp/${pv}`, { recursive: true, force: true });
     });
     await apply(`apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: ${sc}}\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: Immediate\n`);
-    // setup starts; the volume an admin provides appears 8 s later, pre-bound to the claim.
+    // setup starts; once its wait says why it waits, the volume an admin provides appears, pre-bound to the claim.
+    const PENDING = /nginx-sts-0: Pending: claim Pending \(claim data-nginx-sts-0 is Pending/;
+    let stderr = '';
     const running = new Promise<Result>((done) => {
       const child = spawn('kubectl', ['sts-lab', '-n', ns, '--progress', 'plain', 'setup', '--image', IMAGE, '--replicas', '1', '--storage-class', sc], { env: cleanEnv() });
       let stdout = '';
-      let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d));
       child.stderr.on('data', (d: Buffer) => (stderr += d));
       child.on('close', (code) => done({ code, stdout, stderr }));
     });
-    await new Promise((r) => setTimeout(r, 8000));
+    // A fixed delay raced a slow machine (setup could reach its wait after the volume was there).
+    for (const t0 = Date.now(); !PENDING.test(stderr); await new Promise((r) => setTimeout(r, 200))) {
+      assert.ok(Date.now() - t0 < 60_000, `the wait never said why it waited:\n${stderr}`);
+    }
     await apply(
       `apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: ${pv}}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  storageClassName: ${sc}\n  persistentVolumeReclaimPolicy: Retain\n  hostPath: {path: /tmp/${pv}, type: DirectoryOrCreate}\n  claimRef: {namespace: ${ns}, name: data-nginx-sts-0}\n`,
     );
     const r = await running;
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /nginx-sts-0: Pending: claim Pending \(claim data-nginx-sts-0 is Pending/, 'the wait said why while it waited');
     assert.match(r.stdout, new RegExp(`data-nginx-sts-0\\s+Bound\\s+${pv}`));
   });
 });
