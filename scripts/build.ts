@@ -2,7 +2,7 @@
 // npm bin. CommonJS because Node's single-executable support runs one CJS script whose
 // require() reaches only built-in modules.
 import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,6 +12,20 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const banner = `"use strict";
 var require = ((r) => { const { isBuiltin } = r("node:module"); const g = (id) => { if (isBuiltin(id)) return r(id); const e = new Error("Cannot find module '" + id + "' (not bundled into kubectl-sts_lab)"); e.code = "MODULE_NOT_FOUND"; throw e; }; return Object.assign(g, r); })(require);
 const __import_meta_url = require("node:url").pathToFileURL(__filename).href;`;
+
+// 3. Module-level Intl objects (Intl.Segmenter in string-width, wrap-ansi, slice-ansi) hold native
+//    ICU state that a V8 startup snapshot cannot carry: they are made on first use instead.
+const lazyIntl: Plugin = {
+  name: 'lazy-intl-segmenter',
+  setup(b) {
+    b.onLoad({ filter: /node_modules[\\/].*\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const made = /^const (\w+) = new Intl\.Segmenter\(([^)]*)\);/gm;
+      if (!made.test(text)) return undefined;
+      return { contents: text.replace(made, (_, name, opts) => `let ${name}$$; const ${name} = { segment: (s) => (${name}$$ ??= new Intl.Segmenter(${opts})).segment(s) };`), loader: 'js' };
+    });
+  },
+};
 
 await build({
   entryPoints: ['src/main.ts'],
@@ -26,4 +40,5 @@ await build({
   loader: { '.yaml': 'text' },
   define: { __VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__import_meta_url' },
   banner: { js: banner },
+  plugins: [lazyIntl],
 });

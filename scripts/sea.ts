@@ -12,8 +12,11 @@ export interface SeaTarget {
   /** The Node binary to inject into: the blob must come from the same Node version. */
   nodeBin: string;
   out: string;
-  /** V8 code cache: faster start, but only for the platform the blob is made on, and not byte-reproducible. */
-  codeCache: boolean;
+  /**
+   * How start-up is sped up: a V8 startup snapshot of the loaded CLI (the fastest), or a code
+   * cache. Both only for the platform the blob is made on, and neither is byte-reproducible.
+   */
+  startup: 'snapshot' | 'code-cache' | 'none';
   /** The script to embed (default: the CLI bundle). */
   main?: string;
 }
@@ -26,7 +29,7 @@ export function buildSea(t: SeaTarget): void {
   mkdirSync(work, { recursive: true });
   mkdirSync(dirname(t.out), { recursive: true });
   const tmp = `${t.out}.tmp`;
-  const config = join(work, `${basename(dirname(t.out))}-${t.codeCache ? 'cached' : 'plain'}.json`);
+  const config = join(work, `${basename(dirname(t.out))}-${t.startup}.json`);
   // Node 26's --build-sea writes the executable for any platform's Node binary in one step
   // (and drops that binary's own signature, which the darwin build replaces).
   writeFileSync(
@@ -36,11 +39,15 @@ export function buildSea(t: SeaTarget): void {
       executable: t.nodeBin,
       output: tmp,
       disableExperimentalSEAWarning: true,
-      useCodeCache: t.codeCache,
-      useSnapshot: false,
+      useCodeCache: t.startup === 'code-cache',
+      useSnapshot: t.startup === 'snapshot',
     }),
   );
-  execFileSync(HOST_NODE, ['--build-sea', config], { stdio: 'pipe' });
+  try {
+    execFileSync(HOST_NODE, ['--build-sea', config], { stdio: 'pipe' });
+  } catch (e) {
+    throw new Error(`SEA build of ${t.out} failed: ${String((e as { stderr?: Buffer }).stderr ?? e).split('\n').filter((l) => !/^\s*\d+: 0x/.test(l)).slice(0, 20).join('\n')}`);
+  }
   chmodSync(tmp, 0o755);
   // A failed build must not leave a plain node under the plugin's name.
   if (!readFileSync(tmp).includes(`${FUSE}:1`)) throw new Error(`SEA build of ${t.out} failed: the fuse was not flipped`);
@@ -49,6 +56,6 @@ export function buildSea(t: SeaTarget): void {
 
 if (import.meta.main) {
   const out = join(ROOT, 'dist', 'bin', 'kubectl-sts_lab');
-  buildSea({ nodeBin: HOST_NODE, out, codeCache: true });
+  buildSea({ nodeBin: HOST_NODE, out, startup: 'snapshot' });
   console.log(`built ${out} (${Math.round(statSync(out).size / 2 ** 20)} MiB)`);
 }

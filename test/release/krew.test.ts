@@ -48,7 +48,7 @@ test('every platform: sha256 of its archive, binary and LICENSE inside, checksum
 });
 
 test('the committed krew-manifest.yaml is valid and matches this release but for checksums', () => {
-  // linux-amd64 embeds a V8 code cache, which is not byte-reproducible: its sha256 differs per build.
+  // linux-amd64 embeds a V8 startup snapshot, which is not byte-reproducible: its sha256 differs per build.
   const committed = parse(readFileSync(join(ROOT, 'krew-manifest.yaml'), 'utf8'));
   assert.deepEqual(krewProblems(committed, 'sts-lab.yaml'), []);
   const withoutSums = (m: any) => ({ ...m, spec: { ...m.spec, platforms: m.spec.platforms.map((p: any) => ({ ...p, sha256: '' })) } });
