@@ -1,7 +1,8 @@
 // npm run bench: sts-lab beside kubectl, on the local cluster, in paired and interleaved runs
 // (each run times both commands back to back, in alternating order, so both see the same
 // machine): start-up, status on 3 and on 50 pods, and peak memory of every kind of command.
-// Writes bench/results.md. Goals are from issue 17; a goal not met says by how much.
+// Writes bench/results.md (then bench/api-requests.ts adds the API traffic). Goals are from
+// issue 17; a goal not met says by how much.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';

@@ -26,8 +26,9 @@ flock -w 180 8 || die "another up.sh/down.sh has held $D/.lock for 3 minutes; if
 # ---- 0. already running? -----------------------------------------------------
 # A DNS-outage test that froze CoreDNS (SIGSTOP) and died before resuming it leaves no dead DNS.
 if pid=$(component_pid coredns); then kill -CONT "$pid" 2>/dev/null || true; fi
-# The flags below are part of the cluster: one started by another version of this script is restarted.
-CONFIG_STAMP=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)
+# The flags below (and the audit policy) are part of the cluster: one started by another version
+# of this script is restarted.
+CONFIG_STAMP=$(cat "${BASH_SOURCE[0]}" "$CLUSTER_SRC_DIR/manifests/audit-policy.yaml" | sha256sum | cut -c1-16)
 if bash "$CLUSTER_SRC_DIR/status.sh" --quiet && [ "$(cat "$D/config-stamp" 2>/dev/null)" = "$CONFIG_STAMP" ]; then
   log "cluster already running and healthy (state $D)"
   echo "$ADMIN_KUBECONFIG"
@@ -316,6 +317,8 @@ start kube-apiserver "$B/kube-apiserver" \
   --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
   --requestheader-extra-headers-prefix=X-Remote-Extra- \
   --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
+  --audit-policy-file="$CLUSTER_SRC_DIR/manifests/audit-policy.yaml" --audit-log-path="$LOGS/audit.log" \
+  --audit-log-maxsize=200 --audit-log-maxbackup=1 \
   --allow-privileged=true --profiling=false --cert-dir="$D/apiserver-certs" --feature-gates="$FEATURE_GATES" --v=1
 wait_for kube-apiserver "kube-apiserver /readyz ok" \
   curl -fsS --max-time 3 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "https://127.0.0.1:$APISERVER_PORT/readyz"
