@@ -1,15 +1,12 @@
 // API traffic, from the local cluster's audit log: every request `kubectl sts-lab tour` makes,
 // beside the same lab done with plain kubectl (bench/kubectl-lab.sh). Goal (issue 17): at most
 // half as many, and no read repeated where one watch would do. Appends to bench/results.md.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../scripts/sea.ts';
+import { clusterPaths, ROOT } from '../test/cluster/paths.ts';
 
-const paths = Object.fromEntries(
-  execFileSync('bash', [join(ROOT, 'test', 'cluster', 'paths.sh')], { encoding: 'utf8' })
-    .trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).replace(/^'(.*)'$/, '$1')]),
-);
+const paths = clusterPaths();
 const AUDIT = join(paths.STS_LAB_CLUSTER_DIR ?? '', 'logs', 'audit.log');
 const image = paths.STS_LAB_IMAGE ?? 'localhost/sts-lab-nginx:1.0';
 const env = { ...process.env, KUBECONFIG: paths.STS_LAB_KUBECONFIG ?? '', PATH: `${paths.STS_LAB_KUBECTL_DIR}:${join(ROOT, 'dist', 'bin')}:${process.env.PATH}` };

@@ -3,19 +3,17 @@
 // machine): start-up, status on 3 and on 50 pods, and peak memory of every kind of command.
 // Writes bench/results.md (then bench/api-requests.ts adds the API traffic). Goals are from
 // issue 17; a goal not met says by how much.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { buildSea, HOST_NODE, ROOT } from '../scripts/sea.ts';
+import { clusterPaths } from '../test/cluster/paths.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const plugin = join(ROOT, 'dist', 'bin', 'kubectl-sts_lab');
 if (!existsSync(plugin)) throw new Error('dist/bin/kubectl-sts_lab is missing: run npm run build first');
-const paths = Object.fromEntries(
-  execFileSync('bash', [join(ROOT, 'test', 'cluster', 'paths.sh')], { encoding: 'utf8' })
-    .trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).replace(/^'(.*)'$/, '$1')]),
-);
+const paths = clusterPaths();
 const kubectl = join(paths.STS_LAB_KUBECTL_DIR ?? '', 'kubectl');
 const image = paths.STS_LAB_IMAGE ?? 'localhost/sts-lab-nginx:1.0';
 const env = { PATH: `${paths.STS_LAB_KUBECTL_DIR}:/usr/bin:/bin`, HOME: join(ROOT, 'dist', 'bench'), KUBECONFIG: paths.STS_LAB_KUBECONFIG ?? '' };

@@ -1,20 +1,11 @@
 // The local cluster as the end-to-end tests see it: its paths (test/cluster/paths.sh) and a
 // bounded process runner. Plugin-specific helpers live in harness.ts.
-import { execFileSync, spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
+import { clusterPaths, ROOT } from '../cluster/paths.ts';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
-
-function clusterPaths(): Record<string, string> {
-  const out = execFileSync('bash', [join(ROOT, 'test', 'cluster', 'paths.sh')], { encoding: 'utf8' });
-  return Object.fromEntries(
-    out.trim().split('\n').map((l) => {
-      const i = l.indexOf('=');
-      return [l.slice(0, i), l.slice(i + 1).replace(/^'(.*)'$/, '$1')];
-    }),
-  );
-}
+export { ROOT };
 
 export const cluster = clusterPaths();
 export const ADMIN_KUBECONFIG = cluster.STS_LAB_KUBECONFIG!;
