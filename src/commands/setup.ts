@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
 import type { Applied, LabSession, PodWatch, V1Pod, V1StatefulSet } from '../k8s/index.ts';
 import { phaseChart } from '../lab/phases.ts';
-import { isManaged } from '../lab/names.ts';
+import { isManaged, podName } from '../lab/names.ts';
 import { labOrdinals, ordinalsText, startOrdinal } from '../lab/ordinals.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
 import { revisionOf } from '../lab/rollout.ts';
@@ -153,7 +153,7 @@ export default defineCommand({
             enabled: () => condemned(state).length > 0,
             task: (_c, t) => {
               const outside = condemned(state);
-              t.title = `Wait for ${outside.map((i) => `${o.settings.statefulSet}-${i}`).join(', ')} to be removed (outside ${ordinalsText(labOrdinals(state.live!))})`;
+              t.title = `Wait for ${outside.map((i) => podName(o.settings, i)).join(', ')} to be removed (outside ${ordinalsText(labOrdinals(state.live!))})`;
               return t.newListr(goneTasks(state.watch!, outside, ctx.globals.timeoutMs, { policy: o.settings.podManagementPolicy, start: startOrdinal(state.live!) }), { concurrent: true });
             },
           },
@@ -198,7 +198,7 @@ export default defineCommand({
           adopted: state.adoption?.adopted ?? [],
           startOrdinal: { requested, onServer, verdict: shifted },
         },
-        chart: phaseChart(`The pods of statefulset.apps/${o.settings.statefulSet} (${o.settings.podManagementPolicy})`, state.watch!.history, (i) => `${o.settings.statefulSet}-${i}`),
+        chart: phaseChart(`The pods of statefulset.apps/${o.settings.statefulSet} (${o.settings.podManagementPolicy})`, state.watch!.history, (i) => podName(o.settings, i)),
         sections: [
           { headers: ['resource', 'action', 'detail'], rows: state.applied.map((a) => [`${a.kind}/${a.name}`, a.action, a.detail]) },
           { headers: POD_HEADERS, rows: rows.map(podCells) },

@@ -6,6 +6,7 @@ import { isReady, uidOf, type PodLike } from './pods.ts';
 
 export type Phase = 'pending' | 'running' | 'ready' | 'terminating';
 export const PHASES: Phase[] = ['pending', 'running', 'ready', 'terminating'];
+export const PHASE_LABEL: Record<Phase, string> = { pending: 'pending/creating', running: 'running', ready: 'ready', terminating: 'terminating' };
 
 export interface PhaseSegment {
   phase: Phase;
@@ -35,8 +36,8 @@ export function phaseOf(pod: PodLike): Phase {
   return pod.status?.phase === 'Running' ? 'running' : 'pending';
 }
 
-/** One row per ordinal the watch saw (or only those kept), lowest first; a pod still there at the end runs to `end`. */
-export function phaseChart(title: string, history: Observation[], podName: (o: number) => string, o: { end?: number; keep?: (ordinal: number) => boolean } = {}): PhaseChart {
+/** One row per ordinal the watch saw, lowest first; a pod still there at the end runs to `end`. */
+export function phaseChart(title: string, history: Observation[], podName: (o: number) => string, o: { end?: number } = {}): PhaseChart {
   const open = new Map<number, PhaseSegment>();
   const done = new Map<number, PhaseSegment[]>();
   const close = (ordinal: number, at: number) => {
@@ -46,7 +47,6 @@ export function phaseChart(title: string, history: Observation[], podName: (o: n
     if (at > s.from) done.set(ordinal, [...(done.get(ordinal) ?? []), { ...s, to: at }]);
   };
   for (const c of history) {
-    if (o.keep && !o.keep(c.ordinal)) continue;
     const uid = uidOf(c.pod);
     const now = open.get(c.ordinal);
     if (c.type === 'delete') {

@@ -1,11 +1,10 @@
 // The timeline as a picture on the terminal: a row per pod, time along the x axis scaled to the
 // width, a glyph per phase (so it reads without colour), an axis in seconds, a legend.
-import type { Phase, PhaseChart } from '../lab/phases.ts';
+import { PHASE_LABEL, type Phase, type PhaseChart } from '../lab/phases.ts';
 import { paint } from './color.ts';
 
 const GLYPH: Record<Phase, string> = { pending: '░', running: '▒', ready: '█', terminating: '╳' };
 const COLOUR = { pending: 'yellow', running: 'cyan', ready: 'green', terminating: 'red' } as const;
-const LABEL: Record<Phase, string> = { pending: 'pending/creating', running: 'running', ready: 'ready', terminating: 'terminating' };
 const STEPS_S = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800];
 
 /** The chart's lines for a terminal `columns` wide; empty when there is nothing to draw. */
@@ -23,7 +22,7 @@ export function renderChart(c: PhaseChart, columns: number): string[] {
     lines.push(`${r.pod.padEnd(label)} │${cells.map((p) => (p ? paint(COLOUR[p], GLYPH[p]) : ' ')).join('').trimEnd()}`);
   }
   lines.push(...axis(label, width, span));
-  lines.push(`${' '.repeat(label + 2)}${(Object.keys(GLYPH) as Phase[]).map((p) => `${paint(COLOUR[p], GLYPH[p])} ${LABEL[p]}`).join('   ')}`);
+  lines.push(`${' '.repeat(label + 2)}${(Object.keys(GLYPH) as Phase[]).map((p) => `${paint(COLOUR[p], GLYPH[p])} ${PHASE_LABEL[p]}`).join('   ')}`);
   return lines;
 }
 

@@ -1,10 +1,9 @@
 // The lab report as one self-contained HTML page: no scripts, fonts or requests of any kind (its
 // Content-Security-Policy forbids them), light and dark, printable, with real table markup and a
 // text alternative for every chart. The charts are SVG, drawn from the watch's phases.
-import { PHASES, type Phase, type PhaseChart } from '../lab/phases.ts';
+import { PHASE_LABEL as LABEL, PHASES, type PhaseChart } from '../lab/phases.ts';
 import type { LabReport } from '../lab/lab-report.ts';
 
-const LABEL: Record<Phase, string> = { pending: 'pending/creating', running: 'running', ready: 'ready', terminating: 'terminating' };
 const W = 760;
 const LEFT = 110;
 const ROW = 24;

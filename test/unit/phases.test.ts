@@ -30,7 +30,6 @@ test('phases are replayed per pod in commit order, one segment per phase of each
   const seg = (o: number) => c.rows.find((r) => r.ordinal === o)!.segments.map((s) => [s.phase, s.from, s.to, s.uid]);
   assert.deepEqual(seg(0), [['ready', 0, 4000, 'a'], ['terminating', 4000, 5000, 'a'], ['pending', 5500, 7000, 'c'], ['ready', 7000, 8000, 'c']]);
   assert.deepEqual(seg(1), [['pending', 1000, 2000, 'b'], ['running', 2000, 3000, 'b'], ['ready', 3000, 8000, 'b']]);
-  assert.deepEqual(phaseChart('t', history, name, { keep: (o) => o === 1 }).rows.map((r) => r.pod), ['web-1']);
 });
 
 test('the terminal chart: a row per pod, phases by glyph in time order, an axis in seconds, a legend, within the width', () => {
