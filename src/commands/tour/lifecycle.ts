@@ -14,7 +14,7 @@ import setup from '../setup.ts';
 import status from '../status.ts';
 import unready from '../unready.ts';
 import watchOrder from '../watch-order.ts';
-import { setupStep, writeDataStep, type TourScope, type TourStep } from './steps.ts';
+import { setupStep, verdictOutcome, writeDataStep, type TourScope, type TourStep } from './steps.ts';
 
 const UNREADY = 1;
 const ORPHAN_DELETED = 2;
@@ -34,7 +34,7 @@ export function lifecycleSteps(s: TourScope): TourStep[] {
     run: async () => {
       const r = await s.call(dns, { names: n });
       keep(r);
-      return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, why] };
+      return verdictOutcome(r.verdict, why);
     },
   });
   return [
@@ -76,7 +76,7 @@ export function lifecycleSteps(s: TourScope): TourStep[] {
       title: `Delete the StatefulSet but not its pods (propagationPolicy Orphan), then delete ${podName(n, ORPHAN_DELETED)}`,
       run: async () => {
         const r = (l.orphan = await s.call(orphan, { names: n, deletePod: ORPHAN_DELETED }));
-        return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'Without an owner, nothing replaces a pod that goes: the identity guarantees come from the StatefulSet, not from the pods.'] };
+        return verdictOutcome(r.verdict, 'Without an owner, nothing replaces a pod that goes: the identity guarantees come from the StatefulSet, not from the pods.');
       },
     },
     {
@@ -96,7 +96,7 @@ export function lifecycleSteps(s: TourScope): TourStep[] {
       title: 'Verify the data survived the orphaning and the adoption',
       run: async () => {
         const r = (l.persist = await s.call(checkPersistence, { names: n, ordinals: [] }));
-        return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`] };
+        return verdictOutcome(r.verdict);
       },
     },
     {
@@ -117,7 +117,7 @@ export function lifecycleSteps(s: TourScope): TourStep[] {
       title: `Re-create the pods: they come back in order from ${podName(n, SHIFTED_START)}`,
       run: async () => {
         const r = (l.reordered = await s.call(watchOrder, { names: n, restart: true }));
-        return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'OrderedReady counts from the first ordinal: nothing waits for a pod below it.'] };
+        return verdictOutcome(r.verdict, 'OrderedReady counts from the first ordinal: nothing waits for a pod below it.');
       },
     },
     {

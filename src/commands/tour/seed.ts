@@ -9,7 +9,7 @@ import dns from '../dns.ts';
 import killPod from '../kill-pod.ts';
 import watchOrder from '../watch-order.ts';
 import scale from '../scale.ts';
-import { setupStep, writeDataStep, type TourScope, type TourStep } from './steps.ts';
+import { setupStep, verdictOutcome, writeDataStep, type TourScope, type TourStep } from './steps.ts';
 
 const KILLED = 1;
 
@@ -24,13 +24,10 @@ export function seedSteps(s: TourScope): TourStep[] {
       title: 'Observe ordered creation: delete the pods and watch them come back 0, 1, 2',
       run: async () => {
         const r = (e.order = await s.call(watchOrder, { names: n, restart: true }));
-        return {
-          result: r.verdict.result,
-          notes: [
-            `${r.verdict.result}: ${r.verdict.headline}.`,
-            'The StatefulSet controller (in kube-controller-manager) creates pod N+1 only once pod N is Running and Ready: OrderedReady.',
-          ],
-        };
+        return verdictOutcome(
+          r.verdict,
+          'The StatefulSet controller (in kube-controller-manager) creates pod N+1 only once pod N is Running and Ready: OrderedReady.',
+        );
       },
     },
     {
@@ -57,7 +54,7 @@ export function seedSteps(s: TourScope): TourStep[] {
       title: 'Resolve every pod by its DNS name',
       run: async () => {
         const r = (e.dns = await s.call(dns, { names: n }));
-        return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'Cluster DNS builds these records from the headless Service\'s EndpointSlice, which lists each Ready pod with its hostname.'] };
+        return verdictOutcome(r.verdict, 'Cluster DNS builds these records from the headless Service\'s EndpointSlice, which lists each Ready pod with its hostname.');
       },
     },
     writeDataStep(s),
@@ -75,7 +72,7 @@ export function seedSteps(s: TourScope): TourStep[] {
       title: 'Verify the data survived',
       run: async () => {
         const r = (e.persist = await s.call(checkPersistence, { names: n, ordinals: [] }));
-        return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'The claim outlived the pod, and the new pod mounted the same volume.'] };
+        return verdictOutcome(r.verdict, 'The claim outlived the pod, and the new pod mounted the same volume.');
       },
     },
     {

@@ -24,6 +24,12 @@ export interface TourScope {
   call<O, D>(cmd: Command<O, D>, options: O): Promise<D>;
 }
 
+/** A step judged by its command's verdict: its result, its headline, then what it teaches. */
+export const verdictOutcome = (v: { result: RowResult; headline: string }, ...lessons: string[]): { result: RowResult; notes: string[] } => ({
+  result: v.result,
+  notes: [`${v.result}: ${v.headline}.`, ...lessons],
+});
+
 export const setupStep = (s: TourScope, updateStrategy?: 'OnDelete'): TourStep => ({
   title: updateStrategy ? 'Switch the StatefulSet to updateStrategy OnDelete' : 'Create the namespace, the headless Service and the StatefulSet',
   run: async () => {

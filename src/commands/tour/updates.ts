@@ -7,7 +7,7 @@ import checkPersistence from '../check-persistence.ts';
 import killPod from '../kill-pod.ts';
 import rollback from '../rollback.ts';
 import update, { type UpdateOptions } from '../update.ts';
-import { setupStep, writeDataStep, type TourScope, type TourStep } from './steps.ts';
+import { setupStep, verdictOutcome, writeDataStep, type TourScope, type TourStep } from './steps.ts';
 
 const CANARY_PARTITION = 2;
 const BELOW_PARTITION = 1;
@@ -25,13 +25,10 @@ export function updateSteps(s: TourScope): TourStep[] {
       title: `A canary: update with partition ${CANARY_PARTITION}`,
       run: async () => {
         const r = (u.canary = await roll({ partition: CANARY_PARTITION }));
-        return {
-          result: r.verdict.result,
-          notes: [
-            `${r.verdict.result}: ${r.verdict.headline}.`,
-            `Only ordinals at or above the partition take the new revision ${r.updateRevision}: ${moved(r)} is the canary, the rest keep ${r.currentRevision}.`,
-          ],
-        };
+        return verdictOutcome(
+          r.verdict,
+          `Only ordinals at or above the partition take the new revision ${r.updateRevision}: ${moved(r)} is the canary, the rest keep ${r.currentRevision}.`,
+        );
       },
     },
     {
@@ -49,14 +46,14 @@ export function updateSteps(s: TourScope): TourStep[] {
       title: 'A phased roll-out: lower the partition to 0',
       run: async () => {
         const r = (u.phased = await roll({}));
-        return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'Lowering the partition continues the same revision: only the newly included ordinals move, highest first.'] };
+        return verdictOutcome(r.verdict, 'Lowering the partition continues the same revision: only the newly included ordinals move, highest first.');
       },
     },
     {
       title: 'A full rolling update',
       run: async () => {
         const r = (u.full = await roll({}));
-        return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'Each old pod was gone before its replacement appeared, and each replacement was Ready before the next lower pod was touched.'] };
+        return verdictOutcome(r.verdict, 'Each old pod was gone before its replacement appeared, and each replacement was Ready before the next lower pod was touched.');
       },
     },
     {
@@ -74,15 +71,12 @@ export function updateSteps(s: TourScope): TourStep[] {
       title: 'Roll back, watch what the controller does, and delete the stuck pod',
       run: async () => {
         const r = (u.rollback = await s.call(rollback, { names: n, deleteStuck: true }));
-        return {
-          result: r.verdict.result,
-          notes: [
-            `${r.verdict.result}: ${r.verdict.headline}.`,
-            r.stuck.length
-              ? `Restoring the template was not enough on this cluster: ${r.stuck.join(', ')} stayed on the broken revision (nothing moved for ${r.windowMs / 1000}s) until sts-lab deleted it.`
-              : 'On this cluster the controller replaced the broken pod by itself once the template was restored.',
-          ],
-        };
+        return verdictOutcome(
+          r.verdict,
+          r.stuck.length
+            ? `Restoring the template was not enough on this cluster: ${r.stuck.join(', ')} stayed on the broken revision (nothing moved for ${r.windowMs / 1000}s) until sts-lab deleted it.`
+            : 'On this cluster the controller replaced the broken pod by itself once the template was restored.',
+        );
       },
     },
     setupStep(s, 'OnDelete'),
@@ -90,7 +84,7 @@ export function updateSteps(s: TourScope): TourStep[] {
       title: 'Update an OnDelete StatefulSet: nothing should move',
       run: async () => {
         const r = (u.onDelete = await roll({}));
-        return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'OnDelete leaves the moment of each pod\'s update to you (or to an operator).'] };
+        return verdictOutcome(r.verdict, 'OnDelete leaves the moment of each pod\'s update to you (or to an operator).');
       },
     },
     {
@@ -105,7 +99,7 @@ export function updateSteps(s: TourScope): TourStep[] {
       title: 'Verify the data survived every update and the rollback',
       run: async () => {
         const r = (u.persist = await s.call(checkPersistence, { names: n, ordinals: [] }));
-        return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}.`, 'An update replaces pods, never claims: every new pod mounted its ordinal\'s volume again.'] };
+        return verdictOutcome(r.verdict, 'An update replaces pods, never claims: every new pod mounted its ordinal\'s volume again.');
       },
     },
   ];
