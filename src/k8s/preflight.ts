@@ -1,7 +1,7 @@
 // Checks made before setup creates anything: is the API there, may we do what the lab
 // needs, is there storage to bind the claims to.
 import type { V1StorageClass } from '@kubernetes/client-node';
-import type { Permission } from '../lab/permissions.ts';
+import { ruleAllows, type Permission, type ResourceRule } from '../lab/permissions.ts';
 import type { Kube } from './client.ts';
 import { isForbidden } from './errors.ts';
 
@@ -10,30 +10,44 @@ export async function serverVersion(kube: Kube): Promise<string> {
   return info.gitVersion;
 }
 
+/**
+ * The wanted permissions these credentials lack. One SelfSubjectRulesReview answers the
+ * namespaced ones; what it does not grant (or all, when the authorizer cannot list its rules)
+ * and cluster-scoped ones, which a namespace's rules cannot prove, are asked one by one.
+ */
 export async function deniedPermissions(kube: Kube, namespace: string, wanted: Permission[]): Promise<Permission[]> {
-  const answers = await Promise.all(
-    wanted.map((p) =>
-      kube.call((o) =>
-        kube.authz.createSelfSubjectAccessReview(
-          {
-            body: {
-              spec: {
-                resourceAttributes: {
-                  verb: p.verb,
-                  resource: p.resource,
-                  group: p.group ?? '',
-                  subresource: p.subresource ?? '',
-                  ...(p.clusterScoped ? {} : { namespace }),
-                },
-              },
+  const rules = await namespaceRules(kube, namespace);
+  const unproved = wanted.filter((p) => p.clusterScoped || !rules?.some((r) => ruleAllows(r, p)));
+  const answers = await Promise.all(unproved.map((p) => accessReview(kube, namespace, p)));
+  return unproved.filter((_, i) => !answers[i]);
+}
+
+/** The RBAC rules that apply in the namespace, or undefined when the answer is incomplete. */
+async function namespaceRules(kube: Kube, namespace: string): Promise<ResourceRule[] | undefined> {
+  const review = await kube.call((o) => kube.authz.createSelfSubjectRulesReview({ body: { spec: { namespace } } }, o));
+  return review.status?.incomplete ? undefined : review.status?.resourceRules;
+}
+
+async function accessReview(kube: Kube, namespace: string, p: Permission): Promise<boolean> {
+  const review = await kube.call((o) =>
+    kube.authz.createSelfSubjectAccessReview(
+      {
+        body: {
+          spec: {
+            resourceAttributes: {
+              verb: p.verb,
+              resource: p.resource,
+              group: p.group ?? '',
+              subresource: p.subresource ?? '',
+              ...(p.clusterScoped ? {} : { namespace }),
             },
           },
-          o,
-        ),
-      ),
+        },
+      },
+      o,
     ),
   );
-  return wanted.filter((_, i) => !answers[i]!.status?.allowed);
+  return review.status?.allowed === true;
 }
 
 const DEFAULT_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];

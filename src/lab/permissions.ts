@@ -35,3 +35,28 @@ export function missingPermissionsMessage(denied: Permission[], namespace: strin
 
 export const PERMISSIONS_HINT =
   'ask a cluster admin for the "edit" role in that namespace (kubectl create rolebinding sts-lab --clusterrole=edit --user=YOU -n NAMESPACE), or use -n with a namespace you own';
+
+/** One rule of a SelfSubjectRulesReview, as RBAC states it. */
+export interface ResourceRule {
+  verbs: string[];
+  apiGroups?: string[] | undefined;
+  resources?: string[] | undefined;
+  resourceNames?: string[] | undefined;
+}
+
+/**
+ * Whether a rule grants a namespaced permission on every object (RBAC's own matching: '*' is
+ * any verb, group or resource, subresources included; '*∕exec' is exec of any resource). A rule
+ * limited to some resourceNames does not grant the lab's creates and lists.
+ */
+export function ruleAllows(rule: ResourceRule, p: Permission): boolean {
+  const resource = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
+  const groups = rule.apiGroups ?? [];
+  const resources = rule.resources ?? [];
+  return (
+    (rule.verbs.includes('*') || rule.verbs.includes(p.verb)) &&
+    (groups.includes('*') || groups.includes(p.group ?? '')) &&
+    (resources.includes('*') || resources.includes(resource) || (p.subresource !== undefined && resources.includes(`*/${p.subresource}`))) &&
+    !rule.resourceNames?.length
+  );
+}
