@@ -5,10 +5,20 @@ import { isManaged, podName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, ordinalsText, type OrdinalSpec } from '../lab/ordinals.ts';
 import type { RunContext } from './command.ts';
 
-/** The lab on the cluster the global flags name; the cluster layer is loaded now, not at start-up. */
+const sessions = new WeakMap<RunContext, Map<string, LabSession>>();
+
+/**
+ * The lab on the cluster the global flags name; the cluster layer is loaded now, not at
+ * start-up. Commands run with the same context (a tour's steps) share one session and its watches.
+ */
 export async function connectLab(ctx: RunContext, names: LabNames): Promise<LabSession> {
   const k = await import('../k8s/index.ts');
-  return new k.LabSession(k.connect(ctx.globals, ctx.interrupt), names);
+  const byNames = sessions.get(ctx) ?? new Map<string, LabSession>();
+  sessions.set(ctx, byNames);
+  const key = `${names.namespace}/${names.statefulSet}/${names.service}`;
+  const lab = byNames.get(key) ?? new k.LabSession(k.connect(ctx.globals, ctx.interrupt), names);
+  byNames.set(key, lab);
+  return lab;
 }
 
 /** The lab's StatefulSet; sts-lab acts only on the one it created. */

@@ -285,8 +285,8 @@ function applyTasks(lab: LabSession, objects: LabObjects, state: SetupState): Ta
     step(`service/${objects.service.metadata.name} (headless)`, () => lab.ensureService(objects.service)),
     step(`statefulset.apps/${objects.statefulSet.metadata.name}`, async () => {
       const applied = await lab.ensureStatefulSet(objects.statefulSet);
-      // Read back: a server without a feature drops its field without a word.
-      state.live = await lab.findStatefulSet();
+      // What the server kept: a server without a feature drops its field without a word.
+      state.live = applied.object ?? (await lab.findStatefulSet());
       if (!state.live) throw new CliError(`statefulset.apps "${objects.statefulSet.metadata.name}" disappeared right after it was applied`);
       if (objects.statefulSet.spec.persistentVolumeClaimRetentionPolicy) {
         if (!state.live.spec?.persistentVolumeClaimRetentionPolicy) {

@@ -12,6 +12,7 @@ import type { LabNames } from '../lab/names.ts';
 import { verdictText } from '../ui/color.ts';
 import type { RunContext } from '../command-support/command.ts';
 import { defineCommand } from '../command-support/command.ts';
+import { connectLab } from '../command-support/target.ts';
 import { podFlags, podSettings, type PodSettings } from './setup.ts';
 import { seedSteps } from './tour/seed.ts';
 import { teardownStep, type TourScope } from './tour/steps.ts';
@@ -75,24 +76,31 @@ export default defineCommand({
     ];
 
     let failure: string | undefined;
-    for (const [i, step] of plan.entries()) {
-      if (i > 0 && o.stepByStep) await pressEnter(`Next: ${step.title}`, ctx.interrupt);
-      say([``, `== Step ${i + 1}/${plan.length}: ${step.title}`]);
-      const t0 = Date.now();
-      drawn = [];
-      charts.push(drawn);
-      try {
-        const { result, notes } = await step.run();
-        steps.push({ step: step.title, result, durationMs: Date.now() - t0, notes });
-        say(notes.map((l) => `   ${l}`));
-      } catch (err) {
-        if (err instanceof InterruptedError) throw err;
-        failure = `${step.title}: ${(err as Error).message}`;
-        steps.push({ step: step.title, result: 'FAIL', durationMs: Date.now() - t0, notes: [(err as Error).message] });
-        const hint = err instanceof CliError && err.hint ? [`   hint: ${err.hint}`] : [];
-        say([`   FAIL: ${(err as Error).message}`, ...hint, '   The lab is left in place for a look (kubectl sts-lab status); kubectl sts-lab teardown removes it.']);
-        break;
+    // The steps share one session: each kind is listed and watched once for the whole tour.
+    // A lab that cannot be reached fails in its first step, as it would alone.
+    const release = await connectLab(ctx, n).then((lab) => lab.hold(), () => () => undefined);
+    try {
+      for (const [i, step] of plan.entries()) {
+        if (i > 0 && o.stepByStep) await pressEnter(`Next: ${step.title}`, ctx.interrupt);
+        say([``, `== Step ${i + 1}/${plan.length}: ${step.title}`]);
+        const t0 = Date.now();
+        drawn = [];
+        charts.push(drawn);
+        try {
+          const { result, notes } = await step.run();
+          steps.push({ step: step.title, result, durationMs: Date.now() - t0, notes });
+          say(notes.map((l) => `   ${l}`));
+        } catch (err) {
+          if (err instanceof InterruptedError) throw err;
+          failure = `${step.title}: ${(err as Error).message}`;
+          steps.push({ step: step.title, result: 'FAIL', durationMs: Date.now() - t0, notes: [(err as Error).message] });
+          const hint = err instanceof CliError && err.hint ? [`   hint: ${err.hint}`] : [];
+          say([`   FAIL: ${(err as Error).message}`, ...hint, '   The lab is left in place for a look (kubectl sts-lab status); kubectl sts-lab teardown removes it.']);
+          break;
+        }
       }
+    } finally {
+      release();
     }
 
     const rows = reportRows(n, scope.evidence, { parts: o.parts, keep: o.keep });

@@ -1,39 +1,43 @@
 // Idempotent create for the lab's objects: create when absent, leave alone when sts-lab's
 // own copy is unchanged, update it when the settings changed, refuse to touch anything
-// sts-lab did not create.
+// sts-lab did not create. A create is tried first: on a new lab that is the only request.
 import type { KubernetesObject, V1Namespace, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
 import { SPEC_HASH_ANNOTATION } from '../lab/manifests.ts';
 import { isManaged } from '../lab/names.ts';
 import type { Kube } from './client.ts';
-import { httpCode, isForbidden } from './errors.ts';
+import { httpCode, isConflict, isForbidden } from './errors.ts';
 
 export type ApplyAction = 'created' | 'unchanged' | 'configured' | 'exists';
 
-export interface Applied {
+export interface Applied<T extends KubernetesObject = KubernetesObject> {
   kind: string;
   name: string;
   action: ApplyAction;
   detail: string;
+  /** The object as the server kept it, when this answer carries it (not after a reconcile). */
+  object?: T | undefined;
 }
 
 interface Accessor<T extends KubernetesObject> {
   kind: string;
   read(): Promise<T | undefined>;
-  create(body: T): Promise<unknown>;
-  replace(body: T): Promise<unknown>;
+  create(body: T): Promise<T>;
+  replace(body: T): Promise<T>;
   /** Brings back what changed outside the spec hash; says what it did, or nothing. */
   reconcile?: (current: T) => Promise<string | undefined>;
 }
 
-async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): Promise<Applied> {
+async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): Promise<Applied<T>> {
   const name = desired.metadata!.name!;
   const base = { kind: a.kind, name };
-  const current = await a.read();
-  if (!current) {
-    await a.create(desired);
-    return { ...base, action: 'created', detail: '' };
+  try {
+    return { ...base, action: 'created', detail: '', object: await a.create(desired) };
+  } catch (err) {
+    if (!isConflict(err)) throw err; // AlreadyExists
   }
+  const current = await a.read();
+  if (!current) throw new CliError(`${a.kind} "${name}" exists and then did not: another client is changing the lab; run setup again`);
   if (!isManaged(current.metadata?.labels)) {
     throw new CliError(
       `${a.kind} "${name}" already exists in namespace "${desired.metadata!.namespace}" and was not created by sts-lab`,
@@ -43,10 +47,11 @@ async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): P
   const want = desired.metadata!.annotations?.[SPEC_HASH_ANNOTATION];
   if (current.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === want) {
     const reconciled = await a.reconcile?.(current);
-    return reconciled ? { ...base, action: 'configured', detail: reconciled } : { ...base, action: 'unchanged', detail: '' };
+    return reconciled ? { ...base, action: 'configured', detail: reconciled } : { ...base, action: 'unchanged', detail: '', object: current };
   }
+  let replaced: T;
   try {
-    await a.replace({ ...desired, metadata: { ...desired.metadata, resourceVersion: current.metadata?.resourceVersion } });
+    replaced = await a.replace({ ...desired, metadata: { ...desired.metadata, resourceVersion: current.metadata?.resourceVersion } });
   } catch (err) {
     if (httpCode(err) === 422) {
       throw new CliError(
@@ -56,7 +61,7 @@ async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): P
     }
     throw err;
   }
-  return { ...base, action: 'configured', detail: 'settings changed' };
+  return { ...base, action: 'configured', detail: 'settings changed', object: replaced };
 }
 
 export async function ensureNamespace(kube: Kube, desired: V1Namespace): Promise<Applied> {
@@ -83,7 +88,7 @@ export async function ensureNamespace(kube: Kube, desired: V1Namespace): Promise
     : { kind: 'namespace', name, action: 'exists', detail: 'not created by sts-lab; will be kept at teardown' };
 }
 
-export function ensureService(kube: Kube, desired: V1Service): Promise<Applied> {
+export function ensureService(kube: Kube, desired: V1Service): Promise<Applied<V1Service>> {
   const { name, namespace } = desired.metadata as { name: string; namespace: string };
   return ensure<V1Service>({
     kind: 'service',
@@ -93,7 +98,7 @@ export function ensureService(kube: Kube, desired: V1Service): Promise<Applied> 
   }, desired);
 }
 
-export function ensureStatefulSet(kube: Kube, desired: V1StatefulSet): Promise<Applied> {
+export function ensureStatefulSet(kube: Kube, desired: V1StatefulSet): Promise<Applied<V1StatefulSet>> {
   const { name, namespace } = desired.metadata as { name: string; namespace: string };
   return ensure<V1StatefulSet>({
     kind: 'statefulset.apps',

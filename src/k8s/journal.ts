@@ -12,7 +12,8 @@ export async function readJournal(kube: Kube, n: LabNames): Promise<JournalEntry
   return parseJournal(cm?.data);
 }
 
-export async function recordInJournal(kube: Kube, n: LabNames, entries: JournalEntry[]): Promise<void> {
+/** Records the entries; returns the journal as written. */
+export async function recordInJournal(kube: Kube, n: LabNames, entries: JournalEntry[]): Promise<JournalEntry[]> {
   const namespace = n.namespace;
   const data = Object.fromEntries(entries.map((e) => [journalKey(e.pod), JSON.stringify(e)]));
   for (let attempt = 0; ; attempt++) {
@@ -23,15 +24,14 @@ export async function recordInJournal(kube: Kube, n: LabNames, entries: JournalE
           metadata: { name: JOURNAL_NAME, namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, app: n.statefulSet } },
           data,
         };
-        await kube.call((o) => kube.core.createNamespacedConfigMap({ namespace, body }, o));
+        return parseJournal((await kube.call((o) => kube.core.createNamespacedConfigMap({ namespace, body }, o))).data);
       } else {
         if (!isManaged(current.metadata?.labels)) {
           throw new CliError(`configmap "${JOURNAL_NAME}" in namespace "${namespace}" was not created by sts-lab; sts-lab will not write to it`);
         }
         const body: V1ConfigMap = { ...current, data: { ...current.data, ...data } };
-        await kube.call((o) => kube.core.replaceNamespacedConfigMap({ name: JOURNAL_NAME, namespace, body }, o));
+        return parseJournal((await kube.call((o) => kube.core.replaceNamespacedConfigMap({ name: JOURNAL_NAME, namespace, body }, o))).data);
       }
-      return;
     } catch (err) {
       // Someone else wrote in between (another write-data): read again and merge.
       if (!isConflict(err) || attempt >= 3) throw err;

@@ -1,8 +1,8 @@
 // The lab's objects as the API sees them: lookups and the few writes sts-lab makes.
-import type { V1EndpointSlice, V1PersistentVolumeClaim, V1Pod, V1PodTemplateSpec, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1EndpointSlice, V1PersistentVolumeClaim, V1Pod, V1PodTemplateSpec, V1Scale, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { appSelector, BROKEN_ANNOTATION, claimName, NEVER_READY_PROBE, UPDATED_AT_ANNOTATION, type LabNames } from '../lab/names.ts';
 import type { Kube } from './client.ts';
-import { LiveList } from './live.ts';
+import type { LabLists } from './shared.ts';
 
 export const findStatefulSet = (kube: Kube, n: LabNames): Promise<V1StatefulSet | undefined> =>
   kube.find((o) => kube.apps.readNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace }, o));
@@ -18,8 +18,8 @@ export async function listClaims(kube: Kube, n: LabNames): Promise<V1PersistentV
 }
 
 /** Sets spec.replicas through the scale subresource (what `kubectl scale` does). */
-export async function scaleStatefulSet(kube: Kube, n: LabNames, replicas: number): Promise<void> {
-  await kube.call((o) =>
+export async function scaleStatefulSet(kube: Kube, n: LabNames, replicas: number): Promise<V1Scale> {
+  return kube.call((o) =>
     kube.apps.patchNamespacedStatefulSetScale(
       { name: n.statefulSet, namespace: n.namespace, body: [{ op: 'replace', path: '/spec/replicas', value: replicas }] },
       o,
@@ -32,16 +32,6 @@ export async function listPods(kube: Kube, n: LabNames): Promise<V1Pod[]> {
   return list.items;
 }
 
-/** Follows the lab's StatefulSet, which may not exist yet (watch-order started before setup). */
-export function watchStatefulSet(kube: Kube, n: LabNames): Promise<LiveList<V1StatefulSet>> {
-  const fieldSelector = `metadata.name=${n.statefulSet}`;
-  return LiveList.start<V1StatefulSet>(kube, {
-    path: `/apis/apps/v1/namespaces/${n.namespace}/statefulsets`,
-    fieldSelector,
-    list: (k) => k.apps.listNamespacedStatefulSet({ namespace: n.namespace, fieldSelector }, k.requestOptions()),
-  });
-}
-
 /** Deletes the lab's pods (watch-order --restart): the controller re-creates them in order. */
 export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
   await kube.call((o) => kube.core.deleteCollectionNamespacedPod({ namespace: n.namespace, labelSelector: appSelector(n) }, o));
@@ -52,13 +42,8 @@ export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
  * timeoutMs: the controller adds that ownerReference a moment after whenDeleted becomes Delete.
  * Returns the claims as they are then; the caller judges them.
  */
-export async function waitForClaimOwner(kube: Kube, n: LabNames, stsUid: string, names: string[], timeoutMs: number): Promise<V1PersistentVolumeClaim[]> {
-  const labelSelector = appSelector(n);
-  const live = await LiveList.start<V1PersistentVolumeClaim>(kube, {
-    path: `/api/v1/namespaces/${n.namespace}/persistentvolumeclaims`,
-    labelSelector,
-    list: (k) => k.core.listNamespacedPersistentVolumeClaim({ namespace: n.namespace, labelSelector }, k.requestOptions()),
-  });
+export async function waitForClaimOwner(lists: LabLists, stsUid: string, names: string[], timeoutMs: number): Promise<V1PersistentVolumeClaim[]> {
+  const live = await lists.claims.follow();
   const owned = () => names.every((name) => live.objects().find((c) => c.metadata?.name === name)?.metadata?.ownerReferences?.some((r) => r.uid === stsUid));
   try {
     await live.until(owned, 'the claims to be owned by the StatefulSet', timeoutMs).catch(() => undefined);
@@ -69,13 +54,8 @@ export async function waitForClaimOwner(kube: Kube, n: LabNames, stsUid: string,
 }
 
 /** Waits until the claims of these ordinals are gone (the controller's whenScaled: Delete). */
-export async function claimsGone(kube: Kube, n: LabNames, ordinals: number[], timeoutMs: number): Promise<void> {
-  const labelSelector = appSelector(n);
-  const live = await LiveList.start<V1PersistentVolumeClaim>(kube, {
-    path: `/api/v1/namespaces/${n.namespace}/persistentvolumeclaims`,
-    labelSelector,
-    list: (k) => k.core.listNamespacedPersistentVolumeClaim({ namespace: n.namespace, labelSelector }, k.requestOptions()),
-  });
+export async function claimsGone(lists: LabLists, n: LabNames, ordinals: number[], timeoutMs: number): Promise<void> {
+  const live = await lists.claims.follow();
   const wanted = new Set(ordinals.map((o) => claimName(n, o)));
   try {
     await live.until(() => !live.objects().some((c) => wanted.has(c.metadata?.name ?? '')), `the claims ${[...wanted].join(', ')} to be deleted`, timeoutMs);
@@ -159,8 +139,8 @@ export async function patchTemplate(kube: Kube, n: LabNames, current: V1Stateful
 }
 
 /** The revision the controller rolls towards, once it has seen this generation of the StatefulSet. */
-export async function updateRevision(kube: Kube, n: LabNames, generation: number, timeoutMs: number): Promise<string> {
-  const live = await watchStatefulSet(kube, n);
+export async function updateRevision(lists: LabLists, generation: number, timeoutMs: number): Promise<string> {
+  const live = await lists.statefulSet.follow();
   try {
     const seen = () => live.objects().find((s) => (s.status?.observedGeneration ?? 0) >= generation && s.status?.updateRevision);
     await live.until(() => Boolean(seen()), `the StatefulSet controller to observe generation ${generation} (is kube-controller-manager running?)`, timeoutMs);
@@ -202,8 +182,8 @@ export async function deleteStatefulSetWith(kube: Kube, n: LabNames, propagation
 }
 
 /** Waits until the StatefulSet object is gone (finalizers, the garbage collector's orphaning, done). */
-export async function statefulSetGone(kube: Kube, n: LabNames, timeoutMs: number): Promise<void> {
-  const live = await watchStatefulSet(kube, n);
+export async function statefulSetGone(lists: LabLists, n: LabNames, timeoutMs: number): Promise<void> {
+  const live = await lists.statefulSet.follow();
   try {
     await live.until(() => live.objects().length === 0, `statefulset.apps/${n.statefulSet} to be deleted`, timeoutMs);
   } finally {

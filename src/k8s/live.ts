@@ -1,29 +1,44 @@
-// A watched list with bounded, Ctrl-C-aware waits on it.
+// A watched list with bounded, Ctrl-C-aware waits on it; any number of listeners may follow
+// its changes (a shared list serves every command of a tour).
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kube } from './client.ts';
 import { watch, type ChangeType, type Watched, type WatchSpec } from './informer.ts';
 import { Changes } from './wait.ts';
 
+type Listener<T> = (type: ChangeType, obj: T) => void;
+
 export class LiveList<T extends KubernetesObject> {
   readonly changes = new Changes();
   private handle!: Watched<T>;
   private readonly kube: Kube;
+  private readonly listeners = new Set<Listener<T>>();
 
   private constructor(kube: Kube) {
     this.kube = kube;
   }
 
-  static async start<T extends KubernetesObject>(kube: Kube, spec: WatchSpec<T>, onChange?: (type: ChangeType, obj: T) => void): Promise<LiveList<T>> {
+  static async start<T extends KubernetesObject>(kube: Kube, spec: WatchSpec<T>): Promise<LiveList<T>> {
     const l = new LiveList<T>(kube);
     l.handle = await watch<T>(kube, spec, (type, obj) => {
-      onChange?.(type, obj);
+      for (const listener of [...l.listeners]) listener(type, obj);
       l.changes.notify();
     });
     return l;
   }
 
+  /** Calls cb with every change from now on, until the returned function is called. */
+  onChange(cb: Listener<T>): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
   objects(): T[] {
     return this.handle.objects();
+  }
+
+  /** Rejects once the watch gave up (RBAC, a deleted namespace…). */
+  get failed(): Promise<never> {
+    return this.handle.failed;
   }
 
   until(cond: () => boolean, what: string | (() => string), timeoutMs: number): Promise<void> {

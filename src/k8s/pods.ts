@@ -1,12 +1,13 @@
-// A live view of the lab's pods: one informer, a per-ordinal index, and every change in the
-// order the API server committed it (evidence for the ordering analysis).
+// A live view of the lab's pods: the shared pods watch, a per-ordinal index, and every change
+// since this view opened, in the order the API server committed it (evidence for the ordering analysis).
 import type { V1Pod } from '@kubernetes/client-node';
-import { appSelector, byOrdinal, ordinalOf, type LabNames } from '../lab/names.ts';
+import { byOrdinal, ordinalOf, type LabNames } from '../lab/names.ts';
 import type { Observation } from '../lab/ordering.ts';
 import { stageOf, type Stage } from '../lab/pods.ts';
 import type { Kube } from './client.ts';
 import type { ChangeType } from './informer.ts';
-import { LiveList } from './live.ts';
+import type { LiveList } from './live.ts';
+import type { LabLists } from './shared.ts';
 import { StallWatch } from './stalls.ts';
 
 export interface PodChange extends Observation {
@@ -21,6 +22,7 @@ export class PodWatch {
   readonly history: PodChange[] = [];
   readonly names: LabNames;
   private list!: LiveList<V1Pod>;
+  private release!: () => void;
   /** Why the pods are not getting where a wait wants them (events, claims, logs). */
   stalls!: StallWatch;
   /** True while the first list is delivered: those pods existed before sts-lab looked. */
@@ -30,20 +32,19 @@ export class PodWatch {
     this.names = names;
   }
 
-  static async start(kube: Kube, names: LabNames): Promise<PodWatch> {
+  static async start(kube: Kube, lists: LabLists, names: LabNames): Promise<PodWatch> {
     const w = new PodWatch(names);
-    const labelSelector = appSelector(names);
-    w.list = await LiveList.start<V1Pod>(
-      kube,
-      {
-        path: `/api/v1/namespaces/${names.namespace}/pods`,
-        labelSelector,
-        list: (k) => k.core.listNamespacedPod({ namespace: names.namespace, labelSelector }, k.requestOptions()),
-      },
-      (type, pod) => w.record(type, pod),
-    );
+    const lease = await lists.pods.acquire();
+    w.list = lease.list;
+    // What the watch holds now existed before this command looked.
+    for (const pod of w.list.objects()) w.record('add', pod);
     w.listing = false;
-    w.stalls = await StallWatch.start(kube, names, () => w.list.objects(), w.list.changes);
+    const unsubscribe = w.list.onChange((type, pod) => w.record(type, pod));
+    w.release = () => {
+      unsubscribe();
+      lease.release();
+    };
+    w.stalls = await StallWatch.start(kube, lists, names, () => w.list.objects(), w.list.changes);
     return w;
   }
 
@@ -98,6 +99,6 @@ export class PodWatch {
 
   stop(): void {
     this.stalls.stop();
-    this.list.stop();
+    this.release();
   }
 }

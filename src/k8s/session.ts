@@ -1,6 +1,6 @@
 // A lab on a cluster: one client bound to the lab's names and namespace, offering the
 // operations the commands need. Nothing outside src/k8s touches the client or its APIs.
-import type { V1Namespace, V1PodTemplateSpec, V1Service, V1StatefulSet, V1StorageClass } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace, V1PodTemplateSpec, V1Service, V1StatefulSet, V1StorageClass } from '@kubernetes/client-node';
 import type { JournalEntry } from '../lab/persistence.ts';
 import type { Permission } from '../lab/permissions.ts';
 import type { LabNames } from '../lab/names.ts';
@@ -11,16 +11,29 @@ import { readJournal, recordInJournal } from './journal.ts';
 import * as lab from './lab.ts';
 import { PodWatch } from './pods.ts';
 import { deniedPermissions, isDefaultClass, serverVersion, storageClasses } from './preflight.ts';
+import { LabLists } from './shared.ts';
 import * as teardown from './teardown.ts';
 
 export class LabSession {
   readonly kube: Kube;
   readonly names: LabNames;
+  /** The watches every command of this process shares; reads are answered from them while open. */
+  readonly lists: LabLists;
+  /**
+   * The newest resourceVersion of the StatefulSet this session knows of ('written' right after
+   * its own write): the watch's copy answers a read only once it is at least that new.
+   */
+  private statefulSetVersion: bigint | 'written' | undefined;
+  private journal: JournalEntry[] | undefined;
 
   constructor(kube: Kube, names: LabNames) {
     this.kube = kube;
     this.names = names;
+    this.lists = new LabLists(kube, names);
   }
+
+  /** Keeps the watches open across commands (a tour) until the returned function is called. */
+  hold = () => this.lists.hold();
 
   get context(): string {
     return this.kube.contextName;
@@ -36,44 +49,57 @@ export class LabSession {
   }
 
   // Reading the lab
-  findStatefulSet = () => lab.findStatefulSet(this.kube, this.names);
+  findStatefulSet = async (): Promise<V1StatefulSet | undefined> => {
+    const cached = this.lists.statefulSet.cached()?.find((s) => s.metadata?.name === this.names.statefulSet);
+    const known = this.statefulSetVersion;
+    if (cached && known !== 'written' && (known === undefined || versionOf(cached) >= known)) return cached;
+    const sts = await lab.findStatefulSet(this.kube, this.names);
+    this.statefulSetVersion = sts ? versionOf(sts) : undefined;
+    return sts;
+  };
   findService = () => lab.findService(this.kube, this.names);
-  findPod = (name: string) => lab.findPod(this.kube, this.names, name);
-  findClaim = (name: string) => lab.findClaim(this.kube, this.names, name);
-  listPods = () => lab.listPods(this.kube, this.names);
-  listClaims = () => lab.listClaims(this.kube, this.names);
+  findPod = async (name: string) => this.lists.pods.cached()?.find((p) => p.metadata?.name === name) ?? lab.findPod(this.kube, this.names, name);
+  findClaim = async (name: string) => this.lists.claims.cached()?.find((c) => c.metadata?.name === name) ?? lab.findClaim(this.kube, this.names, name);
+  listPods = async () => this.lists.pods.cached() ?? lab.listPods(this.kube, this.names);
+  listClaims = async () => this.lists.claims.cached() ?? lab.listClaims(this.kube, this.names);
   endpointSlices = () => lab.endpointSlices(this.kube, this.names);
   readNamespace = () => teardown.readNamespace(this.kube, this.names.namespace);
-  readJournal = () => readJournal(this.kube, this.names);
+  /** What this session last wrote to the journal, or the journal as read now. */
+  readJournal = async () => this.journal ?? readJournal(this.kube, this.names);
   controllerRevisions = (owner: string) => lab.controllerRevisions(this.kube, this.names, owner);
 
   // Following it
-  watchPods = () => PodWatch.start(this.kube, this.names);
-  watchStatefulSet = () => lab.watchStatefulSet(this.kube, this.names);
-  updateRevision = (generation: number, timeoutMs: number) => lab.updateRevision(this.kube, this.names, generation, timeoutMs);
-  waitForClaimOwner = (stsUid: string, names: string[], timeoutMs: number) => lab.waitForClaimOwner(this.kube, this.names, stsUid, names, timeoutMs);
-  claimsGone = (ordinals: number[], timeoutMs: number) => lab.claimsGone(this.kube, this.names, ordinals, timeoutMs);
+  watchPods = () => PodWatch.start(this.kube, this.lists, this.names);
+  watchStatefulSet = () => this.lists.statefulSet.follow();
+  updateRevision = (generation: number, timeoutMs: number) => lab.updateRevision(this.lists, generation, timeoutMs);
+  waitForClaimOwner = (stsUid: string, names: string[], timeoutMs: number) => lab.waitForClaimOwner(this.lists, stsUid, names, timeoutMs);
+  claimsGone = (ordinals: number[], timeoutMs: number) => lab.claimsGone(this.lists, this.names, ordinals, timeoutMs);
 
   // Changing it
   ensureNamespace = (desired: V1Namespace) => ensureNamespace(this.kube, desired);
   ensureService = (desired: V1Service) => ensureService(this.kube, desired);
-  ensureStatefulSet = (desired: V1StatefulSet) => ensureStatefulSet(this.kube, desired);
-  scaleStatefulSet = (replicas: number) => lab.scaleStatefulSet(this.kube, this.names, replicas);
-  patchTemplate = (current: V1StatefulSet, change: lab.TemplateChange) => lab.patchTemplate(this.kube, this.names, current, change);
-  restoreTemplate = (template: V1PodTemplateSpec) => lab.restoreTemplate(this.kube, this.names, template);
+  ensureStatefulSet = (desired: V1StatefulSet) => this.writing(ensureStatefulSet(this.kube, desired));
+  scaleStatefulSet = (replicas: number) => this.writing(lab.scaleStatefulSet(this.kube, this.names, replicas));
+  patchTemplate = (current: V1StatefulSet, change: lab.TemplateChange) => this.writing(lab.patchTemplate(this.kube, this.names, current, change));
+  restoreTemplate = (template: V1PodTemplateSpec) => this.writing(lab.restoreTemplate(this.kube, this.names, template));
   deletePod = (name: string, force: boolean) => lab.deletePod(this.kube, this.names, name, force);
   deletePods = () => lab.deletePods(this.kube, this.names);
-  deleteStatefulSetWith = (propagationPolicy: 'Orphan' | 'Background') => lab.deleteStatefulSetWith(this.kube, this.names, propagationPolicy);
-  statefulSetGone = (timeoutMs: number) => lab.statefulSetGone(this.kube, this.names, timeoutMs);
-  recordInJournal = (entries: JournalEntry[]) => recordInJournal(this.kube, this.names, entries);
+  deleteStatefulSetWith = (propagationPolicy: 'Orphan' | 'Background') => this.writing(lab.deleteStatefulSetWith(this.kube, this.names, propagationPolicy));
+  statefulSetGone = (timeoutMs: number) => lab.statefulSetGone(this.lists, this.names, timeoutMs);
+  recordInJournal = async (entries: JournalEntry[]) => {
+    this.journal = await recordInJournal(this.kube, this.names, entries);
+  };
   exec = (pod: string, command: string[], opts: ExecOptions) => execInPod(this.kube, this.names.namespace, pod, command, opts);
 
   // Removing it: only what sts-lab made
-  deleteStatefulSet = () => teardown.deleteStatefulSet(this.kube, this.names);
+  deleteStatefulSet = () => this.writing(teardown.deleteStatefulSet(this.kube, this.names));
   deleteService = () => teardown.deleteService(this.kube, this.names);
-  deleteClaims = (keepReason?: string) => teardown.deleteClaims(this.kube, this.names, keepReason);
-  deleteOwnConfigMaps = () => teardown.deleteOwnConfigMaps(this.kube, this.names);
-  deleteOrphanPods = () => teardown.deleteOrphanPods(this.kube, this.names);
+  deleteClaims = async (keepReason?: string) => teardown.deleteClaims(this.kube, this.names, await this.listClaims(), keepReason);
+  deleteOwnConfigMaps = () => {
+    this.journal = undefined;
+    return teardown.deleteOwnConfigMaps(this.kube, this.names);
+  };
+  deleteOrphanPods = async () => teardown.deleteOrphanPods(this.kube, this.names, await this.listPods());
   foreignObjects = () => teardown.foreignObjects(this.kube, this.names.namespace);
   deleteNamespace = (timeoutMs: number) => teardown.deleteNamespace(this.kube, this.names.namespace, timeoutMs);
 
@@ -84,4 +110,25 @@ export class LabSession {
   isDefaultClass = (sc: V1StorageClass) => isDefaultClass(sc);
   clusterDnsService = () => lab.clusterDnsService(this.kube);
   namespaceNames = () => lab.namespaceNames(this.kube);
+
+  /**
+   * A write to the StatefulSet: the watch's copy answers reads again once it is as new as the
+   * write's answer (a scale's answer carries the StatefulSet's version too); until then, a GET.
+   */
+  private async writing<T>(write: Promise<T>): Promise<T> {
+    this.statefulSetVersion = 'written';
+    const answer = await write;
+    const written = (answer as { object?: KubernetesObject } | undefined)?.object ?? answer;
+    const version = (written as KubernetesObject | undefined)?.metadata?.resourceVersion;
+    if (version) this.statefulSetVersion = versionOf(written as KubernetesObject);
+    return answer;
+  }
 }
+
+const versionOf = (o: KubernetesObject): bigint => {
+  try {
+    return BigInt(o.metadata?.resourceVersion ?? '0');
+  } catch {
+    return 0n;
+  }
+};

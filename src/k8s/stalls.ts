@@ -1,16 +1,15 @@
-// The evidence behind a stall diagnosis, kept current for the waits: the StatefulSet's own
-// events and the claims are watched, and so are the events of each pod and claim that a
-// wait is found stalled on (a field selector on the involved object's UID); a crashing
-// container's log tail is read once per restart.
-import type { CoreV1Event, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+// The evidence behind a stall diagnosis, kept current for the waits: the namespace's events
+// (the StatefulSet's, its pods' and claims') and the claims, from the lab's shared watches;
+// a crashing container's log tail is read once per restart.
+import type { CoreV1Event, KubernetesObject, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { StallError } from '../errors.ts';
 import { findStall, stallSentence, StallClock, type Stall } from '../lab/diagnosis.ts';
 import { formatDuration } from '../lab/duration.ts';
-import { claimOf } from '../lab/identity.ts';
-import { appSelector, byOrdinal, claimName, type LabNames } from '../lab/names.ts';
+import { byOrdinal, type LabNames } from '../lab/names.ts';
 import type { PodLike } from '../lab/pods.ts';
 import type { Kube } from './client.ts';
-import { LiveList } from './live.ts';
+import type { LiveList } from './live.ts';
+import type { LabLists, Lease } from './shared.ts';
 import type { Changes } from './wait.ts';
 
 export interface StallQuery {
@@ -21,13 +20,9 @@ export interface StallQuery {
   arrived?: ((ordinal: number, pod: PodLike) => boolean) | undefined;
 }
 
-/** Event watches of stalled objects at most (a Parallel lab of 100 pods must not open 100). */
-const MAX_OBJECT_WATCHES = 8;
-
 export class StallWatch {
   private readonly clock = new StallClock();
-  private readonly objectEvents = new Map<string, Promise<LiveList<CoreV1Event> | undefined>>();
-  private readonly watchedEvents: LiveList<CoreV1Event>[] = [];
+  private readonly leases: Lease<KubernetesObject>[] = [];
   private readonly logTails = new Map<string, string>();
   private readonly logRestarts = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -37,29 +32,28 @@ export class StallWatch {
   private readonly names: LabNames;
   private readonly pods: () => V1Pod[];
   private readonly changes: Changes;
-  private readonly claims: LiveList<V1PersistentVolumeClaim> | undefined;
+  private claims: LiveList<V1PersistentVolumeClaim> | undefined;
+  private events: LiveList<CoreV1Event> | undefined;
 
-  private constructor(kube: Kube, names: LabNames, pods: () => V1Pod[], changes: Changes, claims?: LiveList<V1PersistentVolumeClaim>) {
+  private constructor(kube: Kube, names: LabNames, pods: () => V1Pod[], changes: Changes) {
     this.kube = kube;
     this.names = names;
     this.pods = pods;
     this.changes = changes;
-    this.claims = claims;
   }
 
   /** Starts beside a pod watch; every piece of new evidence wakes that watch's waiters. */
-  static async start(kube: Kube, names: LabNames, pods: () => V1Pod[], changes: Changes): Promise<StallWatch> {
-    const ns = names.namespace;
-    const labelSelector = appSelector(names);
+  static async start(kube: Kube, lists: LabLists, names: LabNames, pods: () => V1Pod[], changes: Changes): Promise<StallWatch> {
+    const w = new StallWatch(kube, names, pods, changes);
     // Claims or events that cannot be read (RBAC) leave the diagnosis with fewer words, not broken.
-    const claims = await LiveList.start<V1PersistentVolumeClaim>(kube, {
-      path: `/api/v1/namespaces/${ns}/persistentvolumeclaims`,
-      labelSelector,
-      list: (k) => k.core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector }, k.requestOptions()),
-    }).catch(() => undefined);
-    const w = new StallWatch(kube, names, pods, changes, claims);
-    await w.watchEvents(`involvedObject.kind=StatefulSet,involvedObject.name=${names.statefulSet}`);
-    if (claims) w.unsubscribe.push(claims.changes.subscribe(() => changes.notify()));
+    const [claims, events] = await Promise.all([lists.claims.acquire().catch(() => undefined), lists.events.acquire().catch(() => undefined)]);
+    w.claims = claims?.list;
+    w.events = events?.list;
+    for (const lease of [claims, events]) {
+      if (!lease) continue;
+      w.leases.push(lease as Lease<KubernetesObject>);
+      w.unsubscribe.push(lease.list.changes.subscribe(() => changes.notify()));
+    }
     w.unsubscribe.push(changes.subscribe(() => w.readLogTails()));
     return w;
   }
@@ -89,17 +83,9 @@ export class StallWatch {
       arrived: q.arrived,
       pods,
       claims,
-      events: this.watchedEvents.flatMap((l) => l.objects()),
+      events: this.events?.objects() ?? [],
       logTails: this.logTails,
     });
-    if (stall) {
-      // From now on, what the kubelet, the scheduler and the provisioner say of it is followed.
-      const pod = pods.get(stall.ordinal);
-      const claim = claims.find((c) => c.metadata?.name === (pod ? claimOf(pod) : null) || c.metadata?.name === claimName(this.names, stall.ordinal));
-      for (const uid of [pod?.metadata?.uid, claim?.status?.phase === 'Bound' ? undefined : claim?.metadata?.uid]) {
-        if (uid && !this.objectEvents.has(uid) && this.objectEvents.size < MAX_OBJECT_WATCHES) this.objectEvents.set(uid, this.watchEvents(`involvedObject.uid=${uid}`));
-      }
-    }
     return stall;
   }
 
@@ -107,26 +93,7 @@ export class StallWatch {
     this.stopped = true;
     for (const u of this.unsubscribe) u();
     for (const t of this.timers.values()) clearTimeout(t);
-    for (const l of this.watchedEvents) l.stop();
-    this.claims?.stop();
-  }
-
-  private async watchEvents(fieldSelector: string): Promise<LiveList<CoreV1Event> | undefined> {
-    const namespace = this.names.namespace;
-    const list = await LiveList.start<CoreV1Event>(this.kube, {
-      path: `/api/v1/namespaces/${namespace}/events`,
-      fieldSelector,
-      list: (k) => k.core.listNamespacedEvent({ namespace, fieldSelector }, k.requestOptions()),
-    }).catch(() => undefined);
-    if (!list) return undefined;
-    if (this.stopped) {
-      list.stop();
-      return undefined;
-    }
-    this.watchedEvents.push(list);
-    this.unsubscribe.push(list.changes.subscribe(() => this.changes.notify()));
-    this.changes.notify();
-    return list;
+    for (const lease of this.leases) lease.release();
   }
 
   /** A crashing container's last lines, once per restart: what it said before it died. */

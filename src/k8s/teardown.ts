@@ -1,10 +1,10 @@
 // Deletes what setup made, and only that: an object without sts-lab's managed-by label is
 // reported as kept, never deleted.
-import type { KubernetesObject, V1Namespace } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { isLabClaim, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ownedSelector, type LabNames } from '../lab/names.ts';
 import { isOrphan } from '../lab/orphan.ts';
 import type { Kube } from './client.ts';
-import { findService, findStatefulSet, listClaims, listPods } from './lab.ts';
+import { findService, findStatefulSet } from './lab.ts';
 import { LiveList } from './live.ts';
 
 export type RemovalAction = 'deleted' | 'kept' | 'absent';
@@ -18,6 +18,7 @@ export interface Removal {
 interface Deletable<T extends KubernetesObject> {
   resource: string;
   read(): Promise<T | undefined>;
+  /** Undefined when the object was already gone (404): read from a watch, it may just have been deleted. */
   remove(): Promise<unknown>;
 }
 
@@ -26,8 +27,8 @@ async function deleteOwn<T extends KubernetesObject>(d: Deletable<T>, keepReason
   if (!current) return { resource: d.resource, action: 'absent', detail: '' };
   if (!isManaged(current.metadata?.labels)) return { resource: d.resource, action: 'kept', detail: 'not created by sts-lab' };
   if (keepReason) return { resource: d.resource, action: 'kept', detail: keepReason };
-  await d.remove();
-  return { resource: d.resource, action: 'deleted', detail: '' };
+  const removed = await d.remove();
+  return { resource: d.resource, action: removed === undefined ? 'absent' : 'deleted', detail: '' };
 }
 
 export const deleteStatefulSet = (kube: Kube, n: LabNames): Promise<Removal> =>
@@ -45,15 +46,15 @@ export const deleteService = (kube: Kube, n: LabNames): Promise<Removal> =>
   });
 
 /** The claims made from the lab's claim template (other claims with the label are not the lab's). */
-export async function deleteClaims(kube: Kube, n: LabNames, keepReason?: string): Promise<Removal[]> {
-  const claims = (await listClaims(kube, n)).filter((c) => isLabClaim(n, c.metadata?.name ?? ''));
+export async function deleteClaims(kube: Kube, n: LabNames, all: V1PersistentVolumeClaim[], keepReason?: string): Promise<Removal[]> {
+  const claims = all.filter((c) => isLabClaim(n, c.metadata?.name ?? ''));
   return Promise.all(
     claims.map((c) =>
       deleteOwn(
         {
           resource: `persistentvolumeclaim/${c.metadata!.name}`,
           read: async () => c,
-          remove: () => kube.call((o) => kube.core.deleteNamespacedPersistentVolumeClaim({ name: c.metadata!.name!, namespace: n.namespace }, o)),
+          remove: () => kube.find((o) => kube.core.deleteNamespacedPersistentVolumeClaim({ name: c.metadata!.name!, namespace: n.namespace }, o)),
         },
         keepReason,
       ),
@@ -62,14 +63,14 @@ export async function deleteClaims(kube: Kube, n: LabNames, keepReason?: string)
 }
 
 /** Lab pods no controller owns (left by `orphan`): sts-lab made them, and nothing else will remove them. */
-export async function deleteOrphanPods(kube: Kube, n: LabNames): Promise<Removal[]> {
-  const orphans = (await listPods(kube, n)).filter(isOrphan);
+export async function deleteOrphanPods(kube: Kube, n: LabNames, pods: V1Pod[]): Promise<Removal[]> {
+  const orphans = pods.filter(isOrphan);
   return Promise.all(
     orphans.map(async (p) => ({
       ...(await deleteOwn({
         resource: `pod/${p.metadata!.name}`,
         read: async () => p,
-        remove: () => kube.call((o) => kube.core.deleteNamespacedPod({ name: p.metadata!.name!, namespace: n.namespace }, o)),
+        remove: () => kube.find((o) => kube.core.deleteNamespacedPod({ name: p.metadata!.name!, namespace: n.namespace }, o)),
       })),
       detail: 'orphaned: no StatefulSet owned it',
     })),

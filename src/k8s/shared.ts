@@ -1,0 +1,137 @@
+// The lab's watched lists, shared by every command of one process. A list opens on first use
+// and closes when its last user lets go, unless the session is held (a tour holds it, so its
+// steps follow one watch per kind instead of listing and watching again at every step).
+import type { CoreV1Event, KubernetesObject, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import { appSelector, type LabNames } from '../lab/names.ts';
+import type { Kube } from './client.ts';
+import type { WatchSpec } from './informer.ts';
+import { LiveList } from './live.ts';
+
+export interface Lease<T extends KubernetesObject> {
+  list: LiveList<T>;
+  release(): void;
+}
+
+/** A command's view of a shared list: stop() lets go of it. */
+export interface Followed<T extends KubernetesObject> {
+  objects(): T[];
+  until(cond: () => boolean, what: string | (() => string), timeoutMs: number): Promise<void>;
+  stop(): void;
+}
+
+export class SharedList<T extends KubernetesObject> {
+  private opening: Promise<LiveList<T>> | undefined;
+  private open: LiveList<T> | undefined;
+  private users = 0;
+  private readonly kube: Kube;
+  private readonly spec: WatchSpec<T>;
+  private readonly held: () => boolean;
+
+  constructor(kube: Kube, spec: WatchSpec<T>, held: () => boolean) {
+    this.kube = kube;
+    this.spec = spec;
+    this.held = held;
+  }
+
+  async acquire(): Promise<Lease<T>> {
+    this.users++;
+    try {
+      const list = await (this.opening ??= this.start());
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.users--;
+        this.closeIfUnused();
+      };
+      return { list, release };
+    } catch (err) {
+      this.users--;
+      throw err;
+    }
+  }
+
+  async follow(): Promise<Followed<T>> {
+    const { list, release } = await this.acquire();
+    return { objects: () => list.objects(), until: (cond, what, timeoutMs) => list.until(cond, what, timeoutMs), stop: release };
+  }
+
+  /** What the open watch holds now (no request), or undefined when no watch is open. */
+  cached(): T[] | undefined {
+    return this.open?.objects();
+  }
+
+  closeIfUnused(): void {
+    if (this.users > 0 || this.held() || !this.opening) return;
+    const opening = this.opening;
+    this.opening = this.open = undefined;
+    void opening.then((l) => l.stop(), () => undefined);
+  }
+
+  private async start(): Promise<LiveList<T>> {
+    try {
+      const list = await LiveList.start<T>(this.kube, this.spec);
+      this.open = list;
+      // A watch that gave up is not served again: the next user opens a new one (and sees why).
+      list.failed.catch(() => {
+        if (this.open === list) this.opening = this.open = undefined;
+      });
+      return list;
+    } catch (err) {
+      this.opening = undefined;
+      throw err;
+    }
+  }
+}
+
+export class LabLists {
+  readonly pods: SharedList<V1Pod>;
+  readonly claims: SharedList<V1PersistentVolumeClaim>;
+  /** Every event of the namespace: the StatefulSet's, its pods' and its claims'. */
+  readonly events: SharedList<CoreV1Event>;
+  readonly statefulSet: SharedList<V1StatefulSet>;
+  private holds = 0;
+
+  constructor(kube: Kube, n: LabNames) {
+    const namespace = n.namespace;
+    const labelSelector = appSelector(n);
+    const fieldSelector = `metadata.name=${n.statefulSet}`;
+    const held = () => this.holds > 0;
+    const shared = <T extends KubernetesObject>(spec: WatchSpec<T>) => new SharedList<T>(kube, spec, held);
+    this.pods = shared<V1Pod>({
+      path: `/api/v1/namespaces/${namespace}/pods`,
+      labelSelector,
+      list: (k) => k.core.listNamespacedPod({ namespace, labelSelector }, k.requestOptions()),
+    });
+    this.claims = shared<V1PersistentVolumeClaim>({
+      path: `/api/v1/namespaces/${namespace}/persistentvolumeclaims`,
+      labelSelector,
+      list: (k) => k.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector }, k.requestOptions()),
+    });
+    this.events = shared<CoreV1Event>({
+      path: `/api/v1/namespaces/${namespace}/events`,
+      list: (k) => k.core.listNamespacedEvent({ namespace }, k.requestOptions()),
+    });
+    this.statefulSet = shared<V1StatefulSet>({
+      path: `/apis/apps/v1/namespaces/${namespace}/statefulsets`,
+      fieldSelector,
+      list: (k) => k.apps.listNamespacedStatefulSet({ namespace, fieldSelector }, k.requestOptions()),
+    });
+  }
+
+  private get all(): SharedList<KubernetesObject>[] {
+    return [this.pods, this.claims, this.events, this.statefulSet] as SharedList<KubernetesObject>[];
+  }
+
+  /** Keeps every list, once opened, open until the returned function is called. */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      for (const l of this.all) l.closeIfUnused();
+    };
+  }
+}
