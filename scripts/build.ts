@@ -3,6 +3,7 @@
 // require() reaches only built-in modules.
 import { readFileSync } from 'node:fs';
 import { build, type Plugin } from 'esbuild';
+import { narrowWidthFastPath } from './string-width-fast.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -15,14 +16,23 @@ const __import_meta_url = require("node:url").pathToFileURL(__filename).href;`;
 
 // 3. Module-level Intl objects (Intl.Segmenter in string-width, wrap-ansi, slice-ansi) hold native
 //    ICU state that a V8 startup snapshot cannot carry: they are made on first use instead.
-const lazyIntl: Plugin = {
-  name: 'lazy-intl-segmenter',
+const lazySegmenters = (text: string) =>
+  text.replace(/^const (\w+) = new Intl\.Segmenter\(([^)]*)\);/gm, (_, name, opts) => `let ${name}$$; const ${name} = { segment: (s) => (${name}$$ ??= new Intl.Segmenter(${opts})).segment(s) };`);
+
+// 4. string-width's fast path for one-column strings: scripts/string-width-fast.ts.
+
+const startupFriendly: Plugin = {
+  name: 'startup-friendly-modules',
   setup(b) {
     b.onLoad({ filter: /node_modules[\\/].*\.js$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
-      const made = /^const (\w+) = new Intl\.Segmenter\(([^)]*)\);/gm;
-      if (!made.test(text)) return undefined;
-      return { contents: text.replace(made, (_, name, opts) => `let ${name}$$; const ${name} = { segment: (s) => (${name}$$ ??= new Intl.Segmenter(${opts})).segment(s) };`), loader: 'js' };
+      let out = lazySegmenters(text);
+      if (/[\\/]string-width[\\/]index\.js$/.test(args.path)) {
+        const fast = narrowWidthFastPath(out);
+        if (fast === out) throw new Error(`${args.path}: string-width changed shape; update scripts/string-width-fast.ts`);
+        out = fast;
+      }
+      return out === text ? undefined : { contents: out, loader: 'js' };
     });
   },
 };
@@ -40,5 +50,5 @@ await build({
   loader: { '.yaml': 'text' },
   define: { __VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__import_meta_url' },
   banner: { js: banner },
-  plugins: [lazyIntl],
+  plugins: [startupFriendly],
 });

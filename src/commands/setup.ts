@@ -2,7 +2,7 @@
 // to Ready one ordinal at a time.
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
-import type { Applied, LabSession, PodWatch, V1Pod, V1StatefulSet } from '../k8s/index.ts';
+import type { Applied, LabSession, PodChange, PodWatch, V1Pod, V1StatefulSet } from '../k8s/index.ts';
 import { phaseChart } from '../lab/phases.ts';
 import { isManaged, podName } from '../lab/names.ts';
 import { labOrdinals, ordinalsText, startOrdinal } from '../lab/ordinals.ts';
@@ -54,6 +54,8 @@ export interface SetupResult {
   adopted: Adoption[];
   /** --start-ordinal as asked and as the server kept it; the verdict is null when neither is set. */
   startOrdinal: { requested: number; onServer: number; verdict: Verdict<StartOrdinalCheck> | null };
+  /** Pods seen becoming Ready while setup watched, with the instant each event arrived. */
+  readySeen: { pod: string; uid: string; at: string }[];
 }
 
 /** --dry-run: what would be applied, as a v1 List. */
@@ -197,6 +199,7 @@ export default defineCommand({
           pods: rows,
           adopted: state.adoption?.adopted ?? [],
           startOrdinal: { requested, onServer, verdict: shifted },
+          readySeen: readySeen(state.watch!.history),
         },
         chart: phaseChart(`The pods of statefulset.apps/${o.settings.statefulSet} (${o.settings.podManagementPolicy})`, state.watch!.history, (i) => podName(o.settings, i)),
         sections: [
@@ -275,7 +278,8 @@ function applyTasks(lab: LabSession, objects: LabObjects, state: SetupState): Ta
   const step = (title: string, apply: () => Promise<Applied>): Task<SetupState> => ({
     title,
     task: async (_c, t) => {
-      const result = await apply();
+      // The server's copy is for setup's own checks, not for -o json.
+      const { object: _kept, ...result } = await apply();
       state.applied.push(result);
       t.title = `${result.kind}/${result.name} ${result.action}${result.detail ? ` (${result.detail})` : ''}`;
     },
@@ -317,3 +321,9 @@ const RETENTION_MINOR = 27;
 
 const minorVersion = (gitVersion = ''): number => Number(/^v?\d+\.(\d+)/.exec(gitVersion)?.[1] ?? 0);
 
+/** Each pod this setup saw become Ready: when its watch event arrived (the benchmark's notice latency). */
+function readySeen(history: PodChange[]): { pod: string; uid: string; at: string }[] {
+  const seen = new Map<string, PodChange>();
+  for (const c of history) if (!c.initial && c.stage === 'Ready' && !seen.has(c.uid)) seen.set(c.uid, c);
+  return [...seen.values()].map((c) => ({ pod: c.name, uid: c.uid, at: new Date(c.at).toISOString() }));
+}
