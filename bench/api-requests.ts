@@ -19,10 +19,14 @@ function requestsOf(ns: string, run: () => void): Event[] {
   // A watch is logged when it ends: one a cluster component opened before the run is not the run's.
   const startedAt = Date.now();
   run();
-  const text = readFileSync(AUDIT, 'utf8').slice(from);
+  // The size read before the run may have ended inside a line the API server was writing.
+  const log = readFileSync(AUDIT);
+  const start = from === 0 || log[from - 1] === 0x0a ? from : log.indexOf(0x0a, from) + 1;
+  const text = log.subarray(start).toString('utf8');
+  const lines = text.split('\n');
+  lines.pop(); // '' after the last newline, or a line still being written
   const seen = new Map<string, Event>();
-  for (const line of text.split('\n')) {
-    if (!line) continue;
+  for (const line of lines) {
     const e = JSON.parse(line) as Event;
     if (e.user.username.startsWith('system:') || Date.parse(e.requestReceivedTimestamp) < startedAt) continue;
     if (e.requestURI.includes(`/namespaces/${ns}/`) || e.requestURI.endsWith(`/namespaces/${ns}`) || !e.requestURI.includes('/namespaces/')) seen.set(e.auditID, e);
