@@ -36,7 +36,29 @@ export interface Io {
 
 const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-export async function main(argv: string[], interrupt: AbortSignal, io: Io = processIo): Promise<number> {
+/** The help's width: the terminal's, at most 110 columns; 100 when piped. */
+const helpWidth = (columns = process.stdout.columns): number => Math.min(110, columns || 100);
+
+/**
+ * The top-level help, laid out while the startup snapshot is built (for a pipe and for a wide
+ * terminal): laying it out is most of `--help`'s time. Nothing else in the environment changes it.
+ */
+const prerendered = new Map<number, string>();
+
+export async function prerenderHelp(): Promise<void> {
+  for (const columns of [0, 110]) {
+    let text = '';
+    await main([], new AbortController().signal, { out: (t) => (text += t), err: () => undefined }, columns);
+    prerendered.set(helpWidth(columns), text);
+  }
+}
+
+export async function main(argv: string[], interrupt: AbortSignal, io: Io = processIo, columns = process.stdout.columns): Promise<number> {
+  const ready = prerendered.get(helpWidth(columns));
+  if (ready !== undefined && (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')))) {
+    io.out(argv.length ? `${ready}\n` : ready); // yargs prints --help with a newline
+    return EXIT.ok;
+  }
   // Shell completion's protocol (hidden, as in cobra): never an error, never a usage message.
   if (argv[0] === '__complete') {
     const { complete } = await import('./complete.ts');
@@ -56,7 +78,7 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
     .help()
     .alias('h', 'help')
     .epilog(EPILOG)
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(helpWidth(columns))
     .fail((msg, err) => {
       throw err ?? new UsageError(unknownCommand(msg, argv) ?? invalidChoice(msg) ?? msg);
     });

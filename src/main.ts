@@ -1,9 +1,9 @@
 // Process entry: wires Ctrl-C to an AbortSignal and turns main()'s result into the exit code.
 // Built into a V8 startup snapshot (the local single executable), everything up to here is
-// loaded at build time, and start() runs when the executable starts.
+// loaded at build time (and the top-level help laid out), and start() runs when the executable starts.
 import { startupSnapshot } from 'node:v8';
 import { hideBin } from 'yargs/helpers';
-import { main } from './cli.ts';
+import { main, prerenderHelp } from './cli.ts';
 import { EXIT } from './errors.ts';
 
 function start(): void {
@@ -21,5 +21,7 @@ function start(): void {
   });
 }
 
-if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(start);
-else start();
+if (startupSnapshot.isBuildingSnapshot()) {
+  startupSnapshot.setDeserializeMainFunction(start);
+  void prerenderHelp();
+} else start();
