@@ -23,6 +23,12 @@ export interface Watched<T extends KubernetesObject> {
 
 const RETRY_MS = 1000;
 
+/** managedFields (who set which field) is most of a pod's size and nothing sts-lab reads: not kept. */
+function trim<T extends KubernetesObject>(o: T): T {
+  if (o.metadata) delete o.metadata.managedFields;
+  return o;
+}
+
 export async function watch<T extends KubernetesObject>(
   kube: Kube,
   spec: WatchSpec<T>,
@@ -36,13 +42,14 @@ export async function watch<T extends KubernetesObject>(
   let startError: unknown;
   const list = async () => {
     const result = await spec.list(kube);
+    for (const item of result.items) trim(item);
     listed = true;
     return result;
   };
   const lw = new ListWatch<T>(spec.path, new Watch(kube.config), list, false, spec.labelSelector, spec.fieldSelector);
-  lw.on('add', (o) => onChange('add', o));
-  lw.on('update', (o) => onChange('update', o));
-  lw.on('delete', (o) => onChange('delete', o));
+  lw.on('add', (o) => onChange('add', trim(o)));
+  lw.on('update', (o) => onChange('update', trim(o)));
+  lw.on('delete', (o) => onChange('delete', trim(o)));
   lw.on('error', (err: unknown) => {
     if (stopped) return;
     if (!listed) {
