@@ -120,6 +120,9 @@ export default defineCommand({
 
     const lab = await connectLab(ctx, o.settings);
     const state: SetupState = { applied: [] };
+    // The pods' watch opens while preflight asks its questions; it is needed only once creating starts.
+    const watching = lab.watchPods();
+    watching.catch(() => undefined); // reported by the step that needs it
     try {
       await runTasks<SetupState>(
         [
@@ -128,7 +131,7 @@ export default defineCommand({
             title: 'Create the lab',
             task: async (_c, t) => {
               // Watch before creating, so every pod's whole life is seen.
-              state.watch = await lab.watchPods();
+              state.watch = await watching;
               // Lab pods without a controller: left by an orphaning delete, for the new StatefulSet to adopt.
               state.orphans = new Map([...state.watch.byOrdinal().values()].filter((p) => isManaged(p.metadata?.labels) && isOrphan(p)).map((p) => [p.metadata?.name ?? '', p]));
               return t.newListr(applyTasks(lab, objects, state));
@@ -209,7 +212,7 @@ export default defineCommand({
         notes,
       };
     } finally {
-      state.watch?.stop();
+      void watching.then((w) => w.stop(), () => undefined);
     }
   },
 });
@@ -223,11 +226,21 @@ function condemned(state: SetupState): number[] {
 
 function preflightTasks(lab: LabSession, state: SetupState): Task<SetupState>[] {
   const s = lab.names as LabSettings;
+  // The three checks ask the API at once; each is judged in turn, so the first failure reported is always the same.
+  const asked = {
+    version: lab.serverVersion(),
+    permissions: lab.readNamespace().then((ns) => {
+      const wanted = ns !== undefined ? LAB_PERMISSIONS : [CREATE_NAMESPACE, ...LAB_PERMISSIONS]; // unreadable: a namespace-scoped user's own namespace
+      return lab.deniedPermissions(wanted).then((denied) => ({ wanted, denied }));
+    }),
+    classes: lab.storageClasses(),
+  };
+  for (const answer of Object.values(asked)) answer.catch(() => undefined); // judged by its task
   return [
     {
       title: 'API server reachable',
       task: async (_c, t) => {
-        state.version = await lab.serverVersion();
+        state.version = await asked.version;
         t.title = `API server ${lab.server} answers: Kubernetes ${state.version}`;
         if (s.retention && minorVersion(state.version) < RETENTION_MINOR) {
           throw new CliError(`--retention needs Kubernetes 1.${RETENTION_MINOR} or newer (persistentVolumeClaimRetentionPolicy); this cluster runs ${state.version}`);
@@ -237,10 +250,7 @@ function preflightTasks(lab: LabSession, state: SetupState): Task<SetupState>[] 
     {
       title: 'Permissions',
       task: async (_c, t) => {
-        const ns = await lab.readNamespace();
-        const nsExists = ns !== undefined; // unreadable: a namespace-scoped user's own namespace
-        const wanted = nsExists ? LAB_PERMISSIONS : [CREATE_NAMESPACE, ...LAB_PERMISSIONS];
-        const denied = await lab.deniedPermissions(wanted);
+        const { wanted, denied } = await asked.permissions;
         if (denied.length) throw new CliError(missingPermissionsMessage(denied, s.namespace), PERMISSIONS_HINT);
         t.title = `Permissions: all ${wanted.length} granted in namespace "${s.namespace}"`;
       },
@@ -248,7 +258,7 @@ function preflightTasks(lab: LabSession, state: SetupState): Task<SetupState>[] 
     {
       title: 'Storage',
       task: async (_c, t) => {
-        const classes = await lab.storageClasses();
+        const classes = await asked.classes;
         if (!classes) {
           t.skip('Storage: may not list StorageClasses with these credentials; trusting the cluster');
           return;
