@@ -54,6 +54,11 @@ export async function prerenderHelp(): Promise<void> {
 }
 
 export async function main(argv: string[], interrupt: AbortSignal, io: Io = processIo, columns = process.stdout.columns): Promise<number> {
+  // What yargs would print, without building the parser first.
+  if (argv.length === 1 && argv[0] === '--version') {
+    io.out(`${__VERSION__}\n`);
+    return EXIT.ok;
+  }
   const ready = prerendered.get(helpWidth(columns));
   if (ready !== undefined && (argv.length === 0 || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')))) {
     io.out(argv.length ? `${ready}\n` : ready); // yargs prints --help with a newline

@@ -67,9 +67,13 @@ test('no subcommand prints the help on stdout and exits 0, as kubectl does', asy
 });
 
 test('--version prints the injected version; --help names the plugin as kubectl does', async () => {
+  // Alone, --version is answered before yargs is set up; among other flags, yargs prints it.
   const v = await printed('--version');
   assert.equal(v.code, 0);
-  assert.equal(v.printed.trim(), '9.9.9-test');
+  assert.equal(v.out, '9.9.9-test\n');
+  const among = await printed('-n', 'lab', '--version');
+  assert.equal(among.code, 0);
+  assert.equal(among.printed, '9.9.9-test');
   const h = await printed('--help');
   assert.equal(h.code, 0);
   assert.match(h.printed, /^kubectl sts-lab <command>/);
