@@ -2,7 +2,7 @@
 // to Ready one ordinal at a time.
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
-import type { Applied, LabSession, PodChange, PodWatch, V1Pod, V1StatefulSet } from '../k8s/index.ts';
+import type { Applied, LabSession, PodChange, PodWatch, V1Namespace, V1Pod, V1StatefulSet } from '../k8s/index.ts';
 import { phaseChart } from '../lab/phases.ts';
 import { isManaged, podName } from '../lab/names.ts';
 import { labOrdinals, ordinalsText, startOrdinal } from '../lab/ordinals.ts';
@@ -80,6 +80,8 @@ interface SetupState {
   watch?: PodWatch;
   orphans?: Map<string, V1Pod>;
   adoption?: ReturnType<typeof adoptionVerdict>;
+  /** The namespace as preflight read it (null: absent; undefined: not readable). */
+  namespace?: V1Namespace | null;
 }
 
 export default defineCommand({
@@ -230,6 +232,7 @@ function preflightTasks(lab: LabSession, state: SetupState): Task<SetupState>[] 
   const asked = {
     version: lab.serverVersion(),
     permissions: lab.readNamespace().then((ns) => {
+      state.namespace = ns === 'unreadable' ? undefined : (ns ?? null);
       const wanted = ns !== undefined ? LAB_PERMISSIONS : [CREATE_NAMESPACE, ...LAB_PERMISSIONS]; // unreadable: a namespace-scoped user's own namespace
       return lab.deniedPermissions(wanted).then((denied) => ({ wanted, denied }));
     }),
@@ -295,7 +298,7 @@ function applyTasks(lab: LabSession, objects: LabObjects, state: SetupState): Ta
     },
   });
   return [
-    step(`namespace/${objects.namespace.metadata.name}`, () => lab.ensureNamespace(objects.namespace)),
+    step(`namespace/${objects.namespace.metadata.name}`, () => lab.ensureNamespace(objects.namespace, state.namespace)),
     step(`service/${objects.service.metadata.name} (headless)`, () => lab.ensureService(objects.service)),
     step(`statefulset.apps/${objects.statefulSet.metadata.name}`, async () => {
       const applied = await lab.ensureStatefulSet(objects.statefulSet);

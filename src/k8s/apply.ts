@@ -64,11 +64,20 @@ async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): P
   return { ...base, action: 'configured', detail: 'settings changed', object: replaced };
 }
 
-export async function ensureNamespace(kube: Kube, desired: V1Namespace): Promise<Applied> {
+/** `known`: the namespace as just read (null: absent), so that it is not read twice; undefined: read it now. */
+export async function ensureNamespace(kube: Kube, desired: V1Namespace, known?: V1Namespace | null): Promise<Applied> {
   const name = desired.metadata!.name!;
-  let current: V1Namespace | undefined;
+  if (known === null) {
+    try {
+      await kube.call((o) => kube.core.createNamespace({ body: desired }, o));
+      return { kind: 'namespace', name, action: 'created', detail: '' };
+    } catch (err) {
+      if (!isConflict(err)) throw err; // made meanwhile: judged as it is now
+    }
+  }
+  let current: V1Namespace | undefined = known ?? undefined;
   try {
-    current = await kube.find((o) => kube.core.readNamespace({ name }, o));
+    current ??= await kube.find((o) => kube.core.readNamespace({ name }, o));
   } catch (err) {
     // A namespace-scoped user cannot read the Namespace object; the lab can still live in it.
     if (isForbidden(err)) {

@@ -6,5 +6,5 @@ export type { LiveList } from './live.ts';
 export { PodWatch, type PodChange } from './pods.ts';
 export { LabSession } from './session.ts';
 export type { Removal } from './teardown.ts';
-export type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+export type { V1Namespace, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 export type { ExecResult } from './exec.ts';

@@ -76,7 +76,7 @@ export class LabSession {
   claimsGone = (ordinals: number[], timeoutMs: number) => lab.claimsGone(this.lists, this.names, ordinals, timeoutMs);
 
   // Changing it
-  ensureNamespace = (desired: V1Namespace) => ensureNamespace(this.kube, desired);
+  ensureNamespace = (desired: V1Namespace, known?: V1Namespace | null) => ensureNamespace(this.kube, desired, known);
   ensureService = (desired: V1Service) => ensureService(this.kube, desired);
   ensureStatefulSet = (desired: V1StatefulSet) => this.writing(ensureStatefulSet(this.kube, desired));
   scaleStatefulSet = (replicas: number) => this.writing(lab.scaleStatefulSet(this.kube, this.names, replicas));
