@@ -25,8 +25,6 @@ export class PodWatch {
   private release!: () => void;
   /** Why the pods are not getting where a wait wants them (events, claims, logs). */
   stalls!: StallWatch;
-  /** True while the first list is delivered: those pods existed before sts-lab looked. */
-  private listing = true;
 
   private constructor(names: LabNames) {
     this.names = names;
@@ -37,9 +35,8 @@ export class PodWatch {
     const lease = await lists.pods.acquire();
     w.list = lease.list;
     // What the watch holds now existed before this command looked.
-    for (const pod of w.list.objects()) w.record('add', pod);
-    w.listing = false;
-    const unsubscribe = w.list.onChange((type, pod) => w.record(type, pod));
+    for (const pod of w.list.objects()) w.record('add', pod, true);
+    const unsubscribe = w.list.onChange((type, pod) => w.record(type, pod, false));
     w.release = () => {
       unsubscribe();
       lease.release();
@@ -52,11 +49,12 @@ export class PodWatch {
     return this.list.changes;
   }
 
-  private record(type: ChangeType, pod: V1Pod): void {
+  /** initial: the pod existed before this view opened. */
+  private record(type: ChangeType, pod: V1Pod, initial: boolean): void {
     const name = pod.metadata?.name ?? '';
     const ordinal = ordinalOf(this.names, name);
     if (ordinal === undefined) return;
-    this.history.push({ at: Date.now(), type, name, ordinal, uid: pod.metadata?.uid ?? '', stage: stageOf(pod), pod, initial: this.listing });
+    this.history.push({ at: Date.now(), type, name, ordinal, uid: pod.metadata?.uid ?? '', stage: stageOf(pod), pod, initial });
   }
 
   /** Pods of this StatefulSet by ordinal (other pods matching the label are ignored). */
