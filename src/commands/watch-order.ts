@@ -51,8 +51,8 @@ export default defineCommand({
             task: async (_c, t) => {
               // Pods are watched before anything else, so no creation is missed.
               state.pods = await lab.watchPods();
-              await sts.until(() => sts.objects().length > 0, `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`, timeoutMs);
-              const live = sts.objects()[0]!;
+              await sts.list.until(() => sts.list.objects().length > 0, `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`, timeoutMs);
+              const live = sts.list.objects()[0]!;
               const spec = live.spec!;
               state.replicas = spec.replicas ?? 1;
               state.start = startOrdinal(live);
@@ -88,7 +88,7 @@ export default defineCommand({
         state,
       );
     } finally {
-      sts.stop();
+      sts.release();
       state.pods?.stop();
     }
     const history = state.pods!.history;

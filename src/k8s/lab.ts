@@ -43,24 +43,24 @@ export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
  * Returns the claims as they are then; the caller judges them.
  */
 export async function waitForClaimOwner(lists: LabLists, stsUid: string, names: string[], timeoutMs: number): Promise<V1PersistentVolumeClaim[]> {
-  const live = await lists.claims.follow();
+  const { list: live, release } = await lists.claims.acquire();
   const owned = () => names.every((name) => live.objects().find((c) => c.metadata?.name === name)?.metadata?.ownerReferences?.some((r) => r.uid === stsUid));
   try {
     await live.until(owned, 'the claims to be owned by the StatefulSet', timeoutMs).catch(() => undefined);
     return live.objects();
   } finally {
-    live.stop();
+    release();
   }
 }
 
 /** Waits until the claims of these ordinals are gone (the controller's whenScaled: Delete). */
 export async function claimsGone(lists: LabLists, n: LabNames, ordinals: number[], timeoutMs: number): Promise<void> {
-  const live = await lists.claims.follow();
+  const { list: live, release } = await lists.claims.acquire();
   const wanted = new Set(ordinals.map((o) => claimName(n, o)));
   try {
     await live.until(() => !live.objects().some((c) => wanted.has(c.metadata?.name ?? '')), `the claims ${[...wanted].join(', ')} to be deleted`, timeoutMs);
   } finally {
-    live.stop();
+    release();
   }
 }
 
@@ -140,13 +140,13 @@ export async function patchTemplate(kube: Kube, n: LabNames, current: V1Stateful
 
 /** The revision the controller rolls towards, once it has seen this generation of the StatefulSet. */
 export async function updateRevision(lists: LabLists, generation: number, timeoutMs: number): Promise<string> {
-  const live = await lists.statefulSet.follow();
+  const { list: live, release } = await lists.statefulSet.acquire();
   try {
     const seen = () => live.objects().find((s) => (s.status?.observedGeneration ?? 0) >= generation && s.status?.updateRevision);
     await live.until(() => Boolean(seen()), `the StatefulSet controller to observe generation ${generation} (is kube-controller-manager running?)`, timeoutMs);
     return seen()!.status!.updateRevision!;
   } finally {
-    live.stop();
+    release();
   }
 }
 
@@ -183,10 +183,10 @@ export async function deleteStatefulSetWith(kube: Kube, n: LabNames, propagation
 
 /** Waits until the StatefulSet object is gone (finalizers, the garbage collector's orphaning, done). */
 export async function statefulSetGone(lists: LabLists, n: LabNames, timeoutMs: number): Promise<void> {
-  const live = await lists.statefulSet.follow();
+  const { list: live, release } = await lists.statefulSet.acquire();
   try {
     await live.until(() => live.objects().length === 0, `statefulset.apps/${n.statefulSet} to be deleted`, timeoutMs);
   } finally {
-    live.stop();
+    release();
   }
 }

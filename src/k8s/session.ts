@@ -70,7 +70,7 @@ export class LabSession {
 
   // Following it
   watchPods = () => PodWatch.start(this.kube, this.lists, this.names);
-  watchStatefulSet = () => this.lists.statefulSet.follow();
+  watchStatefulSet = () => this.lists.statefulSet.acquire();
   updateRevision = (generation: number, timeoutMs: number) => lab.updateRevision(this.lists, generation, timeoutMs);
   waitForClaimOwner = (stsUid: string, names: string[], timeoutMs: number) => lab.waitForClaimOwner(this.lists, stsUid, names, timeoutMs);
   claimsGone = (ordinals: number[], timeoutMs: number) => lab.claimsGone(this.lists, this.names, ordinals, timeoutMs);

@@ -7,16 +7,10 @@ import type { Kube } from './client.ts';
 import type { WatchSpec } from './informer.ts';
 import { LiveList } from './live.ts';
 
+/** A command's use of a shared list: release() lets go of it. */
 export interface Lease<T extends KubernetesObject> {
   list: LiveList<T>;
   release(): void;
-}
-
-/** A command's view of a shared list: stop() lets go of it. */
-export interface Followed<T extends KubernetesObject> {
-  objects(): T[];
-  until(cond: () => boolean, what: string | (() => string), timeoutMs: number): Promise<void>;
-  stop(): void;
 }
 
 export class SharedList<T extends KubernetesObject> {
@@ -49,11 +43,6 @@ export class SharedList<T extends KubernetesObject> {
       this.users--;
       throw err;
     }
-  }
-
-  async follow(): Promise<Followed<T>> {
-    const { list, release } = await this.acquire();
-    return { objects: () => list.objects(), until: (cond, what, timeoutMs) => list.until(cond, what, timeoutMs), stop: release };
   }
 
   /** What the open watch holds now (no request), or undefined when no watch is open. */
