@@ -1,8 +1,10 @@
-// Bundles src/ into one CommonJS file (dist/cli.cjs): the single-executable entry and the
-// npm bin. CommonJS because Node's single-executable support runs one CJS script whose
-// require() reaches only built-in modules.
+// Bundles src/ into two CommonJS files: dist/cli.cjs, the single-executable entry and the npm
+// bin (CommonJS because Node's single-executable support runs one CJS script whose require()
+// reaches only built-in modules), and dist/k8s.cjs, the cluster layer that src/load-k8s.bundled.ts loads.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { build, type Plugin } from 'esbuild';
+import { dirname, join, relative, resolve } from 'node:path';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { narrowWidthFastPath } from './string-width-fast.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,9 +39,40 @@ const startupFriendly: Plugin = {
   },
 };
 
-await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/cli.cjs',
+// 5. The cluster bundle imports the rest of src/ (errors, the lab's domain) from dist/cli.cjs, so
+//    that both see one CliError class: such imports become `sts-lab:<path under src>`.
+const SRC = resolve(import.meta.dirname, '..', 'src');
+const K8S_DIR = join(SRC, 'k8s');
+const fromHost: Plugin = {
+  name: 'k8s-imports-from-host',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\// }, (args) => {
+      const target = resolve(dirname(args.importer), args.path);
+      if (!args.importer.startsWith(K8S_DIR) || target.startsWith(K8S_DIR)) return undefined;
+      return { path: `sts-lab:${relative(SRC, target)}`, external: true };
+    });
+  },
+};
+
+// 6. In dist/cli.cjs, src/load-k8s.bundled.ts takes the place of src/load-k8s.ts, 'sts-lab:k8s-shared'
+//    is the modules of 5. by path, and src/k8s itself is not reached (type-only imports are erased before this runs).
+const hostSide = (shared: string[]): Plugin => ({
+  name: 'k8s-host-side',
+  setup(b) {
+    b.onResolve({ filter: /^sts-lab:k8s-shared$/ }, () => ({ path: 'k8s-shared', namespace: 'k8s-shared' }));
+    b.onLoad({ filter: /.*/, namespace: 'k8s-shared' }, () => ({
+      resolveDir: SRC,
+      loader: 'js',
+      contents: `${shared.map((p, i) => `import * as m${i} from ${JSON.stringify(`./${p}`)};`).join('\n')}\nexport default {${shared.map((p, i) => `${JSON.stringify(p)}: m${i}`).join(', ')}};`,
+    }));
+    b.onResolve({ filter: /load-k8s\.ts$/ }, (args) => ({ path: resolve(dirname(args.importer), args.path.replace(/\.ts$/, '.bundled.ts')) }));
+    b.onResolve({ filter: /k8s\/index\.ts$/ }, (args) =>
+      args.importer.startsWith(K8S_DIR) ? undefined : { errors: [{ text: `${relative(SRC, args.importer)} imports src/k8s directly: use loadK8s() from src/load-k8s.ts` }] },
+    );
+  },
+});
+
+const common: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -49,6 +82,29 @@ await build({
   logLevel: 'warning',
   loader: { '.yaml': 'text' },
   define: { __VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__import_meta_url' },
+};
+
+// One function expression, (exports, require, module) => void, compiled by src/load-k8s.bundled.ts.
+const k8s = await build({
+  ...common,
+  entryPoints: ['src/k8s/index.ts'],
+  outfile: 'dist/k8s.cjs',
+  metafile: true,
+  define: { ...common.define, 'import.meta.url': 'undefined' },
+  banner: { js: '(function (exports, require, module) {' },
+  footer: { js: '})' },
+  plugins: [fromHost],
+});
+const shared = Object.values(k8s.metafile.outputs)
+  .flatMap((o) => o.imports)
+  .filter((i) => i.external && i.path.startsWith('sts-lab:'))
+  .map((i) => i.path.slice('sts-lab:'.length));
+
+await build({
+  ...common,
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/cli.cjs',
+  define: { ...common.define, __K8S_BUNDLE_HASH__: JSON.stringify(createHash('sha256').update(readFileSync('dist/k8s.cjs')).digest('hex').slice(0, 16)) },
   banner: { js: banner },
-  plugins: [startupFriendly],
+  plugins: [startupFriendly, hostSide([...new Set(shared)].sort())],
 });

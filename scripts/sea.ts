@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { K8S_ASSET } from '../src/k8s-assets.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -41,6 +42,11 @@ export function buildSea(t: SeaTarget): void {
       disableExperimentalSEAWarning: true,
       useCodeCache: t.startup === 'code-cache',
       useSnapshot: t.startup === 'snapshot',
+      // A young generation that holds a command's start-up garbage: no scavenges in the first
+      // 16 MiB (status: 10 ms less), for about 3 MiB more at the peak.
+      execArgv: ['--min-semi-space-size=16'],
+      // The CLI carries its cluster bundle (src/load-k8s.bundled.ts); a probe executable does not.
+      assets: t.main ? {} : { [K8S_ASSET]: join(ROOT, 'dist', K8S_ASSET) },
     }),
   );
   try {

@@ -7,6 +7,7 @@ import yargs, { type Argv } from 'yargs';
 import type { Registered } from './command-support/command.ts';
 import { SHELLS } from './commands/completion.ts';
 import type { LabSession } from './k8s/index.ts';
+import { loadK8s } from './load-k8s.ts';
 import { podName, type LabNames } from './lab/names.ts';
 import { labOrdinals } from './lab/ordinals.ts';
 import { COLOR_MODES, globalFlags, OUTPUT_FORMATS, PROGRESS_MODES } from './options.ts';
@@ -86,7 +87,7 @@ async function flagValues(name: string, given: Record<string, string>, interrupt
     case 'progress':
       return [...PROGRESS_MODES];
     case 'context':
-      return import('./k8s/index.ts').then((k) => k.contextNames(given['--kubeconfig'])).catch(() => []);
+      return loadK8s().then((k) => k.contextNames(given['--kubeconfig'])).catch(() => []);
     case 'namespace':
       return cluster(given, interrupt, labNames(given), (lab) => lab.namespaceNames());
     default:
@@ -118,7 +119,7 @@ function ordinals(given: Record<string, string>, interrupt: AbortSignal): Promis
 /** Asks the cluster with a short timeout; any failure is no candidates. */
 async function cluster(given: Record<string, string>, interrupt: AbortSignal, names: LabNames, ask: (lab: LabSession) => Promise<string[]>): Promise<string[]> {
   try {
-    const k = await import('./k8s/index.ts');
+    const k = await loadK8s();
     return await ask(new k.LabSession(k.connect(connection(given), interrupt), names));
   } catch {
     return [];

@@ -1,6 +1,7 @@
 // Finding the lab a command acts on, and checking the ordinals it was given.
 import { CliError, UsageError } from '../errors.ts';
 import type { LabSession, V1StatefulSet } from '../k8s/index.ts';
+import { loadK8s } from '../load-k8s.ts';
 import { isManaged, podName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, ordinalsText, type OrdinalSpec } from '../lab/ordinals.ts';
 import type { RunContext } from './command.ts';
@@ -12,7 +13,7 @@ const sessions = new WeakMap<RunContext, Map<string, LabSession>>();
  * start-up. Commands run with the same context (a tour's steps) share one session and its watches.
  */
 export async function connectLab(ctx: RunContext, names: LabNames): Promise<LabSession> {
-  const k = await import('../k8s/index.ts');
+  const k = await loadK8s();
   const byNames = sessions.get(ctx) ?? new Map<string, LabSession>();
   sessions.set(ctx, byNames);
   const key = `${names.namespace}/${names.statefulSet}/${names.service}`;

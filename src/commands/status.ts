@@ -37,7 +37,8 @@ export default defineCommand({
   options: (a): { names: LabNames } => ({ names: a.names as LabNames }),
   async run({ names: n }, ctx): Promise<Report<StatusData>> {
     const lab = await connectLab(ctx, n);
-    const [sts, svc] = await allInOrder([lab.findStatefulSet(), lab.findService()]);
+    // One round trip: the four reads go out together (on one HTTP/2 connection).
+    const [sts, svc, pods, claims] = await allInOrder([lab.findStatefulSet(), lab.findService(), lab.listPods(), lab.listClaims()]);
     if (!sts && !svc) {
       return {
         ok: true,
@@ -46,7 +47,6 @@ export default defineCommand({
         notes: [`No lab in namespace "${n.namespace}": statefulset.apps/${n.statefulSet} does not exist. Run \`kubectl sts-lab setup\` to create it.`],
       };
     }
-    const [pods, claims] = await allInOrder([lab.listPods(), lab.listClaims()]);
     const replicas = sts?.spec?.replicas ?? 0;
     const wanted = sts ? labOrdinals(sts) : [];
     const rows = podRows(n, wanted, byOrdinal(n, pods), claims);

@@ -3,8 +3,7 @@
 // sts-lab did not create. A create is tried first: on a new lab that is the only request.
 import type { KubernetesObject, V1Namespace, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
-import { SPEC_HASH_ANNOTATION } from '../lab/manifests.ts';
-import { isManaged } from '../lab/names.ts';
+import { isManaged, SPEC_HASH_ANNOTATION } from '../lab/names.ts';
 import type { Kube } from './client.ts';
 import { httpCode, isConflict, isForbidden } from './errors.ts';
 

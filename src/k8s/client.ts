@@ -23,6 +23,11 @@ export class Kube {
   readonly config: KubeConfig;
   readonly interrupt: AbortSignal;
   readonly requestTimeoutMs: number;
+  /**
+   * client-node makes a new connection pool for every request (a TLS handshake each); the first
+   * one is kept and every later request of this Kube is sent through it, on kept-alive connections.
+   */
+  private pool: ReturnType<RequestContext['getDispatcher']>;
 
   constructor(config: KubeConfig, interrupt: AbortSignal, requestTimeoutMs: number) {
     this.config = config;
@@ -48,6 +53,8 @@ export class Kube {
         {
           pre: (ctx: RequestContext) => {
             ctx.setSignal(signal);
+            this.pool ??= ctx.getDispatcher();
+            if (this.pool) ctx.setDispatcher(this.pool);
             return new Observable(Promise.resolve(ctx));
           },
           post: (ctx: ResponseContext) => new Observable(Promise.resolve(ctx)),

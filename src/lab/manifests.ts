@@ -2,9 +2,7 @@
 // setup applies, with the user's settings filled in. Pure: the YAML texts are passed in.
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
-import type { LabNames } from './names.ts';
-
-export const SPEC_HASH_ANNOTATION = 'sts-lab/spec-hash';
+import { SPEC_HASH_ANNOTATION, type LabNames } from './names.ts';
 
 export interface ManifestSources {
   namespace: string;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { renderManifests, SPEC_HASH_ANNOTATION, specHash, type LabSettings } from '../../src/lab/manifests.ts';
+import { renderManifests, specHash, type LabSettings } from '../../src/lab/manifests.ts';
 import { parseRetention } from '../../src/lab/validate.ts';
-import { MANAGED_BY_LABEL } from '../../src/lab/names.ts';
+import { MANAGED_BY_LABEL, SPEC_HASH_ANNOTATION } from '../../src/lab/names.ts';
 import { hasReadinessSwitch } from '../../src/lab/readiness.ts';
 
 const read = (f: string) => readFileSync(new URL(`../../manifests/${f}`, import.meta.url), 'utf8');
