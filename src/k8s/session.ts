@@ -92,7 +92,7 @@ export class LabSession {
   exec = (pod: string, command: string[], opts: ExecOptions) => execInPod(this.kube, this.names.namespace, pod, command, opts);
 
   // Removing it: only what sts-lab made
-  deleteStatefulSet = () => this.writing(teardown.deleteStatefulSet(this.kube, this.names));
+  deleteStatefulSet = () => this.writing(teardown.deleteStatefulSet(this.kube, this.names, this.findStatefulSet));
   deleteService = () => teardown.deleteService(this.kube, this.names);
   deleteClaims = async (keepReason?: string) => teardown.deleteClaims(this.kube, this.names, await this.listClaims(), keepReason);
   deleteOwnConfigMaps = () => {

@@ -1,10 +1,11 @@
 // Deletes what setup made, and only that: an object without sts-lab's managed-by label is
 // reported as kept, never deleted.
-import type { KubernetesObject, V1Namespace, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { isLabClaim, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ownedSelector, type LabNames } from '../lab/names.ts';
 import { isOrphan } from '../lab/orphan.ts';
 import type { Kube } from './client.ts';
-import { findService, findStatefulSet } from './lab.ts';
+import { isForbidden } from './errors.ts';
+import { findService } from './lab.ts';
 import { LiveList } from './live.ts';
 
 export type RemovalAction = 'deleted' | 'kept' | 'absent';
@@ -31,11 +32,11 @@ async function deleteOwn<T extends KubernetesObject>(d: Deletable<T>, keepReason
   return { resource: d.resource, action: removed === undefined ? 'absent' : 'deleted', detail: '' };
 }
 
-export const deleteStatefulSet = (kube: Kube, n: LabNames): Promise<Removal> =>
+export const deleteStatefulSet = (kube: Kube, n: LabNames, read: () => Promise<V1StatefulSet | undefined>): Promise<Removal> =>
   deleteOwn({
     resource: `statefulset.apps/${n.statefulSet}`,
-    read: () => findStatefulSet(kube, n),
-    remove: () => kube.call((o) => kube.apps.deleteNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace }, o)),
+    read,
+    remove: () => kube.find((o) => kube.apps.deleteNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace }, o)),
   });
 
 export const deleteService = (kube: Kube, n: LabNames): Promise<Removal> =>
@@ -45,14 +46,28 @@ export const deleteService = (kube: Kube, n: LabNames): Promise<Removal> =>
     remove: () => kube.call((o) => kube.core.deleteNamespacedService({ name: n.service, namespace: n.namespace }, o)),
   });
 
-/** The claims made from the lab's claim template (other claims with the label are not the lab's). */
+/**
+ * The claims made from the lab's claim template (other claims with the label are not the lab's).
+ * When every claim that carries sts-lab's labels is one of them, one DELETE of that collection
+ * removes them all; otherwise, or without the deletecollection permission, one DELETE each.
+ */
 export async function deleteClaims(kube: Kube, n: LabNames, all: V1PersistentVolumeClaim[], keepReason?: string): Promise<Removal[]> {
   const claims = all.filter((c) => isLabClaim(n, c.metadata?.name ?? ''));
+  const ours = claims.filter((c) => isManaged(c.metadata?.labels));
+  const onlyLabClaimsLabelled = all.filter((c) => isManaged(c.metadata?.labels)).length === ours.length;
+  if (!keepReason && ours.length > 1 && onlyLabClaimsLabelled) {
+    try {
+      await kube.call((o) => kube.core.deleteCollectionNamespacedPersistentVolumeClaim({ namespace: n.namespace, labelSelector: ownedSelector(n) }, o));
+      return claims.map((c) => (ours.includes(c) ? { resource: claimResource(c), action: 'deleted', detail: '' } : { resource: claimResource(c), action: 'kept', detail: 'not created by sts-lab' }));
+    } catch (err) {
+      if (!isForbidden(err)) throw err;
+    }
+  }
   return Promise.all(
     claims.map((c) =>
       deleteOwn(
         {
-          resource: `persistentvolumeclaim/${c.metadata!.name}`,
+          resource: claimResource(c),
           read: async () => c,
           remove: () => kube.find((o) => kube.core.deleteNamespacedPersistentVolumeClaim({ name: c.metadata!.name!, namespace: n.namespace }, o)),
         },
@@ -61,6 +76,8 @@ export async function deleteClaims(kube: Kube, n: LabNames, all: V1PersistentVol
     ),
   );
 }
+
+const claimResource = (c: V1PersistentVolumeClaim): string => `persistentvolumeclaim/${c.metadata!.name}`;
 
 /** Lab pods no controller owns (left by `orphan`): sts-lab made them, and nothing else will remove them. */
 export async function deleteOrphanPods(kube: Kube, n: LabNames, pods: V1Pod[]): Promise<Removal[]> {

@@ -1,5 +1,8 @@
 // sts-lab never deletes or overwrites what it did not create.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { dropNamespace, errorLine, exists, IMAGE, kubectl, kubectlJson, sts, uniqueName } from './harness.ts';
 
@@ -61,4 +64,46 @@ test('teardown --keep-pvcs --keep-namespace keeps them; a second teardown remove
   assert.equal(all.code, 0, all.stderr);
   assert.match(all.stdout, /persistentvolumeclaim\/data-nginx-sts-0\s+deleted/);
   assert.equal(await exists('namespace', ns), false);
+});
+
+test('without the deletecollection permission on claims, teardown deletes them one by one', async () => {
+  const ns = uniqueName('e2e-no-bulk');
+  after(() => dropNamespace(ns));
+  const setup = await sts(['-n', ns, '--progress', 'none', 'setup', '--image', IMAGE, '--replicas', '2']);
+  assert.equal(setup.code, 0, setup.stderr);
+  const rbac = `
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: no-bulk, namespace: ${ns} }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: no-bulk, namespace: ${ns} }
+rules:
+- { apiGroups: [""], resources: [pods, pods/exec, services, configmaps, events], verbs: ["*"] }
+- { apiGroups: [""], resources: [persistentvolumeclaims], verbs: [get, list, watch, delete] }
+- { apiGroups: [apps], resources: [statefulsets, statefulsets/scale, controllerrevisions], verbs: ["*"] }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: no-bulk, namespace: ${ns} }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: no-bulk }
+subjects: [{ kind: ServiceAccount, name: no-bulk, namespace: ${ns} }]
+`;
+  assert.equal((await kubectl(['apply', '-f', '-'], rbac)).code, 0);
+  const token = (await kubectl(['create', 'token', 'no-bulk', '-n', ns])).stdout.trim();
+  const admin = await kubectlJson(['config', 'view', '--raw', '--minify']);
+  const file = join(mkdtempSync(join(tmpdir(), 'sts-lab-no-bulk-')), 'kubeconfig');
+  writeFileSync(
+    file,
+    JSON.stringify({ ...admin, users: [{ name: 'no-bulk', user: { token } }], contexts: [{ name: 'no-bulk', context: { cluster: admin.clusters[0].name, user: 'no-bulk' } }], 'current-context': 'no-bulk' }),
+  );
+  const denied = await kubectl(['--kubeconfig', file, 'auth', 'can-i', 'deletecollection', 'persistentvolumeclaims', '-n', ns]);
+  assert.equal(denied.stdout.trim(), 'no', 'the control: this user may not delete the collection');
+  const r = await sts(['-n', ns, '--progress', 'none', 'teardown', '--keep-namespace'], { KUBECONFIG: file });
+  assert.equal(r.code, 0, r.stderr);
+  for (const claim of ['data-nginx-sts-0', 'data-nginx-sts-1']) {
+    assert.match(r.stdout, new RegExp(`persistentvolumeclaim/${claim}\\s+deleted`));
+    assert.equal(await exists('persistentvolumeclaim', claim, ns), false, `${claim} is gone`);
+  }
 });
