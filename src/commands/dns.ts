@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { labOrdinals } from '../lab/ordinals.ts';
 import { CliError } from '../errors.ts';
 import type { LabSession } from '../k8s/index.ts';
-import { dnsPresence, judgeLookup, parseLookup, parseResolvConf, type DnsRow, type DnsSetup, type LookupOutcome } from '../lab/dns.ts';
+import { dnsPresence, judgeLookup, LOOKUP_MARK, parseLookup, parseResolvConf, splitLookups, type DnsRow, type DnsSetup, type LookupOutcome } from '../lab/dns.ts';
 import { byOrdinal, CLUSTER_DOMAIN, podDnsName, podName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { isReady } from '../lab/pods.ts';
 import { passIf, verdict, verdictLines } from '../lab/verdict.ts';
@@ -14,10 +14,15 @@ import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../command-support/target.ts';
 
-// nslookup asks DNS only; getent (which also reads /etc/hosts, and retries each search
-// domain for long when no server answers) only for images without nslookup.
-const LOOKUP_SCRIPT = 'if command -v nslookup >/dev/null 2>&1; then nslookup "$1" 2>&1; else getent hosts "$1"; fi';
-/** One lookup's bound: a resolver that hears nothing gives up well within it. */
+// One exec per asking pod: its names are looked up side by side in one shell, each answer
+// printed whole after a marker line. nslookup asks DNS only; getent (which also reads
+// /etc/hosts, and retries each search domain for long when no server answers) only for images
+// without nslookup.
+const LOOKUP_SCRIPT = `for name in "$@"; do
+  (out=$(if command -v nslookup >/dev/null 2>&1; then nslookup "$name" 2>&1; else getent hosts "$name"; fi); printf '%s %s\\n%s\\n' '${LOOKUP_MARK}' "$name" "$out") &
+done
+wait`;
+/** One exec's bound: a resolver that hears nothing gives up well within it (the lookups run side by side). */
 const LOOKUP_TIMEOUT_MS = 25_000;
 // Records follow pod changes within seconds (a re-created pod's new IP, say): a wrong answer
 // is asked again for this long before it counts.
@@ -52,11 +57,12 @@ export default defineCommand({
       })),
       { name: serviceDnsName(n), from: askerFor(undefined), expected: published.map(([, p]) => p.status?.podIP ?? '').filter(Boolean), expect: 'answer' as const },
     ];
+    const answers = settle(lab, queries, deadline);
     await runTasks(
       queries.map((q): Task => ({
         title: `${q.name} (asked from ${q.from})`,
         task: async (_c, t) => {
-          const row = await resolveUntilSettled(lab, q, deadline);
+          const row = await answers.get(q)!;
           rows.push(row);
           t.title = `${q.name} → ${row.answer.join(', ') || row.outcome} ${row.ok ? (q.expect === 'nxdomain' ? '(no record: the pod is not Ready)' : '(matches the API)') : `(expected ${q.expect === 'nxdomain' ? 'no record' : q.expected.join(', ')})`}`;
         },
@@ -117,12 +123,16 @@ export default defineCommand({
   },
 });
 
-async function lookup(lab: LabSession, q: { name: string; from: string }): Promise<LookupOutcome> {
+/** Each name's outcome, asked from one pod in one exec. */
+async function lookupFrom(lab: LabSession, from: string, names: string[]): Promise<Map<string, LookupOutcome>> {
   try {
-    const r = await lab.exec(q.from, ['sh', '-c', LOOKUP_SCRIPT, 'sh', q.name], { timeoutMs: LOOKUP_TIMEOUT_MS });
-    return parseLookup(`${r.stdout.toString()}${r.stderr.toString()}`);
+    const r = await lab.exec(from, ['sh', '-c', LOOKUP_SCRIPT, 'sh', ...names], { timeoutMs: LOOKUP_TIMEOUT_MS });
+    const parts = splitLookups(r.stdout.toString(), names);
+    return new Map(names.map((name) => [name, parseLookup(parts.get(name) ?? r.stderr.toString())]));
   } catch (err) {
-    if (err instanceof CliError && /did not finish within/.test(err.message)) return { kind: 'no-server', detail: `no answer within ${LOOKUP_TIMEOUT_MS / 1000}s` };
+    if (err instanceof CliError && /did not finish within/.test(err.message)) {
+      return new Map(names.map((name) => [name, { kind: 'no-server', detail: `no answer within ${LOOKUP_TIMEOUT_MS / 1000}s` }]));
+    }
     throw err;
   }
 }
@@ -140,12 +150,33 @@ interface Query {
   expect: DnsRow['expect'];
 }
 
-async function resolveUntilSettled(lab: LabSession, q: Query, deadline: number): Promise<DnsRow> {
-  for (;;) {
-    const outcome = await lookup(lab, q);
-    const row = judgeLookup(q.name, q.from, q.expected, outcome, q.expect);
-    if (row.ok || outcome.kind === 'no-server' || Date.now() >= deadline) return row;
-    await sleep(1000, undefined, { signal: lab.interrupt }).catch(() => undefined);
-    if (lab.interrupt.aborted) return row;
+/**
+ * Asks each pod's names again, once a second, until every answer is right or the deadline has
+ * passed; each query's row is there as soon as its answer counts.
+ */
+function settle(lab: LabSession, queries: Query[], deadline: number): Map<Query, Promise<DnsRow>> {
+  const rows = new Map(queries.map((q) => [q, Promise.withResolvers<DnsRow>()]));
+  const byAsker = Map.groupBy(queries, (q) => q.from);
+  for (const [from, group] of byAsker) {
+    void (async () => {
+      let pending = group;
+      for (;;) {
+        const outcomes = await lookupFrom(lab, from, pending.map((q) => q.name));
+        const last = Date.now() >= deadline || lab.interrupt.aborted;
+        const again: Query[] = [];
+        for (const q of pending) {
+          const outcome = outcomes.get(q.name)!;
+          const row = judgeLookup(q.name, q.from, q.expected, outcome, q.expect);
+          if (row.ok || outcome.kind === 'no-server' || last) rows.get(q)!.resolve(row);
+          else again.push(q);
+        }
+        if (!again.length) return;
+        pending = again;
+        await sleep(1000, undefined, { signal: lab.interrupt }).catch(() => undefined);
+      }
+    })().catch((err: unknown) => {
+      for (const q of group) rows.get(q)!.reject(err);
+    });
   }
+  return new Map([...rows].map(([q, r]) => [q, r.promise]));
 }

@@ -30,6 +30,22 @@ export function parseLookup(output: string): LookupOutcome {
   return { kind: 'nxdomain' };
 }
 
+/** The line that opens each name's output when one shell looks up several names (src/commands/dns.ts). */
+export const LOOKUP_MARK = '### sts-lab lookup';
+
+/** Each name's own output out of one shell's, by the marker lines; a name with no section is missing. */
+export function splitLookups(output: string, names: string[]): Map<string, string> {
+  const sections = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of output.split('\n')) {
+    if (line.startsWith(`${LOOKUP_MARK} `)) {
+      current = line.slice(LOOKUP_MARK.length + 1).trim();
+      sections.set(current, '');
+    } else if (current !== undefined) sections.set(current, `${sections.get(current)}${line}\n`);
+  }
+  return new Map(names.filter((n) => sections.has(n)).map((n) => [n, sections.get(n)!]));
+}
+
 export interface DnsRow {
   name: string;
   /** answer: the name must resolve to expected; nxdomain: it must not exist (a pod that is not Ready). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dnsPresence, judgeLookup, parseLookup, parseResolvConf } from '../../src/lab/dns.ts';
+import { dnsPresence, judgeLookup, LOOKUP_MARK, parseLookup, parseResolvConf, splitLookups } from '../../src/lab/dns.ts';
 
 test('busybox nslookup answers, skipping the server address', () => {
   const out = 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tnginx-sts-0.nginx-headless.scenarios.svc.cluster.local\nAddress: 10.244.0.7\n';
@@ -44,4 +44,19 @@ test('cluster DNS is present when the kubelet configured it or a kube-dns Servic
   assert.equal(none.present, false);
   assert.match(none.how, /without the cluster's search domains, and no kube-dns Service in kube-system/);
   assert.equal(dnsPresence({ resolv: { nameservers: [], search: [] }, service: undefined, clusterDomain: 'cluster.local' }).present, false);
+});
+
+test('one shell\'s output for several names splits into each name\'s own, by the marker lines', () => {
+  const out = [
+    `${LOOKUP_MARK} b.svc`,
+    'Name:\tb.svc',
+    'Address: 10.0.0.2',
+    `${LOOKUP_MARK} a.svc`,
+    "** server can't find a.svc: NXDOMAIN",
+    '',
+  ].join('\n');
+  const parts = splitLookups(out, ['a.svc', 'b.svc', 'c.svc']);
+  assert.deepEqual([...parts.keys()], ['a.svc', 'b.svc'], 'a name the shell never reached has no section');
+  assert.deepEqual(parseLookup(parts.get('b.svc')!), { kind: 'answer', ips: ['10.0.0.2'] });
+  assert.deepEqual(parseLookup(parts.get('a.svc')!), { kind: 'nxdomain' });
 });
