@@ -44,12 +44,12 @@ export default defineCommand({
     let watch: PodWatch | undefined;
     let deletedAt = 0;
     const isReplacement = (pod: PodLike) => uidOf(pod) !== before.uid;
-    const replacement = (pods: Map<number, V1Pod>) => {
+    const replacement = (pods: ReadonlyMap<number, V1Pod>) => {
       const p = pods.get(o.ordinal);
       return p && isReplacement(p) ? p : undefined;
     };
     const stallQuery = { policy, start: startOrdinal(sts), wanted: [o.ordinal], arrived: (_i: number, p: PodLike) => isReplacement(p) && isReady(p) };
-    const waitFor = (done: (pods: Map<number, V1Pod>) => boolean, what: string) =>
+    const waitFor = (done: (pods: ReadonlyMap<number, V1Pod>) => boolean, what: string) =>
       watch!.until(
         (pods) => {
           if (done(pods)) return true;

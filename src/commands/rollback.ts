@@ -63,7 +63,7 @@ export default defineCommand({
     let before = new Map<number, PodLike>();
     let targetRevision = target.name;
     let stuck: number[] = [];
-    const offTarget = (pods: Map<number, PodLike>) => ordinals.filter((i) => !(pods.get(i) && isReady(pods.get(i)!) && revisionOf(pods.get(i)!) === targetRevision));
+    const offTarget = (pods: ReadonlyMap<number, PodLike>) => ordinals.filter((i) => !(pods.get(i) && isReady(pods.get(i)!) && revisionOf(pods.get(i)!) === targetRevision));
     try {
       await runTasks(
         [

@@ -12,6 +12,8 @@ export class LiveList<T extends KubernetesObject> {
   private handle!: Watched<T>;
   private readonly kube: Kube;
   private readonly listeners = new Set<Listener<T>>();
+  private changeCount = 0;
+  private snapshot: { version: number; objects: readonly T[] } | undefined;
 
   private constructor(kube: Kube) {
     this.kube = kube;
@@ -20,6 +22,7 @@ export class LiveList<T extends KubernetesObject> {
   static async start<T extends KubernetesObject>(kube: Kube, spec: WatchSpec<T>): Promise<LiveList<T>> {
     const l = new LiveList<T>(kube);
     l.handle = await watch<T>(kube, spec, (type, obj) => {
+      l.changeCount++;
       for (const listener of [...l.listeners]) listener(type, obj);
       l.changes.notify();
     });
@@ -32,8 +35,19 @@ export class LiveList<T extends KubernetesObject> {
     return () => this.listeners.delete(cb);
   }
 
+  /** Counts the changes seen: what is computed from objects() holds while it stays the same. */
+  get version(): number {
+    return this.changeCount;
+  }
+
   objects(): T[] {
     return this.handle.objects();
+  }
+
+  /** The objects as of the last change, one array shared by every reader until the next: not to be changed. */
+  current(): readonly T[] {
+    if (this.snapshot?.version !== this.changeCount) this.snapshot = { version: this.changeCount, objects: this.handle.objects() };
+    return this.snapshot.objects;
   }
 
   /** Rejects once the watch gave up (RBAC, a deleted namespace…). */

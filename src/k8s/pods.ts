@@ -25,6 +25,8 @@ export class PodWatch {
   private release!: () => void;
   /** Why the pods are not getting where a wait wants them (events, claims, logs). */
   stalls!: StallWatch;
+  /** byOrdinal() as of a version of the list: every wait asks it at every change, one task per pod. */
+  private indexed: { version: number; pods: ReadonlyMap<number, V1Pod> } | undefined;
 
   private constructor(names: LabNames) {
     this.names = names;
@@ -41,7 +43,7 @@ export class PodWatch {
       unsubscribe();
       lease.release();
     };
-    w.stalls = await StallWatch.start(kube, lists, names, () => w.list.objects(), w.list.changes);
+    w.stalls = await StallWatch.start(kube, lists, names, w, w.list.changes);
     return w;
   }
 
@@ -58,8 +60,15 @@ export class PodWatch {
   }
 
   /** Pods of this StatefulSet by ordinal (other pods matching the label are ignored). */
-  byOrdinal(): Map<number, V1Pod> {
-    return byOrdinal(this.names, this.list.objects());
+  byOrdinal(): ReadonlyMap<number, V1Pod> {
+    const version = this.list.version;
+    if (this.indexed?.version !== version) this.indexed = { version, pods: byOrdinal(this.names, this.list.current()) };
+    return this.indexed.pods;
+  }
+
+  /** Changes when the pods do. */
+  get version(): number {
+    return this.list.version;
   }
 
   /** Pods seen going away while watching, in the order the API reported it. */
@@ -68,7 +77,7 @@ export class PodWatch {
     return this.history.filter((c) => c.type === 'delete' && !seen.has(c.uid) && seen.add(c.uid));
   }
 
-  until(cond: (pods: Map<number, V1Pod>) => boolean, what: string | (() => string), timeoutMs: number): Promise<void> {
+  until(cond: (pods: ReadonlyMap<number, V1Pod>) => boolean, what: string | (() => string), timeoutMs: number): Promise<void> {
     return this.list.until(() => cond(this.byOrdinal()), what, timeoutMs);
   }
 
@@ -76,7 +85,7 @@ export class PodWatch {
    * Follows the pods until cond holds (true) or until no pod changed for quietMs (false: an
    * observation, not a failure); only a cluster that keeps changing runs into timeoutMs.
    */
-  async untilDoneOrQuiet(cond: (pods: Map<number, V1Pod>) => boolean, quietMs: number, timeoutMs: number): Promise<boolean> {
+  async untilDoneOrQuiet(cond: (pods: ReadonlyMap<number, V1Pod>) => boolean, quietMs: number, timeoutMs: number): Promise<boolean> {
     let seen = this.history.length;
     let lastChange = Date.now();
     const tick = setInterval(() => this.changes.notify(), 250);

@@ -5,7 +5,7 @@ import type { CoreV1Event, KubernetesObject, V1PersistentVolumeClaim, V1Pod } fr
 import { StallError } from '../errors.ts';
 import { findStall, stallSentence, StallClock, type Stall } from '../lab/diagnosis.ts';
 import { formatDuration } from '../lab/duration.ts';
-import { byOrdinal, type LabNames } from '../lab/names.ts';
+import type { LabNames } from '../lab/names.ts';
 import type { PodLike } from '../lab/pods.ts';
 import type { Kube } from './client.ts';
 import type { LiveList } from './live.ts';
@@ -20,6 +20,12 @@ export interface StallQuery {
   arrived?: ((ordinal: number, pod: PodLike) => boolean) | undefined;
 }
 
+/** The pods a stall is judged on: the pod watch's index, and a version that changes with it. */
+export interface PodSource {
+  byOrdinal(): ReadonlyMap<number, V1Pod>;
+  readonly version: number;
+}
+
 export class StallWatch {
   private readonly clock = new StallClock();
   private readonly leases: Lease<KubernetesObject>[] = [];
@@ -30,12 +36,15 @@ export class StallWatch {
   private stopped = false;
   private readonly kube: Kube;
   private readonly names: LabNames;
-  private readonly pods: () => V1Pod[];
+  private readonly pods: PodSource;
+  private logVersion = 0;
+  /** The last answer per query (a wait's tasks ask at every change), valid while the evidence is unchanged. */
+  private readonly answers = new WeakMap<StallQuery, { evidence: string; stall: Stall | undefined }>();
   private readonly changes: Changes;
   private claims: LiveList<V1PersistentVolumeClaim> | undefined;
   private events: LiveList<CoreV1Event> | undefined;
 
-  private constructor(kube: Kube, names: LabNames, pods: () => V1Pod[], changes: Changes) {
+  private constructor(kube: Kube, names: LabNames, pods: PodSource, changes: Changes) {
     this.kube = kube;
     this.names = names;
     this.pods = pods;
@@ -43,7 +52,7 @@ export class StallWatch {
   }
 
   /** Starts beside a pod watch; every piece of new evidence wakes that watch's waiters. */
-  static async start(kube: Kube, lists: LabLists, names: LabNames, pods: () => V1Pod[], changes: Changes): Promise<StallWatch> {
+  static async start(kube: Kube, lists: LabLists, names: LabNames, pods: PodSource, changes: Changes): Promise<StallWatch> {
     const w = new StallWatch(kube, names, pods, changes);
     // Claims or events that cannot be read (RBAC) leave the diagnosis with fewer words, not broken.
     const [claims, events] = await Promise.all([lists.claims.acquire().catch(() => undefined), lists.events.acquire().catch(() => undefined)]);
@@ -73,19 +82,21 @@ export class StallWatch {
   }
 
   stall(q: StallQuery): Stall | undefined {
-    const pods = byOrdinal(this.names, this.pods());
-    const claims = this.claims?.objects() ?? [];
+    const evidence = `${this.pods.version} ${this.claims?.version} ${this.events?.version} ${this.logVersion}`;
+    const known = this.answers.get(q);
+    if (known?.evidence === evidence) return known.stall;
     const stall = findStall({
       names: this.names,
       policy: q.policy,
       start: q.start,
       wanted: q.wanted,
       arrived: q.arrived,
-      pods,
-      claims,
-      events: this.events?.objects() ?? [],
+      pods: this.pods.byOrdinal(),
+      claims: this.claims?.current() ?? [],
+      events: this.events?.current() ?? [],
       logTails: this.logTails,
     });
+    this.answers.set(q, { evidence, stall });
     return stall;
   }
 
@@ -98,7 +109,7 @@ export class StallWatch {
 
   /** A crashing container's last lines, once per restart: what it said before it died. */
   private readLogTails(): void {
-    for (const pod of this.pods()) {
+    for (const pod of this.pods.byOrdinal().values()) {
       const status = pod.status?.containerStatuses?.[0];
       const uid = pod.metadata?.uid;
       if (this.stopped || !uid || !status || status.state?.waiting?.reason !== 'CrashLoopBackOff') continue;
@@ -110,6 +121,7 @@ export class StallWatch {
         )
         .then((text) => {
           this.logTails.set(uid, String(text));
+          this.logVersion++;
           if (!this.stopped) this.changes.notify();
         })
         .catch(() => undefined);

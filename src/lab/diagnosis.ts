@@ -41,10 +41,10 @@ export interface LabSnapshot {
   start: number;
   /** The ordinals a wait is for. */
   wanted: number[];
-  pods: Map<number, PodLike & { spec?: PodSpecLike }>;
-  claims: ClaimLike[];
+  pods: ReadonlyMap<number, PodLike & { spec?: PodSpecLike }>;
+  claims: readonly ClaimLike[];
   /** Events of the StatefulSet, the pods and the claims (any order). */
-  events: EventLike[];
+  events: readonly EventLike[];
   /** Last lines of a crashing container's log, by pod UID. */
   logTails?: Map<string, string> | undefined;
   /** When a wanted pod counts as arrived (default: Ready). */
@@ -211,7 +211,7 @@ function createFailure(message: string, n: LabNames): { graceMs?: number; hint?:
 const eventTime = (e: EventLike): number =>
   Math.max(...[e.lastTimestamp, e.series?.lastObservedTime, e.eventTime, e.firstTimestamp, e.metadata?.creationTimestamp].map((t) => toDate(t)?.getTime() ?? 0));
 
-const eventsOf = (events: EventLike[], uid: string): EventLike[] => (uid ? events.filter((e) => e.involvedObject.uid === uid) : []);
+const eventsOf = (events: readonly EventLike[], uid: string): EventLike[] => (uid ? events.filter((e) => e.involvedObject.uid === uid) : []);
 
 function latest(events: EventLike[], pick: (e: EventLike) => boolean): EventLike | undefined {
   let best: EventLike | undefined;

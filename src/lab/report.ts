@@ -23,7 +23,7 @@ export interface PodRow {
 }
 
 /** One row per ordinal that has a pod or is wanted by the spec. */
-export function podRows(n: LabNames, wanted: number[], pods: Map<number, PodLike>, claims: ClaimLike[]): PodRow[] {
+export function podRows(n: LabNames, wanted: number[], pods: ReadonlyMap<number, PodLike>, claims: ClaimLike[]): PodRow[] {
   const ordinals = new Set<number>([...pods.keys(), ...wanted]);
   const claimsByName = new Map(claims.map((c) => [c.metadata?.name ?? '', c]));
   return [...ordinals].sort((a, b) => a - b).map((ordinal) => {

@@ -50,8 +50,8 @@ export interface RollbackRow {
 export interface RollbackInput {
   /** The StatefulSet's ordinals. */
   ordinals: number[];
-  before: Map<number, PodLike>;
-  after: Map<number, PodLike>;
+  before: ReadonlyMap<number, PodLike>;
+  after: ReadonlyMap<number, PodLike>;
   /** The revision the restored template is (the controller's update revision after the patch). */
   target: string;
   policy: string;

@@ -37,8 +37,8 @@ export interface RolloutCheck {
 export interface RolloutInput {
   history: Observation[];
   /** Pods by ordinal before the change, and at the end. */
-  before: Map<number, PodLike>;
-  after: Map<number, PodLike>;
+  before: ReadonlyMap<number, PodLike>;
+  after: ReadonlyMap<number, PodLike>;
   /** The StatefulSet's first ordinal and pod count: the partition counts from that start. */
   start: number;
   replicas: number;
