@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { getAsset, isSea } from 'node:sea';
 import { Script } from 'node:vm';
 import shared from 'sts-lab:k8s-shared';
@@ -53,11 +53,18 @@ function hostRequire(id: string): unknown {
  * it, so the bundle's hash, Node's version and the executable's size and time name it. No home, no cache.
  */
 function codeCacheFile(): string | undefined {
-  const home = homedir();
-  const base = process.env.XDG_CACHE_HOME || (home ? join(home, '.cache') : undefined);
-  if (!base) return undefined;
-  const exe = statSync(process.execPath);
-  return join(base, 'sts-lab', 'code-cache', `k8s-${__K8S_BUNDLE_HASH__}-${process.version}-${exe.size}-${Math.trunc(exe.mtimeMs)}.v8`);
+  try {
+    // XDG: a relative XDG_CACHE_HOME is ignored; never a cache relative to the working directory.
+    const xdg = process.env.XDG_CACHE_HOME;
+    const home = homedir();
+    const base = xdg && isAbsolute(xdg) ? xdg : home ? join(home, '.cache') : undefined;
+    if (!base) return undefined;
+    const exe = statSync(process.execPath);
+    return join(base, 'sts-lab', 'code-cache', `k8s-${__K8S_BUNDLE_HASH__}-${process.version}-${exe.size}-${Math.trunc(exe.mtimeMs)}.v8`);
+  } catch {
+    // No home directory (homedir() throws), or an executable that is gone: no cache, no error.
+    return undefined;
+  }
 }
 
 function readIfThere(file: string): Buffer | undefined {
