@@ -85,7 +85,9 @@ export function goneTasks<C>(w: PodWatch, ordinals: number[], timeoutMs: number,
   const { policy } = o;
   // OrderedReady removes a pod only while the pods that stay are Running and Ready.
   const kept = range(o.start, Math.min(...ordinals));
-  const blocker = () => (policy === 'OrderedReady' && kept.length ? w.stalls.stall({ policy, start: o.start, wanted: kept }) : undefined);
+  // One query for every task, so that the stall watch answers it once per change.
+  const keptQuery = { policy, start: o.start, wanted: kept };
+  const blocker = () => (policy === 'OrderedReady' && kept.length ? w.stalls.stall(keptQuery) : undefined);
   return ordinals.map((i) => {
     const name = podName(w.names, i);
     const why = () => {

@@ -51,7 +51,7 @@ export default defineCommand({
             task: async (_c, t) => {
               // Pods are watched before anything else, so no creation is missed.
               state.pods = await lab.watchPods();
-              await sts.list.until(() => sts.list.objects().length > 0, `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`, timeoutMs);
+              await sts.list.until(() => sts.list.current().length > 0, `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`, timeoutMs);
               const live = sts.list.objects()[0]!;
               const spec = live.spec!;
               state.replicas = spec.replicas ?? 1;

@@ -44,7 +44,7 @@ export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
  */
 export async function waitForClaimOwner(lists: LabLists, stsUid: string, names: string[], timeoutMs: number): Promise<V1PersistentVolumeClaim[]> {
   const { list: live, release } = await lists.claims.acquire();
-  const owned = () => names.every((name) => live.objects().find((c) => c.metadata?.name === name)?.metadata?.ownerReferences?.some((r) => r.uid === stsUid));
+  const owned = () => names.every((name) => live.current().find((c) => c.metadata?.name === name)?.metadata?.ownerReferences?.some((r) => r.uid === stsUid));
   try {
     await live.until(owned, 'the claims to be owned by the StatefulSet', timeoutMs).catch(() => undefined);
     return live.objects();
@@ -58,7 +58,7 @@ export async function claimsGone(lists: LabLists, n: LabNames, ordinals: number[
   const { list: live, release } = await lists.claims.acquire();
   const wanted = new Set(ordinals.map((o) => claimName(n, o)));
   try {
-    await live.until(() => !live.objects().some((c) => wanted.has(c.metadata?.name ?? '')), `the claims ${[...wanted].join(', ')} to be deleted`, timeoutMs);
+    await live.until(() => !live.current().some((c) => wanted.has(c.metadata?.name ?? '')), `the claims ${[...wanted].join(', ')} to be deleted`, timeoutMs);
   } finally {
     release();
   }
@@ -142,7 +142,7 @@ export async function patchTemplate(kube: Kube, n: LabNames, current: V1Stateful
 export async function updateRevision(lists: LabLists, generation: number, timeoutMs: number): Promise<string> {
   const { list: live, release } = await lists.statefulSet.acquire();
   try {
-    const seen = () => live.objects().find((s) => (s.status?.observedGeneration ?? 0) >= generation && s.status?.updateRevision);
+    const seen = () => live.current().find((s) => (s.status?.observedGeneration ?? 0) >= generation && s.status?.updateRevision);
     await live.until(() => Boolean(seen()), `the StatefulSet controller to observe generation ${generation} (is kube-controller-manager running?)`, timeoutMs);
     return seen()!.status!.updateRevision!;
   } finally {
@@ -185,7 +185,7 @@ export async function deleteStatefulSetWith(kube: Kube, n: LabNames, propagation
 export async function statefulSetGone(lists: LabLists, n: LabNames, timeoutMs: number): Promise<void> {
   const { list: live, release } = await lists.statefulSet.acquire();
   try {
-    await live.until(() => live.objects().length === 0, `statefulset.apps/${n.statefulSet} to be deleted`, timeoutMs);
+    await live.until(() => live.current().length === 0, `statefulset.apps/${n.statefulSet} to be deleted`, timeoutMs);
   } finally {
     release();
   }

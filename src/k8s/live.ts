@@ -40,6 +40,7 @@ export class LiveList<T extends KubernetesObject> {
     return this.changeCount;
   }
 
+  /** A copy of the objects, the caller's to keep or change; waits read current(). */
   objects(): T[] {
     return this.handle.objects();
   }

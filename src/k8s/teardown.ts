@@ -153,8 +153,8 @@ export async function deleteNamespace(kube: Kube, name: string, timeoutMs: numbe
     list: (k) => k.core.listNamespace({ fieldSelector }, k.requestOptions()),
   });
   try {
-    if (live.objects().length) await kube.find((o) => kube.core.deleteNamespace({ name }, o));
-    await live.until(() => live.objects().length === 0, `namespace ${name} to be deleted`, timeoutMs);
+    if (live.current().length) await kube.find((o) => kube.core.deleteNamespace({ name }, o));
+    await live.until(() => live.current().length === 0, `namespace ${name} to be deleted`, timeoutMs);
   } finally {
     live.stop();
   }
