@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { SHARED_PREFIX } from '../src/k8s-assets.ts';
 import { narrowWidthFastPath } from './string-width-fast.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -49,7 +50,7 @@ const fromHost: Plugin = {
     b.onResolve({ filter: /^\.\.\// }, (args) => {
       const target = resolve(dirname(args.importer), args.path);
       if (!args.importer.startsWith(K8S_DIR) || target.startsWith(K8S_DIR)) return undefined;
-      return { path: `sts-lab:${relative(SRC, target)}`, external: true };
+      return { path: `${SHARED_PREFIX}${relative(SRC, target)}`, external: true };
     });
   },
 };
@@ -97,8 +98,8 @@ const k8s = await build({
 });
 const shared = Object.values(k8s.metafile.outputs)
   .flatMap((o) => o.imports)
-  .filter((i) => i.external && i.path.startsWith('sts-lab:'))
-  .map((i) => i.path.slice('sts-lab:'.length));
+  .filter((i) => i.external && i.path.startsWith(SHARED_PREFIX))
+  .map((i) => i.path.slice(SHARED_PREFIX.length));
 
 await build({
   ...common,

@@ -1,8 +1,9 @@
 // loadK8s() of the bundle (src/load-k8s.ts is that of the sources). The cluster layer (src/k8s
-// with client-node, about 2.4 MB) is a bundle of its own, dist/k8s.cjs, loaded on a command's first
-// cluster call: --help, --version and usage errors never load it. It cannot be part of the startup snapshot (node:http, https and tls do not serialize), and V8
-// takes a code cache only from the executable that made it (the snapshot's checksum is in it), so
-// the first run keeps one beside kubectl's own caches and later runs skip parsing and compiling.
+// with client-node, about 2.3 MB) is a bundle of its own, dist/k8s.cjs, loaded on a command's
+// first cluster call: --help, --version and usage errors never load it. It cannot be part of the
+// startup snapshot (node:http, https and tls do not serialise), and V8 takes a code cache only
+// from the executable that made it (the snapshot's checksum is in it), so the first run keeps one
+// in the user's cache directory and later runs skip parsing and compiling.
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { homedir } from 'node:os';
@@ -10,7 +11,7 @@ import { isAbsolute, join } from 'node:path';
 import { getAsset, isSea } from 'node:sea';
 import { Script } from 'node:vm';
 import shared from 'sts-lab:k8s-shared';
-import { K8S_ASSET } from './k8s-assets.ts';
+import { K8S_ASSET, SHARED_PREFIX } from './k8s-assets.ts';
 import type { K8sLayer } from './load-k8s.ts';
 
 let layer: K8sLayer | undefined;
@@ -41,8 +42,8 @@ type BundleFunction = (exports: object, require: (id: string) => unknown, module
  * from Node's table (Module._load's resolution of the bundle's hundred requires took some 3 ms).
  */
 function hostRequire(id: string): unknown {
-  if (id.startsWith('sts-lab:')) {
-    const m = shared[id.slice('sts-lab:'.length)];
+  if (id.startsWith(SHARED_PREFIX)) {
+    const m = shared[id.slice(SHARED_PREFIX.length)];
     if (m) return m;
   } else if (isBuiltin(id)) return process.getBuiltinModule(id);
   throw Object.assign(new Error(`Cannot find module '${id}' (not bundled into kubectl-sts_lab)`), { code: 'MODULE_NOT_FOUND' });
