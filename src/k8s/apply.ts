@@ -6,6 +6,7 @@ import { CliError } from '../errors.ts';
 import { isManaged, SPEC_HASH_ANNOTATION } from '../lab/names.ts';
 import type { Kube } from './client.ts';
 import { httpCode, isConflict, isForbidden } from './errors.ts';
+import { pathOf } from './paths.ts';
 
 export type ApplyAction = 'created' | 'unchanged' | 'configured' | 'exists';
 
@@ -68,7 +69,7 @@ export async function ensureNamespace(kube: Kube, desired: V1Namespace, known?: 
   const name = desired.metadata!.name!;
   if (known === null) {
     try {
-      await kube.call((o) => kube.core.createNamespace({ body: desired }, o));
+      await kube.post(pathOf('core', 'namespaces'), desired);
       return { kind: 'namespace', name, action: 'created', detail: '' };
     } catch (err) {
       if (!isConflict(err)) throw err; // made meanwhile: judged as it is now
@@ -76,7 +77,7 @@ export async function ensureNamespace(kube: Kube, desired: V1Namespace, known?: 
   }
   let current: V1Namespace | undefined = known ?? undefined;
   try {
-    current ??= await kube.find((o) => kube.core.readNamespace({ name }, o));
+    current ??= await kube.find<V1Namespace>(pathOf('core', 'namespaces', undefined, name));
   } catch (err) {
     // A namespace-scoped user cannot read the Namespace object; the lab can still live in it.
     if (isForbidden(err)) {
@@ -85,7 +86,7 @@ export async function ensureNamespace(kube: Kube, desired: V1Namespace, known?: 
     throw err;
   }
   if (!current) {
-    await kube.call((o) => kube.core.createNamespace({ body: desired }, o));
+    await kube.post(pathOf('core', 'namespaces'), desired);
     return { kind: 'namespace', name, action: 'created', detail: '' };
   }
   if (current.status?.phase === 'Terminating') {
@@ -100,9 +101,9 @@ export function ensureService(kube: Kube, desired: V1Service): Promise<Applied<V
   const { name, namespace } = desired.metadata as { name: string; namespace: string };
   return ensure<V1Service>({
     kind: 'service',
-    read: () => kube.find((o) => kube.core.readNamespacedService({ name, namespace }, o)),
-    create: (body) => kube.call((o) => kube.core.createNamespacedService({ namespace, body }, o)),
-    replace: (body) => kube.call((o) => kube.core.replaceNamespacedService({ name, namespace, body }, o)),
+    read: () => kube.find(pathOf('core', 'services', namespace, name)),
+    create: (body) => kube.post(pathOf('core', 'services', namespace), body),
+    replace: (body) => kube.put(pathOf('core', 'services', namespace, name), body),
   }, desired);
 }
 
@@ -110,15 +111,15 @@ export function ensureStatefulSet(kube: Kube, desired: V1StatefulSet): Promise<A
   const { name, namespace } = desired.metadata as { name: string; namespace: string };
   return ensure<V1StatefulSet>({
     kind: 'statefulset.apps',
-    read: () => kube.find((o) => kube.apps.readNamespacedStatefulSet({ name, namespace }, o)),
-    create: (body) => kube.call((o) => kube.apps.createNamespacedStatefulSet({ namespace, body }, o)),
-    replace: (body) => kube.call((o) => kube.apps.replaceNamespacedStatefulSet({ name, namespace, body }, o)),
+    read: () => kube.find(pathOf('apps', 'statefulsets', namespace, name)),
+    create: (body) => kube.post(pathOf('apps', 'statefulsets', namespace), body),
+    replace: (body) => kube.put(pathOf('apps', 'statefulsets', namespace, name), body),
     // `scale` goes through the scale subresource and leaves the spec hash as it was; so does the
     // template `update` changes, which setup leaves alone rather than roll the pods back.
     reconcile: async (current) => {
       const [was, want] = [current.spec?.replicas ?? 1, desired.spec?.replicas ?? 1];
       if (was === want) return undefined;
-      await kube.call((o) => kube.apps.patchNamespacedStatefulSetScale({ name, namespace, body: [{ op: 'replace', path: '/spec/replicas', value: want }] }, o));
+      await kube.patch(pathOf('apps', 'statefulsets', namespace, name, 'scale'), [{ op: 'replace', path: '/spec/replicas', value: want }]);
       return `replicas ${was} → ${want}`;
     },
   }, desired);

@@ -7,9 +7,8 @@ import { httpCode } from './errors.ts';
 
 export type ChangeType = 'add' | 'update' | 'delete';
 
-export interface WatchSpec<T extends KubernetesObject> {
+export interface WatchSpec {
   path: string;
-  list: (kube: Kube) => Promise<KubernetesListObject<T>>;
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
 }
@@ -31,7 +30,7 @@ function trim<T extends KubernetesObject>(o: T): T {
 
 export async function watch<T extends KubernetesObject>(
   kube: Kube,
-  spec: WatchSpec<T>,
+  spec: WatchSpec,
   onChange: (type: ChangeType, obj: T) => void,
 ): Promise<Watched<T>> {
   let rejectFailed!: (err: unknown) => void;
@@ -41,7 +40,7 @@ export async function watch<T extends KubernetesObject>(
   let listed = false;
   let startError: unknown;
   const list = async () => {
-    const result = await spec.list(kube);
+    const result = await kube.get<KubernetesListObject<T>>(spec.path, { labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector });
     for (const item of result.items) trim(item);
     listed = true;
     return result;

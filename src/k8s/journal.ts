@@ -6,9 +6,12 @@ import { isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type LabNames } from '..
 import { JOURNAL_NAME, journalKey, parseJournal, type JournalEntry } from '../lab/persistence.ts';
 import type { Kube } from './client.ts';
 import { isConflict } from './errors.ts';
+import { pathOf } from './paths.ts';
+
+const journalPath = (namespace: string): string => pathOf('core', 'configmaps', namespace, JOURNAL_NAME);
 
 export async function readJournal(kube: Kube, n: LabNames): Promise<JournalEntry[]> {
-  const cm = await kube.find((o) => kube.core.readNamespacedConfigMap({ name: JOURNAL_NAME, namespace: n.namespace }, o));
+  const cm = await kube.find<V1ConfigMap>(journalPath(n.namespace));
   return parseJournal(cm?.data);
 }
 
@@ -17,20 +20,20 @@ export async function recordInJournal(kube: Kube, n: LabNames, entries: JournalE
   const namespace = n.namespace;
   const data = Object.fromEntries(entries.map((e) => [journalKey(e.pod), JSON.stringify(e)]));
   for (let attempt = 0; ; attempt++) {
-    const current = await kube.find((o) => kube.core.readNamespacedConfigMap({ name: JOURNAL_NAME, namespace }, o));
+    const current = await kube.find<V1ConfigMap>(journalPath(namespace));
     try {
       if (!current) {
         const body: V1ConfigMap = {
           metadata: { name: JOURNAL_NAME, namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, app: n.statefulSet } },
           data,
         };
-        return parseJournal((await kube.call((o) => kube.core.createNamespacedConfigMap({ namespace, body }, o))).data);
+        return parseJournal((await kube.post<V1ConfigMap>(pathOf('core', 'configmaps', namespace), body)).data);
       } else {
         if (!isManaged(current.metadata?.labels)) {
           throw new CliError(`configmap "${JOURNAL_NAME}" in namespace "${namespace}" was not created by sts-lab; sts-lab will not write to it`);
         }
         const body: V1ConfigMap = { ...current, data: { ...current.data, ...data } };
-        return parseJournal((await kube.call((o) => kube.core.replaceNamespacedConfigMap({ name: JOURNAL_NAME, namespace, body }, o))).data);
+        return parseJournal((await kube.put<V1ConfigMap>(journalPath(namespace), body)).data);
       }
     } catch (err) {
       // Someone else wrote in between (another write-data): read again and merge.

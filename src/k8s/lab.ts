@@ -1,40 +1,34 @@
 // The lab's objects as the API sees them: lookups and the few writes sts-lab makes.
-import type { V1EndpointSlice, V1PersistentVolumeClaim, V1Pod, V1PodTemplateSpec, V1Scale, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { KubernetesListObject, V1ControllerRevision, V1EndpointSlice, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1PodTemplateSpec, V1Scale, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { appSelector, BROKEN_ANNOTATION, claimName, NEVER_READY_PROBE, UPDATED_AT_ANNOTATION, type LabNames } from '../lab/names.ts';
-import type { Kube } from './client.ts';
+import type { JsonPatch, Kube } from './client.ts';
+import { pathOf } from './paths.ts';
 import type { LabLists } from './shared.ts';
 
 export const findStatefulSet = (kube: Kube, n: LabNames): Promise<V1StatefulSet | undefined> =>
-  kube.find((o) => kube.apps.readNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace }, o));
+  kube.find(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet));
 
 export const findService = (kube: Kube, n: LabNames): Promise<V1Service | undefined> =>
-  kube.find((o) => kube.core.readNamespacedService({ name: n.service, namespace: n.namespace }, o));
+  kube.find(pathOf('core', 'services', n.namespace, n.service));
 
 export async function listClaims(kube: Kube, n: LabNames): Promise<V1PersistentVolumeClaim[]> {
-  const list = await kube.call((o) =>
-    kube.core.listNamespacedPersistentVolumeClaim({ namespace: n.namespace, labelSelector: appSelector(n) }, o),
-  );
+  const list = await kube.get<KubernetesListObject<V1PersistentVolumeClaim>>(pathOf('core', 'persistentvolumeclaims', n.namespace), { labelSelector: appSelector(n) });
   return list.items;
 }
 
 /** Sets spec.replicas through the scale subresource (what `kubectl scale` does). */
 export async function scaleStatefulSet(kube: Kube, n: LabNames, replicas: number): Promise<V1Scale> {
-  return kube.call((o) =>
-    kube.apps.patchNamespacedStatefulSetScale(
-      { name: n.statefulSet, namespace: n.namespace, body: [{ op: 'replace', path: '/spec/replicas', value: replicas }] },
-      o,
-    ),
-  );
+  return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet, 'scale'), [{ op: 'replace', path: '/spec/replicas', value: replicas }]);
 }
 
 export async function listPods(kube: Kube, n: LabNames): Promise<V1Pod[]> {
-  const list = await kube.call((o) => kube.core.listNamespacedPod({ namespace: n.namespace, labelSelector: appSelector(n) }, o));
+  const list = await kube.get<KubernetesListObject<V1Pod>>(pathOf('core', 'pods', n.namespace), { labelSelector: appSelector(n) });
   return list.items;
 }
 
 /** Deletes the lab's pods (watch-order --restart): the controller re-creates them in order. */
 export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
-  await kube.call((o) => kube.core.deleteCollectionNamespacedPod({ namespace: n.namespace, labelSelector: appSelector(n) }, o));
+  await kube.delete(pathOf('core', 'pods', n.namespace), { labelSelector: appSelector(n) });
 }
 
 /**
@@ -65,22 +59,18 @@ export async function claimsGone(lists: LabLists, n: LabNames, ordinals: number[
 }
 
 export const findPod = (kube: Kube, n: LabNames, name: string): Promise<V1Pod | undefined> =>
-  kube.find((o) => kube.core.readNamespacedPod({ name, namespace: n.namespace }, o));
+  kube.find(pathOf('core', 'pods', n.namespace, name));
 
 export const findClaim = (kube: Kube, n: LabNames, name: string): Promise<V1PersistentVolumeClaim | undefined> =>
-  kube.find((o) => kube.core.readNamespacedPersistentVolumeClaim({ name, namespace: n.namespace }, o));
+  kube.find(pathOf('core', 'persistentvolumeclaims', n.namespace, name));
 
 export async function deletePod(kube: Kube, n: LabNames, name: string, force: boolean): Promise<void> {
-  await kube.call((o) =>
-    kube.core.deleteNamespacedPod({ name, namespace: n.namespace, ...(force ? { gracePeriodSeconds: 0 } : {}) }, o),
-  );
+  await kube.delete(pathOf('core', 'pods', n.namespace, name), force ? { gracePeriodSeconds: 0 } : undefined);
 }
 
 /** The EndpointSlices of the headless Service: where cluster DNS takes its per-pod records from. */
 export async function endpointSlices(kube: Kube, n: LabNames): Promise<V1EndpointSlice[]> {
-  const list = await kube.call((o) =>
-    kube.discovery.listNamespacedEndpointSlice({ namespace: n.namespace, labelSelector: `kubernetes.io/service-name=${n.service}` }, o),
-  );
+  const list = await kube.get<KubernetesListObject<V1EndpointSlice>>(pathOf('discovery', 'endpointslices', n.namespace), { labelSelector: `kubernetes.io/service-name=${n.service}` });
   return list.items;
 }
 
@@ -90,7 +80,7 @@ export async function endpointSlices(kube: Kube, n: LabNames): Promise<V1Endpoin
  */
 export async function clusterDnsService(kube: Kube): Promise<string | null | undefined> {
   try {
-    const svc = await kube.find((o) => kube.core.readNamespacedService({ name: 'kube-dns', namespace: 'kube-system' }, o));
+    const svc = await kube.find<V1Service>(pathOf('core', 'services', 'kube-system', 'kube-dns'));
     return svc ? (svc.spec?.clusterIP ?? null) : null;
   } catch {
     return undefined;
@@ -99,7 +89,7 @@ export async function clusterDnsService(kube: Kube): Promise<string | null | und
 
 /** Namespace names, for shell completion. */
 export async function namespaceNames(kube: Kube): Promise<string[]> {
-  return (await kube.call((o) => kube.core.listNamespace({}, o))).items.map((ns) => ns.metadata?.name ?? '').filter(Boolean);
+  return (await kube.get<KubernetesListObject<V1Namespace>>(pathOf('core', 'namespaces'))).items.map((ns) => ns.metadata?.name ?? '').filter(Boolean);
 }
 
 export interface TemplateChange {
@@ -117,12 +107,11 @@ export interface TemplateChange {
   stamp: string;
 }
 
-type PatchOp = { op: string; path: string; value: unknown };
 
 /** The template change as JSON-patch operations; none when only the partition moves. */
-function templateOps(current: V1StatefulSet, c: TemplateChange): PatchOp[] {
+function templateOps(current: V1StatefulSet, c: TemplateChange): JsonPatch {
   if (c.partitionOnly) return [];
-  const ops: PatchOp[] = [];
+  const ops: JsonPatch = [];
   if (c.image) ops.push({ op: 'replace', path: '/spec/template/spec/containers/0/image', value: c.image });
   if (c.breakReadiness) ops.push({ op: 'add', path: '/spec/template/spec/containers/0/readinessProbe', value: NEVER_READY_PROBE });
   const stamps = { ...(c.image ? {} : { [UPDATED_AT_ANNOTATION]: c.stamp }), ...(c.breakReadiness ? { [BROKEN_ANNOTATION]: `readiness probe on port ${NEVER_READY_PROBE.tcpSocket.port}` } : {}) };
@@ -133,9 +122,9 @@ function templateOps(current: V1StatefulSet, c: TemplateChange): PatchOp[] {
 /** Changes the pod template and the RollingUpdate partition in one patch: one new revision. */
 export async function patchTemplate(kube: Kube, n: LabNames, current: V1StatefulSet, c: TemplateChange): Promise<V1StatefulSet> {
   const rollingUpdate = { partition: c.partition, ...(c.maxUnavailable === undefined ? {} : { maxUnavailable: c.maxUnavailable }) };
-  const strategy: PatchOp[] = c.onDelete ? [] : [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate } }];
+  const strategy: JsonPatch = c.onDelete ? [] : [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate } }];
   const body = [...strategy, ...templateOps(current, c)];
-  return kube.call((o) => kube.apps.patchNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace, body }, o));
+  return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet), body);
 }
 
 /** The revision the controller rolls towards, once it has seen this generation of the StatefulSet. */
@@ -152,7 +141,7 @@ export async function updateRevision(lists: LabLists, generation: number, timeou
 
 /** The StatefulSet's ControllerRevisions (those it owns), with the pod template each records. */
 export async function controllerRevisions(kube: Kube, n: LabNames, owner: string): Promise<{ name: string; revision: number; template: V1PodTemplateSpec | undefined }[]> {
-  const list = await kube.call((o) => kube.apps.listNamespacedControllerRevision({ namespace: n.namespace, labelSelector: appSelector(n) }, o));
+  const list = await kube.get<KubernetesListObject<V1ControllerRevision>>(pathOf('apps', 'controllerrevisions', n.namespace), { labelSelector: appSelector(n) });
   return list.items
     .filter((r) => r.metadata?.ownerReferences?.some((ref) => ref.uid === owner))
     .map((r) => ({ name: r.metadata?.name ?? '', revision: r.revision, template: recordedTemplate(r.data) }));
@@ -168,8 +157,7 @@ function recordedTemplate(data: unknown): V1PodTemplateSpec | undefined {
 
 /** Puts a recorded pod template back (rollback): the controller then rolls towards its revision. */
 export async function restoreTemplate(kube: Kube, n: LabNames, template: V1PodTemplateSpec): Promise<V1StatefulSet> {
-  const body = [{ op: 'replace', path: '/spec/template', value: template }];
-  return kube.call((o) => kube.apps.patchNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace, body }, o));
+  return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet), [{ op: 'replace', path: '/spec/template', value: template }]);
 }
 
 /**
@@ -178,7 +166,7 @@ export async function restoreTemplate(kube: Kube, n: LabNames, template: V1PodTe
  * (a cascading delete, in no order).
  */
 export async function deleteStatefulSetWith(kube: Kube, n: LabNames, propagationPolicy: 'Orphan' | 'Background'): Promise<void> {
-  await kube.call((o) => kube.apps.deleteNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace, propagationPolicy }, o));
+  await kube.delete(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet), { propagationPolicy });
 }
 
 /** Waits until the StatefulSet object is gone (finalizers, the garbage collector's orphaning, done). */

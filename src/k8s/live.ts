@@ -19,7 +19,7 @@ export class LiveList<T extends KubernetesObject> {
     this.kube = kube;
   }
 
-  static async start<T extends KubernetesObject>(kube: Kube, spec: WatchSpec<T>): Promise<LiveList<T>> {
+  static async start<T extends KubernetesObject>(kube: Kube, spec: WatchSpec): Promise<LiveList<T>> {
     const l = new LiveList<T>(kube);
     l.handle = await watch<T>(kube, spec, (type, obj) => {
       l.changeCount++;

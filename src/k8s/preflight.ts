@@ -1,12 +1,13 @@
 // Checks made before setup creates anything: is the API there, may we do what the lab
 // needs, is there storage to bind the claims to.
-import type { V1StorageClass } from '@kubernetes/client-node';
+import type { KubernetesListObject, V1SelfSubjectAccessReview, V1SelfSubjectRulesReview, V1StorageClass } from '@kubernetes/client-node';
 import { ruleAllows, type Permission, type ResourceRule } from '../lab/permissions.ts';
 import type { Kube } from './client.ts';
 import { isForbidden } from './errors.ts';
+import { pathOf } from './paths.ts';
 
 export async function serverVersion(kube: Kube): Promise<string> {
-  const info = await kube.call((o) => kube.version.getCode(o));
+  const info = await kube.get<{ gitVersion: string }>('/version');
   return info.gitVersion;
 }
 
@@ -24,29 +25,22 @@ export async function deniedPermissions(kube: Kube, namespace: string, wanted: P
 
 /** The RBAC rules that apply in the namespace, or undefined when the answer is incomplete. */
 async function namespaceRules(kube: Kube, namespace: string): Promise<ResourceRule[] | undefined> {
-  const review = await kube.call((o) => kube.authz.createSelfSubjectRulesReview({ body: { spec: { namespace } } }, o));
+  const review = await kube.post<V1SelfSubjectRulesReview>(pathOf('authorization', 'selfsubjectrulesreviews'), { spec: { namespace } });
   return review.status?.incomplete ? undefined : review.status?.resourceRules;
 }
 
 async function accessReview(kube: Kube, namespace: string, p: Permission): Promise<boolean> {
-  const review = await kube.call((o) =>
-    kube.authz.createSelfSubjectAccessReview(
-      {
-        body: {
-          spec: {
-            resourceAttributes: {
-              verb: p.verb,
-              resource: p.resource,
-              group: p.group ?? '',
-              subresource: p.subresource ?? '',
-              ...(p.clusterScoped ? {} : { namespace }),
-            },
-          },
-        },
+  const review = await kube.post<V1SelfSubjectAccessReview>(pathOf('authorization', 'selfsubjectaccessreviews'), {
+    spec: {
+      resourceAttributes: {
+        verb: p.verb,
+        resource: p.resource,
+        group: p.group ?? '',
+        subresource: p.subresource ?? '',
+        ...(p.clusterScoped ? {} : { namespace }),
       },
-      o,
-    ),
-  );
+    },
+  });
   return review.status?.allowed === true;
 }
 
@@ -58,7 +52,7 @@ export const isDefaultClass = (sc: V1StorageClass): boolean =>
 /** All StorageClasses, or undefined when these credentials may not list them. */
 export async function storageClasses(kube: Kube): Promise<V1StorageClass[] | undefined> {
   try {
-    return (await kube.call((o) => kube.storage.listStorageClass({}, o))).items;
+    return (await kube.get<KubernetesListObject<V1StorageClass>>(pathOf('storage', 'storageclasses'))).items;
   } catch (err) {
     if (isForbidden(err)) return undefined;
     throw err;

@@ -6,6 +6,7 @@ import { appSelector, type LabNames } from '../lab/names.ts';
 import type { Kube } from './client.ts';
 import type { WatchSpec } from './informer.ts';
 import { LiveList } from './live.ts';
+import { pathOf } from './paths.ts';
 
 /** A command's use of a shared list: release() lets go of it. */
 export interface Lease<T extends KubernetesObject> {
@@ -18,10 +19,10 @@ export class SharedList<T extends KubernetesObject> {
   private open: LiveList<T> | undefined;
   private users = 0;
   private readonly kube: Kube;
-  private readonly spec: WatchSpec<T>;
+  private readonly spec: WatchSpec;
   private readonly held: () => boolean;
 
-  constructor(kube: Kube, spec: WatchSpec<T>, held: () => boolean) {
+  constructor(kube: Kube, spec: WatchSpec, held: () => boolean) {
     this.kube = kube;
     this.spec = spec;
     this.held = held;
@@ -86,26 +87,11 @@ export class LabLists {
     const labelSelector = appSelector(n);
     const fieldSelector = `metadata.name=${n.statefulSet}`;
     const held = () => this.holds > 0;
-    const shared = <T extends KubernetesObject>(spec: WatchSpec<T>) => new SharedList<T>(kube, spec, held);
-    this.pods = shared<V1Pod>({
-      path: `/api/v1/namespaces/${namespace}/pods`,
-      labelSelector,
-      list: (k) => k.core.listNamespacedPod({ namespace, labelSelector }, k.requestOptions()),
-    });
-    this.claims = shared<V1PersistentVolumeClaim>({
-      path: `/api/v1/namespaces/${namespace}/persistentvolumeclaims`,
-      labelSelector,
-      list: (k) => k.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector }, k.requestOptions()),
-    });
-    this.events = shared<CoreV1Event>({
-      path: `/api/v1/namespaces/${namespace}/events`,
-      list: (k) => k.core.listNamespacedEvent({ namespace }, k.requestOptions()),
-    });
-    this.statefulSet = shared<V1StatefulSet>({
-      path: `/apis/apps/v1/namespaces/${namespace}/statefulsets`,
-      fieldSelector,
-      list: (k) => k.apps.listNamespacedStatefulSet({ namespace, fieldSelector }, k.requestOptions()),
-    });
+    const shared = <T extends KubernetesObject>(spec: WatchSpec) => new SharedList<T>(kube, spec, held);
+    this.pods = shared<V1Pod>({ path: pathOf('core', 'pods', namespace), labelSelector });
+    this.claims = shared<V1PersistentVolumeClaim>({ path: pathOf('core', 'persistentvolumeclaims', namespace), labelSelector });
+    this.events = shared<CoreV1Event>({ path: pathOf('core', 'events', namespace) });
+    this.statefulSet = shared<V1StatefulSet>({ path: pathOf('apps', 'statefulsets', namespace), fieldSelector });
   }
 
   private get all(): SharedList<KubernetesObject>[] {

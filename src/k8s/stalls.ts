@@ -9,6 +9,7 @@ import type { LabNames } from '../lab/names.ts';
 import type { PodLike } from '../lab/pods.ts';
 import type { Kube } from './client.ts';
 import type { LiveList } from './live.ts';
+import { pathOf } from './paths.ts';
 import type { LabLists, Lease } from './shared.ts';
 import type { Changes } from './wait.ts';
 
@@ -116,11 +117,9 @@ export class StallWatch {
       if (this.logRestarts.get(uid) === status.restartCount) continue;
       this.logRestarts.set(uid, status.restartCount);
       void this.kube
-        .call((o) =>
-          this.kube.core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace: this.names.namespace, container: status.name, previous: true, tailLines: 5 }, o),
-        )
+        .text(pathOf('core', 'pods', this.names.namespace, pod.metadata!.name!, 'log'), { container: status.name, previous: true, tailLines: 5 })
         .then((text) => {
-          this.logTails.set(uid, String(text));
+          this.logTails.set(uid, text);
           this.logVersion++;
           if (!this.stopped) this.changes.notify();
         })

@@ -1,12 +1,13 @@
 // Deletes what setup made, and only that: an object without sts-lab's managed-by label is
 // reported as kept, never deleted.
-import type { KubernetesObject, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type { KubernetesListObject, KubernetesObject, V1ConfigMap, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { isLabClaim, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ownedSelector, type LabNames } from '../lab/names.ts';
 import { isOrphan } from '../lab/orphan.ts';
 import type { Kube } from './client.ts';
 import { isForbidden } from './errors.ts';
 import { findService } from './lab.ts';
 import { LiveList } from './live.ts';
+import { pathOf } from './paths.ts';
 
 export type RemovalAction = 'deleted' | 'kept' | 'absent';
 
@@ -36,14 +37,14 @@ export const deleteStatefulSet = (kube: Kube, n: LabNames, read: () => Promise<V
   deleteOwn({
     resource: `statefulset.apps/${n.statefulSet}`,
     read,
-    remove: () => kube.find((o) => kube.apps.deleteNamespacedStatefulSet({ name: n.statefulSet, namespace: n.namespace }, o)),
+    remove: () => kube.deleteIfThere(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet)),
   });
 
 export const deleteService = (kube: Kube, n: LabNames): Promise<Removal> =>
   deleteOwn({
     resource: `service/${n.service}`,
     read: () => findService(kube, n),
-    remove: () => kube.call((o) => kube.core.deleteNamespacedService({ name: n.service, namespace: n.namespace }, o)),
+    remove: () => kube.deleteIfThere(pathOf('core', 'services', n.namespace, n.service)),
   });
 
 /**
@@ -57,7 +58,7 @@ export async function deleteClaims(kube: Kube, n: LabNames, all: V1PersistentVol
   const onlyLabClaimsLabelled = all.filter((c) => isManaged(c.metadata?.labels)).length === ours.length;
   if (!keepReason && ours.length > 1 && onlyLabClaimsLabelled) {
     try {
-      await kube.call((o) => kube.core.deleteCollectionNamespacedPersistentVolumeClaim({ namespace: n.namespace, labelSelector: ownedSelector(n) }, o));
+      await kube.delete(pathOf('core', 'persistentvolumeclaims', n.namespace), { labelSelector: ownedSelector(n) });
       return claims.map((c) => (ours.includes(c) ? { resource: claimResource(c), action: 'deleted', detail: '' } : { resource: claimResource(c), action: 'kept', detail: 'not created by sts-lab' }));
     } catch (err) {
       if (!isForbidden(err)) throw err;
@@ -69,7 +70,7 @@ export async function deleteClaims(kube: Kube, n: LabNames, all: V1PersistentVol
         {
           resource: claimResource(c),
           read: async () => c,
-          remove: () => kube.find((o) => kube.core.deleteNamespacedPersistentVolumeClaim({ name: c.metadata!.name!, namespace: n.namespace }, o)),
+          remove: () => kube.deleteIfThere(pathOf('core', 'persistentvolumeclaims', n.namespace, c.metadata!.name!)),
         },
         keepReason,
       ),
@@ -87,7 +88,7 @@ export async function deleteOrphanPods(kube: Kube, n: LabNames, pods: V1Pod[]): 
       ...(await deleteOwn({
         resource: `pod/${p.metadata!.name}`,
         read: async () => p,
-        remove: () => kube.find((o) => kube.core.deleteNamespacedPod({ name: p.metadata!.name!, namespace: n.namespace }, o)),
+        remove: () => kube.deleteIfThere(pathOf('core', 'pods', n.namespace, p.metadata!.name!)),
       })),
       detail: 'orphaned: no StatefulSet owned it',
     })),
@@ -96,13 +97,13 @@ export async function deleteOrphanPods(kube: Kube, n: LabNames, pods: V1Pod[]): 
 
 /** The ConfigMaps sts-lab made for this lab (the journal). */
 export async function deleteOwnConfigMaps(kube: Kube, n: LabNames): Promise<Removal[]> {
-  const maps = (await kube.call((o) => kube.core.listNamespacedConfigMap({ namespace: n.namespace, labelSelector: ownedSelector(n) }, o))).items;
+  const maps = (await kube.get<KubernetesListObject<V1ConfigMap>>(pathOf('core', 'configmaps', n.namespace), { labelSelector: ownedSelector(n) })).items;
   return Promise.all(
     maps.map((m) =>
       deleteOwn({
         resource: `configmap/${m.metadata!.name}`,
         read: async () => m,
-        remove: () => kube.call((o) => kube.core.deleteNamespacedConfigMap({ name: m.metadata!.name!, namespace: n.namespace }, o)),
+        remove: () => kube.deleteIfThere(pathOf('core', 'configmaps', n.namespace, m.metadata!.name!)),
       }),
     ),
   );
@@ -111,7 +112,7 @@ export async function deleteOwnConfigMaps(kube: Kube, n: LabNames): Promise<Remo
 /** The namespace object; 'unreadable' when these credentials may not read it. */
 export async function readNamespace(kube: Kube, name: string): Promise<V1Namespace | undefined | 'unreadable'> {
   try {
-    return await kube.find((o) => kube.core.readNamespace({ name }, o));
+    return await kube.find<V1Namespace>(pathOf('core', 'namespaces', undefined, name));
   } catch {
     return 'unreadable';
   }
@@ -121,22 +122,23 @@ const SYSTEM_OBJECTS = new Set(['configmap/kube-root-ca.crt', 'serviceaccount/de
 
 /** Objects in the namespace that sts-lab did not create: their presence keeps the namespace. */
 export async function foreignObjects(kube: Kube, namespace: string): Promise<string[]> {
-  const notOurs = `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`;
-  const q = { namespace, labelSelector: notOurs };
-  const lists: [string, Promise<{ items: KubernetesObject[] }>][] = [
-    ['pod', kube.call((o) => kube.core.listNamespacedPod(q, o))],
-    ['service', kube.call((o) => kube.core.listNamespacedService(q, o))],
-    ['configmap', kube.call((o) => kube.core.listNamespacedConfigMap(q, o))],
-    ['secret', kube.call((o) => kube.core.listNamespacedSecret({ ...q, fieldSelector: 'type!=kubernetes.io/service-account-token' }, o))],
-    ['persistentvolumeclaim', kube.call((o) => kube.core.listNamespacedPersistentVolumeClaim(q, o))],
-    ['serviceaccount', kube.call((o) => kube.core.listNamespacedServiceAccount(q, o))],
-    ['statefulset.apps', kube.call((o) => kube.apps.listNamespacedStatefulSet(q, o))],
-    ['deployment.apps', kube.call((o) => kube.apps.listNamespacedDeployment(q, o))],
-    ['daemonset.apps', kube.call((o) => kube.apps.listNamespacedDaemonSet(q, o))],
+  const labelSelector = `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`;
+  const list = (group: 'core' | 'apps', resource: string, fieldSelector?: string) =>
+    kube.get<KubernetesListObject<KubernetesObject>>(pathOf(group, resource, namespace), { labelSelector, fieldSelector });
+  const lists: [string, Promise<KubernetesListObject<KubernetesObject>>][] = [
+    ['pod', list('core', 'pods')],
+    ['service', list('core', 'services')],
+    ['configmap', list('core', 'configmaps')],
+    ['secret', list('core', 'secrets', 'type!=kubernetes.io/service-account-token')],
+    ['persistentvolumeclaim', list('core', 'persistentvolumeclaims')],
+    ['serviceaccount', list('core', 'serviceaccounts')],
+    ['statefulset.apps', list('apps', 'statefulsets')],
+    ['deployment.apps', list('apps', 'deployments')],
+    ['daemonset.apps', list('apps', 'daemonsets')],
   ];
   const found: string[] = [];
-  for (const [kind, list] of lists) {
-    for (const item of (await list).items) {
+  for (const [kind, pending] of lists) {
+    for (const item of (await pending).items) {
       const ref = `${kind}/${item.metadata?.name}`;
       if (!SYSTEM_OBJECTS.has(ref)) found.push(ref);
     }
@@ -147,13 +149,9 @@ export async function foreignObjects(kube: Kube, namespace: string): Promise<str
 /** Deletes the namespace and waits until the API no longer has it (a re-run of setup needs that). */
 export async function deleteNamespace(kube: Kube, name: string, timeoutMs: number): Promise<void> {
   const fieldSelector = `metadata.name=${name}`;
-  const live = await LiveList.start<V1Namespace>(kube, {
-    path: '/api/v1/namespaces',
-    fieldSelector,
-    list: (k) => k.core.listNamespace({ fieldSelector }, k.requestOptions()),
-  });
+  const live = await LiveList.start<V1Namespace>(kube, { path: pathOf('core', 'namespaces'), fieldSelector });
   try {
-    if (live.current().length) await kube.find((o) => kube.core.deleteNamespace({ name }, o));
+    if (live.current().length) await kube.deleteIfThere(pathOf('core', 'namespaces', undefined, name));
     await live.until(() => live.current().length === 0, `namespace ${name} to be deleted`, timeoutMs);
   } finally {
     live.stop();
