@@ -15,28 +15,24 @@ export async function readJournal(kube: Kube, n: LabNames): Promise<JournalEntry
   return parseJournal(cm?.data);
 }
 
-/** Records the entries; returns the journal as written. */
+/**
+ * Records the entries; returns the journal as written. A create is tried first: on a lab's first
+ * write-data that is the only request; an existing journal is read and merged into.
+ */
 export async function recordInJournal(kube: Kube, n: LabNames, entries: JournalEntry[]): Promise<JournalEntry[]> {
   const namespace = n.namespace;
   const data = Object.fromEntries(entries.map((e) => [journalKey(e.pod), JSON.stringify(e)]));
+  const fresh: V1ConfigMap = { metadata: { name: JOURNAL_NAME, namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, app: n.statefulSet } }, data };
   for (let attempt = 0; ; attempt++) {
-    const current = await kube.find<V1ConfigMap>(journalPath(namespace));
     try {
-      if (!current) {
-        const body: V1ConfigMap = {
-          metadata: { name: JOURNAL_NAME, namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, app: n.statefulSet } },
-          data,
-        };
-        return parseJournal((await kube.post<V1ConfigMap>(pathOf('core', 'configmaps', namespace), body)).data);
-      } else {
-        if (!isManaged(current.metadata?.labels)) {
-          throw new CliError(`configmap "${JOURNAL_NAME}" in namespace "${namespace}" was not created by sts-lab; sts-lab will not write to it`);
-        }
-        const body: V1ConfigMap = { ...current, data: { ...current.data, ...data } };
-        return parseJournal((await kube.put<V1ConfigMap>(journalPath(namespace), body)).data);
+      const current = attempt === 0 ? undefined : await kube.find<V1ConfigMap>(journalPath(namespace));
+      if (!current) return parseJournal((await kube.post<V1ConfigMap>(pathOf('core', 'configmaps', namespace), fresh)).data);
+      if (!isManaged(current.metadata?.labels)) {
+        throw new CliError(`configmap "${JOURNAL_NAME}" in namespace "${namespace}" was not created by sts-lab; sts-lab will not write to it`);
       }
+      return parseJournal((await kube.put<V1ConfigMap>(journalPath(namespace), { ...current, data: { ...current.data, ...data } })).data);
     } catch (err) {
-      // Someone else wrote in between (another write-data): read again and merge.
+      // It exists (the first attempt), or someone else wrote in between (another write-data): read again and merge.
       if (!isConflict(err) || attempt >= 3) throw err;
     }
   }

@@ -1,10 +1,10 @@
 // Deletes what setup made, and only that: an object without sts-lab's managed-by label is
 // reported as kept, never deleted.
-import type { KubernetesListObject, KubernetesObject, V1ConfigMap, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type { KubernetesListObject, KubernetesObject, V1ConfigMap, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { isLabClaim, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ownedSelector, type LabNames } from '../lab/names.ts';
 import { isOrphan } from '../lab/orphan.ts';
 import type { Kube } from './client.ts';
-import { isForbidden } from './errors.ts';
+import { httpCode, isForbidden } from './errors.ts';
 import { findService } from './lab.ts';
 import { LiveList } from './live.ts';
 import { pathOf } from './paths.ts';
@@ -40,12 +40,30 @@ export const deleteStatefulSet = (kube: Kube, n: LabNames, read: () => Promise<V
     remove: () => kube.deleteIfThere(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet)),
   });
 
-export const deleteService = (kube: Kube, n: LabNames): Promise<Removal> =>
-  deleteOwn({
-    resource: `service/${n.service}`,
-    read: () => findService(kube, n),
-    remove: () => kube.deleteIfThere(pathOf('core', 'services', n.namespace, n.service)),
-  });
+/**
+ * One DELETE of the collection that holds just what sts-lab may delete: its label, and when named,
+ * that name. The server deletes only what matches, so a foreign object is never at risk, and no
+ * read comes first. Undefined when the server or these credentials allow no collection delete.
+ */
+async function deleteLabelled<T extends KubernetesObject>(kube: Kube, collection: string, labelSelector: string, name?: string): Promise<T[] | undefined> {
+  try {
+    const query = { labelSelector, ...(name ? { fieldSelector: `metadata.name=${name}` } : {}) };
+    return (await kube.delete<KubernetesListObject<T>>(collection, query)).items;
+  } catch (err) {
+    if (isForbidden(err) || httpCode(err) === 405) return undefined;
+    throw err;
+  }
+}
+
+const MANAGED = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+
+/** Deleted by name and label in one request; read only when it was not (absent, or not sts-lab's). */
+export async function deleteService(kube: Kube, n: LabNames): Promise<Removal> {
+  const resource = `service/${n.service}`;
+  const deleted = await deleteLabelled<V1Service>(kube, pathOf('core', 'services', n.namespace), MANAGED, n.service);
+  if (deleted?.length) return { resource, action: 'deleted', detail: '' };
+  return deleteOwn({ resource, read: () => findService(kube, n), remove: () => kube.deleteIfThere(pathOf('core', 'services', n.namespace, n.service)) });
+}
 
 /**
  * The claims made from the lab's claim template (other claims with the label are not the lab's).
@@ -57,11 +75,8 @@ export async function deleteClaims(kube: Kube, n: LabNames, all: V1PersistentVol
   const ours = claims.filter((c) => isManaged(c.metadata?.labels));
   const onlyLabClaimsLabelled = all.filter((c) => isManaged(c.metadata?.labels)).length === ours.length;
   if (!keepReason && ours.length > 1 && onlyLabClaimsLabelled) {
-    try {
-      await kube.delete(pathOf('core', 'persistentvolumeclaims', n.namespace), { labelSelector: ownedSelector(n) });
+    if (await deleteLabelled(kube, pathOf('core', 'persistentvolumeclaims', n.namespace), ownedSelector(n))) {
       return claims.map((c) => (ours.includes(c) ? { resource: claimResource(c), action: 'deleted', detail: '' } : { resource: claimResource(c), action: 'kept', detail: 'not created by sts-lab' }));
-    } catch (err) {
-      if (!isForbidden(err)) throw err;
     }
   }
   return Promise.all(
@@ -95,9 +110,12 @@ export async function deleteOrphanPods(kube: Kube, n: LabNames, pods: V1Pod[]): 
   );
 }
 
-/** The ConfigMaps sts-lab made for this lab (the journal). */
+/** The ConfigMaps sts-lab made for this lab (the journal): one collection delete, or a list and one delete each. */
 export async function deleteOwnConfigMaps(kube: Kube, n: LabNames): Promise<Removal[]> {
-  const maps = (await kube.get<KubernetesListObject<V1ConfigMap>>(pathOf('core', 'configmaps', n.namespace), { labelSelector: ownedSelector(n) })).items;
+  const collection = pathOf('core', 'configmaps', n.namespace);
+  const deleted = await deleteLabelled<V1ConfigMap>(kube, collection, ownedSelector(n));
+  if (deleted) return deleted.map((m) => ({ resource: `configmap/${m.metadata!.name}`, action: 'deleted', detail: '' }));
+  const maps = (await kube.get<KubernetesListObject<V1ConfigMap>>(collection, { labelSelector: ownedSelector(n) })).items;
   return Promise.all(
     maps.map((m) =>
       deleteOwn({
