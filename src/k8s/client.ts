@@ -63,12 +63,8 @@ export class Kube {
     try {
       const ctx = new RequestContext(this.server + path, method);
       for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) ctx.setQueryParam(k, String(v));
-      await this.config.applySecurityAuthentication(ctx);
-      this.pool ??= ctx.getDispatcher();
-      if (this.pool) ctx.setDispatcher(this.pool);
+      await this.authenticate(ctx);
       ctx.setSignal(this.signal());
-      // What the API server's audit log names sts-lab by (kubectl sends kubectl/VERSION).
-      ctx.setHeaderParam('User-Agent', `kubectl-sts_lab/${__VERSION__}`);
       ctx.setHeaderParam('Accept', 'application/json');
       if (body !== undefined) {
         ctx.setHeaderParam('Content-Type', contentType ?? 'application/json');
@@ -82,6 +78,21 @@ export class Kube {
       throw this.fail(err);
     }
   }
+
+  /** The credentials, this Kube's connection pool, and the name the API server's audit log knows sts-lab by (kubectl sends kubectl/VERSION). */
+  private async authenticate(ctx: RequestContext): Promise<void> {
+    await this.config.applySecurityAuthentication(ctx);
+    this.pool ??= ctx.getDispatcher();
+    if (this.pool) ctx.setDispatcher(this.pool);
+    ctx.setHeaderParam('User-Agent', `kubectl-sts_lab/${__VERSION__}`);
+  }
+
+  /**
+   * What client-node's Watch takes for a KubeConfig (it asks for the cluster and the credentials,
+   * nothing else): with it, watches share the pool (streams of the one HTTP/2 connection, not a TLS
+   * handshake each) and carry sts-lab's name instead of "undici".
+   */
+  readonly watchConfig = { getCurrentCluster: () => this.config.getCurrentCluster(), applySecurityAuthentication: (ctx: RequestContext) => this.authenticate(ctx) } as KubeConfig;
 
   /** Aborts on Ctrl-C or when --request-timeout runs out. */
   private signal(): AbortSignal {

@@ -45,7 +45,7 @@ export async function watch<T extends KubernetesObject>(
     listed = true;
     return result;
   };
-  const lw = new ListWatch<T>(spec.path, new Watch(kube.config), list, false, spec.labelSelector, spec.fieldSelector);
+  const lw = new ListWatch<T>(spec.path, new Watch(kube.watchConfig), list, false, spec.labelSelector, spec.fieldSelector);
   lw.on('add', (o) => onChange('add', trim(o)));
   lw.on('update', (o) => onChange('update', trim(o)));
   lw.on('delete', (o) => onChange('delete', trim(o)));
