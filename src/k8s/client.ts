@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
 import type { ConnectionOptions } from '../options.ts';
 import { isNotFound, toCliError } from './errors.ts';
@@ -41,6 +41,8 @@ export class Kube {
   }
 
   get = <T>(path: string, query?: Query): Promise<T> => this.json<T>(HttpMethod.GET, path, query);
+  /** A collection's items. */
+  list = async <T extends KubernetesObject>(path: string, query?: Query): Promise<T[]> => (await this.get<KubernetesListObject<T>>(path, query)).items;
   post = <T>(path: string, body: object): Promise<T> => this.json<T>(HttpMethod.POST, path, undefined, body);
   put = <T>(path: string, body: object): Promise<T> => this.json<T>(HttpMethod.PUT, path, undefined, body);
   patch = <T>(path: string, ops: JsonPatch): Promise<T> => this.json<T>(HttpMethod.PATCH, path, undefined, ops, 'application/json-patch+json');
@@ -53,7 +55,7 @@ export class Kube {
   /** Like delete(), but an object already gone (404) is undefined, not an error. */
   deleteIfThere = <T = unknown>(path: string, query?: Query): Promise<T | undefined> => orAbsent(this.delete<T>(path, query));
 
-  private async json<T>(method: Method, path: string, query?: Query, body?: object, contentType = 'application/json'): Promise<T> {
+  private async json<T>(method: Method, path: string, query?: Query, body?: object, contentType?: string): Promise<T> {
     const text = await this.send(method, path, query, body, contentType);
     return (text ? JSON.parse(text) : undefined) as T;
   }

@@ -1,5 +1,5 @@
 // The lab's objects as the API sees them: lookups and the few writes sts-lab makes.
-import type { KubernetesListObject, V1ControllerRevision, V1EndpointSlice, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1PodTemplateSpec, V1Scale, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1ControllerRevision, V1EndpointSlice, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1PodTemplateSpec, V1Scale, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { appSelector, BROKEN_ANNOTATION, claimName, NEVER_READY_PROBE, UPDATED_AT_ANNOTATION, type LabNames } from '../lab/names.ts';
 import type { JsonPatch, Kube } from './client.ts';
 import { pathOf } from './paths.ts';
@@ -11,20 +11,15 @@ export const findStatefulSet = (kube: Kube, n: LabNames): Promise<V1StatefulSet 
 export const findService = (kube: Kube, n: LabNames): Promise<V1Service | undefined> =>
   kube.find(pathOf('core', 'services', n.namespace, n.service));
 
-export async function listClaims(kube: Kube, n: LabNames): Promise<V1PersistentVolumeClaim[]> {
-  const list = await kube.get<KubernetesListObject<V1PersistentVolumeClaim>>(pathOf('core', 'persistentvolumeclaims', n.namespace), { labelSelector: appSelector(n) });
-  return list.items;
-}
+export const listClaims = (kube: Kube, n: LabNames): Promise<V1PersistentVolumeClaim[]> =>
+  kube.list(pathOf('core', 'persistentvolumeclaims', n.namespace), { labelSelector: appSelector(n) });
 
 /** Sets spec.replicas through the scale subresource (what `kubectl scale` does). */
 export async function scaleStatefulSet(kube: Kube, n: LabNames, replicas: number): Promise<V1Scale> {
   return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet, 'scale'), [{ op: 'replace', path: '/spec/replicas', value: replicas }]);
 }
 
-export async function listPods(kube: Kube, n: LabNames): Promise<V1Pod[]> {
-  const list = await kube.get<KubernetesListObject<V1Pod>>(pathOf('core', 'pods', n.namespace), { labelSelector: appSelector(n) });
-  return list.items;
-}
+export const listPods = (kube: Kube, n: LabNames): Promise<V1Pod[]> => kube.list(pathOf('core', 'pods', n.namespace), { labelSelector: appSelector(n) });
 
 /** Deletes the lab's pods (watch-order --restart): the controller re-creates them in order. */
 export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
@@ -69,10 +64,8 @@ export async function deletePod(kube: Kube, n: LabNames, name: string, force: bo
 }
 
 /** The EndpointSlices of the headless Service: where cluster DNS takes its per-pod records from. */
-export async function endpointSlices(kube: Kube, n: LabNames): Promise<V1EndpointSlice[]> {
-  const list = await kube.get<KubernetesListObject<V1EndpointSlice>>(pathOf('discovery', 'endpointslices', n.namespace), { labelSelector: `kubernetes.io/service-name=${n.service}` });
-  return list.items;
-}
+export const endpointSlices = (kube: Kube, n: LabNames): Promise<V1EndpointSlice[]> =>
+  kube.list(pathOf('discovery', 'endpointslices', n.namespace), { labelSelector: `kubernetes.io/service-name=${n.service}` });
 
 /**
  * kube-system's kube-dns Service (kind, minikube, k3s and most clouds name cluster DNS so):
@@ -89,7 +82,7 @@ export async function clusterDnsService(kube: Kube): Promise<string | null | und
 
 /** Namespace names, for shell completion. */
 export async function namespaceNames(kube: Kube): Promise<string[]> {
-  return (await kube.get<KubernetesListObject<V1Namespace>>(pathOf('core', 'namespaces'))).items.map((ns) => ns.metadata?.name ?? '').filter(Boolean);
+  return (await kube.list<V1Namespace>(pathOf('core', 'namespaces'))).map((ns) => ns.metadata?.name ?? '').filter(Boolean);
 }
 
 export interface TemplateChange {
@@ -141,8 +134,8 @@ export async function updateRevision(lists: LabLists, generation: number, timeou
 
 /** The StatefulSet's ControllerRevisions (those it owns), with the pod template each records. */
 export async function controllerRevisions(kube: Kube, n: LabNames, owner: string): Promise<{ name: string; revision: number; template: V1PodTemplateSpec | undefined }[]> {
-  const list = await kube.get<KubernetesListObject<V1ControllerRevision>>(pathOf('apps', 'controllerrevisions', n.namespace), { labelSelector: appSelector(n) });
-  return list.items
+  const revisions = await kube.list<V1ControllerRevision>(pathOf('apps', 'controllerrevisions', n.namespace), { labelSelector: appSelector(n) });
+  return revisions
     .filter((r) => r.metadata?.ownerReferences?.some((ref) => ref.uid === owner))
     .map((r) => ({ name: r.metadata?.name ?? '', revision: r.revision, template: recordedTemplate(r.data) }));
 }

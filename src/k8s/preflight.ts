@@ -1,6 +1,6 @@
 // Checks made before setup creates anything: is the API there, may we do what the lab
 // needs, is there storage to bind the claims to.
-import type { KubernetesListObject, V1SelfSubjectAccessReview, V1SelfSubjectRulesReview, V1StorageClass } from '@kubernetes/client-node';
+import type { V1SelfSubjectAccessReview, V1SelfSubjectRulesReview, V1StorageClass } from '@kubernetes/client-node';
 import { ruleAllows, type Permission, type ResourceRule } from '../lab/permissions.ts';
 import type { Kube } from './client.ts';
 import { isForbidden } from './errors.ts';
@@ -52,7 +52,7 @@ export const isDefaultClass = (sc: V1StorageClass): boolean =>
 /** All StorageClasses, or undefined when these credentials may not list them. */
 export async function storageClasses(kube: Kube): Promise<V1StorageClass[] | undefined> {
   try {
-    return (await kube.get<KubernetesListObject<V1StorageClass>>(pathOf('storage', 'storageclasses'))).items;
+    return await kube.list<V1StorageClass>(pathOf('storage', 'storageclasses'));
   } catch (err) {
     if (isForbidden(err)) return undefined;
     throw err;

@@ -115,7 +115,7 @@ export async function deleteOwnConfigMaps(kube: Kube, n: LabNames): Promise<Remo
   const collection = pathOf('core', 'configmaps', n.namespace);
   const deleted = await deleteLabelled<V1ConfigMap>(kube, collection, ownedSelector(n));
   if (deleted) return deleted.map((m) => ({ resource: `configmap/${m.metadata!.name}`, action: 'deleted', detail: '' }));
-  const maps = (await kube.get<KubernetesListObject<V1ConfigMap>>(collection, { labelSelector: ownedSelector(n) })).items;
+  const maps = await kube.list<V1ConfigMap>(collection, { labelSelector: ownedSelector(n) });
   return Promise.all(
     maps.map((m) =>
       deleteOwn({
@@ -142,8 +142,8 @@ const SYSTEM_OBJECTS = new Set(['configmap/kube-root-ca.crt', 'serviceaccount/de
 export async function foreignObjects(kube: Kube, namespace: string): Promise<string[]> {
   const labelSelector = `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`;
   const list = (group: 'core' | 'apps', resource: string, fieldSelector?: string) =>
-    kube.get<KubernetesListObject<KubernetesObject>>(pathOf(group, resource, namespace), { labelSelector, fieldSelector });
-  const lists: [string, Promise<KubernetesListObject<KubernetesObject>>][] = [
+    kube.list<KubernetesObject>(pathOf(group, resource, namespace), { labelSelector, fieldSelector });
+  const lists: [string, Promise<KubernetesObject[]>][] = [
     ['pod', list('core', 'pods')],
     ['service', list('core', 'services')],
     ['configmap', list('core', 'configmaps')],
@@ -156,7 +156,7 @@ export async function foreignObjects(kube: Kube, namespace: string): Promise<str
   ];
   const found: string[] = [];
   for (const [kind, pending] of lists) {
-    for (const item of (await pending).items) {
+    for (const item of await pending) {
       const ref = `${kind}/${item.metadata?.name}`;
       if (!SYSTEM_OBJECTS.has(ref)) found.push(ref);
     }
