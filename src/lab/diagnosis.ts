@@ -185,12 +185,13 @@ function claimStall(s: LabSnapshot, pod: PodLike & { spec?: PodSpecLike }, ordin
 /**
  * The newest FailedCreate naming this pod (creating it or its claim), unless the pod itself
  * was created after it. "create Claim data-x-0 Pod x-0 … success" is no pod creation, and a
- * tie (events have second precision) goes to the failure: the pod is absent.
+ * tie (events have second precision) goes to the failure: the pod is absent. The controller
+ * writes "create Pod …" up to Kubernetes 1.34 and "Create Pod …" from 1.35.
  */
 function currentFailedCreate(s: LabSnapshot, pod: string): EventLike | undefined {
   const sts = s.events.filter((e) => e.involvedObject.kind === 'StatefulSet' && e.involvedObject.name === s.names.statefulSet);
   const failed = latest(sts, (e) => e.reason === 'FailedCreate' && new RegExp(`\\bPod ${pod} `).test(e.message ?? ''));
-  const created = latest(sts, (e) => e.reason === 'SuccessfulCreate' && (e.message ?? '').startsWith(`create Pod ${pod} `));
+  const created = latest(sts, (e) => e.reason === 'SuccessfulCreate' && new RegExp(`^[Cc]reate Pod ${pod} `).test(e.message ?? ''));
   return failed && (!created || eventTime(failed) >= eventTime(created)) ? failed : undefined;
 }
 

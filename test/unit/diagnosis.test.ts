@@ -71,6 +71,21 @@ test('FailedCreate: Pod Security and webhooks fail at once; a later SuccessfulCr
   assert.equal(ten.reason, 'not created yet');
 });
 
+// The StatefulSet controller's event text: "create Pod …" up to 1.34, "Create Pod …" from 1.35 (cases.Title).
+for (const [versions, verb] of [['1.34', 'create'], ['1.35 and later', 'Create']] as const) {
+  test(`events in the words of ${versions} ("${verb} Pod …"): a later successful create supersedes an older FailedCreate`, () => {
+    const quota = ev('StatefulSet', 'nginx-sts', 's', 'FailedCreate', `${verb} Pod nginx-sts-2 in StatefulSet nginx-sts failed error: pods "nginx-sts-2" is forbidden: exceeded quota: two-pods`, '2026-12-01T10:00:00Z');
+    const created = ev('StatefulSet', 'nginx-sts', 's', 'SuccessfulCreate', `${verb} Pod nginx-sts-2 in StatefulSet nginx-sts successful`, '2026-12-01T10:05:00Z', 'Normal');
+    const claim = ev('StatefulSet', 'nginx-sts', 's', 'SuccessfulCreate', `${verb} Claim data-nginx-sts-2 Pod nginx-sts-2 in StatefulSet nginx-sts success`, '2026-12-01T10:05:00Z', 'Normal');
+    const terminating = { ...ready(2), metadata: { name: 'nginx-sts-2', uid: 'u2', deletionTimestamp: '2026-12-01T10:09:00Z' } };
+    const pods = new Map([[0, ready(0)], [1, ready(1)], [2, terminating]]);
+    const replaced = findStall(snap({ pods, events: [quota, created] }))!;
+    assert.equal(replaced.reason, 'Terminating', 'the quota let nginx-sts-2 be created since: it is being replaced, not refused');
+    assert.equal(findStall(snap({ pods: new Map([[0, ready(0)], [1, ready(1)]]), events: [quota, created] }))!.reason, 'not created yet');
+    assert.equal(findStall(snap({ pods, events: [quota, claim] }))!.reason, 'FailedCreate', 'creating the claim is not creating the pod');
+  });
+}
+
 test('a claim no provisioner takes up is named, with the provisioner\'s absence as the reason', () => {
   const pending = { ...waiting(0, 'ContainerCreating'), status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', message: 'pod has unbound immediate PersistentVolumeClaims' }] } };
   const claims = [{ metadata: { name: 'data-nginx-sts-0', uid: 'c0' }, status: { phase: 'Pending' } }];
