@@ -14,6 +14,7 @@ import { verdictText } from '../ui/color.ts';
 import type { LabObjects, LabSettings } from '../lab/manifests.ts';
 import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
 import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/report.ts';
+import { minorOf } from '../lab/server-version.ts';
 import { POD_INDEX_LABEL, startOrdinalVerdict, type StartOrdinalCheck } from '../lab/start-ordinal.ts';
 import { image, parseRetention, quantity, replicaCount, startOrdinal as startOrdinalFlag } from '../lab/validate.ts';
 import type { Verdict } from '../lab/verdict.ts';
@@ -245,7 +246,7 @@ function preflightTasks(lab: LabSession, state: SetupState): Task<SetupState>[] 
       task: async (_c, t) => {
         state.version = await asked.version;
         t.title = `API server ${lab.server} answers: Kubernetes ${state.version}`;
-        if (s.retention && minorVersion(state.version) < RETENTION_MINOR) {
+        if (s.retention && (minorOf(state.version) ?? 0) < RETENTION_MINOR) {
           throw new CliError(`--retention needs Kubernetes 1.${RETENTION_MINOR} or newer (persistentVolumeClaimRetentionPolicy); this cluster runs ${state.version}`);
         }
       },
@@ -331,8 +332,6 @@ function dryRunReport(objects: LabObjects): Report<DryRunList> {
 
 /** persistentVolumeClaimRetentionPolicy is on by default from 1.27 (beta) and GA in 1.32. */
 const RETENTION_MINOR = 27;
-
-const minorVersion = (gitVersion = ''): number => Number(/^v?\d+\.(\d+)/.exec(gitVersion)?.[1] ?? 0);
 
 /** Each pod this setup saw become Ready: when its watch event arrived (the benchmark's notice latency). */
 function readySeen(history: PodChange[]): { pod: string; uid: string; at: string }[] {

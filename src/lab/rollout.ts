@@ -4,6 +4,7 @@
 import { peakUnavailable, type PeakUnavailable } from './availability.ts';
 import type { Observation } from './ordering.ts';
 import { range } from './ordinals.ts';
+import { CONTROLLER_1_37, maxUnavailableGateText } from './server-version.ts';
 import { isReady, uidOf, type PodLike } from './pods.ts';
 import { passIf, verdict, type Verdict } from './verdict.ts';
 
@@ -138,7 +139,7 @@ export function analyseRollout(r: RolloutInput): RolloutAnalysis {
       : 'The StatefulSet controller updates pods in reverse ordinal order, deleting one and waiting for its replacement to be',
     `${max > 1 ? 'pods' : 'Running and Ready before the next; pods'} below spec.updateStrategy.rollingUpdate.partition (counted from the first ordinal) keep the old template.`,
     // Kept by the API server but not acted on: the controller manager lacks the feature gate.
-    ...(max > 1 && moved.length > 1 && peak.count === 1 ? [`The server kept maxUnavailable ${max}, yet the controller replaced one pod at a time: does kube-controller-manager run with --feature-gates=MaxUnavailableStatefulSet=true?`] : []),
+    ...(max > 1 && moved.length > 1 && peak.count === 1 ? [`The server kept maxUnavailable ${max}, yet the controller replaced one pod at a time: is the MaxUnavailableStatefulSet feature gate on in kube-controller-manager? (on by default from 1.${CONTROLLER_1_37}, --feature-gates before)`] : []),
     ...failed.map((c) => c.detail),
   ];
   return { rows, peak, verdict: verdict(order.length || failed.length ? passIf(!failed.length) : 'N/A', headline, why, checks) };
@@ -219,7 +220,7 @@ export function maxUnavailableDropped(v: Verdict<RolloutCheck>, requested: numbe
     v.result === 'FAIL' ? 'FAIL' : 'N/A',
     `maxUnavailable ${requested} not judged: the API server (${serverVersion}) dropped spec.updateStrategy.rollingUpdate.maxUnavailable`,
     [
-      'The field needs the MaxUnavailableStatefulSet feature gate: alpha and off by default before Kubernetes 1.35, beta and on from 1.35.',
+      `The field needs the MaxUnavailableStatefulSet feature gate: ${maxUnavailableGateText(serverVersion)}.`,
       `Without it the controller replaces one pod at a time; the roll-out itself: ${v.result} ${v.headline}.`,
       ...v.why.slice(2),
     ],

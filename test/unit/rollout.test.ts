@@ -118,7 +118,7 @@ test('maxUnavailable 2: three pods down at once fails the bound; a bottom-up ter
 test('maxUnavailable kept but one pod at a time: the why asks about the controller manager\'s feature gate', () => {
   const r = analyseRollout({ ...input([...replace(2), ...replace(1), ...replace(0)], 0), maxUnavailable: 2 });
   assert.equal(r.verdict.result, 'PASS');
-  assert.match(r.verdict.why.join('\n'), /kube-controller-manager run with --feature-gates=MaxUnavailableStatefulSet=true/);
+  assert.match(r.verdict.why.join('\n'), /is the MaxUnavailableStatefulSet feature gate on in kube-controller-manager\? \(on by default from 1\.37/);
 });
 
 test('maxUnavailable dropped by the server: N/A naming the version, unless the roll-out itself failed', () => {
@@ -129,4 +129,12 @@ test('maxUnavailable dropped by the server: N/A naming the version, unless the r
   assert.match(na.why.join('\n'), /the roll-out itself: PASS Rolling update held/);
   const bad = analyseRollout(input([...replace(0), ...replace(1), ...replace(2)], 0));
   assert.equal(maxUnavailableDropped(bad.verdict, 2, 'v1.34.4').result, 'FAIL');
+});
+
+test('maxUnavailable dropped: the why gives the gate\'s default on the server at hand', () => {
+  const ok = analyseRollout(input([...replace(2), ...replace(1), ...replace(0)], 0)).verdict;
+  const gate = (v: string) => maxUnavailableDropped(ok, 2, v).why[0];
+  assert.equal(gate('v1.34.4'), 'The field needs the MaxUnavailableStatefulSet feature gate: on v1.34.4 it is alpha and off by default (beta from 1.35, on by default from 1.37).');
+  assert.equal(gate('v1.36.3'), 'The field needs the MaxUnavailableStatefulSet feature gate: on v1.36.3 it is beta but off by default (on by default from 1.37).');
+  assert.equal(gate('v1.37.2'), 'The field needs the MaxUnavailableStatefulSet feature gate: on v1.37.2 it is beta and on by default, so this API server runs with it turned off.');
 });
