@@ -48,7 +48,11 @@ export default defineCommand({
     const ordinals = labOrdinals(sts);
     const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
     const timeoutMs = ctx.globals.timeoutMs;
-    const [revisions, pods] = await Promise.all([lab.controllerRevisions(sts.metadata?.uid ?? ''), lab.listPods()]);
+    const strategy = sts.spec?.updateStrategy?.type ?? 'RollingUpdate';
+    // A server with MaxUnavailableStatefulSet on defaults maxUnavailable (to 1); one without drops it.
+    const gateOn = strategy === 'RollingUpdate' ? sts.spec?.updateStrategy?.rollingUpdate?.maxUnavailable !== undefined : undefined;
+    // The version only names the server in the verdict: a server that does not tell it still rolls back.
+    const [revisions, pods, serverVersion] = await Promise.all([lab.controllerRevisions(sts.metadata?.uid ?? ''), lab.listPods(), lab.serverVersion().catch(() => null)]);
     const target = (() => {
       try {
         return rollbackTarget(revisions, sts.status ?? {}, pods.map(revisionOf), o.toRevision);
@@ -102,7 +106,9 @@ export default defineCommand({
       watch?.stop();
     }
     const deleted = o.deleteStuck ? stuck : [];
-    const { rows, verdict } = analyseRollback({ ordinals, before, after: watch!.byOrdinal(), target: targetRevision, policy, deleted, stuck, windowMs: SELF_HEAL_WINDOW_MS, podName: (i) => podName(n, i) });
+    const { rows, expectedSelfHeal, verdict } = analyseRollback({
+      ordinals, before, after: watch!.byOrdinal(), target: targetRevision, policy, deleted, stuck, windowMs: SELF_HEAL_WINDOW_MS, podName: (i) => podName(n, i), serverVersion, strategy, gateOn,
+    });
     return {
       ok: verdict.result !== 'FAIL',
       data: {
@@ -115,6 +121,9 @@ export default defineCommand({
         stuck: stuck.map((i) => podName(n, i)),
         deleted: deleted.map((i) => podName(n, i)),
         pods: rows,
+        serverVersion,
+        podManagementPolicy: policy,
+        expectedSelfHeal,
         verdict,
       },
       chart: phaseChart(`Rollback to revision ${target.revision} (${targetRevision})`, watch!.history, (i) => podName(n, i)),

@@ -5,6 +5,7 @@ import { formatDuration } from './duration.ts';
 import type { RevisionLike } from './history.ts';
 import { isReady, uidOf, type PodLike } from './pods.ts';
 import { revisionOf } from './rollout.ts';
+import { CONTROLLER_1_37, maxUnavailableGate, minorOf } from './server-version.ts';
 import { passIf, verdict, type Verdict } from './verdict.ts';
 
 export interface RevisionStatus {
@@ -60,6 +61,11 @@ export interface RollbackInput {
   stuck: number[];
   windowMs: number;
   podName: (ordinal: number) => string;
+  /** The API server's gitVersion (null: it did not say) and spec.updateStrategy.type, named in the verdict. */
+  serverVersion: string | null;
+  strategy: string;
+  /** MaxUnavailableStatefulSet as the API server shows it: maxUnavailable kept (on) or dropped (off); undefined without a rollingUpdate. */
+  gateOn: boolean | undefined;
 }
 
 export interface RollbackCheck {
@@ -70,7 +76,7 @@ export interface RollbackCheck {
 
 const labels = (p: PodLike | undefined) => (p ? revisionOf(p as PodLike & { metadata?: { labels?: Record<string, string> } }) : null);
 
-export function analyseRollback(r: RollbackInput): { rows: RollbackRow[]; verdict: Verdict<RollbackCheck> } {
+export function analyseRollback(r: RollbackInput): { rows: RollbackRow[]; expectedSelfHeal: boolean | null; verdict: Verdict<RollbackCheck> } {
   const rows = r.ordinals.map((ordinal): RollbackRow => {
     const was = r.before.get(ordinal);
     const now = r.after.get(ordinal);
@@ -106,20 +112,53 @@ export function analyseRollback(r: RollbackInput): { rows: RollbackRow[]; verdic
       : byController.length
         ? `Rolled back to ${r.target}: the controller replaced ${names(byController)} by itself`
         : `Rolled back to ${r.target}: every pod already ran it`;
-  const stuckWhy =
-    r.policy === 'OrderedReady'
-      ? [
-          'Under OrderedReady the controller replaces no pod while one is not Running and Ready, not even the broken one it',
-          'made itself: restoring the template is not enough, the stuck pod must be deleted (the docs\' "forced rollback").',
-        ]
-      : [
-          'The pod that is not Ready counts as unavailable: with the roll-out\'s budget (maxUnavailable) used up, the controller',
-          'replaces nothing, not even that pod. Restoring the template is not enough: the stuck pod must be deleted.',
-        ];
-  const why = [
-    ...(r.stuck.length ? stuckWhy : ['The restored template has the old revision\'s hash, so the controller rolls towards that revision again and', 'replaces, from the highest ordinal down, every pod that runs another one.']),
-    ...(failed.length && !r.deleted.length ? ['Delete the stuck pods and the controller re-creates them from the restored template: kubectl sts-lab rollback --delete-stuck'] : []),
-    ...failed.map((c) => c.detail),
-  ];
-  return { rows, verdict: verdict(passIf(!failed.length), headline, why, checks) };
+  const where = `Kubernetes ${r.serverVersion ?? 'version unknown'}, podManagementPolicy ${r.policy}${r.strategy === 'OnDelete' ? ', updateStrategy OnDelete' : ''}`;
+  const offBefore = rows.filter((x) => x.revisionBefore !== r.target || !x.readyBefore);
+  const healed = !r.stuck.length;
+  const expected = rollbackExpectation({ ...r, broken: offBefore.some((x) => !x.readyBefore) });
+  const seen = healed
+    ? `On this server (${where}) the controller rolled every pod back to ${r.target} by itself${byController.length ? `: it replaced ${names(byController)}` : ''}.`
+    : `On this server (${where}) the controller left ${names(r.stuck)} off revision ${r.target}: it moved nothing by itself in ${window} after the template was restored.`;
+  const judged = expected.selfHeals === null ? 'What to expect there' : expected.selfHeals === healed ? 'As expected there' : 'This differs from what to expect there';
+  const why = offBefore.length
+    ? [
+        seen,
+        `${judged}: ${expected.because}.`,
+        ...(healed ? [] : ['Restoring the template is not enough then: a stuck pod must be deleted (the docs\' "forced rollback").']),
+        ...(failed.length && !r.deleted.length ? ['Delete the stuck pods and the controller re-creates them from the restored template: kubectl sts-lab rollback --delete-stuck'] : []),
+        ...failed.map((c) => c.detail),
+      ]
+    : [`Every pod already ran ${r.target} and was Ready on this server (${where}): there was nothing to roll back.`];
+  return { rows, expectedSelfHeal: expected.selfHeals, verdict: verdict(passIf(!failed.length), headline, why, checks) };
+}
+
+export interface RollbackExpectation {
+  /** Whether this server's controller should put every pod back by itself; null when its settings do not say. */
+  selfHeals: boolean | null;
+  because: string;
+}
+
+/** What the controller is known to do on this version, policy and gate: context for the verdict, which is judged from the pods alone. */
+export function rollbackExpectation(e: Pick<RollbackInput, 'serverVersion' | 'policy' | 'strategy' | 'gateOn'> & { broken: boolean }): RollbackExpectation {
+  if (e.strategy === 'OnDelete') return { selfHeals: false, because: 'under OnDelete the controller replaces no pod by itself, on any version: a pod takes the restored revision only when it is deleted' };
+  if (!e.broken) {
+    return { selfHeals: true, because: 'the restored template has the old revision\'s hash, so the controller rolls towards that revision again and replaces, from the highest ordinal down, every pod that runs another one' };
+  }
+  if (e.policy !== 'Parallel') {
+    return { selfHeals: false, because: 'under OrderedReady the controller replaces no pod while one is not Running and Ready, not even the broken one it made itself, on any version' };
+  }
+  const minor = minorOf(e.serverVersion ?? undefined);
+  // The API server's copy tells the gate (kept or dropped maxUnavailable); the version's default only when it cannot.
+  const gateOn = e.gateOn ?? (minor === undefined ? undefined : maxUnavailableGate(minor).onByDefault);
+  if (gateOn === undefined) {
+    return { selfHeals: null, because: `under Parallel a stuck pod stays only before 1.${CONTROLLER_1_37} with the MaxUnavailableStatefulSet gate on, and neither the server's version nor its StatefulSet tells whether that is so here` };
+  }
+  const gate = `the MaxUnavailableStatefulSet gate ${gateOn ? 'on' : 'off'} (${e.gateOn === undefined ? 'its default there' : `the API server ${gateOn ? 'keeps' : 'drops'} maxUnavailable`})`;
+  if (!gateOn) return { selfHeals: true, because: `with ${gate}, the controller deletes the highest pod not on the update revision without asking whether it is available` };
+  if (minor === undefined) {
+    return { selfHeals: null, because: `with ${gate}, Kubernetes before 1.${CONTROLLER_1_37} leaves a stuck pod where it is and 1.${CONTROLLER_1_37} or later replaces it, and this server's version does not say which it is` };
+  }
+  return minor >= CONTROLLER_1_37
+    ? { selfHeals: true, because: `from 1.${CONTROLLER_1_37}, with ${gate}, the controller deletes an old-revision pod that is already unavailable, whatever the maxUnavailable budget` }
+    : { selfHeals: false, because: `before 1.${CONTROLLER_1_37}, with ${gate}, the pod that is not Ready counts as unavailable: the budget (maxUnavailable) is used up, so the controller replaces nothing, not even that pod` };
 }

@@ -76,6 +76,7 @@ export function updateSteps(s: TourScope): TourStep[] {
           r.stuck.length
             ? `Restoring the template was not enough on this cluster: ${r.stuck.join(', ')} stayed on the broken revision (nothing moved for ${r.windowMs / 1000}s) until sts-lab deleted it.`
             : 'On this cluster the controller replaced the broken pod by itself once the template was restored.',
+          ...r.verdict.why.slice(1, 2), // what to expect on this version and policy, and whether this cluster did
         );
       },
     },
