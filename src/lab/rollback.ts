@@ -17,6 +17,8 @@ export interface RevisionStatus {
  * The revision to restore: the one asked for; else, during a roll-out, the current revision
  * (what the untouched pods run); else, when pods still lag behind an already restored
  * template, that template; else the revision before the update revision (kubectl rollout undo).
+ * A current revision no pod runs is no roll-out: under OnDelete, Kubernetes before 1.37 never
+ * moves currentRevision off the first revision, so after later updates it names a stale one.
  */
 export function rollbackTarget(revisions: RevisionLike[], status: RevisionStatus, podRevisions: (string | null)[], toRevision?: number): RevisionLike {
   const sorted = [...revisions].sort((a, b) => a.revision - b.revision);
@@ -29,8 +31,8 @@ export function rollbackTarget(revisions: RevisionLike[], status: RevisionStatus
   }
   const update = byName(status.updateRevision);
   const current = byName(status.currentRevision);
-  if (current && update && current !== update) return current;
-  if (update && podRevisions.some((r) => r !== update.name)) return update;
+  if (current && update && current !== update && podRevisions.includes(current.name)) return current;
+  if (update && (!current || current === update) && podRevisions.some((r) => r !== update.name)) return update;
   const previous = update && sorted.filter((r) => r.revision < update.revision).at(-1);
   if (!previous) throw new Error(`nothing to roll back to: this StatefulSet has ${sorted.length === 1 ? 'one revision' : `revisions ${listed}`} and every pod runs the update revision`);
   return previous;

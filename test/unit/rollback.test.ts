@@ -13,6 +13,17 @@ test('rollback target: the asked revision; the current one mid roll-out; the res
   assert.throws(() => rollbackTarget(revs.slice(0, 1), { currentRevision: 'r1', updateRevision: 'r1' }, ['r1'], undefined), /nothing to roll back to: this StatefulSet has one revision/);
 });
 
+test('rollback target under OnDelete: right whether currentRevision stays put (before 1.37) or follows the pods (1.37 and later)', () => {
+  // Two updates (r2, then r3), every pod deleted onto each; before 1.37 currentRevision still names r1.
+  assert.equal(rollbackTarget(revs, { currentRevision: 'r1', updateRevision: 'r3' }, ['r3', 'r3', 'r3'], undefined).name, 'r2', 'before 1.37: a finished update, undone, not the stale r1');
+  assert.equal(rollbackTarget(revs, { currentRevision: 'r3', updateRevision: 'r3' }, ['r3', 'r3', 'r3'], undefined).name, 'r2', '1.37: the same');
+  // Pods 0 and 1 still on r2, pod 2 deleted onto r3.
+  assert.equal(rollbackTarget(revs, { currentRevision: 'r1', updateRevision: 'r3' }, ['r2', 'r2', 'r3'], undefined).name, 'r2', 'before 1.37: what the untouched pods run');
+  assert.equal(rollbackTarget(revs, { currentRevision: 'r2', updateRevision: 'r3' }, ['r2', 'r2', 'r3'], undefined).name, 'r2', '1.37: the same');
+  // The first update, half done: the current revision is what the untouched pods run on either version.
+  assert.equal(rollbackTarget(revs.slice(0, 2), { currentRevision: 'r1', updateRevision: 'r2' }, ['r1', 'r2'], undefined).name, 'r1');
+});
+
 const pod = (uid: string, rev: string, ready: boolean) => ({ metadata: { uid, labels: { 'controller-revision-hash': rev } }, status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } });
 const before = new Map([[0, pod('a', 'good', true)], [1, pod('b', 'good', true)], [2, pod('c', 'bad', false)]]);
 const base = {
