@@ -1,6 +1,7 @@
 // history: the StatefulSet's revisions, what each changed, and which pods run each now.
 import type { LabNames } from '../lab/names.ts';
-import { historyRows } from '../lab/history.ts';
+import { historyRows, staleCurrentNote } from '../lab/history.ts';
+import { revisionOf } from '../lab/rollout.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../command-support/target.ts';
 
@@ -12,11 +13,9 @@ export default defineCommand({
     const lab = await connectLab(ctx, n);
     const sts = await ownStatefulSet(lab);
     const [revisions, pods] = await Promise.all([lab.controllerRevisions(sts.metadata?.uid ?? ''), lab.listPods()]);
-    const rows = historyRows(
-      revisions,
-      pods.map((p) => ({ name: p.metadata?.name ?? '', labels: p.metadata?.labels ?? {} })),
-      { currentRevision: sts.status?.currentRevision, updateRevision: sts.status?.updateRevision },
-    );
+    const status = { currentRevision: sts.status?.currentRevision, updateRevision: sts.status?.updateRevision };
+    const rows = historyRows(revisions, pods.map((p) => ({ name: p.metadata?.name ?? '', labels: p.metadata?.labels ?? {} })), status);
+    const stale = staleCurrentNote(sts.spec?.updateStrategy?.type, status, pods.map(revisionOf));
     return {
       ok: true,
       data: { namespace: n.namespace, statefulSet: n.statefulSet, currentRevision: sts.status?.currentRevision ?? null, updateRevision: sts.status?.updateRevision ?? null, revisions: rows },
@@ -26,6 +25,7 @@ export default defineCommand({
           rows: rows.map((r) => [String(r.revision), r.name, [r.current && 'current', r.update && 'update'].filter(Boolean).join(', ') || '-', r.pods.join(', ') || '<none>', r.change]),
         },
       ],
+      notes: stale ? [stale] : [],
     };
   },
 });

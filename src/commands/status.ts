@@ -1,8 +1,10 @@
 // status: the lab as it is now — StatefulSet, headless Service, pods with their claims,
 // and the DNS name each pod is reachable at.
+import { staleCurrentNote } from '../lab/history.ts';
 import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
 import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/report.ts';
+import { revisionOf } from '../lab/rollout.ts';
 import type { Report } from '../ui/output.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { allInOrder, connectLab } from '../command-support/target.ts';
@@ -67,6 +69,7 @@ export default defineCommand({
       selector: svc.spec?.selector ?? {},
       dns: serviceDnsName(n),
     };
+    const stale = sts ? staleCurrentNote(sts.spec?.updateStrategy?.type, sts.status ?? {}, pods.map(revisionOf)) : undefined;
     return {
       ok: true,
       data: { deployed: true, namespace: n.namespace, statefulSet: statefulSet ?? null, service: service ?? null, pods: rows },
@@ -86,6 +89,7 @@ export default defineCommand({
         { headers: POD_HEADERS, rows: rows.map(podCells) },
         { headers: ['pod', 'dns name'], rows: rows.map((r) => [r.pod, podDnsName(n, r.ordinal)]) },
       ],
+      notes: stale ? [stale] : [],
     };
   },
 });

@@ -1,6 +1,7 @@
 // The StatefulSet's revisions (ControllerRevisions), what each changed in the pod template
 // against the one before, and which pods run it now: `kubectl rollout history` with the pods.
 import { REVISION_LABEL } from './rollout.ts';
+import { CONTROLLER_1_37 } from './server-version.ts';
 
 export interface RevisionLike {
   name: string;
@@ -48,4 +49,14 @@ export function historyRows(revisions: RevisionLike[], pods: { name: string; lab
     current: r.name === status.currentRevision,
     update: r.name === status.updateRevision,
   }));
+}
+
+/**
+ * Why status.currentRevision may name a revision no pod runs: under OnDelete, Kubernetes before
+ * 1.37 never moves it; from 1.37 it becomes the update revision once every pod runs that and is Ready.
+ */
+export function staleCurrentNote(strategy: string | undefined, status: { currentRevision?: string | undefined; updateRevision?: string | undefined }, podRevisions: (string | null)[]): string | undefined {
+  const { currentRevision: current, updateRevision: update } = status;
+  if (strategy !== 'OnDelete' || !current || !update || current === update || !podRevisions.length || podRevisions.some((r) => r !== update)) return undefined;
+  return `Every pod runs the update revision ${update}, yet status.currentRevision still names ${current}: under OnDelete, Kubernetes before 1.${CONTROLLER_1_37} never moves it; from 1.${CONTROLLER_1_37} the controller sets it to the update revision once every pod runs that and is Ready.`;
 }

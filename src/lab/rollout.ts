@@ -205,13 +205,23 @@ export function analyseOnDelete(r: RolloutInput, windowMs: number): { rows: Roll
   });
   const failed = checks.filter((c) => !c.ok);
   const seconds = Math.round(windowMs / 1000);
-  const headline = failed.length ? 'OnDelete did not hold: the controller replaced a pod by itself' : `OnDelete held: new revision ${r.updateRevision}, and in ${seconds}s no pod was replaced`;
+  // A template change that made no new revision (the same --image) leaves nothing to hold.
+  const behind = rows.filter((row) => row.newRevision !== r.updateRevision).map((row) => row.pod);
+  const unchanged = !failed.length && rows.every((row) => row.oldRevision === r.updateRevision);
+  const headline = failed.length
+    ? 'OnDelete did not hold: the controller replaced a pod by itself'
+    : unchanged
+      ? `Nothing to hold: every pod already ran revision ${r.updateRevision}, the template change made no new one`
+      : `OnDelete held: new revision ${r.updateRevision}, and in ${seconds}s no pod was replaced`;
   const why = [
     'With updateStrategy OnDelete the controller records the new template as a revision but replaces no pod itself;',
-    `a pod takes the new revision only when it is deleted: kubectl sts-lab kill-pod N brings N back on ${r.updateRevision}.`,
+    behind.length
+      ? `a pod takes the new revision only when it is deleted (kubectl sts-lab kill-pod N): ${behind.join(', ')} still on an older one.`
+      : `a pod takes the new revision only when it is deleted: every pod runs ${r.updateRevision} already.`,
+    `Once every pod runs it and is Ready, status.currentRevision becomes ${r.updateRevision} too from Kubernetes 1.${CONTROLLER_1_37}; before, it keeps the old one.`,
     ...failed.map((c) => c.detail),
   ];
-  return { rows: rows.map((x) => ({ ...x, moves: false })), verdict: verdict(passIf(!failed.length), headline, why, checks) };
+  return { rows: rows.map((x) => ({ ...x, moves: false })), verdict: verdict(unchanged ? 'N/A' : passIf(!failed.length), headline, why, checks) };
 }
 
 /** The server dropped maxUnavailable (no feature gate): that part is not judged, the roll-out still is. */

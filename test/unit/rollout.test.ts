@@ -89,6 +89,17 @@ test('OnDelete: no pod replaced during the window passes; a pod the controller r
   assert.match(moved.verdict.why.join('\n'), /web-2 was replaced or changed revision although the strategy is OnDelete/);
 });
 
+test('OnDelete: the why names the pods still to delete and says how currentRevision moves before and from 1.37', () => {
+  const quiet = analyseOnDelete(input([], 0, before), 10_000);
+  assert.equal(quiet.verdict.why[1], 'a pod takes the new revision only when it is deleted (kubectl sts-lab kill-pod N): web-0, web-1, web-2 still on an older one.');
+  assert.equal(quiet.verdict.why[2], `Once every pod runs it and is Ready, status.currentRevision becomes ${NEW} too from Kubernetes 1.37; before, it keeps the old one.`);
+  const done = new Map([0, 1, 2].map((i) => [i, pod(i, `new${i}`, NEW, true)]));
+  const same = analyseOnDelete({ history: [], before: done, after: done, start: 0, replicas: 3, partition: 0, updateRevision: NEW, podName: (i) => `web-${i}` }, 10_000);
+  assert.equal(same.verdict.result, 'N/A', 'every pod already on the update revision: nothing held, nothing to kill-pod onto');
+  assert.match(same.verdict.headline, /^Nothing to hold: every pod already ran revision rev-new/);
+  assert.doesNotMatch(same.verdict.why.join('\n'), /kill-pod N\)/);
+});
+
 /** maxUnavailable 2 as the controller does it under OrderedReady: 2 and 1 go together, 1 comes back first. */
 const twoAtOnce = (): Observation[] => {
   const [t2, g2, a2, r2] = replace(2);
