@@ -1,7 +1,7 @@
 // The StatefulSet's revisions (ControllerRevisions), what each changed in the pod template
 // against the one before, and which pods run it now: `kubectl rollout history` with the pods.
 import { REVISION_LABEL } from './rollout.ts';
-import { CONTROLLER_1_37 } from './server-version.ts';
+import { ON_DELETE_COMPLETES_MINOR } from './server-version.ts';
 
 export interface RevisionLike {
   name: string;
@@ -58,5 +58,5 @@ export function historyRows(revisions: RevisionLike[], pods: { name: string; lab
 export function staleCurrentNote(strategy: string | undefined, status: { currentRevision?: string | undefined; updateRevision?: string | undefined }, podRevisions: (string | null)[]): string | undefined {
   const { currentRevision: current, updateRevision: update } = status;
   if (strategy !== 'OnDelete' || !current || !update || current === update || !podRevisions.length || podRevisions.some((r) => r !== update)) return undefined;
-  return `Every pod runs the update revision ${update}, yet status.currentRevision still names ${current}: under OnDelete, Kubernetes before 1.${CONTROLLER_1_37} never moves it; from 1.${CONTROLLER_1_37} the controller sets it to the update revision once every pod runs that and is Ready.`;
+  return `Every pod runs the update revision ${update}, yet status.currentRevision still names ${current}: under OnDelete, Kubernetes before 1.${ON_DELETE_COMPLETES_MINOR} never moves it; from 1.${ON_DELETE_COMPLETES_MINOR} the controller sets it to the update revision once every pod runs that and is Ready.`;
 }

@@ -5,7 +5,7 @@ import { formatDuration } from './duration.ts';
 import type { RevisionLike } from './history.ts';
 import { isReady, uidOf, type PodLike } from './pods.ts';
 import { revisionOf } from './rollout.ts';
-import { CONTROLLER_1_37, maxUnavailableGate, minorOf } from './server-version.ts';
+import { maxUnavailableGate, minorOf, REPLACES_UNAVAILABLE_MINOR } from './server-version.ts';
 import { passIf, verdict, type Verdict } from './verdict.ts';
 
 export interface RevisionStatus {
@@ -153,14 +153,14 @@ export function rollbackExpectation(e: Pick<RollbackInput, 'serverVersion' | 'po
   // The API server's copy tells the gate (kept or dropped maxUnavailable); the version's default only when it cannot.
   const gateOn = e.gateOn ?? (minor === undefined ? undefined : maxUnavailableGate(minor).onByDefault);
   if (gateOn === undefined) {
-    return { selfHeals: null, because: `under Parallel a stuck pod stays only before 1.${CONTROLLER_1_37} with the MaxUnavailableStatefulSet gate on, and neither the server's version nor its StatefulSet tells whether that is so here` };
+    return { selfHeals: null, because: `under Parallel a stuck pod stays only before 1.${REPLACES_UNAVAILABLE_MINOR} with the MaxUnavailableStatefulSet gate on, and neither the server's version nor its StatefulSet tells whether that is so here` };
   }
   const gate = `the MaxUnavailableStatefulSet gate ${gateOn ? 'on' : 'off'} (${e.gateOn === undefined ? 'its default there' : `the API server ${gateOn ? 'keeps' : 'drops'} maxUnavailable`})`;
   if (!gateOn) return { selfHeals: true, because: `with ${gate}, the controller deletes the highest pod not on the update revision without asking whether it is available` };
   if (minor === undefined) {
-    return { selfHeals: null, because: `with ${gate}, Kubernetes before 1.${CONTROLLER_1_37} leaves a stuck pod where it is and 1.${CONTROLLER_1_37} or later replaces it, and this server's version does not say which it is` };
+    return { selfHeals: null, because: `with ${gate}, Kubernetes before 1.${REPLACES_UNAVAILABLE_MINOR} leaves a stuck pod where it is and 1.${REPLACES_UNAVAILABLE_MINOR} or later replaces it, and this server's version does not say which it is` };
   }
-  return minor >= CONTROLLER_1_37
-    ? { selfHeals: true, because: `from 1.${CONTROLLER_1_37}, with ${gate}, the controller deletes an old-revision pod that is already unavailable, whatever the maxUnavailable budget` }
-    : { selfHeals: false, because: `before 1.${CONTROLLER_1_37}, with ${gate}, the pod that is not Ready counts as unavailable: the budget (maxUnavailable) is used up, so the controller replaces nothing, not even that pod` };
+  return minor >= REPLACES_UNAVAILABLE_MINOR
+    ? { selfHeals: true, because: `from 1.${REPLACES_UNAVAILABLE_MINOR}, with ${gate}, the controller deletes an old-revision pod that is already unavailable, whatever the maxUnavailable budget` }
+    : { selfHeals: false, because: `before 1.${REPLACES_UNAVAILABLE_MINOR}, with ${gate}, the pod that is not Ready counts as unavailable: the budget (maxUnavailable) is used up, so the controller replaces nothing, not even that pod` };
 }

@@ -4,7 +4,7 @@
 import { peakUnavailable, type PeakUnavailable } from './availability.ts';
 import type { Observation } from './ordering.ts';
 import { range } from './ordinals.ts';
-import { CONTROLLER_1_37, maxUnavailableGateText } from './server-version.ts';
+import { GATE_ON_MINOR, maxUnavailableGateText, ON_DELETE_COMPLETES_MINOR } from './server-version.ts';
 import { isReady, uidOf, type PodLike } from './pods.ts';
 import { passIf, verdict, type Verdict } from './verdict.ts';
 
@@ -139,7 +139,7 @@ export function analyseRollout(r: RolloutInput): RolloutAnalysis {
       : 'The StatefulSet controller updates pods in reverse ordinal order, deleting one and waiting for its replacement to be',
     `${max > 1 ? 'pods' : 'Running and Ready before the next; pods'} below spec.updateStrategy.rollingUpdate.partition (counted from the first ordinal) keep the old template.`,
     // Kept by the API server but not acted on: the controller manager lacks the feature gate.
-    ...(max > 1 && moved.length > 1 && peak.count === 1 ? [`The server kept maxUnavailable ${max}, yet the controller replaced one pod at a time: is the MaxUnavailableStatefulSet feature gate on in kube-controller-manager? (on by default from 1.${CONTROLLER_1_37}, --feature-gates before)`] : []),
+    ...(max > 1 && moved.length > 1 && peak.count === 1 ? [`The server kept maxUnavailable ${max}, yet the controller replaced one pod at a time: is the MaxUnavailableStatefulSet feature gate on in kube-controller-manager? (on by default from 1.${GATE_ON_MINOR}, --feature-gates before)`] : []),
     ...failed.map((c) => c.detail),
   ];
   return { rows, peak, verdict: verdict(order.length || failed.length ? passIf(!failed.length) : 'N/A', headline, why, checks) };
@@ -218,7 +218,7 @@ export function analyseOnDelete(r: RolloutInput, windowMs: number): { rows: Roll
     behind.length
       ? `a pod takes the new revision only when it is deleted (kubectl sts-lab kill-pod N): ${behind.join(', ')} still on an older one.`
       : `a pod takes the new revision only when it is deleted: every pod runs ${r.updateRevision} already.`,
-    `Once every pod runs it and is Ready, status.currentRevision becomes ${r.updateRevision} too from Kubernetes 1.${CONTROLLER_1_37}; before, it keeps the old one.`,
+    `Once every pod runs it and is Ready, status.currentRevision becomes ${r.updateRevision} too from Kubernetes 1.${ON_DELETE_COMPLETES_MINOR}; before, it keeps the old one.`,
     ...failed.map((c) => c.detail),
   ];
   return { rows: rows.map((x) => ({ ...x, moves: false })), verdict: verdict(unchanged ? 'N/A' : passIf(!failed.length), headline, why, checks) };
