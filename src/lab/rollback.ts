@@ -120,7 +120,7 @@ export function analyseRollback(r: RollbackInput): { rows: RollbackRow[]; expect
   const expected = rollbackExpectation({ ...r, broken: offBefore.some((x) => !x.readyBefore) });
   const seen = healed
     ? `On this server (${where}) the controller rolled every pod back to ${r.target} by itself${byController.length ? `: it replaced ${names(byController)}` : ''}.`
-    : `On this server (${where}) the controller left ${names(r.stuck)} off revision ${r.target}: it moved nothing by itself in ${window} after the template was restored.`;
+    : `On this server (${where}) the controller did not replace ${names(r.stuck)} by itself: nothing moved for ${window} while sts-lab watched.`;
   const judged = expected.selfHeals === null ? 'What to expect there' : expected.selfHeals === healed ? 'As expected there' : 'This differs from what to expect there';
   const why = offBefore.length
     ? [

@@ -35,7 +35,7 @@ test('rollback: a pod left on the broken revision fails, naming it and the way o
   const r = analyseRollback({ ...base, after: before, stuck: [2] });
   assert.equal(r.verdict.result, 'FAIL');
   assert.match(r.verdict.headline, /Rollback not complete: web-2 still off revision good; nothing moved for 15.0s after the template was restored/);
-  assert.equal(r.verdict.why[0], 'On this server (Kubernetes v1.37.2, podManagementPolicy OrderedReady) the controller left web-2 off revision good: it moved nothing by itself in 15.0s after the template was restored.');
+  assert.equal(r.verdict.why[0], 'On this server (Kubernetes v1.37.2, podManagementPolicy OrderedReady) the controller did not replace web-2 by itself: nothing moved for 15.0s while sts-lab watched.');
   assert.match(r.verdict.why.join('\n'), /under OrderedReady the controller replaces no pod while one is not Running and Ready/);
   assert.match(r.verdict.why.join('\n'), /kubectl sts-lab rollback --delete-stuck/);
   assert.deepEqual(r.rows.map((x) => x.action), ['untouched', 'untouched', 'untouched']);
@@ -76,7 +76,7 @@ for (const c of cases) {
     const r = analyseRollback({ ...base, serverVersion: c.version, policy: c.policy, gateOn: c.gateOn, strategy: c.strategy ?? 'RollingUpdate', after: c.healed ? healedAfter : stuckAfter, stuck: c.healed ? [] : [2] });
     assert.equal(r.verdict.result, c.healed ? 'PASS' : 'FAIL', 'judged from the pods alone');
     const where = `Kubernetes ${c.version ?? 'version unknown'}, podManagementPolicy ${c.policy}${c.strategy ? `, updateStrategy ${c.strategy}` : ''}`;
-    assert.equal(r.verdict.why[0], c.healed ? `On this server (${where}) the controller rolled every pod back to good by itself: it replaced web-2.` : `On this server (${where}) the controller left web-2 off revision good: it moved nothing by itself in 15.0s after the template was restored.`);
+    assert.equal(r.verdict.why[0], c.healed ? `On this server (${where}) the controller rolled every pod back to good by itself: it replaced web-2.` : `On this server (${where}) the controller did not replace web-2 by itself: nothing moved for 15.0s while sts-lab watched.`);
     assert.match(r.verdict.why[1]!, c.expect);
     assert.equal(r.expectedSelfHeal, /^What to expect/.test(r.verdict.why[1]!) ? null : /^As expected/.test(r.verdict.why[1]!) === c.healed);
   });
