@@ -1,26 +1,34 @@
 # Shared settings for the sts-lab local cluster scripts. Sourced, not executed.
 # shellcheck shell=bash
 CLUSTER_SRC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-K8S_VERSION=v1.34.4
+# The Kubernetes version the cluster runs: the proxy serves these, each built from its
+# minor's wrapper module in k8s/v1.MINOR (gen-module.sh writes one).
+K8S_VERSIONS="v1.34.4 v1.35.4 v1.36.3 v1.37.2"
+K8S_VERSION="${STS_LAB_K8S_VERSION:-v1.37.2}"
+case " $K8S_VERSIONS " in *" $K8S_VERSION "*) ;; *)
+  printf '[sts-lab] ERROR: STS_LAB_K8S_VERSION=%s is not one of: %s\n' "$K8S_VERSION" "$K8S_VERSIONS" >&2; exit 2 ;;
+esac
+K8S_MINOR=${K8S_VERSION#v1.}; K8S_MINOR=${K8S_MINOR%%.*}
+K8S_MODULE_DIR="$CLUSTER_SRC_DIR/k8s/v1.$K8S_MINOR"
 COREDNS_VERSION=v1.15.0
+ETCD_VERSION=v3.7.3
+LOCAL_PATH_VERSION=v0.0.30
 STS_LAB_CACHE="${STS_LAB_CACHE:-${HOME:-/root}/.cache/sts-lab}"
 STS_LAB_CLUSTER_DIR="${STS_LAB_CLUSTER_DIR:-/var/lib/sts-lab/cluster}"
 K8S_BIN_DIR="$STS_LAB_CACHE/k8s-$K8S_VERSION/bin"
 COREDNS_BIN_DIR="$STS_LAB_CACHE/coredns-$COREDNS_VERSION/bin"
+ETCD_BIN_DIR="$STS_LAB_CACHE/etcd-$ETCD_VERSION/bin"
+LOCAL_PATH_BIN_DIR="$STS_LAB_CACHE/local-path-$LOCAL_PATH_VERSION/bin"
 IMAGE_CACHE_DIR="$STS_LAB_CACHE/images"
 STS_LAB_IMAGE=localhost/sts-lab-nginx:1.0
 PAUSE_IMAGE=localhost/pause:3.10
-K8S_COMPONENTS="kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl"
+K8S_COMPONENTS="kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl"
 
 POD_CIDR=10.244.0.0/16
-NODE_POD_SUBNET=10.244.0.0/24
 SERVICE_CIDR=10.96.0.0/16
 CLUSTER_DNS_IP=10.96.0.10
 DNS_IFACE=sts-lab-dns
-CNI_BRIDGE=stslab0
 CNI_NETWORK=sts-lab
-CNI_CONF=/etc/cni/net.d/10-sts-lab.conflist
-CONTAINERD_SOCK=/run/sts-lab/containerd/containerd.sock
 APISERVER_PORT=6443
 
 log()  { printf '[sts-lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -46,8 +54,7 @@ HOST_STATE="$D/host"      # what the host looked like before our first start
 ADMIN_KUBECONFIG="$D/admin.kubeconfig"
 LIMITED_KUBECONFIG="$D/limited.kubeconfig"
 HOSTPATH_PV_DIR=/tmp/hostpath_pv   # fixed by the in-tree hostpath provisioner
-# start order; down.sh stops in reverse
-COMPONENTS="containerd etcd kube-apiserver kube-controller-manager kube-scheduler coredns kubelet"
+
 
 require_root() {
   [ "$(id -u)" = 0 ] || die "must run as root (it starts containerd, the kubelet and changes iptables/network); try: sudo $CLUSTER_SRC_DIR/$(basename "$0")"
@@ -96,7 +103,8 @@ external_ifaces() { ip -4 route show default 2>/dev/null | awk '{for(i=1;i<NF;i+
 guard_rules() { # prints "CHAIN rule-args" lines
   local c="-m comment --comment sts-lab-guard"
   local i
-  echo "FORWARD -s $POD_CIDR ! -o $CNI_BRIDGE $c -j DROP"
+  # pods reach pods on other nodes through the host's routing between the node bridges
+  echo "FORWARD -s $POD_CIDR ! -o stslab+ $c -j DROP"
   for i in $(external_ifaces); do
     echo "FORWARD -s $POD_CIDR -o $i $c -j DROP"
     echo "FORWARD -d $SERVICE_CIDR -o $i $c -j DROP"
@@ -116,4 +124,38 @@ tail_log() { # component [lines]
   fi
 }
 
-SYSCTLS="kernel.panic kernel.panic_on_oops vm.overcommit_memory vm.panic_on_oom kernel.keys.root_maxkeys kernel.keys.root_maxbytes net.ipv4.ip_forward"
+SYSCTLS="net.bridge.bridge-nf-call-iptables net.ipv4.conf.all.route_localnet kernel.panic kernel.panic_on_oops vm.overcommit_memory vm.panic_on_oom kernel.keys.root_maxkeys kernel.keys.root_maxbytes net.ipv4.ip_forward"
+
+# ---- nodes ----------------------------------------------------------------------
+# Each node is its own containerd + kubelet on this host, with its own state, sockets, bridge,
+# pod subnet, ports and cgroup root: a kubelet kills pods, containers and cgroups it does not
+# know, so nodes share none of these. Node 1 keeps the single-node layout (STS_LAB_NODES=1).
+NODES=${STS_LAB_NODES:-3}
+[[ "$NODES" =~ ^[1-9]$ ]] || { printf '[sts-lab] ERROR: STS_LAB_NODES=%s: give a number of nodes from 1 to 9\n' "$NODES" >&2; exit 2; }
+# node_vars K: sets the N_* variables of node K (1-based)
+node_vars() {
+  local k=$1 i=$(( $1 - 1 ))
+  N_K=$k
+  N_BRIDGE=stslab$i
+  N_SUBNET=10.244.$i.0/24
+  N_PORT=$(( 10250 + 100 * i ))
+  N_HEALTHZ_PORT=$(( 10248 + 100 * i ))
+  if [ "$k" = 1 ]; then
+    N_NAME=$(node_name); N_SUFFIX=""; N_DIR=$D; N_RUN=/run/sts-lab; N_CGROUP_ROOT=/
+  else
+    N_NAME=sts-lab-node-$k; N_SUFFIX=@$k; N_DIR=$D/nodes/$k; N_RUN=/run/sts-lab/$k; N_CGROUP_ROOT=/sts-lab-$k
+  fi
+  N_SOCK=$N_RUN/containerd/containerd.sock
+  N_RUNC_ROOT=$N_RUN/runc
+}
+node_names() { local k; for k in $(seq 1 "$NODES"); do node_vars "$k"; echo "$N_NAME"; done; }
+node_index() { # name -> K
+  local k; for k in $(seq 1 "$NODES"); do node_vars "$k"; [ "$N_NAME" = "$1" ] && { echo "$k"; return 0; }; done; return 1
+}
+# start order; down.sh stops in reverse
+components() {
+  local k c="" kl=""
+  for k in $(seq 1 "$NODES"); do node_vars "$k"; c="$c containerd$N_SUFFIX"; kl="$kl kubelet$N_SUFFIX"; done
+  echo "${c# } etcd kube-apiserver kube-controller-manager kube-scheduler coredns kube-proxy local-path-provisioner$kl"
+}
+COMPONENTS=$(components)
