@@ -2,8 +2,9 @@
 # Stop the sts-lab local cluster and undo its host changes.
 #   sudo test/cluster/down.sh
 # Stops exactly the processes up.sh recorded (pid + start time), kills the pod
-# containers first, then removes the cluster state (etcd data, kubelet dir,
-# containerd state, hostpath PVs, CNI netns/bridge/IPAM, the DNS interface,
+# containers first, then removes the cluster state (etcd data, every node's kubelet
+# dir, containerd state and cgroup root, hostpath and local-path volumes, CNI
+# netns/bridges/IPAM, the DNS interface,
 # the guard iptables rules and the KUBE-*/CNI-* chains made by the kubelet/CNI)
 # and restores the sysctls saved at the first start.
 # Keeps: certificates + kubeconfigs (so their paths stay valid), logs, and the
@@ -11,6 +12,8 @@
 set -uo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=lib/processes.sh
+source "$CLUSTER_SRC_DIR/lib/processes.sh"
 require_root
 exec </dev/null
 if [ "${1:-}" != "--no-lock" ]; then
@@ -19,52 +22,22 @@ if [ "${1:-}" != "--no-lock" ]; then
   flock -w 180 8 || die "another up.sh/down.sh has held $D/.lock for 3 minutes; if none runs, remove $D/.lock"
 fi
 T0=$(now)
-CTR=(ctr -a "$CONTAINERD_SOCK" -n k8s.io)
-RUNC_ROOT=/run/sts-lab/runc/k8s.io
+# every node that has state here, whatever STS_LAB_NODES says now
+NODE_KS=$(for k in $(seq 1 9); do node_vars "$k"; if [ "$k" = 1 ] || [ -d "$N_DIR" ] || [ -e "$RUN/containerd$N_SUFFIX.pid" ]; then echo "$k"; fi; done)
 
-stop_pid() { # name pid
-  local n=$1 pid=$2 i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 1 32); do proc_alive "$pid" || { log "stopped $n (pid $pid)"; return 0; }; sleep 0.25; done
-  log "$n (pid $pid) did not stop after 8s: SIGKILL (its state is wiped anyway)"
-  kill -KILL "$pid" 2>/dev/null
-  for i in $(seq 1 20); do proc_alive "$pid" || return 0; sleep 0.25; done
-  log "WARNING: $n (pid $pid) still alive"
-}
-
-# 1. control plane + kubelet (reverse start order), containerd last
-for c in kubelet coredns kube-scheduler kube-controller-manager kube-apiserver etcd; do
+# 1. kubelets, then the control plane (reverse start order); containerds last
+for k in $NODE_KS; do
+  node_vars "$k"
+  if pid=$(component_pid "kubelet$N_SUFFIX"); then stop_pid "kubelet$N_SUFFIX" "$pid"; fi
+  rm -f "$RUN/kubelet$N_SUFFIX.pid" "$RUN/$N_NAME.stopped"
+done
+for c in local-path-provisioner kube-proxy coredns kube-scheduler kube-controller-manager kube-apiserver etcd; do
   if pid=$(component_pid "$c"); then stop_pid "$c" "$pid"; fi
   rm -f "$RUN/$c.pid"
 done
 
-# 2. pod containers: kill through containerd while it runs, then runc directly
-if component_pid containerd >/dev/null && "${CTR[@]}" version >/dev/null 2>&1; then
-  tasks=$("${CTR[@]}" tasks ls -q 2>/dev/null)
-  if [ -n "$tasks" ]; then
-    log "killing $(echo "$tasks" | wc -l) pod containers"
-    for t in $tasks; do timeout 10 "${CTR[@]}" tasks kill -a -s SIGKILL "$t" >/dev/null 2>&1; done
-    for t in $tasks; do timeout 10 "${CTR[@]}" tasks delete -f "$t" >/dev/null 2>&1; done
-  fi
-  for c in $("${CTR[@]}" containers ls -q 2>/dev/null); do timeout 10 "${CTR[@]}" containers delete "$c" >/dev/null 2>&1; done
-fi
-if [ -d "$RUNC_ROOT" ] && command -v runc >/dev/null; then
-  for id in $(runc --root "$RUNC_ROOT" list -q 2>/dev/null); do
-    runc --root "$RUNC_ROOT" kill --all "$id" KILL >/dev/null 2>&1
-    runc --root "$RUNC_ROOT" delete -f "$id" >/dev/null 2>&1
-  done
-fi
-if pid=$(component_pid containerd); then stop_pid containerd "$pid"; fi
-rm -f "$RUN/containerd.pid"
-# shims started by our containerd (matched by our private socket path)
-for p in /proc/[0-9]*; do
-  pid=${p#/proc/}
-  cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
-  case "$cmd" in
-    *containerd-shim*"$CONTAINERD_SOCK"*) log "stopping leftover shim pid $pid"; kill -KILL "$pid" 2>/dev/null ;;
-  esac
-done
-
+# 2. pod containers of each node
+for k in $NODE_KS; do node_vars "$k"; stop_node_containers; done
 # 3. mounts below our state (kubelet volumes, its self bind mount, overlay rootfs, shm)
 umount_below() { # dir
   local dir=$1 m i
@@ -77,14 +50,17 @@ umount_below() { # dir
 }
 umount_below "$D"
 umount_below /run/sts-lab
+umount_below "$HOSTPATH_PV_DIR"
 
-# 4. network: pod netns (ours = has an address in our pod subnet), bridge, DNS iface
+# 4. network: pod netns (ours = has an address in our pod network), bridges, DNS iface
 for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^cni-'); do
-  if ip -n "$ns" -4 addr 2>/dev/null | grep -q "inet ${NODE_POD_SUBNET%.*}\."; then
+  if ip -n "$ns" -4 addr 2>/dev/null | grep -q "inet ${POD_CIDR%%.*}\.$(echo "$POD_CIDR" | cut -d. -f2)\."; then
     ip netns delete "$ns" 2>/dev/null && log "deleted pod netns $ns"
   fi
 done
-ip link show "$CNI_BRIDGE" >/dev/null 2>&1 && ip link delete "$CNI_BRIDGE" && log "deleted bridge $CNI_BRIDGE"
+for br in $(ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | grep '^stslab[0-9]*$'); do
+  ip link delete "$br" && log "deleted bridge $br"
+done
 ip link show "$DNS_IFACE" >/dev/null 2>&1 && ip link delete "$DNS_IFACE" && log "deleted interface $DNS_IFACE ($CLUSTER_DNS_IP)"
 
 # 5. iptables: guard rules (every copy), then KUBE-*/CNI-* chains that were not there before
@@ -133,9 +109,11 @@ if ! { [ -f "$HOST_STATE/preexisting" ] && grep -q '^cgroup kubepods' "$HOST_STA
     [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null
   done
 fi
+for cg in /sys/fs/cgroup/*/sts-lab-[0-9]*; do [ -d "$cg" ] && find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null; done
 
 # 8. files: our state, hostpath PVs, and host paths the kubelet/CNI create by default
-rm -rf --one-file-system "$D/etcd-data" "$D/kubelet" "$D/containerd" "$D/pod-logs" "$D/cni" "$D/apiserver-certs" "$RUN" /run/sts-lab
+rm -rf --one-file-system "$D/etcd-data" "$D/kubelet" "$D/containerd" "$D/pod-logs" "$D/cni" "$D/nodes" "$D/local-path" "$D/kubelet-certs" \
+  "$D/apiserver-certs" "$RUN" /run/sts-lab
 rm -rf --one-file-system "$HOSTPATH_PV_DIR"
 pre="$HOST_STATE/preexisting"
 was_there() { [ -f "$pre" ] && grep -qx "path $1" "$pre"; }

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Start the sts-lab local single-node Kubernetes cluster (idempotent).
+# Start the sts-lab local Kubernetes cluster of STS_LAB_NODES nodes (default 3; idempotent).
 #
 #   sudo test/cluster/up.sh        # prints the admin kubeconfig path as its LAST stdout line
 #
 # If the cluster is already running and healthy it says so and exits at once.
 # Otherwise it installs missing Debian packages, builds (or takes from the cache)
-# Kubernetes/CoreDNS binaries and the local images, and starts containerd, etcd,
-# kube-apiserver, kube-controller-manager, kube-scheduler, CoreDNS (host process)
-# and the kubelet, all bound to 127.0.0.1. Every wait is bounded.
+# Kubernetes, etcd, CoreDNS and local-path-provisioner binaries and the local images,
+# and starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler, CoreDNS,
+# kube-proxy and local-path-provisioner (host processes), and per node a containerd
+# and a kubelet, all bound to 127.0.0.1. Every wait is bounded.
 # Environment: STS_LAB_CLUSTER_DIR (state, default /var/lib/sts-lab/cluster),
 #              STS_LAB_CACHE (binaries/images, default ~/.cache/sts-lab),
-#              STS_LAB_WAIT (seconds per wait, default 120).
+#              STS_LAB_WAIT (seconds per wait, default 120),
+#              STS_LAB_NODES (1-9, default 3), STS_LAB_K8S_VERSION (default v1.37.2),
+#              STS_LAB_FEATURE_GATES (gates to turn on, e.g. MaxUnavailableStatefulSet=true;
+#              none by default: every version runs with upstream's defaults).
 set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
-WAIT=${STS_LAB_WAIT:-120}
 T_START=$(now)
 
 require_root
@@ -28,17 +31,18 @@ flock -w 180 8 || die "another up.sh/down.sh has held $D/.lock for 3 minutes; if
 if pid=$(component_pid coredns); then kill -CONT "$pid" 2>/dev/null || true; fi
 # The flags below (and the audit policy) are part of the cluster: one started by another version
 # of this script is restarted.
-CONFIG_STAMP=$(cat "${BASH_SOURCE[0]}" "$CLUSTER_SRC_DIR/manifests/audit-policy.yaml" | sha256sum | cut -c1-16)
+CONFIG_STAMP=$( (cat "${BASH_SOURCE[0]}" "$CLUSTER_SRC_DIR/lib/common.sh" "$CLUSTER_SRC_DIR/manifests/"*.yaml; \
+  echo "$K8S_VERSION $NODES ${STS_LAB_FEATURE_GATES:-}") | sha256sum | cut -c1-16)
 if bash "$CLUSTER_SRC_DIR/status.sh" --quiet && [ "$(cat "$D/config-stamp" 2>/dev/null)" = "$CONFIG_STAMP" ]; then
   log "cluster already running and healthy (state $D)"
+  # a node a test stopped on purpose (node.sh) is left as it is: restarting the cluster would end that test
+  for f in "$RUN"/*.stopped; do [ -e "$f" ] && log "note: node $(basename "$f" .stopped) is stopped on purpose (node.sh $(basename "$f" .stopped) start)"; done
   echo "$ADMIN_KUBECONFIG"
   exit 0
 fi
 stale=""
-for c in $COMPONENTS; do
-  if [ -e "$RUN/$c.pid" ]; then stale=1; fi
-done
-if [ -n "$stale" ] || [ -d "$D/etcd-data" ] || [ -d "$D/kubelet" ]; then
+for f in "$RUN"/*.pid; do [ -e "$f" ] && stale=1; done
+if [ -n "$stale" ] || [ -d "$D/etcd-data" ] || [ -d "$D/kubelet" ] || [ -d "$D/nodes" ]; then
   log "found a stale, unhealthy or differently configured cluster in $D (from an earlier run): cleaning it up with down.sh first"
   bash "$CLUSTER_SRC_DIR/down.sh" --no-lock >&2 || die "down.sh could not clean up the stale cluster; see the messages above"
 fi
@@ -51,7 +55,7 @@ for p in containerd:containerd runc:runc iptables:iptables conntrack:conntrack /
   if [[ "$cmd" == /* ]]; then [ -x "$cmd" ] || need_pkgs="$need_pkgs $pkg"
   else command -v "$cmd" >/dev/null 2>&1 || need_pkgs="$need_pkgs $pkg"; fi
 done
-[ -x /usr/bin/etcd ] || need_pkgs="$need_pkgs etcd-server"
+command -v unshare >/dev/null 2>&1 || need_pkgs="$need_pkgs util-linux"
 if [ -n "$need_pkgs" ]; then
   need_pkgs=$(echo "$need_pkgs" | tr ' ' '\n' | sort -u | tr '\n' ' ')
   log "installing Debian packages:$need_pkgs"
@@ -63,14 +67,14 @@ if [ -n "$need_pkgs" ]; then
 fi
 
 # ---- 2. binaries and images (cache) -------------------------------------------
-bash "$CLUSTER_SRC_DIR/build.sh" k8s coredns images >&2
-ETCD_BIN=/usr/bin/etcd   # Debian's etcd-server 3.4.23: kube-apiserver 1.34 accepts it
+bash "$CLUSTER_SRC_DIR/build.sh" all >&2
 B="$K8S_BIN_DIR"
 
 # ---- 3. ports -----------------------------------------------------------------
 # addr:port list we bind; all must be free (our own processes are stopped by now)
-PORTS="127.0.0.1:$APISERVER_PORT 127.0.0.1:2379 127.0.0.1:2380 127.0.0.1:2381 127.0.0.1:10250 127.0.0.1:10248 \
-127.0.0.1:10257 127.0.0.1:10259 127.0.0.1:18181 127.0.0.1:19153 $CLUSTER_DNS_IP:53"
+PORTS="127.0.0.1:$APISERVER_PORT 127.0.0.1:2379 127.0.0.1:2380 127.0.0.1:2381 \
+127.0.0.1:10257 127.0.0.1:10259 127.0.0.1:10249 127.0.0.1:10256 127.0.0.1:18181 127.0.0.1:19153 $CLUSTER_DNS_IP:53"
+for k in $(seq 1 "$NODES"); do node_vars "$k"; PORTS="$PORTS 127.0.0.1:$N_PORT 127.0.0.1:$N_HEALTHZ_PORT"; done
 for ap in $PORTS; do
   port=${ap##*:}
   users=$(ss -Htlnp "sport = :$port" 2>/dev/null; ss -Hulnp "sport = :$port" 2>/dev/null)
@@ -85,7 +89,6 @@ for ap in $PORTS; do
 done
 
 # ---- 4. host state we change: record originals once ---------------------------
-NODE=$(node_name)
 mkdir -p "$HOST_STATE"
 if [ ! -s "$HOST_STATE/sysctl.orig" ]; then
   for s in $SYSCTLS; do echo "$s=$(sysctl -n "$s" 2>/dev/null)"; done > "$HOST_STATE/sysctl.orig.tmp"
@@ -100,19 +103,27 @@ if [ ! -e "$HOST_STATE/preexisting" ]; then
 fi
 
 # ---- 5. certificates, kubeconfigs, configs ------------------------------------
-bash "$CLUSTER_SRC_DIR/lib/certs.sh" "$NODE" >&2
-mkdir -p "$D/containerd/root" "$D/containerd/certs.d/_default" /run/sts-lab/containerd "$D/etcd-data" "$D/kubelet" "$D/pod-logs" "$D/cni/net.d" "$D/cni/ipam" "$HOSTPATH_PV_DIR"
+bash "$CLUSTER_SRC_DIR/lib/certs.sh" >&2
+mkdir -p "$D/etcd-data" "$HOSTPATH_PV_DIR" "$D/local-path"
 chmod 700 "$D/etcd-data"
+# host resolv.conf for the kubelets: no upstream servers, no search domains
+printf '# sts-lab: pods get only the cluster DNS (%s); nothing is forwarded\n' "$CLUSTER_DNS_IP" > "$CONF/host-resolv.conf"
+# The API server reaches each kubelet by its node name, and nodes 2.. exist only here: their
+# names resolve to loopback in the API server's own mount namespace, and nothing goes to /etc.
+{ echo "127.0.0.1 localhost"; node_names | sed 's/^/127.0.0.1 /'; } > "$CONF/apiserver-hosts"
 
-cat > "$CONF/containerd.toml" <<EOF
+node_configs() { # writes node K's containerd, CNI and kubelet configuration (node_vars K first)
+  mkdir -p "$N_DIR/containerd/root" "$N_DIR/containerd/certs.d/_default" "$N_RUN/containerd" "$N_DIR/kubelet" \
+    "$N_DIR/pod-logs" "$N_DIR/cni/net.d" "$N_DIR/cni/ipam" "$N_DIR/kubelet-certs" "$N_DIR/conf"
+  cat > "$N_DIR/conf/containerd.toml" <<EOF
 version = 2
-root = "$D/containerd/root"
-state = "/run/sts-lab/containerd"
+root = "$N_DIR/containerd/root"
+state = "$N_RUN/containerd"
 disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper"]
 [grpc]
-  address = "$CONTAINERD_SOCK"
+  address = "$N_SOCK"
 [ttrpc]
-  address = "$CONTAINERD_SOCK.ttrpc"
+  address = "$N_SOCK.ttrpc"
 [debug]
   level = "warn"
 [plugins."io.containerd.grpc.v1.cri"]
@@ -127,36 +138,36 @@ disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.snapshot
       runtime_type = "io.containerd.runc.v2"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
-        Root = "/run/sts-lab/runc"
+        Root = "$N_RUNC_ROOT"
         BinaryName = "$(command -v runc)"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
-    conf_dir = "$D/cni/net.d"
+    conf_dir = "$N_DIR/cni/net.d"
     max_conf_num = 1
   [plugins."io.containerd.grpc.v1.cri".registry]
     # no registry is reachable or wanted: every pull goes to a closed local port
-    config_path = "$D/containerd/certs.d"
+    config_path = "$N_DIR/containerd/certs.d"
 EOF
-cat > "$D/containerd/certs.d/_default/hosts.toml" <<EOF
+  cat > "$N_DIR/containerd/certs.d/_default/hosts.toml" <<EOF
 # sts-lab: images are imported locally; any pull fails fast on loopback instead of leaving the machine
 server = "http://127.0.0.1:9"
 EOF
-
-cat > "$D/cni/net.d/10-sts-lab.conflist" <<EOF
+  # one bridge and /24 per node; the host routes between the bridges as kindnetd's routes do
+  cat > "$N_DIR/cni/net.d/10-sts-lab.conflist" <<EOF
 {
   "cniVersion": "0.4.0",
   "name": "$CNI_NETWORK",
   "plugins": [
     {
       "type": "bridge",
-      "bridge": "$CNI_BRIDGE",
+      "bridge": "$N_BRIDGE",
       "isGateway": true,
       "ipMasq": false,
       "hairpinMode": true,
       "ipam": {
         "type": "host-local",
-        "dataDir": "$D/cni/ipam",
-        "ranges": [[{"subnet": "$NODE_POD_SUBNET"}]],
+        "dataDir": "$N_DIR/cni/ipam",
+        "ranges": [[{"subnet": "$N_SUBNET"}]],
         "routes": [{"dst": "0.0.0.0/0"}]
       }
     },
@@ -165,21 +176,19 @@ cat > "$D/cni/net.d/10-sts-lab.conflist" <<EOF
   ]
 }
 EOF
-
-# host resolv.conf for the kubelet: no upstream servers, no search domains
-printf '# sts-lab: pods get only the cluster DNS (%s); nothing is forwarded\n' "$CLUSTER_DNS_IP" > "$CONF/host-resolv.conf"
-
-cat > "$CONF/kubelet-config.yaml" <<EOF
+  local cert=kubelet-serving${N_SUFFIX/@/-}
+  cat > "$N_DIR/conf/kubelet-config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: 127.0.0.1
-port: 10250
+port: $N_PORT
 readOnlyPort: 0
 healthzBindAddress: 127.0.0.1
-healthzPort: 10248
-containerRuntimeEndpoint: unix://$CONTAINERD_SOCK
-imageServiceEndpoint: unix://$CONTAINERD_SOCK
+healthzPort: $N_HEALTHZ_PORT
+containerRuntimeEndpoint: unix://$N_SOCK
+imageServiceEndpoint: unix://$N_SOCK
 cgroupDriver: cgroupfs
+cgroupRoot: $N_CGROUP_ROOT
 failSwapOn: false
 failCgroupV1: false
 authentication:
@@ -191,12 +200,12 @@ authentication:
     clientCAFile: $PKI/ca.crt
 authorization:
   mode: Webhook
-tlsCertFile: $PKI/kubelet-serving.crt
-tlsPrivateKeyFile: $PKI/kubelet-serving.key
+tlsCertFile: $PKI/$cert.crt
+tlsPrivateKeyFile: $PKI/$cert.key
 clusterDomain: cluster.local
 clusterDNS: [$CLUSTER_DNS_IP]
 resolvConf: $CONF/host-resolv.conf
-podLogsDir: $D/pod-logs
+podLogsDir: $N_DIR/pod-logs
 serializeImagePulls: false
 # test speed
 nodeStatusUpdateFrequency: 4s
@@ -215,6 +224,20 @@ containerLogMaxSize: 10Mi
 containerLogMaxFiles: 2
 shutdownGracePeriod: 0s
 EOF
+  # A kubelet destroys pod cgroups it does not know below its root: nodes 2.. get their own root,
+  # made beforehand in every hierarchy the cgroupfs driver uses.
+  if [ "$N_CGROUP_ROOT" != / ]; then
+    local h
+    for h in /sys/fs/cgroup/*/; do
+      [ "$h" = /sys/fs/cgroup/unified/ ] && continue
+      mkdir -p "$h${N_CGROUP_ROOT#/}"
+    done
+    for f in cpuset.cpus cpuset.mems; do
+      cat "/sys/fs/cgroup/cpuset/$f" > "/sys/fs/cgroup/cpuset/${N_CGROUP_ROOT#/}/$f"
+    done
+  fi
+}
+for k in $(seq 1 "$NODES"); do node_vars "$k"; node_configs; done
 
 cat > "$CONF/Corefile" <<EOF
 # CoreDNS for the sts-lab cluster: cluster names only, nothing is forwarded.
@@ -232,6 +255,32 @@ cluster.local:53 in-addr.arpa:53 ip6.arpa:53 {
 }
 EOF
 
+cat > "$CONF/kube-proxy.yaml" <<EOF
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+clientConnection:
+  kubeconfig: $D/kube-proxy.kubeconfig
+hostnameOverride: $(node_vars 1; echo "$N_NAME")
+mode: iptables
+clusterCIDR: $POD_CIDR
+bindAddress: 127.0.0.1
+healthzBindAddress: 127.0.0.1:10256
+metricsBindAddress: 127.0.0.1:10249
+conntrack:
+  # leave the host's conntrack settings as they are
+  maxPerCore: 0
+  tcpEstablishedTimeout: 0s
+  tcpCloseWaitTimeout: 0s
+EOF
+
+# local-path-provisioner: every node has its own directory, as separate disks would
+{
+  printf '{"nodePathMap":['
+  sep=""
+  for k in $(seq 1 "$NODES"); do node_vars "$k"; printf '%s{"node":"%s","paths":["%s"]}' "$sep" "$N_NAME" "$D/local-path/$N_NAME"; sep=,; done
+  printf ']}\n'
+} > "$CONF/local-path-config.json"
+
 # ---- 6. network: DNS address + guard rules ------------------------------------
 if ! ip link show "$DNS_IFACE" >/dev/null 2>&1; then
   if ! ip link add "$DNS_IFACE" type dummy 2>/dev/null; then
@@ -242,65 +291,37 @@ fi
 ip link set "$DNS_IFACE" up
 ip -4 addr show dev "$DNS_IFACE" | grep -q " $CLUSTER_DNS_IP/" || ip addr add "$CLUSTER_DNS_IP/32" dev "$DNS_IFACE"
 [ -n "$(external_ifaces)" ] || log "note: no default route; guard rules only cover the generic pod-CIDR rule"
-guard_rules | while read -r chain rule; do
-  # shellcheck disable=SC2086
-  iptables -C "$chain" $rule 2>/dev/null || iptables -I "$chain" 1 $rule || die "iptables -I $chain $rule failed"
-done
-
-# ---- 7. start components ------------------------------------------------------
-start() { # name cmd...
-  local n=$1; shift
-  # keep logs bounded: rotate at 50 MB
-  if [ -f "$LOGS/$n.log" ] && [ "$(stat -c %s "$LOGS/$n.log")" -gt 52428800 ]; then mv -f "$LOGS/$n.log" "$LOGS/$n.log.1"; fi
-  echo "==== $(date -u +%FT%TZ) starting $n: $*" >> "$LOGS/$n.log"
-  # 8>&-: the daemons must not inherit (and hold) the up/down lock
-  setsid nohup "$@" >> "$LOGS/$n.log" 2>&1 < /dev/null 8>&- &
-  local pid=$!
-  sleep 0.1
-  record_pid "$n" "$pid"
-  log "started $n (pid $pid, log $LOGS/$n.log)"
-}
-# wait_for name description cmd... : bounded; fails if the component dies
-wait_for() {
-  local n=$1 d=$2; shift 2
-  local t0; t0=$(now)
-  local deadline=$(( $(date +%s) + WAIT ))
-  while :; do
-    if "$@" >/dev/null 2>&1; then log "$d (after $(elapsed "$t0")s)"; return 0; fi
-    if ! component_pid "$n" >/dev/null; then
-      tail_log "$n"
-      die "$n died during start; its log: $LOGS/$n.log (run $CLUSTER_SRC_DIR/down.sh to clean up)"
-    fi
-    if [ "$(date +%s)" -ge "$deadline" ]; then
-      tail_log "$n"
-      die "timed out after ${WAIT}s waiting for: $d; log: $LOGS/$n.log (run $CLUSTER_SRC_DIR/down.sh to clean up)"
-    fi
-    sleep 0.3
+guard_first() { # the guard rules at the head of their chains, ahead of kube-proxy's ACCEPTs
+  guard_rules | while read -r chain rule; do
+    # shellcheck disable=SC2086
+    while iptables -D "$chain" $rule 2>/dev/null; do :; done
+    # shellcheck disable=SC2086
+    iptables -I "$chain" 1 $rule || die "iptables -I $chain $rule failed"
   done
 }
-CTR=(ctr -a "$CONTAINERD_SOCK" -n k8s.io)
+guard_first
 
-start containerd containerd --config "$CONF/containerd.toml"
-wait_for containerd "containerd is serving" "${CTR[@]}" version
-for tar in "$IMAGE_CACHE_DIR/pause.tar" "$IMAGE_CACHE_DIR/sts-lab-nginx.tar"; do
-  "${CTR[@]}" images import "$tar" >/dev/null || die "ctr images import $tar failed"
-done
-"${CTR[@]}" images ls -q | grep -qx "$STS_LAB_IMAGE" || die "image $STS_LAB_IMAGE missing after import"
-"${CTR[@]}" images label "$PAUSE_IMAGE" io.cri-containerd.pinned=pinned >/dev/null 2>&1 || true
+# ---- 7. start components ------------------------------------------------------
+# shellcheck source=lib/processes.sh
+source "$CLUSTER_SRC_DIR/lib/processes.sh"
 
-ETCD_EXTRA=()
-"$ETCD_BIN" --help 2>&1 | grep -q -- '--unsafe-no-fsync' && ETCD_EXTRA+=(--unsafe-no-fsync)
+for k in $(seq 1 "$NODES"); do node_vars "$k"; start "containerd$N_SUFFIX" containerd --config "$N_DIR/conf/containerd.toml"; done
+for k in $(seq 1 "$NODES"); do node_vars "$k"; import_images; done
+
+ETCD_BIN="$ETCD_BIN_DIR/etcd"
 start etcd "$ETCD_BIN" --name sts-lab --data-dir "$D/etcd-data" \
   --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
   --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
   --initial-cluster sts-lab=http://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
-  --quota-backend-bytes 2147483648 --snapshot-count 10000 "${ETCD_EXTRA[@]}"
-wait_for etcd "etcd is healthy" curl -fsS --max-time 2 http://127.0.0.1:2379/health
+  --quota-backend-bytes 2147483648 --snapshot-count 10000 --unsafe-no-fsync --log-level warn
+wait_for etcd "etcd $ETCD_VERSION is healthy" curl -fsS --max-time 2 http://127.0.0.1:2379/health
 
-# Alpha (off by default) before 1.35: on here so `update --max-unavailable` can be proved, in the
-# API server (keeps the field) and the controller manager (acts on it).
-FEATURE_GATES=MaxUnavailableStatefulSet=true
-start kube-apiserver "$B/kube-apiserver" \
+# Upstream's default gates unless a run names some (STS_LAB_FEATURE_GATES), so each version
+# behaves as a stock cluster of that version does.
+GATES=()
+[ -z "${STS_LAB_FEATURE_GATES:-}" ] || GATES=(--feature-gates="$STS_LAB_FEATURE_GATES")
+start kube-apiserver unshare --mount --propagation private sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$CONF/apiserver-hosts" \
+  "$B/kube-apiserver" \
   --advertise-address=127.0.0.1 --bind-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
   --etcd-servers=http://127.0.0.1:2379 \
   --client-ca-file="$PKI/ca.crt" \
@@ -319,12 +340,18 @@ start kube-apiserver "$B/kube-apiserver" \
   --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
   --audit-policy-file="$CLUSTER_SRC_DIR/manifests/audit-policy.yaml" --audit-log-path="$LOGS/audit.log" \
   --audit-log-maxsize=200 --audit-log-maxbackup=1 \
-  --allow-privileged=true --profiling=false --cert-dir="$D/apiserver-certs" --feature-gates="$FEATURE_GATES" --v=1
+  --allow-privileged=true --profiling=false --cert-dir="$D/apiserver-certs" "${GATES[@]}" --v=1
 wait_for kube-apiserver "kube-apiserver /readyz ok" \
   curl -fsS --max-time 3 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "https://127.0.0.1:$APISERVER_PORT/readyz"
 
-# cluster objects (RBAC for CoreDNS and the limited user, default StorageClass)
-wait_for kube-apiserver "cluster objects applied" kc apply -f "$CLUSTER_SRC_DIR/manifests/cluster-objects.yaml"
+# cluster objects: StorageClasses, RBAC, kube-dns, local-path's namespace and configuration, the limited user
+cluster_objects() {
+  kc apply -f "$CLUSTER_SRC_DIR/manifests/cluster-objects.yaml" >/dev/null &&
+  kc -n local-path-storage create configmap local-path-config --from-file=config.json="$CONF/local-path-config.json" \
+    --from-file=setup="$CLUSTER_SRC_DIR/manifests/local-path/setup" --from-file=teardown="$CLUSTER_SRC_DIR/manifests/local-path/teardown" \
+    --from-file=helperPod.yaml="$CLUSTER_SRC_DIR/manifests/local-path/helper-pod.yaml" --dry-run=client -o yaml | kc apply -f - >/dev/null
+}
+wait_for kube-apiserver "cluster objects applied" cluster_objects
 
 start kube-controller-manager "$B/kube-controller-manager" \
   --kubeconfig="$D/controller-manager.kubeconfig" \
@@ -333,28 +360,30 @@ start kube-controller-manager "$B/kube-controller-manager" \
   --root-ca-file="$PKI/ca.crt" --service-account-private-key-file="$PKI/sa.key" --use-service-account-credentials=true \
   --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
   --service-cluster-ip-range="$SERVICE_CIDR" --allocate-node-cidrs=false \
-  --enable-hostpath-provisioner=true --feature-gates="$FEATURE_GATES" \
+  --enable-hostpath-provisioner=true "${GATES[@]}" \
   --leader-elect=false --profiling=false --v=1
 start kube-scheduler "$B/kube-scheduler" \
   --kubeconfig="$D/scheduler.kubeconfig" \
   --authentication-kubeconfig="$D/scheduler.kubeconfig" --authorization-kubeconfig="$D/scheduler.kubeconfig" \
-  --bind-address=127.0.0.1 --secure-port=10259 --leader-elect=false --profiling=false --v=1
+  --bind-address=127.0.0.1 --secure-port=10259 --leader-elect=false --profiling=false "${GATES[@]}" --v=1
 start coredns "$COREDNS_BIN_DIR/coredns" -conf "$CONF/Corefile"
-HOSTNAME_ARGS=()
-[ "$NODE" = "$(hostname | tr 'A-Z' 'a-z')" ] || HOSTNAME_ARGS=(--hostname-override="$NODE")
-start kubelet "$B/kubelet" \
-  --config="$CONF/kubelet-config.yaml" --kubeconfig="$D/kubelet.kubeconfig" \
-  --root-dir="$D/kubelet" "${HOSTNAME_ARGS[@]}" --v=1
+start kube-proxy "$B/kube-proxy" --config="$CONF/kube-proxy.yaml" "${GATES[@]}" --v=1
+start local-path-provisioner "$LOCAL_PATH_BIN_DIR/local-path-provisioner" --debug start \
+  --kubeconfig "$D/local-path.kubeconfig" --namespace local-path-storage --configmap-name local-path-config \
+  --service-account-name local-path-provisioner-service-account --provisioner-name rancher.io/local-path \
+  --helper-image "$STS_LAB_IMAGE"
+for k in $(seq 1 "$NODES"); do node_vars "$k"; start_kubelet; done
 
 wait_for kube-controller-manager "kube-controller-manager healthy" curl -fsSk --max-time 2 https://127.0.0.1:10257/healthz
 wait_for kube-scheduler "kube-scheduler healthy" curl -fsSk --max-time 2 https://127.0.0.1:10259/healthz
 wait_for coredns "CoreDNS ready (synced with the API)" curl -fsS --max-time 2 http://127.0.0.1:18181/ready
-node_ready() { [ "$(kc get node "$NODE" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]; }
-wait_for kubelet "node $NODE Ready" node_ready
+wait_for kube-proxy "kube-proxy healthy (services programmed)" curl -fsS --max-time 2 http://127.0.0.1:10256/healthz
+guard_first
+for k in $(seq 1 "$NODES"); do node_vars "$k"; wait_for "kubelet$N_SUFFIX" "node $N_NAME Ready" node_ready "$N_NAME"; done
 # the default ServiceAccount must exist before pods can be created in a new namespace
 wait_for kube-controller-manager "service accounts controller running" kc -n sts-lab-limited get serviceaccount default
 
 echo "$CONFIG_STAMP" >"$D/config-stamp"
-log "cluster up in $(elapsed "$T_START")s: node $NODE Ready, state $D"
+log "cluster up in $(elapsed "$T_START")s: Kubernetes $K8S_VERSION, $NODES node(s) Ready ($(node_names | tr '\n' ' ')), state $D"
 log "kubectl: $B/kubectl   image: $STS_LAB_IMAGE   limited kubeconfig: $LIMITED_KUBECONFIG"
 echo "$ADMIN_KUBECONFIG"

@@ -3,15 +3,17 @@
 //   sudo test/cluster/up.sh
 //   node --test test/e2e/cluster.test.ts
 //
-// Assumes the cluster is up (fails with a clear message if not). Creates a fresh
-// namespace with a headless Service and a 3-replica StatefulSet on the default
-// StorageClass, checks ordering, dynamic provisioning, stable identity + storage,
-// cluster DNS, the network guard rules and the namespace-limited kubeconfig, and
-// deletes its namespace at the end (also on failure). Every wait is bounded.
+// Assumes the cluster is up (fails with a clear message if not). Checks the nodes, the version
+// and its default feature gates; creates a fresh namespace with one pinned pod per node
+// (pod-to-pod traffic across nodes, DNS, logs and exec on every node, a ClusterIP Service
+// through kube-proxy) and a headless Service with a 3-replica StatefulSet on the default
+// StorageClass (ordering, local-path volumes pinned to their pod's node, stable identity and
+// storage), the network guard rules and the namespace-limited kubeconfig, and deletes its
+// namespace at the end (also on failure). Every wait is bounded.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cluster, holdDnsLock, run, type Result, type RunOptions } from './cluster-env.ts';
@@ -22,6 +24,8 @@ let KUBECTL = '';
 const NS = `cluster-e2e-${randomBytes(4).toString('hex')}`;
 const SVC = 'nginx-headless';
 const STS = 'nginx-sts';
+const NODES = P.STS_LAB_NODE_NAMES!.split(',');
+const VERSION = P.STS_LAB_K8S_VERSION!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function kubectl(args: string[], opts: RunOptions & { kubeconfig?: string } = {}): Promise<Result> {
@@ -67,6 +71,36 @@ async function eventually<T>(what: string, timeoutMs: number, fn: () => Promise<
     await sleep(1000);
   }
 }
+
+/** One pod pinned to each node (nodeName: no scheduler), serving its own name over HTTP. */
+const probePods = (image: string) =>
+  NODES.map(
+    (node, i) => `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: probe-${i + 1}
+  namespace: ${NS}
+  labels: {app: probe}
+spec:
+  nodeName: ${node}
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: nginx
+    image: ${image}
+    imagePullPolicy: Never
+    command: [sh, -c, 'echo probe-${i + 1} on ${node}; hostname > /usr/share/nginx/html/index.html; exec /usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf']
+    readinessProbe: {tcpSocket: {port: 80}, periodSeconds: 1}
+`,
+  ).join('---') +
+  `---
+apiVersion: v1
+kind: Service
+metadata: {name: probe, namespace: ${NS}}
+spec:
+  selector: {app: probe}
+  ports: [{port: 80}]
+`;
 
 const manifest = (image: string) => `
 apiVersion: v1
@@ -148,29 +182,81 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
     }).catch(() => undefined);
   });
 
-  it('has one Ready node running v1.34.4', async () => {
+  it(`has ${NODES.length} Ready nodes, named as the scripts say, running ${VERSION}`, async () => {
     const nodes = await getJson(['get', 'nodes']);
-    assert.equal(nodes.items.length, 1, 'expected exactly one node');
-    const node = nodes.items[0];
-    assert.equal(readyCondition(node)?.status, 'True', `node ${node.metadata.name} not Ready`);
-    assert.equal(node.status.nodeInfo.kubeletVersion, 'v1.34.4');
+    assert.deepEqual(nodes.items.map((n: any) => n.metadata.name).sort(), [...NODES].sort());
+    for (const node of nodes.items) {
+      assert.equal(readyCondition(node)?.status, 'True', `node ${node.metadata.name} not Ready`);
+      assert.equal(node.status.nodeInfo.kubeletVersion, VERSION);
+    }
     const version = JSON.parse(await kubectlOk(['version', '-o', 'json']));
-    assert.equal(version.serverVersion.gitVersion, 'v1.34.4');
+    assert.equal(version.serverVersion.gitVersion, VERSION);
   });
 
-  it('has the default StorageClass "standard" with the hostpath provisioner', async () => {
-    const sc = await getJson(['get', 'storageclass', 'standard']);
-    assert.equal(sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'], 'true');
-    assert.equal(sc.provisioner, 'kubernetes.io/host-path');
-    assert.equal(sc.reclaimPolicy, 'Delete');
+  it("runs upstream's default feature gates, or only those the run named", async () => {
+    const metrics = await kubectlOk(['get', '--raw', '/metrics']);
+    const enabled = (gate: string) => {
+      const value = new RegExp(`^kubernetes_feature_enabled\\{name="${gate}",stage="[A-Z]*"\\} ([01])$`, 'm').exec(metrics)?.[1];
+      assert.ok(value, `the API server does not report the ${gate} gate`);
+      return value === '1';
+    };
+    const minor = Number(/^v1\.(\d+)\./.exec(VERSION)![1]);
+    const named = (P.STS_LAB_FEATURE_GATES ?? '').includes('MaxUnavailableStatefulSet=true');
+    // alpha and off up to 1.34, beta and off in 1.35 and 1.36, beta and on from 1.37
+    assert.equal(enabled('MaxUnavailableStatefulSet'), named || minor >= 37, 'MaxUnavailableStatefulSet is not at its default');
   });
 
-  it('runs a 3-replica StatefulSet and creates its pods in order', async () => {
+  it('runs a pod on every node: logs, exec, DNS and pod-to-pod traffic across nodes', async () => {
     await kubectlOk(['create', 'namespace', NS]);
     nsCreated = NS;
     await eventually('default service account', 30_000, async () =>
       (await kubectl(['-n', NS, 'get', 'serviceaccount', 'default'])).code === 0,
     );
+    await kubectlOk(['apply', '-f', '-'], { input: probePods(P.STS_LAB_IMAGE!) });
+    const w = await kubectl(['-n', NS, 'wait', '--for=condition=Ready', 'pod', '-l', 'app=probe', '--timeout=120s'], { timeoutMs: 130_000 });
+    if (w.code !== 0) assert.fail(`probe pods not Ready:\n${w.stderr}\n${(await kubectl(['-n', NS, 'get', 'pods,events', '-o', 'wide'])).stdout}`);
+    const pods = (await getJson(['-n', NS, 'get', 'pods', '-l', 'app=probe'])).items.sort((a: any, b: any) => a.metadata.name.localeCompare(b.metadata.name));
+    const subnets = new Set(pods.map((p: any) => p.status.podIP.split('.').slice(0, 3).join('.')));
+    assert.equal(subnets.size, NODES.length, `pods of different nodes share a subnet: ${pods.map((p: any) => p.status.podIP).join(', ')}`);
+    const release = await holdDnsLock('shared');
+    try {
+      for (const [i, pod] of pods.entries()) {
+        const name = pod.metadata.name;
+        assert.equal(pod.spec.nodeName, NODES[i]);
+        const logs = await kubectlOk(['-n', NS, 'logs', name]);
+        assert.match(logs, new RegExp(`^${name} on ${NODES[i]}$`, 'm'), `kubectl logs ${name} (node ${NODES[i]})`);
+        const next = pods[(i + 1) % pods.length];
+        const http = await podExec(name, `timeout 10 wget -q -O - http://${next.status.podIP}/`);
+        assert.equal(http.code, 0, `wget from ${name} (${NODES[i]}) to ${next.metadata.name} (${next.spec.nodeName}) failed: ${http.stderr}`);
+        assert.equal(http.stdout.trim(), next.metadata.name);
+        const dns = await podExec(name, 'nslookup probe.' + NS + '.svc.cluster.local', 20_000);
+        assert.equal(dns.code, 0, `DNS from ${name} on ${NODES[i]}: ${dns.stdout}${dns.stderr}`);
+        // the ClusterIP: only kube-proxy gives it a data path
+        const svc = await podExec(name, `timeout 10 wget -q -O - http://probe.${NS}.svc.cluster.local/`);
+        assert.equal(svc.code, 0, `the ClusterIP Service from ${name} on ${NODES[i]}: ${svc.stderr}`);
+        assert.match(svc.stdout.trim(), /^probe-\d$/);
+      }
+    } finally {
+      release();
+    }
+    const kubeDns = await getJson(['-n', 'kube-system', 'get', 'service', 'kube-dns']);
+    assert.equal(kubeDns.spec.clusterIP, '10.96.0.10');
+  });
+
+  it('has the default StorageClass "standard" (local-path) and a non-default shared one', async () => {
+    const sc = await getJson(['get', 'storageclass', 'standard']);
+    assert.equal(sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'], 'true');
+    assert.equal(sc.provisioner, 'rancher.io/local-path');
+    assert.equal(sc.volumeBindingMode, 'WaitForFirstConsumer');
+    assert.equal(sc.reclaimPolicy, 'Delete');
+    const shared = await getJson(['get', 'storageclass', 'shared-hostpath']);
+    assert.equal(shared.provisioner, 'kubernetes.io/host-path');
+    assert.equal(shared.volumeBindingMode, 'Immediate');
+    assert.notEqual(shared.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'], 'true');
+  });
+
+  it('runs a 3-replica StatefulSet and creates its pods in order', async () => {
+    assert.ok(nsCreated, 'the namespace was not created by the probe-pod test');
     await kubectlOk(['apply', '-f', '-'], { input: manifest(P.STS_LAB_IMAGE!) });
     const rs = await kubectl(['-n', NS, 'rollout', 'status', `statefulset/${STS}`, '--timeout=240s'], {
       timeoutMs: 260_000,
@@ -199,17 +285,18 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
     }
   });
 
-  it('binds every claim to a dynamically provisioned hostpath PV', async () => {
+  it("binds every claim to a local-path PV pinned to its pod's node, in that node's own directory", async () => {
     const ns = await getJson(['get', 'namespace', NS]);
     const nsCreatedAt = Date.parse(ns.metadata.creationTimestamp);
     for (let i = 0; i < 3; i++) {
       const pvcName = `data-${STS}-${i}`;
       const pvc = await getJson(['-n', NS, 'get', 'pvc', pvcName]);
+      const pod = await getJson(['-n', NS, 'get', 'pod', `${STS}-${i}`]);
       assert.equal(pvc.status.phase, 'Bound', `${pvcName} is ${pvc.status.phase}`);
       assert.equal(pvc.spec.storageClassName, 'standard', `${pvcName} did not get the default StorageClass`);
       const pv = await getJson(['get', 'pv', pvc.spec.volumeName]);
       pvNames.push(pv.metadata.name);
-      assert.equal(pv.metadata.annotations?.['pv.kubernetes.io/provisioned-by'], 'kubernetes.io/host-path');
+      assert.equal(pv.metadata.annotations?.['pv.kubernetes.io/provisioned-by'], 'rancher.io/local-path');
       assert.equal(pv.spec.claimRef?.name, pvcName);
       assert.equal(pv.spec.claimRef?.namespace, NS);
       assert.equal(pv.spec.persistentVolumeReclaimPolicy, 'Delete');
@@ -217,9 +304,18 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
         Date.parse(pv.metadata.creationTimestamp) >= nsCreatedAt,
         `PV ${pv.metadata.name} is older than the test namespace: it was pre-created, not provisioned`,
       );
-      assert.match(pv.spec.hostPath?.path ?? '', /^\/tmp\/hostpath_pv\//);
+      const terms = pv.spec.nodeAffinity?.required?.nodeSelectorTerms ?? [];
+      const pinned = terms.flatMap((t: any) => t.matchExpressions ?? []).find((e: any) => e.key === 'kubernetes.io/hostname');
+      assert.deepEqual(pinned?.values, [pod.spec.nodeName], `PV ${pv.metadata.name} is not pinned to ${pod.spec.nodeName}, the node of ${STS}-${i}`);
+      const dir = path.join(P.STS_LAB_CLUSTER_DIR!, 'local-path', pod.spec.nodeName);
+      assert.ok(pv.spec.hostPath?.path.startsWith(`${dir}/`), `PV ${pv.metadata.name} path ${pv.spec.hostPath?.path} is not under ${dir}`);
+      assert.ok(existsSync(pv.spec.hostPath.path), `${pv.spec.hostPath.path} does not exist`);
     }
     assert.equal(new Set(pvNames).size, 3, 'claims share a PV');
+    await eventually('the helper pods to be gone', 60_000, async () => {
+      const r = await kubectlOk(['-n', 'local-path-storage', 'get', 'pods', '-o', 'name']);
+      return r.trim() === '';
+    });
   });
 
   it('keeps identity and data when a pod is deleted', async () => {
@@ -306,7 +402,7 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
     assert.match(nodes.stderr, /forbidden/i);
   });
 
-  it('deletes the provisioned volumes with the namespace (reclaimPolicy Delete)', async () => {
+  it('deletes the provisioned volumes and their directories with the namespace (reclaimPolicy Delete)', async () => {
     assert.equal(pvNames.length, 3, 'no PVs recorded by the provisioning test');
     const d = await kubectl(['delete', 'namespace', NS, '--wait=true', '--timeout=150s'], { timeoutMs: 170_000 });
     assert.equal(d.code, 0, `namespace delete failed: ${d.stderr}`);
@@ -316,5 +412,9 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
       const left = r.split(/\s+/).filter((n) => pvNames.includes(n));
       return left.length === 0;
     });
+    for (const node of NODES) {
+      const dir = path.join(P.STS_LAB_CLUSTER_DIR!, 'local-path', node);
+      await eventually(`local-path to empty ${dir}`, 60_000, async () => !existsSync(dir) || readdirSync(dir).every((f) => !f.includes(NS)));
+    }
   });
 });

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Generate the cluster PKI and kubeconfigs once per state dir (missing files only).
-# usage: certs.sh NODE_NAME
+# usage: certs.sh   (one kubelet client and serving certificate per node of STS_LAB_NODES)
 set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-NODE=${1:?node name}
 mkdir -p "$PKI"
 chmod 700 "$PKI"
 cd "$PKI"
@@ -36,15 +35,20 @@ mk() { # name CN O(or "") SANs(or "") [ca]
   rm -f "$n.csr" "$n.ext"
 }
 
-mk apiserver kube-apiserver "" "DNS:localhost,DNS:$NODE,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1"
+mk apiserver kube-apiserver "" "DNS:localhost,DNS:$(node_vars 1; echo "$N_NAME"),DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1"
 mk apiserver-kubelet-client kube-apiserver-kubelet-client system:masters ""
 mk admin sts-lab-admin system:masters ""
 mk limited sts-lab-limited "" ""
 mk controller-manager system:kube-controller-manager "" ""
 mk scheduler system:kube-scheduler "" ""
-mk kubelet "system:node:$NODE" system:nodes ""
-mk kubelet-serving "$NODE" "" "DNS:$NODE,DNS:localhost,IP:127.0.0.1"
+for k in $(seq 1 "$NODES"); do
+  node_vars "$k"
+  mk "kubelet${N_SUFFIX/@/-}" "system:node:$N_NAME" system:nodes ""
+  mk "kubelet-serving${N_SUFFIX/@/-}" "$N_NAME" "" "DNS:$N_NAME,DNS:localhost,IP:127.0.0.1"
+done
 mk coredns sts-lab-coredns "" ""
+mk kube-proxy system:kube-proxy "" ""
+mk local-path sts-lab-local-path "" ""
 mk front-proxy-client front-proxy-client "" "" front-proxy-ca
 if [ ! -s sa.key ]; then
   openssl genrsa -out sa.key 2048 2>/dev/null
@@ -84,5 +88,10 @@ kubeconfig "$ADMIN_KUBECONFIG" sts-lab-admin admin
 kubeconfig "$LIMITED_KUBECONFIG" sts-lab-limited limited sts-lab-limited
 kubeconfig "$D/controller-manager.kubeconfig" system:kube-controller-manager controller-manager
 kubeconfig "$D/scheduler.kubeconfig" system:kube-scheduler scheduler
-kubeconfig "$D/kubelet.kubeconfig" "system:node:$NODE" kubelet
+for k in $(seq 1 "$NODES"); do
+  node_vars "$k"
+  kubeconfig "$D/kubelet${N_SUFFIX/@/-}.kubeconfig" "system:node:$N_NAME" "kubelet${N_SUFFIX/@/-}"
+done
 kubeconfig "$D/coredns.kubeconfig" sts-lab-coredns coredns
+kubeconfig "$D/kube-proxy.kubeconfig" system:kube-proxy kube-proxy
+kubeconfig "$D/local-path.kubeconfig" sts-lab-local-path local-path
