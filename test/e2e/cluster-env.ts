@@ -13,6 +13,12 @@ export const LIMITED_KUBECONFIG = cluster.STS_LAB_LIMITED_KUBECONFIG!;
 export const LIMITED_NAMESPACE = cluster.STS_LAB_LIMITED_NAMESPACE!;
 export const KUBECTL_DIR = cluster.STS_LAB_KUBECTL_DIR!;
 export const IMAGE = cluster.STS_LAB_IMAGE!;
+/** The version the cluster runs and the gates a run turned on: what a version-dependent proof expects. */
+export const K8S_VERSION = cluster.STS_LAB_K8S_VERSION!;
+export const K8S_MINOR = Number(/^v1\.(\d+)\./.exec(K8S_VERSION)![1]);
+export const gateNamed = (gate: string): boolean => (cluster.STS_LAB_FEATURE_GATES ?? '').split(',').includes(`${gate}=true`);
+/** MaxUnavailableStatefulSet: on by default from 1.37, before that only when the run names it. */
+export const MAX_UNAVAILABLE_ON = K8S_MINOR >= 37 || gateNamed('MaxUnavailableStatefulSet');
 
 export interface Result {
   code: number | null;

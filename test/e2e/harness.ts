@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_KUBECONFIG, KUBECTL_DIR, ROOT, run as runIn, type Result, type RunOptions } from './cluster-env.ts';
 
-export { IMAGE, LIMITED_KUBECONFIG, LIMITED_NAMESPACE, type Result } from './cluster-env.ts';
+export { IMAGE, K8S_MINOR, K8S_VERSION, LIMITED_KUBECONFIG, LIMITED_NAMESPACE, MAX_UNAVAILABLE_ON, type Result } from './cluster-env.ts';
 
 export const PLUGIN_DIR = join(ROOT, 'dist', 'bin');
 

@@ -2,7 +2,7 @@
 // window; kill-pod then brings that pod back on the new revision, the others stay old.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { dropNamespace, IMAGE, kubectlJson, sts, stsJson, uniqueName } from './harness.ts';
+import { dropNamespace, IMAGE, K8S_MINOR, K8S_VERSION, kubectl, kubectlJson, sts, stsJson, uniqueName } from './harness.ts';
 
 const ns = uniqueName('e2e-ondelete');
 after(() => dropNamespace(ns));
@@ -29,4 +29,21 @@ test('OnDelete: the template changes, no pod moves by itself; a deleted pod come
   assert.notEqual(now['nginx-sts-0'], out.updateRevision, 'the pod nobody deleted stays on the old revision');
   const partition = await sts([...flags, 'update', '--partition', '1']);
   assert.equal(partition.code, 2, 'no partition under OnDelete');
+
+  // Every pod on the update revision: from 1.37 the controller completes an OnDelete update too.
+  assert.equal((await json(['kill-pod', '0'])).verdict.result, 'PASS');
+  const waitFor = (path: string, value: string) =>
+    kubectl(['wait', '-n', ns, 'statefulset/nginx-sts', `--for=jsonpath={.status.${path}}=${value}`, '--timeout=30s']);
+  assert.equal((await waitFor('updatedReplicas', '2')).code, 0, 'the status never counted both pods updated');
+  if (K8S_MINOR >= 37) await waitFor('currentRevision', out.updateRevision);
+  const done = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
+  const history = await json(['history']);
+  assert.equal(history.updateRevision, out.updateRevision);
+  assert.deepEqual(history.revisions.find((r: { name: string }) => r.name === out.updateRevision).pods, ['nginx-sts-0', 'nginx-sts-1']);
+  if (K8S_MINOR >= 37) {
+    assert.equal(done.status.currentRevision, out.updateRevision, `${K8S_VERSION} moves currentRevision once every pod is updated`);
+    assert.equal(history.currentRevision, out.updateRevision);
+  } else {
+    assert.notEqual(done.status.currentRevision, out.updateRevision, `${K8S_VERSION} keeps an OnDelete set's first revision as current`);
+  }
 });

@@ -4,7 +4,7 @@
 // order, pods below a partition keep their UIDs, and the data survives every update.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { dropNamespace, IMAGE, kubectlJson, sts, stsJson, uniqueName } from './harness.ts';
+import { dropNamespace, IMAGE, K8S_VERSION, kubectlJson, MAX_UNAVAILABLE_ON, sts, stsJson, uniqueName } from './harness.ts';
 
 const ns = uniqueName('e2e-update');
 after(() => dropNamespace(ns));
@@ -68,17 +68,30 @@ test('rolling updates, proved from the watch', async (t) => {
     assert.equal(out.verdict.checks.filter((c: { detail: string }) => /touched only after/.test(c.detail)).length, 2);
   });
 
-  await t.test('--max-unavailable 2: the server keeps it, 2 and 1 go together, never more than 2 pods down', async () => {
-    const out = await json(['update', '--max-unavailable', '2']);
-    assert.equal(out.verdict.result, 'PASS', out.verdict.why.join('\n'));
-    assert.deepEqual(out.maxUnavailable, { requested: 2, onServer: 2, effective: 2, peakUnavailable: 2 });
-    // Commit order, not clocks: 2 and 1 are deleted in one sync of the controller.
-    const details = out.verdict.checks.map((c: { detail: string }) => c.detail);
-    assert.ok(details.includes('nginx-sts-1 began terminating after nginx-sts-2 did'), details.join('\n'));
-    assert.ok(details.includes('nginx-sts-0 began terminating after nginx-sts-1 did'), details.join('\n'));
-    const sts0 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
-    assert.equal(sts0.spec.updateStrategy.rollingUpdate.maxUnavailable, 2);
-  });
+  if (MAX_UNAVAILABLE_ON) {
+    await t.test(`--max-unavailable 2 on ${K8S_VERSION}: the server keeps it, 2 and 1 go together, never more than 2 pods down`, async () => {
+      const sts0 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
+      assert.equal(sts0.spec.updateStrategy.rollingUpdate.maxUnavailable, 1, 'with the gate on, the server defaults maxUnavailable to 1');
+      const out = await json(['update', '--max-unavailable', '2']);
+      assert.equal(out.verdict.result, 'PASS', out.verdict.why.join('\n'));
+      assert.deepEqual(out.maxUnavailable, { requested: 2, onServer: 2, effective: 2, peakUnavailable: 2 });
+      // Commit order, not clocks: 2 and 1 are deleted in one sync of the controller.
+      const details = out.verdict.checks.map((c: { detail: string }) => c.detail);
+      assert.ok(details.includes('nginx-sts-1 began terminating after nginx-sts-2 did'), details.join('\n'));
+      assert.ok(details.includes('nginx-sts-0 began terminating after nginx-sts-1 did'), details.join('\n'));
+      const sts1 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
+      assert.equal(sts1.spec.updateStrategy.rollingUpdate.maxUnavailable, 2);
+    });
+  } else {
+    await t.test(`--max-unavailable 2 on ${K8S_VERSION} (gate off by default): N/A naming the server, the roll-out still judged`, async () => {
+      const out = await json(['update', '--max-unavailable', '2']);
+      assert.equal(out.verdict.result, 'N/A', out.verdict.why.join('\n'));
+      assert.equal(out.verdict.headline, `maxUnavailable 2 not judged: the API server (${K8S_VERSION}) dropped spec.updateStrategy.rollingUpdate.maxUnavailable`);
+      assert.match(out.verdict.why.join('\n'), /beta but off by default|alpha and off by default/);
+      const sts1 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
+      assert.equal(sts1.spec.updateStrategy.rollingUpdate?.maxUnavailable, undefined);
+    });
+  }
 
   await t.test('the data survived every update: same claims, same volumes, same bytes', async () => {
     const out = await json(['check-persistence']);
