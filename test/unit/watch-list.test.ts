@@ -2,7 +2,7 @@
 // them, list-then-watch where it refuses (the ways 1.33, a gate turned off or an etcd without
 // RequestWatchProgress say no), resuming and listing again, RBAC and Ctrl-C.
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { test, type TestContext } from 'node:test';
 import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { CliError, InterruptedError } from '../../src/errors.ts';
@@ -20,16 +20,15 @@ const NO_PROGRESS = 'a watch stream was requested by the client but the required
 
 interface Seen {
   kind: 'watch-list' | 'watch' | 'list';
-  path: string;
   query: URLSearchParams;
   res: ServerResponse;
 }
-type Answer = (r: Seen, req: IncomingMessage) => void;
 
 const pod = (name: string, rv: string): V1Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'wl', resourceVersion: rv, managedFields: [{ manager: 'kubelet' }] } });
 const bookmark = (rv: string, annotations?: Record<string, string>) => ({ kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: rv, ...(annotations && { annotations }) } });
 const status = (code: number, message: string, reason = 'Invalid') => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code });
 
+/** Watch events on a stream left open; its headers go out at once, as an API server's do (client-node waits for them). */
 function events(res: ServerResponse, ...list: [string, object][]): void {
   if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' }).flushHeaders();
   for (const [type, object] of list) res.write(JSON.stringify({ type, object }) + '\n');
@@ -40,16 +39,16 @@ function answer(res: ServerResponse, code: number, body: object): void {
 }
 const podList = (rv: string, ...items: V1Pod[]) => ({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: rv }, items });
 
-/** A fake API server answering every request with `answer`, and a Kube pointed at it; both closed when the test ends. */
-async function fake(t: TestContext, respond: Answer) {
+/** A fake API server that lets `respond` answer every request, and a Kube pointed at it; both closed when the test ends. */
+async function fake(t: TestContext, respond: (r: Seen) => void) {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const q = url.searchParams;
     const kind = q.get('sendInitialEvents') === 'true' ? 'watch-list' : q.get('watch') === 'true' ? 'watch' : 'list';
-    const r = { kind, path: url.pathname, query: q, res } as const;
+    const r = { kind, query: q, res } as const;
     seen.push(r);
-    respond(r, req);
+    respond(r);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
@@ -66,7 +65,7 @@ async function fake(t: TestContext, respond: Answer) {
   });
   const changes: string[] = [];
   const open = (path = PODS) => watch<V1Pod>(kube, { path, labelSelector: 'app=web' }, (type: ChangeType, o) => changes.push(`${type} ${o.metadata?.name}`));
-  return { seen, kinds: () => seen.map((r) => r.kind), kube, interrupt, changes, open };
+  return { seen, kinds: () => seen.map((r) => r.kind), interrupt, changes, open };
 }
 
 async function until(cond: () => boolean, what: string): Promise<void> {
