@@ -19,7 +19,7 @@ log="compat-$STS_LAB_K8S_VERSION.log"
 echo "== end-to-end suite on Kubernetes $STS_LAB_K8S_VERSION (output in $log)"
 e2e=0
 node --test --test-concurrency="${STS_LAB_TEST_CONCURRENCY:-4}" --test-timeout=900000 'test/e2e/**/*.test.ts' "$@" >"$log" 2>&1 || e2e=$?
-grep -E '^# (tests|pass|fail) ' "$log" || true
+grep -E '^ℹ (tests|pass|fail) ' "$log" || true
 grep -E '^not ok ' "$log" || true
 echo "== tour --part all on Kubernetes $STS_LAB_K8S_VERSION"
 tour=0
@@ -28,6 +28,6 @@ KUBECONFIG=$STS_LAB_KUBECONFIG PATH="$STS_LAB_KUBECTL_DIR:$PWD/dist/bin:$PATH" \
   >>"$log" 2>&1 || tour=$?
 tail -n 25 "compat-$STS_LAB_K8S_VERSION.md" 2>/dev/null | grep -E '^\| ' | awk -F'|' '{print $2 "|" $4}' || true
 result=PASS; { [ "$e2e" = 0 ] && [ "$tour" = 0 ]; } || result=FAIL
-pass=$(sed -n 's/^# pass //p' "$log" | tail -1); total=$(sed -n 's/^# tests //p' "$log" | tail -1)
+pass=$(sed -n 's/^ℹ pass //p' "$log" | tail -1); total=$(sed -n 's/^ℹ tests //p' "$log" | tail -1)
 echo "| $STS_LAB_K8S_VERSION | $result: e2e ${pass:-?}/${total:-?}, tour --part all exit $tour | $(date -u +%F) |"
 [ "$result" = PASS ]
