@@ -27,3 +27,5 @@ echo "== cluster"; bash test/cluster/up.sh
 echo "== tests"
 node --test --test-concurrency="${STS_LAB_TEST_CONCURRENCY:-4}" --test-timeout=900000 \
   'test/unit/**/*.test.ts' 'test/release/**/*.test.ts' 'test/e2e/**/*.test.ts'
+echo "== tests that stop a node, one at a time"
+node --test --test-concurrency=1 --test-timeout=900000 'test/serial/**/*.test.ts'

@@ -40,7 +40,8 @@ case "$2" in
   stop|poweroff)
     echo "$2 $(date -u +%FT%TZ)" > "$marker"
     if pid=$(component_pid "kubelet$N_SUFFIX"); then stop_pid "kubelet$N_SUFFIX" "$pid"; fi
-    [ "$2" = stop ] || stop_node_containers
+    # best effort, as in down.sh: a task already gone makes ctr fail
+    [ "$2" = stop ] || stop_node_containers || true
     log "node $N_NAME: $2 done (start it again with: $0 $N_NAME start)" ;;
   start)
     if ! component_pid "containerd$N_SUFFIX" >/dev/null; then
