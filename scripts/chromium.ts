@@ -1,6 +1,6 @@
 // Headless Chromium (Debian's package) driven over the DevTools protocol with Node's own
 // WebSocket: open a page, record every request it makes, evaluate in it, take screenshots.
-// Used by the browser test of the HTML report and by the README's picture (docs-report.ts).
+// Used by the browser test of the HTML report and by the README's picture (docs-picture.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 // loadK8s() of the bundle (src/load-k8s.ts is that of the sources). The cluster layer (src/k8s
-// with client-node, about 2.3 MB) is a bundle of its own, dist/k8s.cjs, loaded on a command's
+// with client-node, about 1.4 MB) is a bundle of its own, dist/k8s.cjs, loaded on a command's
 // first cluster call: --help, --version and usage errors never load it. It cannot be part of the
 // startup snapshot (node:http, https and tls do not serialise), and V8 takes a code cache only
 // from the executable that made it (the snapshot's checksum is in it), so the first run keeps one

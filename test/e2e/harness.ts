@@ -57,7 +57,6 @@ export async function dropNamespace(ns: string): Promise<void> {
   await kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=true', '--timeout=120s']);
 }
 
-/** A kubeconfig with a token user; verifyTls leaves the CA out, so the server's certificate is unknown. */
 /** A file in the sandbox with these contents (a broken kubeconfig, say). */
 export function sandboxFile(name: string, text: string): string {
   const file = join(sandbox, name);
@@ -65,6 +64,7 @@ export function sandboxFile(name: string, text: string): string {
   return file;
 }
 
+/** A kubeconfig with a token user; verifyTls leaves the CA out, so the server's certificate is unknown. */
 export function writeKubeconfig(name: string, server: string, verifyTls = false): string {
   const file = join(sandbox, name);
   writeFileSync(
