@@ -1,6 +1,6 @@
-// The -o json contract as the README documents it: for every command, the top-level keys
-// the README lists are exactly the keys the command prints, nested objects included where
-// the README spells them out; every instant is ISO 8601 and every duration ends in Ms.
+// The -o json contract as the command reference (docs/commands.md) documents it: for every
+// command, the top-level keys it lists are exactly the keys the command prints, nested objects
+// included where it spells them out; every instant is ISO 8601 and every duration ends in Ms.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { dropNamespace, IMAGE, sts, uniqueName } from './harness.ts';
@@ -9,7 +9,7 @@ import { documented, sameShape, timeConvention } from './json-shape.ts';
 const ns = uniqueName('e2e-json');
 after(() => dropNamespace(ns));
 
-test('every command\'s -o json has the keys the README documents, and one time convention', async () => {
+test('every command\'s -o json has the keys the command reference documents, and one time convention', async () => {
   const doc = documented();
   const flags = ['-n', ns, '--progress', 'none', '-o', 'json'];
   const runs: [string, string[]][] = [
@@ -33,9 +33,9 @@ test('every command\'s -o json has the keys the README documents, and one time c
     const r = await sts([...flags, ...args]);
     assert.equal(r.code, 0, `${name}: ${r.stderr}`);
     const out = JSON.parse(r.stdout);
-    assert.ok(doc.has(name), `README documents ${name} -o json`);
+    assert.ok(doc.has(name), `docs/commands.md documents ${name} -o json`);
     sameShape(name, doc.get(name)!, out);
     timeConvention(name, out);
   }
-  assert.ok(doc.has('tour'), 'README documents tour -o json (tour.test.ts holds the tour to it)');
+  assert.ok(doc.has('tour'), 'docs/commands.md documents tour -o json (tour.test.ts holds the tour to it)');
 });

@@ -1,14 +1,14 @@
-// The -o json contract as the README documents it, for the end-to-end tests to hold the
+// The -o json contract as the command reference (docs/commands.md) documents it, for the end-to-end tests to hold the
 // commands to: documented keys (nested objects too), ISO 8601 instants, durations in …Ms.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './cluster-env.ts';
 
-/** The README's "- `CMD -o json`: `{…}`" lines, by command. */
+/** The command reference's "- `CMD -o json`: `{…}`" lines, by command. */
 export function documented(): Map<string, string> {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  return new Map([...readme.matchAll(/^- `([a-z-]+) -o json`: `(\{.*?\})`/gm)].map((m) => [m[1]!, m[2]!]));
+  const reference = readFileSync(join(ROOT, 'docs', 'commands.md'), 'utf8');
+  return new Map([...reference.matchAll(/^- `([a-z-]+) -o json`: `(\{.*?\})`/gm)].map((m) => [m[1]!, m[2]!]));
 }
 
 /** Splits "{a, b: {c, d}, e: [X]}" into its top-level entries. */
@@ -32,7 +32,7 @@ function entries(object: string): Map<string, string> {
   }));
 }
 
-/** Compares keys, and the keys of nested objects the README writes out as {…}. */
+/** Compares keys, and the keys of nested objects the reference writes out as {…}. */
 export function sameShape(where: string, doc: string, value: unknown): void {
   const docEntries = entries(doc);
   assert.ok(value && typeof value === 'object', `${where}: an object`);
