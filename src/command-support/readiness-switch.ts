@@ -17,6 +17,7 @@ import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from './command.ts';
 import { connectToPod, requiredOrdinal } from './target.ts';
 import { goneTasks, readyTasks } from './wait-ready.ts';
+import { policyOf } from '../lab/manifests.ts';
 
 interface SwitchOptions {
   names: LabNames;
@@ -44,7 +45,7 @@ export function readinessSwitch(wantReady: boolean) {
       }
       const before: SwitchState = switchState(pod);
       const wanted = labOrdinals(sts);
-      const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
+      const policy = policyOf(sts.spec);
       const sequence = { policy, start: startOrdinal(sts) };
       let watch: PodWatch | undefined;
       let flippedAt = 0;

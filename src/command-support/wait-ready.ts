@@ -9,11 +9,12 @@ import { podName } from '../lab/names.ts';
 import { range } from '../lab/ordinals.ts';
 import { isReady, stageOf, type PodLike } from '../lab/pods.ts';
 import type { Task } from '../ui/tasks.ts';
+import type { PodManagementPolicy } from '../lab/manifests.ts';
 
 export interface ReadyWait {
   timeoutMs: number;
   /** podManagementPolicy: under OrderedReady the lowest pod that is not Ready blocks the rest. */
-  policy: string;
+  policy: PodManagementPolicy;
   /** The StatefulSet's first ordinal (spec.ordinals.start): no pod below it blocks. */
   start: number;
   /** When a pod counts as arrived (default: Ready; watch-order --restart wants a new one). */

@@ -16,6 +16,7 @@ import { verdictText } from '../ui/color.ts';
 import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectToPod, requiredOrdinal } from '../command-support/target.ts';
+import { policyOf } from '../lab/manifests.ts';
 
 interface KillOptions {
   names: LabNames;
@@ -39,7 +40,7 @@ export default defineCommand({
     const timeoutMs = ctx.globals.timeoutMs;
     const old = await lab.findPod(name);
     if (!old || !isReady(old)) throw new CliError(`pod ${name} is not Ready now`, 'wait until it is (kubectl sts-lab status), then kill it');
-    const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
+    const policy = policyOf(sts.spec);
     const before = await identity(lab, old);
     let watch: PodWatch | undefined;
     let deletedAt = 0;

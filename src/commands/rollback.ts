@@ -18,6 +18,7 @@ import { defineCommand } from '../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../command-support/target.ts';
 import { labOrdinals, startOrdinal } from '../lab/ordinals.ts';
 import { readyTasks } from '../command-support/wait-ready.ts';
+import { policyOf } from '../lab/manifests.ts';
 
 /** How long nothing may move before a pod off the restored revision counts as stuck. */
 const SELF_HEAL_WINDOW_MS = 15_000;
@@ -46,7 +47,7 @@ export default defineCommand({
     const n = o.names;
     const sts = await ownStatefulSet(lab);
     const ordinals = labOrdinals(sts);
-    const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
+    const policy = policyOf(sts.spec);
     const timeoutMs = ctx.globals.timeoutMs;
     const strategy = sts.spec?.updateStrategy?.type ?? 'RollingUpdate';
     // A server with MaxUnavailableStatefulSet on defaults maxUnavailable (to 1); one without drops it.

@@ -20,6 +20,7 @@ import { defineCommand } from '../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../command-support/target.ts';
 import { range, startOrdinal } from '../lab/ordinals.ts';
 import { goneTasks, readyTasks } from '../command-support/wait-ready.ts';
+import { policyOf } from '../lab/manifests.ts';
 
 type Direction = 'up' | 'down' | 'none';
 
@@ -40,7 +41,7 @@ export default defineCommand({
     const from = sts.spec?.replicas ?? 0;
     const to = o.replicas;
     const whenScaled = sts.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? 'Retain';
-    const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
+    const policy = policyOf(sts.spec);
     const start = startOrdinal(sts);
     if (from === to) {
       const unchanged = verdict<CheckJson>('N/A', `statefulset.apps/${n.statefulSet} already has ${to} replicas: no change`);

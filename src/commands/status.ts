@@ -8,6 +8,7 @@ import { revisionOf } from '../lab/rollout.ts';
 import type { Report } from '../ui/output.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { allInOrder, connectLab } from '../command-support/target.ts';
+import { policyOf, type PodManagementPolicy } from '../lab/manifests.ts';
 
 export interface StatusStatefulSet {
   name: string;
@@ -17,7 +18,7 @@ export interface StatusStatefulSet {
   readyReplicas: number;
   currentRevision: string | null;
   updateRevision: string | null;
-  podManagementPolicy: string;
+  podManagementPolicy: PodManagementPolicy;
   serviceName: string | null;
 }
 
@@ -59,7 +60,7 @@ export default defineCommand({
       readyReplicas: sts.status?.readyReplicas ?? 0,
       currentRevision: sts.status?.currentRevision ?? null,
       updateRevision: sts.status?.updateRevision ?? null,
-      podManagementPolicy: sts.spec?.podManagementPolicy ?? 'OrderedReady',
+      podManagementPolicy: policyOf(sts.spec),
       serviceName: sts.spec?.serviceName ?? null,
     };
     const service = svc && {

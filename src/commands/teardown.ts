@@ -16,10 +16,11 @@ import { defineCommand } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
 import { labOrdinals, startOrdinal } from '../lab/ordinals.ts';
 import { goneTasks } from '../command-support/wait-ready.ts';
+import { policyOf } from '../lab/manifests.ts';
 
 const OWNER_GRACE_MS = 30_000;
 /** Pods deleted all at once (cascade, orphans): nothing waits for anything. */
-const UNORDERED = { policy: 'Parallel', start: 0 };
+const UNORDERED = { policy: 'Parallel' as const, start: 0 };
 
 export interface TeardownOptions {
   names: LabNames;
@@ -139,7 +140,7 @@ async function removePods(lab: LabSession, timeoutMs: number, state: TeardownSta
   const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
   if (!cascade) {
     await lab.scaleStatefulSet(0);
-    return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, { policy: sts.spec?.podManagementPolicy ?? 'OrderedReady', start: startOrdinal(sts) }), { concurrent: true });
+    return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, { policy: policyOf(sts.spec), start: startOrdinal(sts) }), { concurrent: true });
   }
   await lab.deleteStatefulSetWith('Background');
   state.cascaded = true;

@@ -20,6 +20,7 @@ import { runTasks } from '../ui/tasks.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../command-support/target.ts';
 import { readyTasks, waitOut } from '../command-support/wait-ready.ts';
+import { policyOf } from '../lab/manifests.ts';
 
 /** How long OnDelete is watched for a pod the controller replaces by itself (it never should). */
 const ON_DELETE_WINDOW_MS = 10_000;
@@ -62,7 +63,7 @@ export default defineCommand({
       throw new UsageError(`${o.partition ? '--partition' : '--max-unavailable'} is for RollingUpdate: this StatefulSet uses updateStrategy OnDelete`);
     }
     const timeoutMs = ctx.globals.timeoutMs;
-    const policy = sts.spec?.podManagementPolicy ?? 'OrderedReady';
+    const policy = policyOf(sts.spec);
     // A staged roll-out (a canary, say) is continued by lowering its partition, not by a new template.
     // The pods tell, not status.currentRevision: the controller updates that a moment after the last pod is Ready.
     const pending = sts.status?.updateRevision;

@@ -14,6 +14,7 @@ import { defineCommand } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
 import { labOrdinals, ordinalsText, startOrdinal } from '../lab/ordinals.ts';
 import { readyTasks } from '../command-support/wait-ready.ts';
+import { policyOf, type PodManagementPolicy } from '../lab/manifests.ts';
 
 interface WatchOrderOptions {
   names: LabNames;
@@ -26,7 +27,7 @@ interface State {
   /** The StatefulSet's first ordinal, and the ordinals it wants. */
   start: number;
   ordinals: number[];
-  policy: string;
+  policy: PodManagementPolicy;
   /** UIDs of the pods --restart deleted: their successors are what is awaited. */
   replaced: Map<number, string>;
 }
@@ -57,7 +58,7 @@ export default defineCommand({
               state.replicas = spec.replicas ?? 1;
               state.start = startOrdinal(live);
               state.ordinals = labOrdinals(live);
-              state.policy = spec.podManagementPolicy ?? 'OrderedReady';
+              state.policy = policyOf(spec);
               t.title = `statefulset.apps/${n.statefulSet}: ${state.replicas} replicas${state.start ? ` (${ordinalsText(state.ordinals)})` : ''}, podManagementPolicy ${state.policy}`;
             },
           },

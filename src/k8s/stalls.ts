@@ -12,9 +12,10 @@ import type { LiveList } from './live.ts';
 import { pathOf } from './paths.ts';
 import type { LabLists, Lease } from './shared.ts';
 import type { Changes } from './wait.ts';
+import type { PodManagementPolicy } from '../lab/manifests.ts';
 
 export interface StallQuery {
-  policy: string;
+  policy: PodManagementPolicy;
   /** The StatefulSet's first ordinal. */
   start: number;
   wanted: number[];

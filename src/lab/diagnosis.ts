@@ -4,6 +4,7 @@ import { claimName, podName, type LabNames } from './names.ts';
 import { condition, isReady, toDate, type PodLike } from './pods.ts';
 import type { ClaimLike } from './report.ts';
 import { UNREADY_FILE } from './readiness.ts';
+import type { PodManagementPolicy } from './manifests.ts';
 
 export interface EventLike {
   type?: string;
@@ -36,7 +37,7 @@ export interface Stall {
 
 export interface LabSnapshot {
   names: LabNames;
-  policy: string;
+  policy: PodManagementPolicy;
   /** The StatefulSet's first ordinal (spec.ordinals.start). */
   start: number;
   /** The ordinals a wait is for. */

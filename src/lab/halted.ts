@@ -5,6 +5,7 @@ import { stallSentence, type Stall } from './diagnosis.ts';
 import { formatDuration } from './duration.ts';
 import type { Observation } from './ordering.ts';
 import { verdict, type Verdict } from './verdict.ts';
+import type { PodManagementPolicy } from './manifests.ts';
 
 export interface HaltCheck {
   ordinal: number;
@@ -18,7 +19,7 @@ export interface HaltInput {
   /** The ordinals the scale would create (lowest first) or remove (highest first). */
   waiting: number[];
   stall: Stall;
-  policy: string;
+  policy: PodManagementPolicy;
   /** How long the watch saw the scale held up. */
   watchedMs: number;
   podName: (ordinal: number) => string;

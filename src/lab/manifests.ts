@@ -11,6 +11,10 @@ export interface ManifestSources {
 }
 
 export type PodManagementPolicy = 'OrderedReady' | 'Parallel';
+
+/** A StatefulSet's policy as the server reports it: OrderedReady is the API's default. */
+export const policyOf = (spec: { podManagementPolicy?: string } | undefined): PodManagementPolicy =>
+  spec?.podManagementPolicy === 'Parallel' ? 'Parallel' : 'OrderedReady';
 export type UpdateStrategy = 'RollingUpdate' | 'OnDelete';
 export type RetentionPolicy = 'Retain' | 'Delete';
 export interface Retention {

@@ -19,6 +19,7 @@ export interface Observation {
 }
 
 import type { Result } from './verdict.ts';
+import type { PodManagementPolicy } from './manifests.ts';
 
 export interface Check {
   kind: 'create' | 'terminate';
@@ -32,7 +33,7 @@ export interface Check {
 
 export interface OrderingResult {
   verdict: Result;
-  policy: string;
+  policy: PodManagementPolicy;
   checks: Check[];
   /** Two or three lines for a learner: what was checked and why it holds. */
   why: string[];
@@ -45,7 +46,7 @@ interface Slot {
 }
 
 export interface OrderingOptions {
-  policy: string;
+  policy: PodManagementPolicy;
   /** The StatefulSet's first ordinal: the pod there is the one created first. */
   start: number;
   podName: (ordinal: number) => string;

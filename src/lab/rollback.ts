@@ -7,6 +7,7 @@ import { isReady, uidOf, type PodLike } from './pods.ts';
 import { revisionOf } from './rollout.ts';
 import { maxUnavailableGate, minorOf, REPLACES_UNAVAILABLE_MINOR } from './server-version.ts';
 import { passIf, verdict, type Verdict } from './verdict.ts';
+import type { PodManagementPolicy } from './manifests.ts';
 
 export interface RevisionStatus {
   currentRevision?: string | undefined;
@@ -57,7 +58,7 @@ export interface RollbackInput {
   after: ReadonlyMap<number, PodLike>;
   /** The revision the restored template is (the controller's update revision after the patch). */
   target: string;
-  policy: string;
+  policy: PodManagementPolicy;
   /** Ordinals sts-lab deleted (--delete-stuck), and those still off target once nothing moved for windowMs. */
   deleted: number[];
   stuck: number[];

@@ -6,7 +6,7 @@ import type { Observation } from '../../src/lab/ordering.ts';
 
 const stall: Stall = { pod: 'web-1', ordinal: 1, state: 'is not Ready', reason: 'Running, not Ready', detail: 'Readiness probe failed', key: 'k' };
 const pod = (uid: string, deleting = false) => ({ metadata: { uid, ...(deleting ? { deletionTimestamp: '2026-12-01T10:00:00Z' } : {}) } });
-const base = { stall, policy: 'OrderedReady', watchedMs: 30_000, podName: (i: number) => `web-${i}` };
+const base = { stall, policy: 'OrderedReady' as const, watchedMs: 30_000, podName: (i: number) => `web-${i}` };
 
 test('a halted scale-up: FAIL (it did not happen), every check holding when nothing above was created', () => {
   const v = analyseHalted({ ...base, history: [], direction: 'up', waiting: [3, 4] });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { renderManifests, specHash, type LabSettings } from '../../src/lab/manifests.ts';
+import { policyOf, renderManifests, specHash, type LabSettings } from '../../src/lab/manifests.ts';
 import { parseRetention } from '../../src/lab/validate.ts';
 import { MANAGED_BY_LABEL, SPEC_HASH_ANNOTATION } from '../../src/lab/names.ts';
 import { hasReadinessSwitch } from '../../src/lab/readiness.ts';
@@ -69,4 +69,11 @@ test('retention flag parsing', () => {
   assert.deepEqual(parseRetention('whenScaled=Delete,whenDeleted=Delete'), { whenScaled: 'Delete', whenDeleted: 'Delete' });
   assert.throws(() => parseRetention('whenScaled=Maybe'), /invalid --retention/);
   assert.throws(() => parseRetention('onDelete=Delete'), /invalid --retention/);
+});
+
+test('policyOf: the policy the server reports, OrderedReady where it reports none', () => {
+  assert.equal(policyOf({ podManagementPolicy: 'Parallel' }), 'Parallel');
+  assert.equal(policyOf({ podManagementPolicy: 'OrderedReady' }), 'OrderedReady');
+  assert.equal(policyOf({}), 'OrderedReady');
+  assert.equal(policyOf(undefined), 'OrderedReady');
 });

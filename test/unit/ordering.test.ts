@@ -5,7 +5,7 @@ import { analyseOrdering, type Observation } from '../../src/lab/ordering.ts';
 import type { PodLike } from '../../src/lab/pods.ts';
 
 const name = (o: number) => `web-${o}`;
-const ordered = { policy: 'OrderedReady', start: 0, podName: name, terminations: true };
+const ordered = { policy: 'OrderedReady' as const, start: 0, podName: name, terminations: true };
 const creations = { ...ordered, terminations: false };
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 const iso = (s: number) => new Date(T0 + s * 1000).toISOString();

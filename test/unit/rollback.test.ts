@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyseRollback, rollbackExpectation, rollbackTarget } from '../../src/lab/rollback.ts';
+import type { PodManagementPolicy } from '../../src/lab/manifests.ts';
 
 const revs = [1, 2, 3].map((revision) => ({ name: `r${revision}`, revision, template: { metadata: { annotations: { n: String(revision) } } } }));
 
@@ -27,7 +28,7 @@ test('rollback target under OnDelete: right whether currentRevision stays put (b
 const pod = (uid: string, rev: string, ready: boolean) => ({ metadata: { uid, labels: { 'controller-revision-hash': rev } }, status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } });
 const before = new Map([[0, pod('a', 'good', true)], [1, pod('b', 'good', true)], [2, pod('c', 'bad', false)]]);
 const base = {
-  ordinals: [0, 1, 2], before, target: 'good', policy: 'OrderedReady', deleted: [] as number[], stuck: [] as number[], windowMs: 15_000, podName: (i: number) => `web-${i}`,
+  ordinals: [0, 1, 2], before, target: 'good', policy: 'OrderedReady' as PodManagementPolicy, deleted: [] as number[], stuck: [] as number[], windowMs: 15_000, podName: (i: number) => `web-${i}`,
   serverVersion: 'v1.37.2' as string | null, strategy: 'RollingUpdate', gateOn: true as boolean | undefined,
 };
 
@@ -56,7 +57,7 @@ test('rollback: the stuck pod deleted and back on the target passes; so does a c
 // What each server did beside what to expect there. The pods decide the verdict; version, policy and gate only explain it.
 const stuckAfter = before;
 const healedAfter = new Map([[0, before.get(0)!], [1, before.get(1)!], [2, pod('d', 'good', true)]]);
-const cases: { version: string | null; policy: string; gateOn?: boolean; strategy?: string; healed: boolean; expect: RegExp }[] = [
+const cases: { version: string | null; policy: PodManagementPolicy; gateOn?: boolean; strategy?: string; healed: boolean; expect: RegExp }[] = [
   { version: 'v1.34.4', policy: 'OrderedReady', healed: false, expect: /^As expected there: under OrderedReady the controller replaces no pod while one is not Running and Ready/ },
   { version: 'v1.37.2', policy: 'OrderedReady', healed: false, expect: /^As expected there: under OrderedReady .*on any version\.$/ },
   { version: 'v1.37.2', policy: 'OrderedReady', healed: true, expect: /^This differs from what to expect there: under OrderedReady/ },
@@ -83,7 +84,7 @@ for (const c of cases) {
 }
 
 test('rollback expectation without a gate on the StatefulSet: the version\'s default; nothing to roll back says so', () => {
-  const parallel = { policy: 'Parallel', strategy: 'RollingUpdate', gateOn: undefined, broken: true };
+  const parallel = { policy: 'Parallel' as const, strategy: 'RollingUpdate', gateOn: undefined, broken: true };
   assert.match(rollbackExpectation({ ...parallel, serverVersion: 'v1.36.3' }).because, /gate off \(its default there\)/);
   assert.equal(rollbackExpectation({ ...parallel, serverVersion: 'v1.37.2' }).selfHeals, true);
   assert.equal(rollbackExpectation({ ...parallel, serverVersion: null }).selfHeals, null);
