@@ -141,7 +141,7 @@ export function reportRows(n: LabNames, e: TourEvidence, o: { parts: TourPart[];
   ];
   const l = e.lifecycle ?? {};
   const lifecycle = [
-    row('Scaling halts on an unhealthy pod', 'With nginx-sts-1 not Ready a scale-up creates nothing above it; once Ready the rest follow in order', scalingHalts(l)),
+    row('Scaling halts on an unhealthy pod', `With ${podName(n, 1)} not Ready a scale-up creates nothing above it; once Ready the rest follow in order`, scalingHalts(l)),
     row('DNS follows readiness', 'A pod that is not Ready has no DNS record; it has one again once Ready', dnsFollowsReadiness(l)),
     row('Orphan and adopt', 'Deleted with propagationPolicy Orphan, the pods run on unowned; a new StatefulSet adopts them, data intact', orphanAndAdopt(l)),
     row('Start ordinal', `With spec.ordinals.start 1 the pods are ${podName(n, 1)}..${TOUR_REPLICAS}: the pods in both ranges stay, and the order counts from 1`, startOrdinalShift(l)),

@@ -101,3 +101,11 @@ test('Changes.until: resolves on a change, fails at its timeout with what it wai
   await assert.rejects(stopped, /interrupted/);
   await assert.rejects(changes.until(() => { throw new Error('hopeless'); }, { timeoutMs: 1000, interrupt: new AbortController().signal, what: 'x' }), /hopeless/);
 });
+
+test('the rows name the pods by the lab\'s --name, not the default', () => {
+  const rows = reportRows({ ...n, statefulSet: 'web' }, {}, { parts: ['updates', 'lifecycle'], keep: true });
+  const outcomes = rows.map((r) => r.outcome).join('\n');
+  assert.match(outcomes, /With web-1 not Ready/);
+  assert.match(outcomes, /replaces web-2, then web-1, then web-0/);
+  assert.doesNotMatch(outcomes, /nginx-sts/);
+});
