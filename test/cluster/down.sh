@@ -54,7 +54,7 @@ umount_below "$HOSTPATH_PV_DIR"
 
 # 4. network: pod netns (ours = has an address in our pod network), bridges, DNS iface
 for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^cni-'); do
-  if ip -n "$ns" -4 addr 2>/dev/null | grep -q "inet ${POD_CIDR%%.*}\.$(echo "$POD_CIDR" | cut -d. -f2)\."; then
+  if ip -n "$ns" -4 addr 2>/dev/null | grep -qF "inet ${POD_CIDR%.*.*}."; then
     ip netns delete "$ns" 2>/dev/null && log "deleted pod netns $ns"
   fi
 done

@@ -24,7 +24,7 @@ case "$2" in
       if pid=$(component_pid "$c"); then echo "$c running (pid $pid)"; else echo "$c stopped"; fi
     done
     [ -e "$marker" ] && echo "stopped on purpose: $(cat "$marker")"
-    echo "Ready: $(kc get node "$N_NAME" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || echo unknown)"
+    echo "Ready: $(node_condition "$N_NAME" || echo unknown)"
     exit 0 ;;
   stop|poweroff|start) ;;
   *) usage ;;
@@ -44,10 +44,7 @@ case "$2" in
     [ "$2" = stop ] || stop_node_containers || true
     log "node $N_NAME: $2 done (start it again with: $0 $N_NAME start)" ;;
   start)
-    if ! component_pid "containerd$N_SUFFIX" >/dev/null; then
-      start "containerd$N_SUFFIX" containerd --config "$N_DIR/conf/containerd.toml"
-      wait_for "containerd$N_SUFFIX" "containerd of node $N_NAME is serving" ctr -a "$N_SOCK" -n k8s.io version
-    fi
+    component_pid "containerd$N_SUFFIX" >/dev/null || start_containerd
     component_pid "kubelet$N_SUFFIX" >/dev/null || start_kubelet
     wait_for "kubelet$N_SUFFIX" "node $N_NAME Ready" node_ready "$N_NAME"
     rm -f "$marker" ;;

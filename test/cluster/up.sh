@@ -176,7 +176,6 @@ EOF
   ]
 }
 EOF
-  local cert=kubelet-serving${N_SUFFIX/@/-}
   cat > "$N_DIR/conf/kubelet-config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -200,8 +199,8 @@ authentication:
     clientCAFile: $PKI/ca.crt
 authorization:
   mode: Webhook
-tlsCertFile: $PKI/$cert.crt
-tlsPrivateKeyFile: $PKI/$cert.key
+tlsCertFile: $PKI/$N_KUBELET_SERVING.crt
+tlsPrivateKeyFile: $PKI/$N_KUBELET_SERVING.key
 clusterDomain: cluster.local
 clusterDNS: [$CLUSTER_DNS_IP]
 resolvConf: $CONF/host-resolv.conf
@@ -305,8 +304,7 @@ guard_first
 # shellcheck source=lib/processes.sh
 source "$CLUSTER_SRC_DIR/lib/processes.sh"
 
-for k in $(seq 1 "$NODES"); do node_vars "$k"; start "containerd$N_SUFFIX" containerd --config "$N_DIR/conf/containerd.toml"; done
-for k in $(seq 1 "$NODES"); do node_vars "$k"; import_images; done
+for k in $(seq 1 "$NODES"); do node_vars "$k"; start_containerd; import_images; done
 
 ETCD_BIN="$ETCD_BIN_DIR/etcd"
 start etcd "$ETCD_BIN" --name sts-lab --data-dir "$D/etcd-data" \

@@ -43,8 +43,8 @@ mk controller-manager system:kube-controller-manager "" ""
 mk scheduler system:kube-scheduler "" ""
 for k in $(seq 1 "$NODES"); do
   node_vars "$k"
-  mk "kubelet${N_SUFFIX/@/-}" "system:node:$N_NAME" system:nodes ""
-  mk "kubelet-serving${N_SUFFIX/@/-}" "$N_NAME" "" "DNS:$N_NAME,DNS:localhost,IP:127.0.0.1"
+  mk "$N_KUBELET" "system:node:$N_NAME" system:nodes ""
+  mk "$N_KUBELET_SERVING" "$N_NAME" "" "DNS:$N_NAME,DNS:localhost,IP:127.0.0.1"
 done
 mk coredns sts-lab-coredns "" ""
 mk kube-proxy system:kube-proxy "" ""
@@ -90,7 +90,7 @@ kubeconfig "$D/controller-manager.kubeconfig" system:kube-controller-manager con
 kubeconfig "$D/scheduler.kubeconfig" system:kube-scheduler scheduler
 for k in $(seq 1 "$NODES"); do
   node_vars "$k"
-  kubeconfig "$D/kubelet${N_SUFFIX/@/-}.kubeconfig" "system:node:$N_NAME" "kubelet${N_SUFFIX/@/-}"
+  kubeconfig "$D/$N_KUBELET.kubeconfig" "system:node:$N_NAME" "$N_KUBELET"
 done
 kubeconfig "$D/coredns.kubeconfig" sts-lab-coredns coredns
 kubeconfig "$D/kube-proxy.kubeconfig" system:kube-proxy kube-proxy

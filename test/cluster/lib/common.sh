@@ -132,6 +132,8 @@ SYSCTLS="net.bridge.bridge-nf-call-iptables net.ipv4.conf.all.route_localnet ker
 # know, so nodes share none of these. Node 1 keeps the single-node layout (STS_LAB_NODES=1).
 NODES=${STS_LAB_NODES:-3}
 [[ "$NODES" =~ ^[1-9]$ ]] || { printf '[sts-lab] ERROR: STS_LAB_NODES=%s: give a number of nodes from 1 to 9\n' "$NODES" >&2; exit 2; }
+# node 1 is named after the hostname (looked up once); nodes 2.. are sts-lab-node-K
+NODE1_NAME=$(node_name)
 # node_vars K: sets the N_* variables of node K (1-based)
 node_vars() {
   local k=$1 i=$(( $1 - 1 ))
@@ -141,10 +143,13 @@ node_vars() {
   N_PORT=$(( 10250 + 100 * i ))
   N_HEALTHZ_PORT=$(( 10248 + 100 * i ))
   if [ "$k" = 1 ]; then
-    N_NAME=$(node_name); N_SUFFIX=""; N_DIR=$D; N_RUN=/run/sts-lab; N_CGROUP_ROOT=/
+    N_NAME=$NODE1_NAME; N_SUFFIX=""; N_DIR=$D; N_RUN=/run/sts-lab; N_CGROUP_ROOT=/
   else
     N_NAME=sts-lab-node-$k; N_SUFFIX=@$k; N_DIR=$D/nodes/$k; N_RUN=/run/sts-lab/$k; N_CGROUP_ROOT=/sts-lab-$k
   fi
+  # the kubelet's certificates and kubeconfig: kubelet.crt, kubelet-serving.crt, kubelet.kubeconfig for node 1, kubelet-K… for node K
+  N_KUBELET=kubelet${N_SUFFIX/@/-}
+  N_KUBELET_SERVING=kubelet-serving${N_SUFFIX/@/-}
   N_SOCK=$N_RUN/containerd/containerd.sock
   N_RUNC_ROOT=$N_RUN/runc
 }

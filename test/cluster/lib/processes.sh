@@ -36,14 +36,20 @@ wait_for() {
   done
 }
 
-node_ready() { # node name
-  [ "$(kc get node "$1" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
+node_condition() { # node name: True, False or Unknown (nothing when the API does not answer)
+  kc get node "$1" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null
+}
+node_ready() { [ "$(node_condition "$1")" = True ]; }
+
+# Node K's containerd, started and serving (node_vars K first).
+start_containerd() {
+  start "containerd$N_SUFFIX" containerd --config "$N_DIR/conf/containerd.toml"
+  wait_for "containerd$N_SUFFIX" "containerd of node $N_NAME is serving" ctr -a "$N_SOCK" -n k8s.io version
 }
 
-# The local images, imported into node K's containerd (node_vars K first).
+# The local images, imported into node K's running containerd (node_vars K first).
 import_images() {
   local ctr=(ctr -a "$N_SOCK" -n k8s.io) tar
-  wait_for "containerd$N_SUFFIX" "containerd of node $N_NAME is serving" "${ctr[@]}" version
   for tar in "$IMAGE_CACHE_DIR/pause.tar" "$IMAGE_CACHE_DIR/sts-lab-nginx.tar"; do
     "${ctr[@]}" images import "$tar" >/dev/null || die "ctr images import $tar failed (node $N_NAME)"
   done
@@ -54,7 +60,7 @@ import_images() {
 # Node K's kubelet (node_vars K first). Nodes 2.. are named only in the API server's hosts
 # file, so they are given the machine's address instead of looking their own name up.
 start_kubelet() {
-  local args=(--config="$N_DIR/conf/kubelet-config.yaml" --kubeconfig="$D/kubelet${N_SUFFIX/@/-}.kubeconfig"
+  local args=(--config="$N_DIR/conf/kubelet-config.yaml" --kubeconfig="$D/$N_KUBELET.kubeconfig"
     --root-dir="$N_DIR/kubelet" --cert-dir="$N_DIR/kubelet-certs" --v=1)
   [ "$N_NAME" = "$(hostname | tr 'A-Z' 'a-z')" ] || args+=(--hostname-override="$N_NAME")
   if [ "$N_K" != 1 ] && [ -n "$NODE_IP" ]; then args+=(--node-ip="$NODE_IP"); fi
