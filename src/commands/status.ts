@@ -1,10 +1,10 @@
 // status: the lab as it is now — StatefulSet, headless Service, pods with their claims,
 // and the DNS name each pod is reachable at.
-import { staleCurrentNote } from '../lab/history.ts';
+import { staleCurrentNote } from '../lessons/updates/revisions.ts';
 import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
-import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/report.ts';
-import { revisionOf } from '../lab/rollout.ts';
+import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/pod-rows.ts';
+import { revisionOf } from '../lessons/updates/rollout.ts';
 import type { Report } from '../ui/output.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { allInOrder, connectLab } from '../command-support/target.ts';

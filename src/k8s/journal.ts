@@ -3,7 +3,7 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
 import { isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type LabNames } from '../lab/names.ts';
-import { JOURNAL_NAME, journalKey, parseJournal, type JournalEntry } from '../lab/persistence.ts';
+import { JOURNAL_NAME, journalKey, parseJournal, type JournalEntry } from '../lessons/storage/judge.ts';
 import type { Kube } from './client.ts';
 import { isConflict } from './errors.ts';
 import { pathOf } from './paths.ts';

@@ -1,7 +1,7 @@
 // A lab on a cluster: one client bound to the lab's names and namespace, offering the
 // operations the commands need. Nothing outside src/k8s touches the client or its APIs.
 import type { KubernetesObject, V1Namespace, V1PodTemplateSpec, V1Service, V1StatefulSet, V1StorageClass } from '@kubernetes/client-node';
-import type { JournalEntry } from '../lab/persistence.ts';
+import type { JournalEntry } from '../lessons/storage/judge.ts';
 import type { Permission } from '../lab/permissions.ts';
 import type { LabNames } from '../lab/names.ts';
 import { ensureNamespace, ensureService, ensureStatefulSet } from './apply.ts';

@@ -2,7 +2,7 @@
 // reported as kept, never deleted.
 import type { KubernetesListObject, KubernetesObject, V1ConfigMap, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { isLabClaim, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ownedSelector, type LabNames } from '../lab/names.ts';
-import { isOrphan } from '../lab/orphan.ts';
+import { isOrphan } from '../lessons/orphan/judge.ts';
 import type { Kube } from './client.ts';
 import { httpCode, isForbidden } from './errors.ts';
 import { findService } from './lab.ts';

@@ -2,7 +2,7 @@
 // the API gives for it in the API's own words, and how long waiting may still help.
 import { claimName, podName, type LabNames } from './names.ts';
 import { condition, isReady, toDate, type PodLike } from './pods.ts';
-import type { ClaimLike } from './report.ts';
+import type { ClaimLike } from './pod-rows.ts';
 import { UNREADY_FILE } from './readiness.ts';
 import type { PodManagementPolicy } from './manifests.ts';
 

@@ -1,7 +1,7 @@
 // When each pod of the StatefulSet reached each stage: the timeline table of watch-order
 // and scale. Times come from the watch (ms) for what sts-lab saw happen, and from the API's
 // own timestamps (s) for pods that already existed when it started watching.
-import type { Observation } from './ordering.ts';
+import type { Observation } from '../lessons/ordering/judge.ts';
 import { condition, isReady, toDate, uidOf, type PodLike } from './pods.ts';
 
 export interface TimelineRow {

@@ -1,6 +1,6 @@
 // One verdict for every check sts-lab makes: its -o json shape ({result, headline, why,
 // checks}) and the lines printed under a check's table.
-import type { Check, OrderingResult } from './ordering.ts';
+import type { Check, OrderingResult } from '../lessons/ordering/judge.ts';
 
 export type Result = 'PASS' | 'FAIL' | 'N/A';
 

@@ -1,6 +1,6 @@
 // The timeline as a picture on the terminal: a row per pod, time along the x axis scaled to the
 // width, a glyph per phase (so it reads without colour), an axis in seconds, a legend.
-import { PHASE_LABEL, type Phase, type PhaseChart } from '../lab/phases.ts';
+import { PHASE_LABEL, type Phase, type PhaseChart } from './phases.ts';
 import { paint } from './color.ts';
 
 const GLYPH: Record<Phase, string> = { pending: '░', running: '▒', ready: '█', terminating: '╳' };

@@ -1,5 +1,5 @@
 // Prints a command's report on stdout: tables and verdict lines, or the data as JSON/YAML.
-import type { PhaseChart } from '../lab/phases.ts';
+import type { PhaseChart } from './phases.ts';
 import type { OutputFormat } from '../options.ts';
 import type { Section } from './table.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Observation } from '../../src/lab/ordering.ts';
-import { phaseChart } from '../../src/lab/phases.ts';
+import type { Observation } from '../../src/lessons/ordering/judge.ts';
+import { phaseChart } from '../../src/ui/phases.ts';
 import { renderChart } from '../../src/ui/chart.ts';
 
 const pod = (uid: string, phase: 'Pending' | 'Running', ready = false, deleting = false) => ({

@@ -1,0 +1,31 @@
+// history: the StatefulSet's revisions, what each changed, and which pods run each now.
+import type { LabNames } from '../../lab/names.ts';
+import { historyRows, staleCurrentNote } from './revisions.ts';
+import { revisionOf } from './rollout.ts';
+import { defineCommand } from '../../command-support/command.ts';
+import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
+
+export default defineCommand({
+  command: 'history',
+  describe: 'List the StatefulSet\'s revisions (ControllerRevisions): what each changed and which pods run it now',
+  options: (a): { names: LabNames } => ({ names: a.names as LabNames }),
+  async run({ names: n }, ctx) {
+    const lab = await connectLab(ctx, n);
+    const sts = await ownStatefulSet(lab);
+    const [revisions, pods] = await Promise.all([lab.controllerRevisions(sts.metadata?.uid ?? ''), lab.listPods()]);
+    const status = { currentRevision: sts.status?.currentRevision, updateRevision: sts.status?.updateRevision };
+    const rows = historyRows(revisions, pods.map((p) => ({ name: p.metadata?.name ?? '', labels: p.metadata?.labels ?? {} })), status);
+    const stale = staleCurrentNote(sts.spec?.updateStrategy?.type, status, pods.map(revisionOf));
+    return {
+      ok: true,
+      data: { namespace: n.namespace, statefulSet: n.statefulSet, currentRevision: sts.status?.currentRevision ?? null, updateRevision: sts.status?.updateRevision ?? null, revisions: rows },
+      sections: [
+        {
+          headers: ['revision', 'name', 'role', 'pods now', 'change from the revision before'],
+          rows: rows.map((r) => [String(r.revision), r.name, [r.current && 'current', r.update && 'update'].filter(Boolean).join(', ') || '-', r.pods.join(', ') || '<none>', r.change]),
+        },
+      ],
+      notes: stale ? [stale] : [],
+    };
+  },
+});

@@ -1,0 +1,140 @@
+// rollback: put an earlier revision's pod template back (from the StatefulSet's
+// ControllerRevisions), watch what the controller does by itself, and with --delete-stuck
+// delete the pods stuck on the broken revision so they come back on the restored one.
+import type { Argv } from 'yargs';
+import { asUsage, CliError } from '../../errors.ts';
+import type { PodWatch } from '../../k8s/index.ts';
+import { phaseChart } from '../../ui/phases.ts';
+import { formatDuration } from '../../lab/duration.ts';
+import { podName, type LabNames } from '../../lab/names.ts';
+import { isReady, type PodLike } from '../../lab/pods.ts';
+import { analyseRollback, rollbackTarget } from './rollback-judge.ts';
+import { revisionOf } from './rollout.ts';
+import { replicaCount } from '../../lab/validate.ts';
+import { verdictLines } from '../../lab/verdict.ts';
+import { verdictText } from '../../ui/color.ts';
+import { runTasks } from '../../ui/tasks.ts';
+import { defineCommand } from '../../command-support/command.ts';
+import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
+import { labOrdinals, startOrdinal } from '../../lab/ordinals.ts';
+import { readyTasks } from '../../command-support/wait-ready.ts';
+import { policyOf } from '../../lab/manifests.ts';
+
+/** How long nothing may move before a pod off the restored revision counts as stuck. */
+const SELF_HEAL_WINDOW_MS = 15_000;
+
+interface RollbackOptions {
+  names: LabNames;
+  toRevision?: number | undefined;
+  deleteStuck: boolean;
+}
+
+export default defineCommand({
+  command: 'rollback',
+  describe: 'Restore the previous revision\'s pod template, show what the controller does by itself, and (--delete-stuck) free the pods stuck on the broken revision',
+  builder: (y: Argv) =>
+    y
+      .option('to-revision', { type: 'string', describe: 'The revision number to restore (kubectl sts-lab history); default: the one before the roll-out' })
+      .option('delete-stuck', { type: 'boolean', default: false, describe: 'Delete pods still on another revision once the controller has had its chance (forced rollback)' }),
+  options: (a): RollbackOptions =>
+    asUsage(() => ({
+      names: a.names as LabNames,
+      toRevision: a['to-revision'] === undefined ? undefined : replicaCount('--to-revision', a['to-revision']),
+      deleteStuck: a['delete-stuck'] === true,
+    })),
+  async run(o, ctx) {
+    const lab = await connectLab(ctx, o.names);
+    const n = o.names;
+    const sts = await ownStatefulSet(lab);
+    const ordinals = labOrdinals(sts);
+    const policy = policyOf(sts.spec);
+    const timeoutMs = ctx.globals.timeoutMs;
+    const strategy = sts.spec?.updateStrategy?.type ?? 'RollingUpdate';
+    // A server with MaxUnavailableStatefulSet on defaults maxUnavailable (to 1); one without drops it.
+    const gateOn = strategy === 'RollingUpdate' ? sts.spec?.updateStrategy?.rollingUpdate?.maxUnavailable !== undefined : undefined;
+    // The version only names the server in the verdict: a server that does not tell it still rolls back.
+    const [revisions, pods, serverVersion] = await Promise.all([lab.controllerRevisions(sts.metadata?.uid ?? ''), lab.listPods(), lab.serverVersion().catch(() => null)]);
+    const target = (() => {
+      try {
+        return rollbackTarget(revisions, sts.status ?? {}, pods.map(revisionOf), o.toRevision);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+    })();
+    const template = revisions.find((r) => r.name === target.name)?.template;
+    if (!template) throw new CliError(`controllerrevision "${target.name}" records no pod template`);
+    const restore = target.name !== sts.status?.updateRevision;
+    let watch: PodWatch | undefined;
+    let before = new Map<number, PodLike>();
+    let targetRevision = target.name;
+    let stuck: number[] = [];
+    const offTarget = (pods: ReadonlyMap<number, PodLike>) => ordinals.filter((i) => !(pods.get(i) && isReady(pods.get(i)!) && revisionOf(pods.get(i)!) === targetRevision));
+    try {
+      await runTasks(
+        [
+          {
+            title: `Restore the pod template of revision ${target.revision} (${target.name})`,
+            task: async (_c, t) => {
+              watch = await lab.watchPods();
+              before = new Map(watch.byOrdinal());
+              if (!restore) return t.skip(`the template already is revision ${target.revision} (${target.name}): only pods lag behind`);
+              const patched = await lab.restoreTemplate(template);
+              targetRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
+              t.title = `statefulset.apps/${n.statefulSet}: template of revision ${target.revision} restored, update revision ${targetRevision}`;
+            },
+          },
+          {
+            title: `Does the controller roll back by itself? (watched until done, or until nothing moves for ${formatDuration(SELF_HEAL_WINDOW_MS)})`,
+            task: async (_c, t) => {
+              const healed = await watch!.untilDoneOrQuiet((pods) => !offTarget(pods).length, SELF_HEAL_WINDOW_MS, timeoutMs);
+              stuck = healed ? [] : offTarget(watch!.byOrdinal());
+              t.title = healed ? 'The controller rolled every pod back by itself' : `Nothing moved for ${formatDuration(SELF_HEAL_WINDOW_MS)}: ${stuck.map((i) => podName(n, i)).join(', ')} still off revision ${targetRevision}`;
+            },
+          },
+          {
+            title: 'Delete the stuck pods: the controller re-creates them from the restored template',
+            enabled: () => o.deleteStuck && stuck.length > 0,
+            task: async (_c, t) => {
+              for (const i of [...stuck].reverse()) await lab.deletePod(podName(n, i), false);
+              const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === targetRevision;
+              return t.newListr(readyTasks(watch!, stuck, { timeoutMs, policy, start: startOrdinal(sts), accept }), { concurrent: true });
+            },
+          },
+        ],
+        { progress: ctx.globals.progress },
+      );
+    } finally {
+      watch?.stop();
+    }
+    const deleted = o.deleteStuck ? stuck : [];
+    const { rows, expectedSelfHeal, verdict } = analyseRollback({
+      ordinals, before, after: watch!.byOrdinal(), target: targetRevision, policy, deleted, stuck, windowMs: SELF_HEAL_WINDOW_MS, podName: (i) => podName(n, i), serverVersion, strategy, gateOn,
+    });
+    return {
+      ok: verdict.result !== 'FAIL',
+      data: {
+        namespace: n.namespace,
+        statefulSet: n.statefulSet,
+        target: { revision: target.revision, name: target.name },
+        restored: restore,
+        updateRevision: targetRevision,
+        windowMs: SELF_HEAL_WINDOW_MS,
+        stuck: stuck.map((i) => podName(n, i)),
+        deleted: deleted.map((i) => podName(n, i)),
+        pods: rows,
+        serverVersion,
+        podManagementPolicy: policy,
+        expectedSelfHeal,
+        verdict,
+      },
+      chart: phaseChart(`Rollback to revision ${target.revision} (${targetRevision})`, watch!.history, (i) => podName(n, i)),
+      sections: [
+        {
+          headers: ['ordinal', 'pod', 'revision before', 'ready before', 'what happened', 'revision now', 'ready now'],
+          rows: rows.map((r) => [String(r.ordinal), r.pod, r.revisionBefore ?? '<none>', String(r.readyBefore), r.action, r.revisionNow ?? '<none>', String(r.readyNow)]),
+        },
+      ],
+      notes: verdictLines(verdict, verdictText),
+    };
+  },
+});

@@ -1,0 +1,95 @@
+// The lab report rows of the tour's updates part, made of nothing but the -o json data of
+// the update, kill-pod, rollback and check-persistence steps.
+import type { PersistenceRow } from '../storage/judge.ts';
+import { combine, passIf, type Result, type Verdict } from '../../lab/verdict.ts';
+
+interface Check {
+  ok: boolean;
+  detail: string;
+}
+
+export interface Rolled {
+  verdict: Verdict<Check>;
+  pods: { pod: string; newUid: string | null; created: string | null }[];
+  stalled: { pod: string; reason: string } | null;
+}
+
+export interface Killed {
+  pod: string;
+  verdict: Verdict<unknown>;
+  comparison: { field: string; after: string; expected: string; ok: boolean }[];
+}
+
+export interface UpdatesEvidence {
+  canary?: Rolled;
+  belowPartitionKill?: Killed;
+  phased?: Rolled;
+  full?: Rolled;
+  broken?: Rolled;
+  rollback?: { verdict: Verdict<unknown>; stuck: string[]; deleted: string[]; updateRevision: string };
+  onDelete?: Rolled;
+  onDeleteKill?: Killed;
+  persist?: { verdict: Verdict<unknown>; pods: PersistenceRow[] };
+}
+
+export interface Judged {
+  result: Result;
+  evidence: string;
+}
+
+/** Pods the roll-out replaced, in the order their replacements appeared. */
+export const replacedInOrder = (r: Rolled): string[] =>
+  r.pods.filter((p) => p.newUid && p.created).sort((a, b) => Date.parse(a.created!) - Date.parse(b.created!)).map((p) => p.pod);
+
+const revisionOf = (k: Killed) => k.comparison.find((c) => c.field.startsWith('revision'));
+
+/** A kill-pod whose pod came back on the revision its ordinal is due, and said so. */
+const killedOnto = (k: Killed, due: 'current revision' | 'update revision'): Judged => {
+  const row = revisionOf(k);
+  return {
+    result: combine(k.verdict.result, passIf(row?.expected === due && row.ok)),
+    evidence: `${k.pod} re-created on ${row?.after ?? 'no revision'} (${row?.expected ?? 'no revision row'})`,
+  };
+};
+
+const list = (pods: string[]) => pods.join(', ') || 'none';
+
+export function orderedRollingUpdate(u: UpdatesEvidence): Judged | undefined {
+  if (!u.full) return undefined;
+  return { result: u.full.verdict.result, evidence: `replaced ${list(replacedInOrder(u.full))}; ${u.full.verdict.checks.filter((c) => c.ok && /touched only after/.test(c.detail)).length} waits for the pod above to be Ready` };
+}
+
+export function partitionedRollout(u: UpdatesEvidence): Judged | undefined {
+  if (!u.canary || !u.belowPartitionKill || !u.phased) return undefined;
+  const kill = killedOnto(u.belowPartitionKill, 'current revision');
+  return {
+    result: combine(u.canary.verdict.result, kill.result, u.phased.verdict.result),
+    evidence: `partition 2 replaced ${list(replacedInOrder(u.canary))}; ${kill.evidence}; partition 0 then replaced ${list(replacedInOrder(u.phased))}`,
+  };
+}
+
+export function onDeleteHeld(u: UpdatesEvidence): Judged | undefined {
+  if (!u.onDelete || !u.onDeleteKill) return undefined;
+  const kill = killedOnto(u.onDeleteKill, 'update revision');
+  return { result: combine(u.onDelete.verdict.result, kill.result), evidence: `${u.onDelete.verdict.headline}; ${kill.evidence}` };
+}
+
+/** The broken update must stall with every piece of evidence holding; the rollback must then complete. */
+export function forcedRollback(u: UpdatesEvidence): Judged | undefined {
+  if (!u.broken || !u.rollback) return undefined;
+  const stalledRight = Boolean(u.broken.stalled) && u.broken.verdict.checks.every((c) => c.ok);
+  const freed = u.rollback.deleted.length ? `; ${list(u.rollback.deleted)} stuck, deleted, back on ${u.rollback.updateRevision}` : `; the controller rolled back by itself to ${u.rollback.updateRevision}`;
+  return {
+    result: combine(passIf(stalledRight), u.rollback.verdict.result),
+    evidence: `${u.broken.stalled ? `stalled at ${u.broken.stalled.pod} (${u.broken.stalled.reason})` : 'did not stall'}; ${u.broken.verdict.checks.filter((c) => c.ok && /untouched/.test(c.detail)).length} lower pods untouched${freed}`,
+  };
+}
+
+export function dataSurvivesUpdates(u: UpdatesEvidence): Judged | undefined {
+  if (!u.persist) return undefined;
+  const recreated = u.persist.pods.every((p) => p.podRecreated);
+  return {
+    result: combine(u.persist.verdict.result, passIf(recreated)),
+    evidence: u.persist.pods.map((p) => `${p.pod}${p.podRecreated ? ' (new pod)' : ' (never replaced)'}: ${p.contentMatch ? 'same bytes' : p.reason}`).join('; '),
+  };
+}

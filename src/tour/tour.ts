@@ -1,0 +1,166 @@
+// tour: the whole scenario in one command. Each step runs the subcommand a learner would
+// type (with its own task list), then says in two or three lines what the cluster did and
+// why; the end is a lab report with one PASS/FAIL row per key concept of the scenario.
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { Argv } from 'yargs';
+import { asUsage, CliError, InterruptedError } from '../errors.ts';
+import { reportMarkdown, reportPassed, reportRows, type LabReport, type TourPart } from '../report/lab-report.ts';
+import type { PhaseChart } from '../ui/phases.ts';
+import type { LabNames } from '../lab/names.ts';
+import { verdictText } from '../ui/color.ts';
+import type { RunContext } from '../command-support/command.ts';
+import { defineCommand } from '../command-support/command.ts';
+import { connectLab } from '../command-support/target.ts';
+import { podFlags, podSettings, type PodSettings } from '../commands/setup.ts';
+import { seedSteps } from './seed.ts';
+import { teardownStep, type TourScope } from './scope.ts';
+import { lifecycleSteps } from './lifecycle.ts';
+import { updateSteps } from '../lessons/updates/steps.ts';
+
+interface TourOptions {
+  names: LabNames;
+  parts: TourPart[];
+  pod: PodSettings;
+  keep: boolean;
+  report?: string | undefined;
+  stepByStep: boolean;
+}
+
+export default defineCommand({
+  command: 'tour',
+  describe: 'Run the whole lab, step by step, and end with a lab report (PASS/FAIL per StatefulSet guarantee)',
+  builder: (y: Argv) =>
+    podFlags(y)
+      .option('part', { type: 'string', choices: ['seed', 'updates', 'lifecycle', 'all'], default: 'seed', describe: 'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; lifecycle: readiness, orphans, deletes; all: every part' })
+      .option('keep', { type: 'boolean', default: false, describe: 'Keep the lab at the end instead of tearing it down' })
+      .option('report', { type: 'string', describe: 'Also write the report to this file: FILE.html a self-contained page with timelines, otherwise Markdown' })
+      .option('step-by-step', { type: 'boolean', default: false, describe: 'Wait for Enter between steps (on a terminal)' }),
+  options: (a): TourOptions => ({
+    names: a.names as LabNames,
+    parts: a.part === 'all' ? ['seed', 'updates', 'lifecycle'] : [a.part === 'updates' || a.part === 'lifecycle' ? a.part : 'seed'],
+    pod: asUsage(() => podSettings(a)),
+    keep: a.keep === true,
+    report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
+    stepByStep: a['step-by-step'] === true,
+  }),
+  async run(o, ctx) {
+    const n = o.names;
+    const narrate = ctx.globals.progress !== 'none';
+    const say = (lines: string[]) => narrate && process.stderr.write(`${lines.join('\n')}\n`);
+    const startedAt = new Date();
+    const steps: LabReport['steps'] = [];
+    // The timelines each step's commands drew, for the HTML report.
+    const charts: PhaseChart[][] = [];
+    let drawn: PhaseChart[] = [];
+    const scope: TourScope = {
+      names: n,
+      pod: o.pod,
+      ctx,
+      evidence: {},
+      serverVersion: null,
+      cluster: null,
+      // Each step runs a subcommand with options as data and reads its typed -o json data.
+      call: async (cmd, options) => {
+        const r = await cmd.run(options, ctx satisfies RunContext);
+        if (r.chart?.rows.length) drawn.push(r.chart);
+        return r.data;
+      },
+    };
+    const plan = [
+      ...(o.parts.includes('seed') ? seedSteps(scope) : []),
+      ...(o.parts.includes('updates') ? updateSteps(scope) : []),
+      ...(o.parts.includes('lifecycle') ? lifecycleSteps(scope) : []),
+      ...(o.keep ? [] : [teardownStep(scope, o.parts.includes('lifecycle'))]),
+    ];
+
+    let failure: string | undefined;
+    // The steps share one session: each kind is listed and watched once for the whole tour.
+    // A lab that cannot be reached fails in its first step, as it would alone.
+    const release = await connectLab(ctx, n).then((lab) => lab.hold(), () => () => undefined);
+    try {
+      for (const [i, step] of plan.entries()) {
+        if (i > 0 && o.stepByStep) await pressEnter(`Next: ${step.title}`, ctx.interrupt);
+        say([``, `== Step ${i + 1}/${plan.length}: ${step.title}`]);
+        const t0 = Date.now();
+        drawn = [];
+        charts.push(drawn);
+        try {
+          const { result, notes } = await step.run();
+          steps.push({ step: step.title, result, durationMs: Date.now() - t0, notes });
+          say(notes.map((l) => `   ${l}`));
+        } catch (err) {
+          if (err instanceof InterruptedError) throw err;
+          failure = `${step.title}: ${(err as Error).message}`;
+          steps.push({ step: step.title, result: 'FAIL', durationMs: Date.now() - t0, notes: [(err as Error).message] });
+          const hint = err instanceof CliError && err.hint ? [`   hint: ${err.hint}`] : [];
+          say([`   FAIL: ${(err as Error).message}`, ...hint, '   The lab is left in place for a look (kubectl sts-lab status); kubectl sts-lab teardown removes it.']);
+          break;
+        }
+      }
+    } finally {
+      release();
+    }
+
+    const rows = reportRows(n, scope.evidence, { parts: o.parts, keep: o.keep });
+    const report: LabReport = {
+      namespace: n.namespace,
+      statefulSet: n.statefulSet,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      context: scope.cluster?.context ?? null,
+      server: scope.cluster?.server ?? null,
+      serverVersion: scope.serverVersion,
+      parts: o.parts,
+      rows,
+      steps,
+      passed: !failure && reportPassed(rows),
+    };
+    if (o.report) {
+      try {
+        writeFileSync(o.report, /\.html?$/i.test(o.report) ? (await import('../report/html.ts')).reportHtml(report, charts) : reportMarkdown(report));
+      } catch (e) {
+        throw new CliError(`cannot write the report to ${o.report}: ${(e as Error).message}`);
+      }
+    }
+    return {
+      ok: report.passed,
+      data: report,
+      sections: [{ headers: ['key concept', 'expected outcome', 'result', 'evidence'], rows: rows.map((r) => [r.concept, r.outcome, r.result, r.evidence]) }],
+      notes: [
+        `${verdictText(report.passed ? 'PASS' : 'FAIL')}  ${report.passed ? 'Every StatefulSet guarantee of the scenario held on this cluster' : failure ? `The tour stopped: ${failure}` : 'Some guarantees did not hold (see the rows above)'}`,
+        ...(o.report ? [`      Report written to ${o.report}`] : []),
+      ],
+    };
+  },
+});
+
+/** An output path is checked before anything changes in the cluster, not after a whole tour. */
+function writableFile(flag: string, file: string): string {
+  const dir = dirname(resolve(file));
+  const fail = (why: string) => {
+    throw new CliError(`cannot write ${flag} ${file}: ${why}`);
+  };
+  if (!existsSync(dir)) fail(`no such directory ${dir}`);
+  if (existsSync(file) && statSync(file).isDirectory()) fail('it is a directory');
+  try {
+    accessSync(existsSync(file) ? file : dir, constants.W_OK);
+  } catch {
+    fail('permission denied');
+  }
+  return file;
+}
+
+/** --step-by-step: on a terminal, wait for Enter; elsewhere a no-op. */
+async function pressEnter(next: string, interrupt: AbortSignal): Promise<void> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    await rl.question(`\n${next} — press Enter to continue `, { signal: interrupt });
+  } catch {
+    throw new InterruptedError();
+  } finally {
+    rl.close();
+  }
+}
