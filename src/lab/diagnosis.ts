@@ -171,6 +171,11 @@ function claimStall(s: LabSnapshot, pod: PodLike & { spec?: PodSpecLike }, ordin
   const external = latest(events, (e) => e.reason === 'ExternalProvisioning');
   if (external && !events.some((e) => e.reason === 'Provisioning')) {
     const provisioner = /provisioner '([^']+)'/.exec(external.message ?? '')?.[1];
+    // A provisioner that took up other claims of the lab runs: this claim waits in its queue
+    // (local-path makes each volume with a helper pod, so 50 claims take minutes).
+    if (s.events.some((e) => e.reason === 'Provisioning' || e.reason === 'ProvisioningSucceeded')) {
+      return { ...base, reason: 'claim Pending', detail: `claim ${wantedName} is Pending: waiting for the provisioner${provisioner ? ` "${provisioner}"` : ''}, which is making the volumes of the lab's other claims`, key: `queued:${uid}` };
+    }
     return {
       ...base, reason: 'claim Pending', detail: `claim ${wantedName} is Pending and no provisioner has taken it up: ${external.message}`, graceMs: CLAIM_GRACE_MS, key: `noprov:${uid}`,
       hint: `no provisioner${provisioner ? ` "${provisioner}"` : ''} answers in this cluster: pass --storage-class with a class whose provisioner runs (kubectl get storageclass), or kubectl describe pvc ${wantedName} -n ${s.names.namespace}`,

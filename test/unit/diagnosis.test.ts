@@ -100,6 +100,18 @@ test('a claim no provisioner takes up is named, with the provisioner\'s absence 
   assert.match(failed.detail, /ProvisioningFailed: storageclass "gold" not found/);
 });
 
+test('a claim queued behind the lab\'s other claims at a provisioner that answers is a wait, not a missing provisioner', () => {
+  const pending = { ...waiting(1, 'ContainerCreating'), status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', message: 'waiting for volume' }] } };
+  const claims = [{ metadata: { name: 'data-nginx-sts-1', uid: 'c1' }, status: { phase: 'Pending' } }];
+  const external = ev('PersistentVolumeClaim', 'data-nginx-sts-1', 'c1', 'ExternalProvisioning', "Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path'", '2026-12-01T10:00:00Z', 'Normal');
+  const other = ev('PersistentVolumeClaim', 'data-nginx-sts-0', 'c0', 'ProvisioningSucceeded', 'Successfully provisioned volume pvc-0', '2026-12-01T10:00:05Z', 'Normal');
+  const queued = findStall(snap({ policy: 'Parallel', wanted: [1], pods: new Map([[1, pending]]), claims, events: [external, other] }))!;
+  assert.match(queued.detail, /waiting for the provisioner "rancher\.io\/local-path", which is making the volumes of the lab's other claims/);
+  assert.equal(queued.graceMs, undefined, 'waiting can help: never given up before --timeout');
+  const alone = findStall(snap({ policy: 'Parallel', wanted: [1], pods: new Map([[1, pending]]), claims, events: [external] }))!;
+  assert.match(alone.detail, /no provisioner has taken it up/);
+});
+
 test('unschedulable with its claim bound: the scheduler\'s message, after a short grace', () => {
   const pod = { metadata: { name: 'nginx-sts-0', uid: 'u0' }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', message: '0/1 nodes are available: 1 Insufficient memory.' }] } };
   const s = findStall(snap({ pods: new Map([[0, pod]]) }))!;
