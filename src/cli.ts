@@ -1,29 +1,19 @@
 // Composition root: global flags, the subcommands, output and the exit-code policy.
 import yargs, { type Argv } from 'yargs';
 import type { Registered } from './command-support/command.ts';
-import checkPersistence from './lessons/storage/check-persistence.ts';
+import type { Cluster } from './k8s/cluster.ts';
 import completion from './commands/completion.ts';
-import dns from './lessons/dns/dns.ts';
-import history from './lessons/updates/history.ts';
-import killPod from './lessons/identity/kill-pod.ts';
-import scale from './lessons/scaling/scale.ts';
 import setup from './commands/setup.ts';
 import status from './commands/status.ts';
-import teardown from './lessons/cleanup/teardown.ts';
+import { LESSON_COMMANDS } from './lessons/registry.ts';
 import tour from './tour/tour.ts';
-import update from './lessons/updates/update.ts';
-import rollback from './lessons/updates/rollback.ts';
-import orphan from './lessons/orphan/orphan.ts';
-import ready from './lessons/readiness/ready.ts';
-import unready from './lessons/readiness/unready.ts';
-import watchOrder from './lessons/ordering/watch-order.ts';
-import writeData from './lessons/storage/write-data.ts';
 import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
 import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 
-export const COMMANDS: Registered[] = [setup, status, watchOrder, writeData, killPod, checkPersistence, unready, ready, dns, scale, update, rollback, history, orphan, teardown, tour, completion];
+/** The lab's own commands around the lessons': create it, look at it, run the tour, complete the shell. */
+export const COMMANDS: Registered[] = [setup, status, ...LESSON_COMMANDS, tour, completion];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).
@@ -53,7 +43,8 @@ export async function prerenderHelp(): Promise<void> {
   }
 }
 
-export async function main(argv: string[], interrupt: AbortSignal, io: Io = processIo, columns = process.stdout.columns): Promise<number> {
+/** cluster: what to act on instead of the kubeconfig's cluster (in-process tests replay a recording). */
+export async function main(argv: string[], interrupt: AbortSignal, io: Io = processIo, columns = process.stdout.columns, cluster?: Cluster): Promise<number> {
   // What yargs would print, without building the parser first.
   if (argv.length === 1 && argv[0] === '--version') {
     io.out(`${__VERSION__}\n`);
@@ -104,7 +95,7 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
       const globals: GlobalOptions = parseGlobals(raw);
       verbose = globals.verbose;
       applyColor(globals.color);
-      const report = await c.invoke({ ...raw, names: globals.names }, { globals, interrupt });
+      const report = await c.invoke(raw, { globals, interrupt, cluster });
       io.out(await formatReport(report, globals.output, globals.noHeaders));
       exitCode = report.ok ? EXIT.ok : EXIT.fail;
     });

@@ -6,7 +6,7 @@
 import yargs, { type Argv } from 'yargs';
 import type { Registered } from './command-support/command.ts';
 import { SHELLS } from './commands/completion.ts';
-import type { LabSession } from './k8s/index.ts';
+import type { Lab } from './k8s/index.ts';
 import { loadK8s } from './load-k8s.ts';
 import { podName, type LabNames } from './lab/names.ts';
 import { labOrdinals } from './lab/ordinals.ts';
@@ -117,7 +117,7 @@ function ordinals(given: Record<string, string>, interrupt: AbortSignal): Promis
 }
 
 /** Asks the cluster with a short timeout; any failure is no candidates. */
-async function cluster(given: Record<string, string>, interrupt: AbortSignal, names: LabNames, ask: (lab: LabSession) => Promise<string[]>): Promise<string[]> {
+async function cluster(given: Record<string, string>, interrupt: AbortSignal, names: LabNames, ask: (lab: Lab) => Promise<string[]>): Promise<string[]> {
   try {
     const k = await loadK8s();
     return await ask(new k.LabSession(k.connect(connection(given), interrupt), names));

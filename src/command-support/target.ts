@@ -1,29 +1,29 @@
 // Finding the lab a command acts on, and checking the ordinals it was given.
 import { CliError, UsageError } from '../errors.ts';
-import type { LabSession, V1StatefulSet } from '../k8s/index.ts';
+import type { Lab, V1StatefulSet } from '../k8s/index.ts';
 import { loadK8s } from '../load-k8s.ts';
 import { isManaged, podName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, ordinalsText, type OrdinalSpec } from '../lab/ordinals.ts';
 import type { RunContext } from './command.ts';
 
-const sessions = new WeakMap<RunContext, Map<string, LabSession>>();
+const sessions = new WeakMap<RunContext, Map<string, Lab>>();
 
 /**
  * The lab on the cluster the global flags name; the cluster layer is loaded now, not at
  * start-up. Commands run with the same context (a tour's steps) share one session and its watches.
  */
-export async function connectLab(ctx: RunContext, names: LabNames): Promise<LabSession> {
+export async function connectLab(ctx: RunContext, names: LabNames): Promise<Lab> {
   const k = await loadK8s();
-  const byNames = sessions.get(ctx) ?? new Map<string, LabSession>();
+  const byNames = sessions.get(ctx) ?? new Map<string, Lab>();
   sessions.set(ctx, byNames);
   const key = `${names.namespace}/${names.statefulSet}/${names.service}`;
-  const lab = byNames.get(key) ?? new k.LabSession(k.connect(ctx.globals, ctx.interrupt), names);
+  const lab = byNames.get(key) ?? new k.LabSession(ctx.cluster ?? k.connect(ctx.globals, ctx.interrupt), names);
   byNames.set(key, lab);
   return lab;
 }
 
 /** The lab's StatefulSet; sts-lab acts only on the one it created. */
-export async function ownStatefulSet(lab: LabSession): Promise<V1StatefulSet> {
+export async function ownStatefulSet(lab: Lab): Promise<V1StatefulSet> {
   const n = lab.names;
   const sts = await lab.findStatefulSet();
   if (!sts) throw new CliError(`statefulset.apps "${n.statefulSet}" not found in namespace "${n.namespace}"`, 'run `kubectl sts-lab setup` first');
@@ -34,7 +34,7 @@ export async function ownStatefulSet(lab: LabSession): Promise<V1StatefulSet> {
 }
 
 /** The lab, its StatefulSet and the one pod a command acts on; an ordinal it does not have is a usage error. */
-export async function connectToPod(ctx: RunContext, names: LabNames, ordinal: number): Promise<{ lab: LabSession; sts: V1StatefulSet; name: string }> {
+export async function connectToPod(ctx: RunContext, names: LabNames, ordinal: number): Promise<{ lab: Lab; sts: V1StatefulSet; name: string }> {
   const lab = await connectLab(ctx, names);
   const sts = await ownStatefulSet(lab);
   checkOrdinals([ordinal], sts, names);

@@ -66,7 +66,6 @@ export default defineCommand({
       if (!(SHELLS as readonly string[]).includes(shell)) throw new Error(`unsupported shell "${shell}": use one of ${SHELLS.join(', ')}`);
       return { shell: shell as Shell };
     }),
-  async run({ shell }) {
-    return { ok: true, data: { shell, script: SCRIPTS[shell] }, sections: [], notes: [SCRIPTS[shell].trimEnd()] };
-  },
+  run: async ({ shell }) => ({ ok: true, data: { shell, script: SCRIPTS[shell] } }),
+  present: ({ data }) => ({ sections: [], notes: [data.script.trimEnd()] }),
 });

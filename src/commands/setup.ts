@@ -2,7 +2,7 @@
 // to Ready one ordinal at a time.
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../errors.ts';
-import type { Applied, LabSession, PodChange, PodWatch, V1Namespace, V1Pod, V1StatefulSet } from '../k8s/index.ts';
+import type { Applied, Lab, PodChange, PodWatch, V1Namespace, V1Pod, V1StatefulSet } from '../k8s/index.ts';
 import { phaseChart } from '../ui/phases.ts';
 import { isManaged, podName } from '../lab/names.ts';
 import { labOrdinals, ordinalsText, startOrdinal } from '../lab/ordinals.ts';
@@ -18,9 +18,8 @@ import { minorOf } from '../lab/server-version.ts';
 import { POD_INDEX_LABEL, startOrdinalVerdict, type StartOrdinalCheck } from '../lessons/start-ordinal/judge.ts';
 import { image, parseRetention, quantity, replicaCount, startOrdinal as startOrdinalFlag } from '../lab/validate.ts';
 import type { Verdict } from '../lab/verdict.ts';
-import type { Report } from '../ui/output.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
-import { defineCommand } from '../command-support/command.ts';
+import { defineCommand, type Outcome, type Presentation } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
 import { goneTasks, readyTasks } from '../command-support/wait-ready.ts';
 
@@ -97,12 +96,12 @@ export default defineCommand({
       .option('publish-not-ready', { type: 'boolean', default: false, describe: 'Service publishNotReadyAddresses: DNS records for pods that are not Ready too' })
       .option('retention', { type: 'string', describe: 'PVC retention policy, e.g. whenScaled=Delete,whenDeleted=Retain (default: Retain both)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be applied (with -o yaml|json) and change nothing' }),
-  options(a): SetupOptions {
+  options(a, g): SetupOptions {
     return asUsage(() => {
       const replicas = replicaCount('--replicas', a.replicas);
       return {
         settings: {
-          ...(a.names as LabSettings),
+          ...g.names,
           replicas,
           startOrdinal: startOrdinalFlag(a['start-ordinal'], replicas),
           ...podSettings(a),
@@ -115,7 +114,7 @@ export default defineCommand({
       };
     });
   },
-  async run(o, ctx): Promise<Report<SetupData>> {
+  async run(o, ctx): Promise<Outcome<SetupData>> {
     // YAML parsing is loaded only when manifests are needed.
     const [{ MANIFESTS }, { renderManifests }] = await Promise.all([import('../lab/manifest-sources.ts'), import('../lab/manifests.ts')]);
     const objects = renderManifests(MANIFESTS, o.settings);
@@ -129,7 +128,7 @@ export default defineCommand({
     try {
       await runTasks<SetupState>(
         [
-          { title: 'Preflight', task: (_c, t) => t.newListr(preflightTasks(lab, state)) },
+          { title: 'Preflight', task: (_c, t) => t.newListr(preflightTasks(lab, o.settings, state)) },
           {
             title: 'Create the lab',
             task: async (_c, t) => {
@@ -182,8 +181,9 @@ export default defineCommand({
         { progress: ctx.globals.progress },
         state,
       );
-      const live = state.live!;
-      const pods = state.watch!.byOrdinal();
+      const [watch, live] = [await watching, state.live];
+      if (!live) throw new CliError(`statefulset.apps "${o.settings.statefulSet}" was not applied`);
+      const pods = watch.byOrdinal();
       const rows = podRows(o.settings, labOrdinals(live), pods, await lab.listClaims());
       const requested = o.settings.startOrdinal ?? 0;
       const onServer = startOrdinal(live);
@@ -191,7 +191,6 @@ export default defineCommand({
         names: o.settings, requested, onServer, serverVersion: state.version ?? 'unknown', wanted: labOrdinals(live), pods: rows,
         podIndex: (i) => pods.get(i)?.metadata?.labels?.[POD_INDEX_LABEL],
       });
-      const notes = [...(shifted ? verdictLines(shifted, verdictText) : []), ...(state.adoption ? verdictLines(state.adoption.verdict, verdictText) : [])];
       return {
         ok: state.adoption?.verdict.result !== 'FAIL' && shifted?.result !== 'FAIL',
         data: {
@@ -205,19 +204,16 @@ export default defineCommand({
           pods: rows,
           adopted: state.adoption?.adopted ?? [],
           startOrdinal: { requested, onServer, verdict: shifted },
-          readySeen: readySeen(state.watch!.history),
+          readySeen: readySeen(watch.history),
         },
-        chart: phaseChart(`The pods of statefulset.apps/${o.settings.statefulSet} (${o.settings.podManagementPolicy})`, state.watch!.history, (i) => podName(o.settings, i)),
-        sections: [
-          { headers: ['resource', 'action', 'detail'], rows: state.applied.map((a) => [`${a.kind}/${a.name}`, a.action, a.detail]) },
-          { headers: POD_HEADERS, rows: rows.map(podCells) },
-        ],
-        notes,
+        chart: phaseChart(`The pods of statefulset.apps/${o.settings.statefulSet} (${o.settings.podManagementPolicy})`, watch.history, (i) => podName(o.settings, i)),
+        remarks: state.adoption ? verdictLines(state.adoption.verdict, verdictText) : [],
       };
     } finally {
       void watching.then((w) => w.stop(), () => undefined);
     }
   },
+  present,
 });
 
 /** Lab pods the StatefulSet's range leaves out, highest first. */
@@ -227,8 +223,8 @@ function condemned(state: SetupState): number[] {
   return [...state.watch.byOrdinal().keys()].filter((i) => !wanted.includes(i)).sort((a, b) => b - a);
 }
 
-function preflightTasks(lab: LabSession, state: SetupState): Task<SetupState>[] {
-  const s = lab.names as LabSettings;
+/** s: this setup's settings (a lab session shared by a tour's steps knows the names only). */
+function preflightTasks(lab: Lab, s: LabSettings, state: SetupState): Task<SetupState>[] {
   // The three checks ask the API at once; each is judged in turn, so the first failure reported is always the same.
   const asked = {
     version: lab.serverVersion(),
@@ -288,7 +284,7 @@ function preflightTasks(lab: LabSession, state: SetupState): Task<SetupState>[] 
   ];
 }
 
-function applyTasks(lab: LabSession, objects: LabObjects, state: SetupState): Task<SetupState>[] {
+function applyTasks(lab: Lab, objects: LabObjects, state: SetupState): Task<SetupState>[] {
   const step = (title: string, apply: () => Promise<Applied>): Task<SetupState> => ({
     title,
     task: async (_c, t) => {
@@ -316,17 +312,20 @@ function applyTasks(lab: LabSession, objects: LabObjects, state: SetupState): Ta
   ];
 }
 
-function dryRunReport(objects: LabObjects): Report<DryRunList> {
-  const items = [objects.namespace, objects.service, objects.statefulSet];
+function dryRunReport(objects: LabObjects): Outcome<DryRunList> {
+  return { ok: true, data: { apiVersion: 'v1', kind: 'List', items: [objects.namespace, objects.service, objects.statefulSet] } };
+}
+
+function present({ data }: Outcome<SetupData>): Presentation {
+  if (!('pods' in data)) {
+    return { sections: [{ headers: ['resource', 'action'], rows: data.items.map((i) => [`${String(i.kind).toLowerCase()}/${i.metadata.name}`, 'would be applied (dry run)']) }] };
+  }
   return {
-    ok: true,
-    data: { apiVersion: 'v1', kind: 'List', items },
     sections: [
-      {
-        headers: ['resource', 'action'],
-        rows: items.map((i) => [`${String(i.kind).toLowerCase()}/${i.metadata.name}`, 'would be applied (dry run)']),
-      },
+      { headers: ['resource', 'action', 'detail'], rows: data.applied.map((a) => [`${a.kind}/${a.name}`, a.action, a.detail]) },
+      { headers: POD_HEADERS, rows: data.pods.map(podCells) },
     ],
+    notes: data.startOrdinal.verdict ? verdictLines(data.startOrdinal.verdict, verdictText) : [],
   };
 }
 

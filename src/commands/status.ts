@@ -5,7 +5,7 @@ import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/nam
 import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
 import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/pod-rows.ts';
 import { revisionOf } from '../lessons/updates/rollout.ts';
-import type { Report } from '../ui/output.ts';
+import type { Outcome } from '../command-support/command.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { allInOrder, connectLab } from '../command-support/target.ts';
 import { policyOf, type PodManagementPolicy } from '../lab/manifests.ts';
@@ -37,18 +37,13 @@ export type StatusData =
 export default defineCommand({
   command: 'status',
   describe: 'Show the StatefulSet, the headless Service, the pods, their claims and DNS names',
-  options: (a): { names: LabNames } => ({ names: a.names as LabNames }),
-  async run({ names: n }, ctx): Promise<Report<StatusData>> {
+  options: (_a, g): { names: LabNames } => ({ names: g.names }),
+  async run({ names: n }, ctx): Promise<Outcome<StatusData>> {
     const lab = await connectLab(ctx, n);
     // One round trip: the four reads go out together (on one HTTP/2 connection).
     const [sts, svc, pods, claims] = await allInOrder([lab.findStatefulSet(), lab.findService(), lab.listPods(), lab.listClaims()]);
     if (!sts && !svc) {
-      return {
-        ok: true,
-        data: { deployed: false, namespace: n.namespace, statefulSet: n.statefulSet },
-        sections: [],
-        notes: [`No lab in namespace "${n.namespace}": statefulset.apps/${n.statefulSet} does not exist. Run \`kubectl sts-lab setup\` to create it.`],
-      };
+      return { ok: true, data: { deployed: false, namespace: n.namespace, statefulSet: n.statefulSet } };
     }
     const replicas = sts?.spec?.replicas ?? 0;
     const wanted = sts ? labOrdinals(sts) : [];
@@ -74,23 +69,29 @@ export default defineCommand({
     return {
       ok: true,
       data: { deployed: true, namespace: n.namespace, statefulSet: statefulSet ?? null, service: service ?? null, pods: rows },
+      remarks: stale ? [stale] : [],
+    };
+  },
+  present: ({ data: d }, { names: n }) => {
+    if (!d.deployed) {
+      return { sections: [], notes: [`No lab in namespace "${n.namespace}": statefulset.apps/${n.statefulSet} does not exist. Run \`kubectl sts-lab setup\` to create it.`] };
+    }
+    const { statefulSet: sts, service } = d;
+    return {
       sections: [
         {
           headers: ['statefulset', 'replicas', 'ordinals', 'ready', 'policy', 'current revision', 'update revision'],
-          rows: statefulSet
-            ? [[statefulSet.name, String(statefulSet.replicas), ordinalSpan(wanted), `${statefulSet.readyReplicas}/${statefulSet.replicas}`, statefulSet.podManagementPolicy, statefulSet.currentRevision ?? '<none>', statefulSet.updateRevision ?? '<none>']]
+          rows: sts
+            ? [[sts.name, String(sts.replicas), ordinalSpan(labOrdinals({ spec: { replicas: sts.replicas, ordinals: { start: sts.startOrdinal } } })), `${sts.readyReplicas}/${sts.replicas}`, sts.podManagementPolicy, sts.currentRevision ?? '<none>', sts.updateRevision ?? '<none>']]
             : [],
         },
         {
           headers: ['service', 'cluster-ip', 'selector', 'dns'],
-          rows: service
-            ? [[service.name, service.clusterIP ?? '<none>', Object.entries(service.selector).map(([a, b]) => `${a}=${b}`).join(','), service.dns]]
-            : [],
+          rows: service ? [[service.name, service.clusterIP ?? '<none>', Object.entries(service.selector).map(([a, b]) => `${a}=${b}`).join(','), service.dns]] : [],
         },
-        { headers: POD_HEADERS, rows: rows.map(podCells) },
-        { headers: ['pod', 'dns name'], rows: rows.map((r) => [r.pod, podDnsName(n, r.ordinal)]) },
+        { headers: POD_HEADERS, rows: d.pods.map(podCells) },
+        { headers: ['pod', 'dns name'], rows: d.pods.map((r) => [r.pod, podDnsName(n, r.ordinal)]) },
       ],
-      notes: stale ? [stale] : [],
     };
   },
 });

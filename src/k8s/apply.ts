@@ -4,7 +4,7 @@
 import type { KubernetesObject, V1Namespace, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
 import { isManaged, SPEC_HASH_ANNOTATION } from '../lab/names.ts';
-import type { Kube } from './client.ts';
+import type { Cluster } from './cluster.ts';
 import { httpCode, isConflict, isForbidden } from './errors.ts';
 import { pathOf } from './paths.ts';
 
@@ -65,7 +65,7 @@ async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): P
 }
 
 /** `known`: the namespace as just read (null: absent), so that it is not read twice; undefined: read it now. */
-export async function ensureNamespace(kube: Kube, desired: V1Namespace, known?: V1Namespace | null): Promise<Applied> {
+export async function ensureNamespace(kube: Cluster, desired: V1Namespace, known?: V1Namespace | null): Promise<Applied> {
   const name = desired.metadata!.name!;
   if (known === null) {
     try {
@@ -97,7 +97,7 @@ export async function ensureNamespace(kube: Kube, desired: V1Namespace, known?: 
     : { kind: 'namespace', name, action: 'exists', detail: 'not created by sts-lab; will be kept at teardown' };
 }
 
-export function ensureService(kube: Kube, desired: V1Service): Promise<Applied<V1Service>> {
+export function ensureService(kube: Cluster, desired: V1Service): Promise<Applied<V1Service>> {
   const { name, namespace } = desired.metadata as { name: string; namespace: string };
   return ensure<V1Service>({
     kind: 'service',
@@ -107,7 +107,7 @@ export function ensureService(kube: Kube, desired: V1Service): Promise<Applied<V
   }, desired);
 }
 
-export function ensureStatefulSet(kube: Kube, desired: V1StatefulSet): Promise<Applied<V1StatefulSet>> {
+export function ensureStatefulSet(kube: Cluster, desired: V1StatefulSet): Promise<Applied<V1StatefulSet>> {
   const { name, namespace } = desired.metadata as { name: string; namespace: string };
   return ensure<V1StatefulSet>({
     kind: 'statefulset.apps',

@@ -3,14 +3,15 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext, type KubernetesObject } from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
 import type { ConnectionOptions } from '../options.ts';
-import { isNotFound, toCliError } from './errors.ts';
+import { Cluster, type ChangeType, type ExecOptions, type ExecResult, type Query, type WatchSpec, type Watched, type WriteMethod } from './cluster.ts';
+import { toCliError } from './errors.ts';
+import { execInPod } from './exec.ts';
+import { watch } from './informer.ts';
 
-export type Query = Record<string, string | number | boolean | undefined>;
-/** A JSON patch (RFC 6902), what `kubectl patch --type json` sends. */
-export type JsonPatch = { op: string; path: string; value?: unknown }[];
+export type { JsonPatch, Query } from './cluster.ts';
 
 type Method = (typeof HttpMethod)[keyof typeof HttpMethod];
 
@@ -19,7 +20,7 @@ type Method = (typeof HttpMethod)[keyof typeof HttpMethod];
  * the credentials: its generated API classes were 40 % of the cluster bundle (about 1 MB to
  * parse at every start) and turned each answer into model objects nothing here needs.
  */
-export class Kube {
+export class Kube extends Cluster {
   readonly server: string;
   readonly contextName: string;
   readonly config: KubeConfig;
@@ -33,6 +34,7 @@ export class Kube {
   private readonly http = new IsomorphicFetchHttpLibrary();
 
   constructor(config: KubeConfig, interrupt: AbortSignal, requestTimeoutMs: number) {
+    super();
     this.config = config;
     this.interrupt = interrupt;
     this.requestTimeoutMs = requestTimeoutMs;
@@ -40,20 +42,21 @@ export class Kube {
     this.contextName = config.getCurrentContext();
   }
 
-  get = <T>(path: string, query?: Query): Promise<T> => this.json<T>(HttpMethod.GET, path, query);
-  /** A collection's items. */
-  list = async <T extends KubernetesObject>(path: string, query?: Query): Promise<T[]> => (await this.get<KubernetesListObject<T>>(path, query)).items;
-  post = <T>(path: string, body: object): Promise<T> => this.json<T>(HttpMethod.POST, path, undefined, body);
-  put = <T>(path: string, body: object): Promise<T> => this.json<T>(HttpMethod.PUT, path, undefined, body);
-  patch = <T>(path: string, ops: JsonPatch): Promise<T> => this.json<T>(HttpMethod.PATCH, path, undefined, ops, 'application/json-patch+json');
-  delete = <T = unknown>(path: string, query?: Query): Promise<T> => this.json<T>(HttpMethod.DELETE, path, query);
-  /** A plain-text answer (a container's log). */
-  text = (path: string, query?: Query): Promise<string> => this.send(HttpMethod.GET, path, query);
+  read<T>(path: string, query?: Query, as: 'json' | 'text' = 'json'): Promise<T> {
+    return as === 'text' ? (this.send(HttpMethod.GET, path, query) as Promise<T>) : this.json<T>(HttpMethod.GET, path, query);
+  }
 
-  /** Like get(), but a 404 is an answer (undefined), not an error. */
-  find = <T>(path: string, query?: Query): Promise<T | undefined> => orAbsent(this.get<T>(path, query));
-  /** Like delete(), but an object already gone (404) is undefined, not an error. */
-  deleteIfThere = <T = unknown>(path: string, query?: Query): Promise<T | undefined> => orAbsent(this.delete<T>(path, query));
+  write<T>(method: WriteMethod, path: string, body?: object, query?: Query): Promise<T> {
+    return this.json<T>(HttpMethod[method], path, query, body, method === 'PATCH' ? 'application/json-patch+json' : undefined);
+  }
+
+  watch<T extends KubernetesObject>(spec: WatchSpec, onChange: (type: ChangeType, obj: T) => void): Promise<Watched<T>> {
+    return watch<T>(this, spec, onChange);
+  }
+
+  exec(namespace: string, pod: string, command: string[], opts: ExecOptions): Promise<ExecResult> {
+    return execInPod(this, namespace, pod, command, opts);
+  }
 
   private async json<T>(method: Method, path: string, query?: Query, body?: object, contentType?: string): Promise<T> {
     const text = await this.send(method, path, query, body, contentType);
@@ -106,14 +109,6 @@ export class Kube {
   }
 }
 
-async function orAbsent<T>(request: Promise<T>): Promise<T | undefined> {
-  try {
-    return await request;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
 
 export function loadKubeConfig(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): KubeConfig {
   const kc = new KubeConfig();

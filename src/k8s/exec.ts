@@ -6,18 +6,9 @@ import { Exec, type V1Status } from '@kubernetes/client-node';
 import { CliError, InterruptedError } from '../errors.ts';
 import { formatDuration } from '../lab/duration.ts';
 import type { Kube } from './client.ts';
+import type { ExecOptions, ExecResult } from './cluster.ts';
 
-export interface ExecResult {
-  code: number;
-  stdout: Buffer;
-  stderr: Buffer;
-}
-
-export interface ExecOptions {
-  /** Bytes for the command's stdin; the stream is closed after them (needs v5.channel.k8s.io). */
-  stdin?: Buffer;
-  timeoutMs: number;
-}
+export type { ExecOptions, ExecResult } from './cluster.ts';
 
 function collector(chunks: Buffer[]): Writable {
   return new Writable({

@@ -5,23 +5,11 @@
 // restart after other errors, is added here; everything stops on Ctrl-C.
 import { ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { Kube } from './client.ts';
+import type { ChangeType, WatchSpec, Watched } from './cluster.ts';
 import { httpCode } from './errors.ts';
 import { WatchList, WatchListRefused } from './watch-list.ts';
 
-export type ChangeType = 'add' | 'update' | 'delete';
-
-export interface WatchSpec {
-  path: string;
-  labelSelector?: string | undefined;
-  fieldSelector?: string | undefined;
-}
-
-export interface Watched<T extends KubernetesObject> {
-  objects(): T[];
-  stop(): void;
-  /** Rejects with the error that made the watch give up (RBAC, a deleted namespace…). */
-  readonly failed: Promise<never>;
-}
+export type { ChangeType, WatchSpec, Watched } from './cluster.ts';
 
 /** What follow() needs of ListWatch and of WatchList. */
 interface Cache<T> {

@@ -4,13 +4,13 @@ import type { V1ConfigMap } from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
 import { isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type LabNames } from '../lab/names.ts';
 import { JOURNAL_NAME, journalKey, parseJournal, type JournalEntry } from '../lessons/storage/judge.ts';
-import type { Kube } from './client.ts';
+import type { Cluster } from './cluster.ts';
 import { isConflict } from './errors.ts';
 import { pathOf } from './paths.ts';
 
 const journalPath = (namespace: string): string => pathOf('core', 'configmaps', namespace, JOURNAL_NAME);
 
-export async function readJournal(kube: Kube, n: LabNames): Promise<JournalEntry[]> {
+export async function readJournal(kube: Cluster, n: LabNames): Promise<JournalEntry[]> {
   const cm = await kube.find<V1ConfigMap>(journalPath(n.namespace));
   return parseJournal(cm?.data);
 }
@@ -19,7 +19,7 @@ export async function readJournal(kube: Kube, n: LabNames): Promise<JournalEntry
  * Records the entries; returns the journal as written. A create is tried first: on a lab's first
  * write-data that is the only request; an existing journal is read and merged into.
  */
-export async function recordInJournal(kube: Kube, n: LabNames, entries: JournalEntry[]): Promise<JournalEntry[]> {
+export async function recordInJournal(kube: Cluster, n: LabNames, entries: JournalEntry[]): Promise<JournalEntry[]> {
   const namespace = n.namespace;
   const data = Object.fromEntries(entries.map((e) => [journalKey(e.pod), JSON.stringify(e)]));
   const fresh: V1ConfigMap = { metadata: { name: JOURNAL_NAME, namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, app: n.statefulSet } }, data };

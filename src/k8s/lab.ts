@@ -1,28 +1,28 @@
 // The lab's objects as the API sees them: lookups and the few writes sts-lab makes.
 import type { V1ControllerRevision, V1EndpointSlice, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1PodTemplateSpec, V1Scale, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { appSelector, BROKEN_ANNOTATION, claimName, NEVER_READY_PROBE, UPDATED_AT_ANNOTATION, type LabNames } from '../lab/names.ts';
-import type { JsonPatch, Kube } from './client.ts';
+import type { Cluster, JsonPatch } from './cluster.ts';
 import { pathOf } from './paths.ts';
 import type { LabLists } from './shared.ts';
 
-export const findStatefulSet = (kube: Kube, n: LabNames): Promise<V1StatefulSet | undefined> =>
+export const findStatefulSet = (kube: Cluster, n: LabNames): Promise<V1StatefulSet | undefined> =>
   kube.find(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet));
 
-export const findService = (kube: Kube, n: LabNames): Promise<V1Service | undefined> =>
+export const findService = (kube: Cluster, n: LabNames): Promise<V1Service | undefined> =>
   kube.find(pathOf('core', 'services', n.namespace, n.service));
 
-export const listClaims = (kube: Kube, n: LabNames): Promise<V1PersistentVolumeClaim[]> =>
+export const listClaims = (kube: Cluster, n: LabNames): Promise<V1PersistentVolumeClaim[]> =>
   kube.list(pathOf('core', 'persistentvolumeclaims', n.namespace), { labelSelector: appSelector(n) });
 
 /** Sets spec.replicas through the scale subresource (what `kubectl scale` does). */
-export async function scaleStatefulSet(kube: Kube, n: LabNames, replicas: number): Promise<V1Scale> {
+export async function scaleStatefulSet(kube: Cluster, n: LabNames, replicas: number): Promise<V1Scale> {
   return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet, 'scale'), [{ op: 'replace', path: '/spec/replicas', value: replicas }]);
 }
 
-export const listPods = (kube: Kube, n: LabNames): Promise<V1Pod[]> => kube.list(pathOf('core', 'pods', n.namespace), { labelSelector: appSelector(n) });
+export const listPods = (kube: Cluster, n: LabNames): Promise<V1Pod[]> => kube.list(pathOf('core', 'pods', n.namespace), { labelSelector: appSelector(n) });
 
 /** Deletes the lab's pods (watch-order --restart): the controller re-creates them in order. */
-export async function deletePods(kube: Kube, n: LabNames): Promise<void> {
+export async function deletePods(kube: Cluster, n: LabNames): Promise<void> {
   await kube.delete(pathOf('core', 'pods', n.namespace), { labelSelector: appSelector(n) });
 }
 
@@ -53,25 +53,25 @@ export async function claimsGone(lists: LabLists, n: LabNames, ordinals: number[
   }
 }
 
-export const findPod = (kube: Kube, n: LabNames, name: string): Promise<V1Pod | undefined> =>
+export const findPod = (kube: Cluster, n: LabNames, name: string): Promise<V1Pod | undefined> =>
   kube.find(pathOf('core', 'pods', n.namespace, name));
 
-export const findClaim = (kube: Kube, n: LabNames, name: string): Promise<V1PersistentVolumeClaim | undefined> =>
+export const findClaim = (kube: Cluster, n: LabNames, name: string): Promise<V1PersistentVolumeClaim | undefined> =>
   kube.find(pathOf('core', 'persistentvolumeclaims', n.namespace, name));
 
-export async function deletePod(kube: Kube, n: LabNames, name: string, force: boolean): Promise<void> {
+export async function deletePod(kube: Cluster, n: LabNames, name: string, force: boolean): Promise<void> {
   await kube.delete(pathOf('core', 'pods', n.namespace, name), force ? { gracePeriodSeconds: 0 } : undefined);
 }
 
 /** The EndpointSlices of the headless Service: where cluster DNS takes its per-pod records from. */
-export const endpointSlices = (kube: Kube, n: LabNames): Promise<V1EndpointSlice[]> =>
+export const endpointSlices = (kube: Cluster, n: LabNames): Promise<V1EndpointSlice[]> =>
   kube.list(pathOf('discovery', 'endpointslices', n.namespace), { labelSelector: `kubernetes.io/service-name=${n.service}` });
 
 /**
  * kube-system's kube-dns Service (kind, minikube, k3s and most clouds name cluster DNS so):
  * its clusterIP, null when there is none, undefined when it cannot be read.
  */
-export async function clusterDnsService(kube: Kube): Promise<string | null | undefined> {
+export async function clusterDnsService(kube: Cluster): Promise<string | null | undefined> {
   try {
     const svc = await kube.find<V1Service>(pathOf('core', 'services', 'kube-system', 'kube-dns'));
     return svc ? (svc.spec?.clusterIP ?? null) : null;
@@ -81,7 +81,7 @@ export async function clusterDnsService(kube: Kube): Promise<string | null | und
 }
 
 /** Namespace names, for shell completion. */
-export async function namespaceNames(kube: Kube): Promise<string[]> {
+export async function namespaceNames(kube: Cluster): Promise<string[]> {
   return (await kube.list<V1Namespace>(pathOf('core', 'namespaces'))).map((ns) => ns.metadata?.name ?? '').filter(Boolean);
 }
 
@@ -113,7 +113,7 @@ function templateOps(current: V1StatefulSet, c: TemplateChange): JsonPatch {
 }
 
 /** Changes the pod template and the RollingUpdate partition in one patch: one new revision. */
-export async function patchTemplate(kube: Kube, n: LabNames, current: V1StatefulSet, c: TemplateChange): Promise<V1StatefulSet> {
+export async function patchTemplate(kube: Cluster, n: LabNames, current: V1StatefulSet, c: TemplateChange): Promise<V1StatefulSet> {
   const rollingUpdate = { partition: c.partition, ...(c.maxUnavailable === undefined ? {} : { maxUnavailable: c.maxUnavailable }) };
   const strategy: JsonPatch = c.onDelete ? [] : [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate } }];
   const body = [...strategy, ...templateOps(current, c)];
@@ -133,7 +133,7 @@ export async function updateRevision(lists: LabLists, generation: number, timeou
 }
 
 /** The StatefulSet's ControllerRevisions (those it owns), with the pod template each records. */
-export async function controllerRevisions(kube: Kube, n: LabNames, owner: string): Promise<{ name: string; revision: number; template: V1PodTemplateSpec | undefined }[]> {
+export async function controllerRevisions(kube: Cluster, n: LabNames, owner: string): Promise<{ name: string; revision: number; template: V1PodTemplateSpec | undefined }[]> {
   const revisions = await kube.list<V1ControllerRevision>(pathOf('apps', 'controllerrevisions', n.namespace), { labelSelector: appSelector(n) });
   return revisions
     .filter((r) => r.metadata?.ownerReferences?.some((ref) => ref.uid === owner))
@@ -149,7 +149,7 @@ function recordedTemplate(data: unknown): V1PodTemplateSpec | undefined {
 }
 
 /** Puts a recorded pod template back (rollback): the controller then rolls towards its revision. */
-export async function restoreTemplate(kube: Kube, n: LabNames, template: V1PodTemplateSpec): Promise<V1StatefulSet> {
+export async function restoreTemplate(kube: Cluster, n: LabNames, template: V1PodTemplateSpec): Promise<V1StatefulSet> {
   return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet), [{ op: 'replace', path: '/spec/template', value: template }]);
 }
 
@@ -158,7 +158,7 @@ export async function restoreTemplate(kube: Kube, n: LabNames, template: V1PodTe
  * ownerReferences from the pods (and revisions) instead of deleting them; Background deletes them
  * (a cascading delete, in no order).
  */
-export async function deleteStatefulSetWith(kube: Kube, n: LabNames, propagationPolicy: 'Orphan' | 'Background'): Promise<void> {
+export async function deleteStatefulSetWith(kube: Cluster, n: LabNames, propagationPolicy: 'Orphan' | 'Background'): Promise<void> {
   await kube.delete(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet), { propagationPolicy });
 }
 

@@ -1,8 +1,8 @@
 // A watched list with bounded, Ctrl-C-aware waits on it; any number of listeners may follow
 // its changes (a shared list serves every command of a tour).
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { Kube } from './client.ts';
-import { watch, type ChangeType, type Watched, type WatchSpec } from './informer.ts';
+import type { Cluster } from './cluster.ts';
+import type { ChangeType, Watched, WatchSpec } from './cluster.ts';
 import { Changes } from './wait.ts';
 
 type Listener<T> = (type: ChangeType, obj: T) => void;
@@ -10,18 +10,18 @@ type Listener<T> = (type: ChangeType, obj: T) => void;
 export class LiveList<T extends KubernetesObject> {
   readonly changes = new Changes();
   private handle!: Watched<T>;
-  private readonly kube: Kube;
+  private readonly kube: Cluster;
   private readonly listeners = new Set<Listener<T>>();
   private changeCount = 0;
   private snapshot: { version: number; objects: readonly T[] } | undefined;
 
-  private constructor(kube: Kube) {
+  private constructor(kube: Cluster) {
     this.kube = kube;
   }
 
-  static async start<T extends KubernetesObject>(kube: Kube, spec: WatchSpec): Promise<LiveList<T>> {
+  static async start<T extends KubernetesObject>(kube: Cluster, spec: WatchSpec): Promise<LiveList<T>> {
     const l = new LiveList<T>(kube);
-    l.handle = await watch<T>(kube, spec, (type, obj) => {
+    l.handle = await kube.watch<T>(spec, (type, obj) => {
       l.changeCount++;
       for (const listener of [...l.listeners]) listener(type, obj);
       l.changes.notify();

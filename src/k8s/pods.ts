@@ -4,7 +4,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { byOrdinal, ordinalOf, type LabNames } from '../lab/names.ts';
 import type { Observation } from '../lessons/ordering/judge.ts';
 import { stageOf, type Stage } from '../lab/pods.ts';
-import type { Kube } from './client.ts';
+import type { Cluster } from './cluster.ts';
 import type { ChangeType } from './informer.ts';
 import type { LiveList } from './live.ts';
 import type { LabLists } from './shared.ts';
@@ -32,7 +32,7 @@ export class PodWatch {
     this.names = names;
   }
 
-  static async start(kube: Kube, lists: LabLists, names: LabNames): Promise<PodWatch> {
+  static async start(kube: Cluster, lists: LabLists, names: LabNames): Promise<PodWatch> {
     const w = new PodWatch(names);
     const lease = await lists.pods.acquire();
     w.list = lease.list;

@@ -2,11 +2,11 @@
 // needs, is there storage to bind the claims to.
 import type { V1SelfSubjectAccessReview, V1SelfSubjectRulesReview, V1StorageClass } from '@kubernetes/client-node';
 import { ruleAllows, type Permission, type ResourceRule } from '../lab/permissions.ts';
-import type { Kube } from './client.ts';
+import type { Cluster } from './cluster.ts';
 import { isForbidden } from './errors.ts';
 import { pathOf } from './paths.ts';
 
-export async function serverVersion(kube: Kube): Promise<string> {
+export async function serverVersion(kube: Cluster): Promise<string> {
   const info = await kube.get<{ gitVersion: string }>('/version');
   return info.gitVersion;
 }
@@ -16,7 +16,7 @@ export async function serverVersion(kube: Kube): Promise<string> {
  * namespaced ones; what it does not grant (or all, when the authorizer cannot list its rules)
  * and cluster-scoped ones, which a namespace's rules cannot prove, are asked one by one.
  */
-export async function deniedPermissions(kube: Kube, namespace: string, wanted: Permission[]): Promise<Permission[]> {
+export async function deniedPermissions(kube: Cluster, namespace: string, wanted: Permission[]): Promise<Permission[]> {
   const rules = await namespaceRules(kube, namespace);
   const unproved = wanted.filter((p) => p.clusterScoped || !rules?.some((r) => ruleAllows(r, p)));
   const answers = await Promise.all(unproved.map((p) => accessReview(kube, namespace, p)));
@@ -24,12 +24,12 @@ export async function deniedPermissions(kube: Kube, namespace: string, wanted: P
 }
 
 /** The RBAC rules that apply in the namespace, or undefined when the answer is incomplete. */
-async function namespaceRules(kube: Kube, namespace: string): Promise<ResourceRule[] | undefined> {
+async function namespaceRules(kube: Cluster, namespace: string): Promise<ResourceRule[] | undefined> {
   const review = await kube.post<V1SelfSubjectRulesReview>(pathOf('authorization', 'selfsubjectrulesreviews'), { spec: { namespace } });
   return review.status?.incomplete ? undefined : review.status?.resourceRules;
 }
 
-async function accessReview(kube: Kube, namespace: string, p: Permission): Promise<boolean> {
+async function accessReview(kube: Cluster, namespace: string, p: Permission): Promise<boolean> {
   const review = await kube.post<V1SelfSubjectAccessReview>(pathOf('authorization', 'selfsubjectaccessreviews'), {
     spec: {
       resourceAttributes: {
@@ -50,7 +50,7 @@ export const isDefaultClass = (sc: V1StorageClass): boolean =>
   DEFAULT_ANNOTATIONS.some((a) => sc.metadata?.annotations?.[a] === 'true');
 
 /** All StorageClasses, or undefined when these credentials may not list them. */
-export async function storageClasses(kube: Kube): Promise<V1StorageClass[] | undefined> {
+export async function storageClasses(kube: Cluster): Promise<V1StorageClass[] | undefined> {
   try {
     return await kube.list<V1StorageClass>(pathOf('storage', 'storageclasses'));
   } catch (err) {

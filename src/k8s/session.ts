@@ -1,12 +1,13 @@
 // A lab on a cluster: one client bound to the lab's names and namespace, offering the
-// operations the commands need. Nothing outside src/k8s touches the client or its APIs.
+// operations the commands need, in four small interfaces (reading, following, changing, exec).
+// Nothing outside src/k8s touches the client or its APIs.
 import type { KubernetesObject, V1Namespace, V1PodTemplateSpec, V1Service, V1StatefulSet, V1StorageClass } from '@kubernetes/client-node';
 import type { JournalEntry } from '../lessons/storage/judge.ts';
 import type { Permission } from '../lab/permissions.ts';
 import type { LabNames } from '../lab/names.ts';
 import { ensureNamespace, ensureService, ensureStatefulSet } from './apply.ts';
-import type { Kube } from './client.ts';
-import { execInPod, type ExecOptions } from './exec.ts';
+import type { Cluster, ExecOptions, ExecResult } from './cluster.ts';
+
 import { readJournal, recordInJournal } from './journal.ts';
 import * as lab from './lab.ts';
 import { PodWatch } from './pods.ts';
@@ -14,8 +15,46 @@ import { deniedPermissions, isDefaultClass, serverVersion, storageClasses } from
 import { LabLists } from './shared.ts';
 import * as teardown from './teardown.ts';
 
-export class LabSession {
-  readonly kube: Kube;
+/** What a lab is: its names, the cluster it is on, and Ctrl-C. */
+export interface LabIdentity {
+  readonly names: LabNames;
+  readonly context: string;
+  readonly server: string;
+  readonly interrupt: AbortSignal;
+}
+
+/** Reading the lab and the cluster around it: answered from the open watches when there are. */
+export type LabReads = Pick<
+  LabSession,
+  | 'findStatefulSet' | 'findService' | 'findPod' | 'findClaim' | 'listPods' | 'listClaims' | 'endpointSlices'
+  | 'readNamespace' | 'readJournal' | 'controllerRevisions' | 'serverVersion' | 'deniedPermissions'
+  | 'storageClasses' | 'isDefaultClass' | 'clusterDnsService' | 'namespaceNames'
+>;
+
+/** Following the lab: the shared watches and the waits made of them. */
+export type LabWatches = Pick<
+  LabSession,
+  'hold' | 'watchPods' | 'watchStatefulSet' | 'updateRevision' | 'waitForClaimOwner' | 'claimsGone' | 'statefulSetGone'
+>;
+
+/** Changing the lab, and removing only what sts-lab made. */
+export type LabWrites = Pick<
+  LabSession,
+  | 'ensureNamespace' | 'ensureService' | 'ensureStatefulSet' | 'scaleStatefulSet' | 'patchTemplate' | 'restoreTemplate'
+  | 'deletePod' | 'deletePods' | 'deleteStatefulSetWith' | 'recordInJournal' | 'deleteStatefulSet' | 'deleteService'
+  | 'deleteClaims' | 'deleteOwnConfigMaps' | 'deleteOrphanPods' | 'foreignObjects' | 'deleteNamespace'
+>;
+
+/** Running a command inside one of the lab's pods. */
+export interface LabExec {
+  exec(pod: string, command: string[], opts: ExecOptions): Promise<ExecResult>;
+}
+
+/** Everything a command may do with its lab. */
+export type Lab = LabIdentity & LabReads & LabWatches & LabWrites & LabExec;
+
+export class LabSession implements Lab {
+  private readonly kube: Cluster;
   readonly names: LabNames;
   /** The watches every command of this process shares; reads are answered from them while open. */
   readonly lists: LabLists;
@@ -26,7 +65,7 @@ export class LabSession {
   private statefulSetVersion: bigint | 'written' | undefined;
   private journal: JournalEntry[] | undefined;
 
-  constructor(kube: Kube, names: LabNames) {
+  constructor(kube: Cluster, names: LabNames) {
     this.kube = kube;
     this.names = names;
     this.lists = new LabLists(kube, names);
@@ -89,7 +128,7 @@ export class LabSession {
   recordInJournal = async (entries: JournalEntry[]) => {
     this.journal = await recordInJournal(this.kube, this.names, entries);
   };
-  exec = (pod: string, command: string[], opts: ExecOptions) => execInPod(this.kube, this.names.namespace, pod, command, opts);
+  exec = (pod: string, command: string[], opts: ExecOptions) => this.kube.exec(this.names.namespace, pod, command, opts);
 
   // Removing it: only what sts-lab made
   deleteStatefulSet = () => this.writing(teardown.deleteStatefulSet(this.kube, this.names, this.findStatefulSet));

@@ -3,7 +3,7 @@
 // steps follow one watch per kind instead of listing and watching again at every step).
 import type { CoreV1Event, KubernetesObject, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { appSelector, type LabNames } from '../lab/names.ts';
-import type { Kube } from './client.ts';
+import type { Cluster } from './cluster.ts';
 import type { WatchSpec } from './informer.ts';
 import { LiveList } from './live.ts';
 import { pathOf } from './paths.ts';
@@ -18,11 +18,11 @@ export class SharedList<T extends KubernetesObject> {
   private opening: Promise<LiveList<T>> | undefined;
   private open: LiveList<T> | undefined;
   private users = 0;
-  private readonly kube: Kube;
+  private readonly kube: Cluster;
   private readonly spec: WatchSpec;
   private readonly held: () => boolean;
 
-  constructor(kube: Kube, spec: WatchSpec, held: () => boolean) {
+  constructor(kube: Cluster, spec: WatchSpec, held: () => boolean) {
     this.kube = kube;
     this.spec = spec;
     this.held = held;
@@ -82,7 +82,7 @@ export class LabLists {
   readonly statefulSet: SharedList<V1StatefulSet>;
   private holds = 0;
 
-  constructor(kube: Kube, n: LabNames) {
+  constructor(kube: Cluster, n: LabNames) {
     const namespace = n.namespace;
     const labelSelector = appSelector(n);
     const fieldSelector = `metadata.name=${n.statefulSet}`;

@@ -7,7 +7,7 @@ import { findStall, stallSentence, StallClock, type Stall } from '../lab/diagnos
 import { formatDuration } from '../lab/duration.ts';
 import type { LabNames } from '../lab/names.ts';
 import type { PodLike } from '../lab/pods.ts';
-import type { Kube } from './client.ts';
+import type { Cluster } from './cluster.ts';
 import type { LiveList } from './live.ts';
 import { pathOf } from './paths.ts';
 import type { LabLists, Lease } from './shared.ts';
@@ -36,7 +36,7 @@ export class StallWatch {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribe: (() => void)[] = [];
   private stopped = false;
-  private readonly kube: Kube;
+  private readonly kube: Cluster;
   private readonly names: LabNames;
   private readonly pods: PodSource;
   private logVersion = 0;
@@ -46,7 +46,7 @@ export class StallWatch {
   private claims: LiveList<V1PersistentVolumeClaim> | undefined;
   private events: LiveList<CoreV1Event> | undefined;
 
-  private constructor(kube: Kube, names: LabNames, pods: PodSource, changes: Changes) {
+  private constructor(kube: Cluster, names: LabNames, pods: PodSource, changes: Changes) {
     this.kube = kube;
     this.names = names;
     this.pods = pods;
@@ -54,7 +54,7 @@ export class StallWatch {
   }
 
   /** Starts beside a pod watch; every piece of new evidence wakes that watch's waiters. */
-  static async start(kube: Kube, lists: LabLists, names: LabNames, pods: PodSource, changes: Changes): Promise<StallWatch> {
+  static async start(kube: Cluster, lists: LabLists, names: LabNames, pods: PodSource, changes: Changes): Promise<StallWatch> {
     const w = new StallWatch(kube, names, pods, changes);
     // Claims or events that cannot be read (RBAC) leave the diagnosis with fewer words, not broken.
     const [claims, events] = await Promise.all([lists.claims.acquire().catch(() => undefined), lists.events.acquire().catch(() => undefined)]);

@@ -3,19 +3,14 @@
 import type { KubernetesListObject, KubernetesObject, V1ConfigMap, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { isLabClaim, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ownedSelector, type LabNames } from '../lab/names.ts';
 import { isOrphan } from '../lessons/orphan/judge.ts';
-import type { Kube } from './client.ts';
+import type { Cluster } from './cluster.ts';
 import { httpCode, isForbidden } from './errors.ts';
 import { findService } from './lab.ts';
 import { LiveList } from './live.ts';
 import { pathOf } from './paths.ts';
+import { absent, deleted, kept, notOurs, type Removal } from '../lab/removal.ts';
 
-export type RemovalAction = 'deleted' | 'kept' | 'absent';
-
-export interface Removal {
-  resource: string;
-  action: RemovalAction;
-  detail: string;
-}
+export type { Removal } from '../lab/removal.ts';
 
 interface Deletable<T extends KubernetesObject> {
   resource: string;
@@ -26,14 +21,14 @@ interface Deletable<T extends KubernetesObject> {
 
 async function deleteOwn<T extends KubernetesObject>(d: Deletable<T>, keepReason?: string): Promise<Removal> {
   const current = await d.read();
-  if (!current) return { resource: d.resource, action: 'absent', detail: '' };
-  if (!isManaged(current.metadata?.labels)) return { resource: d.resource, action: 'kept', detail: 'not created by sts-lab' };
-  if (keepReason) return { resource: d.resource, action: 'kept', detail: keepReason };
+  if (!current) return absent(d.resource);
+  if (!isManaged(current.metadata?.labels)) return notOurs(d.resource);
+  if (keepReason) return kept(d.resource, keepReason);
   const removed = await d.remove();
-  return { resource: d.resource, action: removed === undefined ? 'absent' : 'deleted', detail: '' };
+  return removed === undefined ? absent(d.resource) : deleted(d.resource);
 }
 
-export const deleteStatefulSet = (kube: Kube, n: LabNames, read: () => Promise<V1StatefulSet | undefined>): Promise<Removal> =>
+export const deleteStatefulSet = (kube: Cluster, n: LabNames, read: () => Promise<V1StatefulSet | undefined>): Promise<Removal> =>
   deleteOwn({
     resource: `statefulset.apps/${n.statefulSet}`,
     read,
@@ -45,7 +40,7 @@ export const deleteStatefulSet = (kube: Kube, n: LabNames, read: () => Promise<V
  * that name. The server deletes only what matches, so a foreign object is never at risk, and no
  * read comes first. Undefined when the server or these credentials allow no collection delete.
  */
-async function deleteLabelled<T extends KubernetesObject>(kube: Kube, collection: string, labelSelector: string, name?: string): Promise<T[] | undefined> {
+async function deleteLabelled<T extends KubernetesObject>(kube: Cluster, collection: string, labelSelector: string, name?: string): Promise<T[] | undefined> {
   try {
     const query = { labelSelector, ...(name ? { fieldSelector: `metadata.name=${name}` } : {}) };
     return (await kube.delete<KubernetesListObject<T>>(collection, query)).items;
@@ -58,10 +53,10 @@ async function deleteLabelled<T extends KubernetesObject>(kube: Kube, collection
 const MANAGED = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 
 /** Deleted by name and label in one request; read only when it was not (absent, or not sts-lab's). */
-export async function deleteService(kube: Kube, n: LabNames): Promise<Removal> {
+export async function deleteService(kube: Cluster, n: LabNames): Promise<Removal> {
   const resource = `service/${n.service}`;
-  const deleted = await deleteLabelled<V1Service>(kube, pathOf('core', 'services', n.namespace), MANAGED, n.service);
-  if (deleted?.length) return { resource, action: 'deleted', detail: '' };
+  const gone = await deleteLabelled<V1Service>(kube, pathOf('core', 'services', n.namespace), MANAGED, n.service);
+  if (gone?.length) return deleted(resource);
   return deleteOwn({ resource, read: () => findService(kube, n), remove: () => kube.deleteIfThere(pathOf('core', 'services', n.namespace, n.service)) });
 }
 
@@ -70,13 +65,13 @@ export async function deleteService(kube: Kube, n: LabNames): Promise<Removal> {
  * When every claim that carries sts-lab's labels is one of them, one DELETE of that collection
  * removes them all; otherwise, or without the deletecollection permission, one DELETE each.
  */
-export async function deleteClaims(kube: Kube, n: LabNames, all: V1PersistentVolumeClaim[], keepReason?: string): Promise<Removal[]> {
+export async function deleteClaims(kube: Cluster, n: LabNames, all: V1PersistentVolumeClaim[], keepReason?: string): Promise<Removal[]> {
   const claims = all.filter((c) => isLabClaim(n, c.metadata?.name ?? ''));
   const ours = claims.filter((c) => isManaged(c.metadata?.labels));
   const onlyLabClaimsLabelled = all.filter((c) => isManaged(c.metadata?.labels)).length === ours.length;
   if (!keepReason && ours.length > 1 && onlyLabClaimsLabelled) {
     if (await deleteLabelled(kube, pathOf('core', 'persistentvolumeclaims', n.namespace), ownedSelector(n))) {
-      return claims.map((c) => (ours.includes(c) ? { resource: claimResource(c), action: 'deleted', detail: '' } : { resource: claimResource(c), action: 'kept', detail: 'not created by sts-lab' }));
+      return claims.map((c) => (ours.includes(c) ? deleted(claimResource(c)) : notOurs(claimResource(c))));
     }
   }
   return Promise.all(
@@ -96,7 +91,7 @@ export async function deleteClaims(kube: Kube, n: LabNames, all: V1PersistentVol
 const claimResource = (c: V1PersistentVolumeClaim): string => `persistentvolumeclaim/${c.metadata!.name}`;
 
 /** Lab pods no controller owns (left by `orphan`): sts-lab made them, and nothing else will remove them. */
-export async function deleteOrphanPods(kube: Kube, n: LabNames, pods: V1Pod[]): Promise<Removal[]> {
+export async function deleteOrphanPods(kube: Cluster, n: LabNames, pods: V1Pod[]): Promise<Removal[]> {
   const orphans = pods.filter(isOrphan);
   return Promise.all(
     orphans.map(async (p) => ({
@@ -111,10 +106,10 @@ export async function deleteOrphanPods(kube: Kube, n: LabNames, pods: V1Pod[]): 
 }
 
 /** The ConfigMaps sts-lab made for this lab (the journal): one collection delete, or a list and one delete each. */
-export async function deleteOwnConfigMaps(kube: Kube, n: LabNames): Promise<Removal[]> {
+export async function deleteOwnConfigMaps(kube: Cluster, n: LabNames): Promise<Removal[]> {
   const collection = pathOf('core', 'configmaps', n.namespace);
-  const deleted = await deleteLabelled<V1ConfigMap>(kube, collection, ownedSelector(n));
-  if (deleted) return deleted.map((m) => ({ resource: `configmap/${m.metadata!.name}`, action: 'deleted', detail: '' }));
+  const removed = await deleteLabelled<V1ConfigMap>(kube, collection, ownedSelector(n));
+  if (removed) return removed.map((m) => deleted(`configmap/${m.metadata?.name ?? ''}`));
   const maps = await kube.list<V1ConfigMap>(collection, { labelSelector: ownedSelector(n) });
   return Promise.all(
     maps.map((m) =>
@@ -128,7 +123,7 @@ export async function deleteOwnConfigMaps(kube: Kube, n: LabNames): Promise<Remo
 }
 
 /** The namespace object; 'unreadable' when these credentials may not read it. */
-export async function readNamespace(kube: Kube, name: string): Promise<V1Namespace | undefined | 'unreadable'> {
+export async function readNamespace(kube: Cluster, name: string): Promise<V1Namespace | undefined | 'unreadable'> {
   try {
     return await kube.find<V1Namespace>(pathOf('core', 'namespaces', undefined, name));
   } catch {
@@ -139,7 +134,7 @@ export async function readNamespace(kube: Kube, name: string): Promise<V1Namespa
 const SYSTEM_OBJECTS = new Set(['configmap/kube-root-ca.crt', 'serviceaccount/default']);
 
 /** Objects in the namespace that sts-lab did not create: their presence keeps the namespace. */
-export async function foreignObjects(kube: Kube, namespace: string): Promise<string[]> {
+export async function foreignObjects(kube: Cluster, namespace: string): Promise<string[]> {
   const labelSelector = `${MANAGED_BY_LABEL}!=${MANAGED_BY_VALUE}`;
   const list = (group: 'core' | 'apps', resource: string, fieldSelector?: string) =>
     kube.list<KubernetesObject>(pathOf(group, resource, namespace), { labelSelector, fieldSelector });
@@ -165,7 +160,7 @@ export async function foreignObjects(kube: Kube, namespace: string): Promise<str
 }
 
 /** Deletes the namespace and waits until the API no longer has it (a re-run of setup needs that). */
-export async function deleteNamespace(kube: Kube, name: string, timeoutMs: number): Promise<void> {
+export async function deleteNamespace(kube: Cluster, name: string, timeoutMs: number): Promise<void> {
   const fieldSelector = `metadata.name=${name}`;
   const live = await LiveList.start<V1Namespace>(kube, { path: pathOf('core', 'namespaces'), fieldSelector });
   try {

@@ -6,18 +6,16 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
 import { asUsage, CliError, InterruptedError } from '../errors.ts';
-import { reportMarkdown, reportPassed, reportRows, type LabReport, type TourPart } from '../report/lab-report.ts';
+import { reportMarkdown, reportPassed, reportRows, type LabReport } from '../report/lab-report.ts';
 import type { PhaseChart } from '../ui/phases.ts';
 import type { LabNames } from '../lab/names.ts';
+import { TOUR_PLANS, teardownStep, type TourEvidence } from '../lessons/registry.ts';
 import { verdictText } from '../ui/color.ts';
 import type { RunContext } from '../command-support/command.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
 import { podFlags, podSettings, type PodSettings } from '../commands/setup.ts';
-import { seedSteps } from './seed.ts';
-import { teardownStep, type TourScope } from './scope.ts';
-import { lifecycleSteps } from './lifecycle.ts';
-import { updateSteps } from '../lessons/updates/steps.ts';
+import type { TourPart, TourScope } from './scope.ts';
 
 interface TourOptions {
   names: LabNames;
@@ -37,8 +35,8 @@ export default defineCommand({
       .option('keep', { type: 'boolean', default: false, describe: 'Keep the lab at the end instead of tearing it down' })
       .option('report', { type: 'string', describe: 'Also write the report to this file: FILE.html a self-contained page with timelines, otherwise Markdown' })
       .option('step-by-step', { type: 'boolean', default: false, describe: 'Wait for Enter between steps (on a terminal)' }),
-  options: (a): TourOptions => ({
-    names: a.names as LabNames,
+  options: (a, g): TourOptions => ({
+    names: g.names,
     parts: a.part === 'all' ? ['seed', 'updates', 'lifecycle'] : [a.part === 'updates' || a.part === 'lifecycle' ? a.part : 'seed'],
     pod: asUsage(() => podSettings(a)),
     keep: a.keep === true,
@@ -54,7 +52,7 @@ export default defineCommand({
     // The timelines each step's commands drew, for the HTML report.
     const charts: PhaseChart[][] = [];
     let drawn: PhaseChart[] = [];
-    const scope: TourScope = {
+    const scope: TourScope<TourEvidence> = {
       names: n,
       pod: o.pod,
       ctx,
@@ -68,12 +66,7 @@ export default defineCommand({
         return r.data;
       },
     };
-    const plan = [
-      ...(o.parts.includes('seed') ? seedSteps(scope) : []),
-      ...(o.parts.includes('updates') ? updateSteps(scope) : []),
-      ...(o.parts.includes('lifecycle') ? lifecycleSteps(scope) : []),
-      ...(o.keep ? [] : [teardownStep(scope, o.parts.includes('lifecycle'))]),
-    ];
+    const plan = [...o.parts.flatMap((part) => TOUR_PLANS[part]), ...(o.keep ? [] : [teardownStep(o.parts)])].map((step) => step(scope));
 
     let failure: string | undefined;
     // The steps share one session: each kind is listed and watched once for the whole tour.
@@ -116,6 +109,7 @@ export default defineCommand({
       rows,
       steps,
       passed: !failure && reportPassed(rows),
+      stopped: failure ?? null,
     };
     if (o.report) {
       try {
@@ -124,14 +118,12 @@ export default defineCommand({
         throw new CliError(`cannot write the report to ${o.report}: ${(e as Error).message}`);
       }
     }
+    return { ok: report.passed, data: report, remarks: o.report ? [`      Report written to ${o.report}`] : [] };
+  },
+  present: ({ data: r }) => {
     return {
-      ok: report.passed,
-      data: report,
-      sections: [{ headers: ['key concept', 'expected outcome', 'result', 'evidence'], rows: rows.map((r) => [r.concept, r.outcome, r.result, r.evidence]) }],
-      notes: [
-        `${verdictText(report.passed ? 'PASS' : 'FAIL')}  ${report.passed ? 'Every StatefulSet guarantee of the scenario held on this cluster' : failure ? `The tour stopped: ${failure}` : 'Some guarantees did not hold (see the rows above)'}`,
-        ...(o.report ? [`      Report written to ${o.report}`] : []),
-      ],
+      sections: [{ headers: ['key concept', 'expected outcome', 'result', 'evidence'], rows: r.rows.map((x) => [x.concept, x.outcome, x.result, x.evidence]) }],
+      notes: [`${verdictText(r.passed ? 'PASS' : 'FAIL')}  ${r.passed ? 'Every StatefulSet guarantee of the scenario held on this cluster' : r.stopped ? `The tour stopped: ${r.stopped}` : 'Some guarantees did not hold (see the rows above)'}`],
     };
   },
 });

@@ -2,7 +2,8 @@
 // promise), then delete the StatefulSet, the Service, the claims, and the namespace if
 // sts-lab created it and nothing else lives there.
 import type { Argv } from 'yargs';
-import type { LabSession, PodWatch, Removal } from '../../k8s/index.ts';
+import type { Lab, PodWatch } from '../../k8s/index.ts';
+import { absent, deleted, kept, notOurs, type Removal } from '../../lab/removal.ts';
 import { phaseChart } from '../../ui/phases.ts';
 import { analyseCascade, cascadeRows } from './cascade.ts';
 import { CliError } from '../../errors.ts';
@@ -49,8 +50,8 @@ export default defineCommand({
       .option('keep-pvcs', { type: 'boolean', default: false, describe: 'Keep the PersistentVolumeClaims (and so the data)' })
       .option('keep-namespace', { type: 'boolean', default: false, describe: 'Keep the namespace even if sts-lab created it' })
       .option('no-scale-down', { type: 'boolean', default: false, describe: 'Delete the StatefulSet with its pods at once (cascading) and show they go in no order' }),
-  options: (a): TeardownOptions => ({
-    names: a.names as LabNames,
+  options: (a, g): TeardownOptions => ({
+    names: g.names,
     keepPvcs: a['keep-pvcs'] === true,
     keepNamespace: a['keep-namespace'] === true,
     noScaleDown: a['no-scale-down'] === true,
@@ -92,16 +93,10 @@ export default defineCommand({
     } finally {
       state.watch?.stop();
     }
-    const rows = state.cascaded ? cascadeRows(state.watch!.history, (i) => podName(n, i)) : [];
+    const history = state.watch?.history ?? [];
+    const rows = state.cascaded ? cascadeRows(history, (i) => podName(n, i)) : [];
     const cascadeVerdict = state.cascaded ? analyseCascade(rows) : null;
-    const t0 = Math.min(...rows.map((r) => r.terminating ?? Infinity));
     const ownedVerdict = byController ? ownedClaimsVerdict(claimNames, state.ownedGone) : undefined;
-    const order = deletionOrder(state);
-    const orderNotes = cascadeVerdict
-      ? verdictLines(cascadeVerdict, verdictText)
-      : order.length > 1
-        ? [`Pods removed in order ${order.join(', ')}: teardown scales to 0 first, because deleting a StatefulSet with its pods removes them all at once (teardown --no-scale-down shows it).`]
-        : [];
     return {
       ok: ownedVerdict?.result !== 'FAIL',
       data: {
@@ -112,12 +107,25 @@ export default defineCommand({
         claimsByController: ownedVerdict ? { claims: state.ownedGone, verdict: ownedVerdict } : null,
         cascade: cascadeVerdict && { pods: rows.map((r) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone) })), verdict: cascadeVerdict },
       },
+      chart: state.watch && phaseChart(state.cascaded ? 'Teardown: the StatefulSet deleted with its pods (cascading)' : 'Teardown: scaled to 0, highest ordinal first', history, (i) => podName(n, i)),
+    };
+  },
+  present: ({ data: d }) => {
+    const pods = d.cascade?.pods ?? [];
+    const at = (t: string | null) => (t === null ? null : Date.parse(t));
+    const t0 = Math.min(...pods.map((r) => at(r.terminating) ?? Infinity));
+    const order = d.deletionOrder;
+    const orderNotes = d.cascade
+      ? verdictLines(d.cascade.verdict, verdictText)
+      : order.length > 1
+        ? [`Pods removed in order ${order.join(', ')}: teardown scales to 0 first, because deleting a StatefulSet with its pods removes them all at once (teardown --no-scale-down shows it).`]
+        : [];
+    return {
       sections: [
-        { headers: ['resource', 'action', 'detail'], rows: state.removals.map((r) => [r.resource, r.action, r.detail]) },
-        { headers: ['pod', 'terminating', 'gone'], rows: rows.map((r) => [r.pod, relative(r.terminating, t0), relative(r.gone, t0)]) },
+        { headers: ['resource', 'action', 'detail'], rows: d.removals.map((r) => [r.resource, r.action, r.detail]) },
+        { headers: ['pod', 'terminating', 'gone'], rows: pods.map((r) => [r.pod, relative(at(r.terminating), t0), relative(at(r.gone), t0)]) },
       ],
-      chart: state.watch && phaseChart(state.cascaded ? 'Teardown: the StatefulSet deleted with its pods (cascading)' : 'Teardown: scaled to 0, highest ordinal first', state.watch.history, (i) => podName(n, i)),
-      notes: [...(ownedVerdict ? verdictLines(ownedVerdict, verdictText) : []), ...orderNotes],
+      notes: [...(d.claimsByController ? verdictLines(d.claimsByController.verdict, verdictText) : []), ...orderNotes],
     };
   },
 });
@@ -131,7 +139,7 @@ const describe = (r: Removal): string => `${r.resource} ${r.action}${r.detail ? 
  * The pods go first: by scaling to 0 (the controller removes them from the highest ordinal
  * down), or, cascading, by deleting the StatefulSet with them (the garbage collector, in no order).
  */
-async function removePods(lab: LabSession, timeoutMs: number, state: TeardownState, t: TaskHandle, cascade: boolean) {
+async function removePods(lab: Lab, timeoutMs: number, state: TeardownState, t: TaskHandle, cascade: boolean) {
   const n = lab.names;
   const sts = await lab.findStatefulSet();
   if (!sts) return removeOrphans(lab, timeoutMs, state, t);
@@ -144,12 +152,12 @@ async function removePods(lab: LabSession, timeoutMs: number, state: TeardownSta
   }
   await lab.deleteStatefulSetWith('Background');
   state.cascaded = true;
-  state.removals.push({ resource: `statefulset.apps/${n.statefulSet}`, action: 'deleted', detail: 'with its pods at once (propagationPolicy Background)' });
+  state.removals.push(deleted(`statefulset.apps/${n.statefulSet}`, 'with its pods at once (propagationPolicy Background)'));
   return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, UNORDERED), { concurrent: true });
 }
 
 /** No StatefulSet, but its orphaned pods (kubectl sts-lab orphan): delete them and see them go. */
-async function removeOrphans(lab: LabSession, timeoutMs: number, state: TeardownState, t: TaskHandle) {
+async function removeOrphans(lab: Lab, timeoutMs: number, state: TeardownState, t: TaskHandle) {
   state.watch = await lab.watchPods();
   const removed = (await lab.deleteOrphanPods()).filter((r) => r.action === 'deleted');
   if (!removed.length) return t.skip(`statefulset.apps/${lab.names.statefulSet}: not found, nothing to scale`);
@@ -160,7 +168,7 @@ async function removeOrphans(lab: LabSession, timeoutMs: number, state: Teardown
   return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, UNORDERED), { concurrent: true });
 }
 
-function deleteTasks(lab: LabSession, o: TeardownOptions, state: TeardownState, timeoutMs: number): Task<TeardownState>[] {
+function deleteTasks(lab: Lab, o: TeardownOptions, state: TeardownState, timeoutMs: number): Task<TeardownState>[] {
   const n = o.names;
   const step = (title: string, removals: () => Promise<Removal[]>): Task<TeardownState> => ({
     title,
@@ -186,26 +194,26 @@ function deleteTasks(lab: LabSession, o: TeardownOptions, state: TeardownState, 
         const goneAt = new Date().toISOString();
         state.ownedGone = state.owned.map((c) => ({ ...c, goneAt }));
       }
-      const byGc = state.owned.map((c): Removal => ({ resource: `persistentvolumeclaim/${c.pvc}`, action: 'deleted', detail: `by the garbage collector: owned by ${c.owner} (whenDeleted: Delete)` }));
+      const byGc = state.owned.map((c) => deleted(`persistentvolumeclaim/${c.pvc}`, `by the garbage collector: owned by ${c.owner} (whenDeleted: Delete)`));
       return [...byGc, ...(await lab.deleteClaims(o.keepPvcs ? '--keep-pvcs' : undefined))];
     }),
     step('configmaps', () => lab.deleteOwnConfigMaps()),
   ];
 }
 
-async function removeNamespace(lab: LabSession, o: TeardownOptions, timeoutMs: number): Promise<Removal> {
+async function removeNamespace(lab: Lab, o: TeardownOptions, timeoutMs: number): Promise<Removal> {
   const name = o.names.namespace;
   const resource = `namespace/${name}`;
   const ns = await lab.readNamespace();
-  if (ns === 'unreadable') return { resource, action: 'kept', detail: 'not readable with these credentials' };
-  if (!ns) return { resource, action: 'absent', detail: '' };
-  if (!isManaged(ns.metadata?.labels)) return { resource, action: 'kept', detail: 'not created by sts-lab' };
-  if (o.keepNamespace) return { resource, action: 'kept', detail: '--keep-namespace' };
+  if (ns === 'unreadable') return kept(resource, 'not readable with these credentials', null);
+  if (!ns) return absent(resource);
+  if (!isManaged(ns.metadata?.labels)) return notOurs(resource);
+  if (o.keepNamespace) return kept(resource, '--keep-namespace');
   const foreign = await lab.foreignObjects();
   if (foreign.length) {
     const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ', …' : '');
-    return { resource, action: 'kept', detail: `holds objects sts-lab did not create: ${shown}` };
+    return kept(resource, `holds objects sts-lab did not create: ${shown}`);
   }
   await lab.deleteNamespace(timeoutMs);
-  return { resource, action: 'deleted', detail: '' };
+  return deleted(resource);
 }

@@ -4,11 +4,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { labOrdinals } from '../../lab/ordinals.ts';
 import { CliError } from '../../errors.ts';
-import type { LabSession } from '../../k8s/index.ts';
-import { dnsPresence, judgeLookup, LOOKUP_MARK, parseLookup, parseResolvConf, splitLookups, type DnsRow, type DnsSetup, type LookupOutcome } from './judge.ts';
-import { byOrdinal, CLUSTER_DOMAIN, podDnsName, podName, serviceDnsName, type LabNames } from '../../lab/names.ts';
+import type { Lab } from '../../k8s/index.ts';
+import { dnsPresence, dnsVerdict, judgeLookup, LOOKUP_MARK, parseLookup, parseResolvConf, splitLookups, type DnsRow, type DnsSetup, type LookupOutcome, type SliceRecord } from './judge.ts';
+import { byOrdinal, CLUSTER_DOMAIN, podDnsName, serviceDnsName, type LabNames } from '../../lab/names.ts';
 import { isReady } from '../../lab/pods.ts';
-import { passIf, verdict, verdictLines } from '../../lab/verdict.ts';
+import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks, type Task } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
@@ -31,7 +31,7 @@ const SETTLE_MS = 30_000;
 export default defineCommand({
   command: 'dns',
   describe: "Resolve every pod's stable DNS name from inside the cluster and check it against the pod's IP",
-  options: (a): { names: LabNames } => ({ names: a.names as LabNames }),
+  options: (_a, g): { names: LabNames } => ({ names: g.names }),
   async run({ names: n }, ctx) {
     const lab = await connectLab(ctx, n);
     const sts = await ownStatefulSet(lab);
@@ -43,8 +43,7 @@ export default defineCommand({
     // publishNotReadyAddresses: the Service's records include pods that are not Ready.
     const publish = (await lab.findService())?.spec?.publishNotReadyAddresses === true;
     const published = [...pods.entries()].filter(([, p]) => publish || isReady(p)).sort(([a], [b]) => a - b);
-    const unready = [...pods.entries()].filter(([, p]) => !isReady(p)).map(([o]) => o).sort((a, b) => a - b);
-    const setup = await dnsSetup(lab, askerFor(undefined));
+        const setup = await dnsSetup(lab, askerFor(undefined));
     const presence = dnsPresence(setup);
     const deadline = Date.now() + Math.min(SETTLE_MS, ctx.globals.timeoutMs);
     const rows: DnsRow[] = [];
@@ -71,60 +70,46 @@ export default defineCommand({
     );
     rows.sort((a, b) => queries.findIndex((q) => q.name === a.name) - queries.findIndex((q) => q.name === b.name));
     const slices = await lab.endpointSlices();
-    const records = slices.flatMap((s) =>
+    const records: SliceRecord[] = slices.flatMap((s) =>
       (s.endpoints ?? []).map((e) => ({ hostname: e.hostname ?? null, addresses: e.addresses, ready: e.conditions?.ready ?? false, pod: e.targetRef?.name ?? null })),
     );
-    // The EndpointSlice is where the records come from: ready there exactly when published.
-    const sliceWrong = [...pods.entries()].filter(([, p]) => {
-      const entry = records.find((r) => r.pod === p.metadata?.name);
-      return !entry || entry.ready !== (publish || isReady(p));
-    }).map(([o]) => podName(n, o));
-    const silent = rows.filter((r) => r.outcome === 'no-server');
-    // Without cluster DNS, a host resolver's NXDOMAIN is no wrong answer: there is nothing to judge.
-    const noDns = !presence.present && !rows.some((r) => r.ok);
-    const ok = rows.every((r) => r.ok) && !sliceWrong.length;
-    const result = noDns ? 'N/A' : passIf(ok);
-    const servers = setup.resolv.nameservers.join(', ');
-    const headline = noDns
-      ? 'This cluster has no DNS inside the pods: the EndpointSlice below holds the records it would serve'
-      : ok
-        ? unready.length
-          ? `DNS follows readiness: every Ready pod's name resolves to its IP; ${unready.map((o) => podName(n, o)).join(', ')} (not Ready) ${publish ? 'still resolves: publishNotReadyAddresses' : 'has no record'}`
-          : `Stable network identity held: every <pod>.${n.service} name resolves to that pod's IP`
-        : silent.length
-          ? `The cluster DNS server ${servers} did not answer`
-          : 'DNS gave wrong answers';
-    const why = [
-      `The headless Service ${n.service} (clusterIP None) publishes one A record per ${publish ? 'pod, Ready or not (publishNotReadyAddresses: true)' : 'Ready pod'}: <pod>.${n.service}.${n.namespace}.svc.cluster.local,`,
-      `from the hostname and subdomain the StatefulSet controller sets on each pod; the Service name itself resolves to all ${publish ? 'its' : 'Ready'} pods.`,
-      `Cluster DNS ${presence.present ? 'is configured' : 'is absent'}: ${presence.how}.`,
-      ...rows.filter((r) => !r.ok && !noDns).map((r) => `${r.name}: got ${r.answer.join(', ') || r.detail || r.outcome}, expected ${r.expect === 'nxdomain' ? 'no record (the pod is not Ready)' : r.expected.join(', ')}`),
-      ...sliceWrong.map((p) => `${p}: the EndpointSlice's ready condition does not match the pod's readiness${publish ? ' (publishNotReadyAddresses)' : ''}`),
-    ];
-    const v = verdict(result, headline, why);
+    const judged = dnsVerdict({
+      names: n,
+      pods: [...pods.values()].map((p) => ({ name: p.metadata?.name ?? '', ready: isReady(p) })),
+      publishNotReady: publish,
+      presence,
+      nameservers: setup.resolv.nameservers,
+      rows,
+      records,
+    });
     return {
-      ok: result !== 'FAIL',
+      ok: judged.verdict.result !== 'FAIL',
       data: {
         namespace: n.namespace,
         service: n.service,
         publishNotReadyAddresses: publish,
-        dnsAvailable: !noDns,
+        dnsAvailable: judged.dnsAvailable,
         clusterDns: { present: presence.present, how: presence.how, nameservers: setup.resolv.nameservers, kubeDnsService: setup.service ?? null },
-        verdict: v,
+        verdict: judged.verdict,
         lookups: rows,
         endpointSlice: records,
       },
-      sections: [
-        { headers: ['name', 'asked from', 'api ip', 'expected', 'dns answer', 'result'], rows: rows.map((r) => [r.name, r.from, r.expected.join(',') || '<none>', r.expect === 'nxdomain' ? 'no record' : 'api ip', r.answer.join(',') || r.outcome, r.ok ? 'PASS' : noDns ? 'N/A' : 'FAIL']) },
-        { headers: ['endpointslice hostname', 'addresses', 'ready', 'pod'], rows: records.map((r) => [r.hostname ?? '<none>', r.addresses.join(','), String(r.ready), r.pod ?? '<none>']) },
-      ],
-      notes: verdictLines(v, verdictText),
     };
   },
+  present: ({ data: d }) => ({
+    sections: [
+      {
+        headers: ['name', 'asked from', 'api ip', 'expected', 'dns answer', 'result'],
+        rows: d.lookups.map((r) => [r.name, r.from, r.expected.join(',') || '<none>', r.expect === 'nxdomain' ? 'no record' : 'api ip', r.answer.join(',') || r.outcome, r.ok ? 'PASS' : d.dnsAvailable ? 'FAIL' : 'N/A']),
+      },
+      { headers: ['endpointslice hostname', 'addresses', 'ready', 'pod'], rows: d.endpointSlice.map((r) => [r.hostname ?? '<none>', r.addresses.join(','), String(r.ready), r.pod ?? '<none>']) },
+    ],
+    notes: verdictLines(d.verdict, verdictText),
+  }),
 });
 
 /** Each name's outcome, asked from one pod in one exec. */
-async function lookupFrom(lab: LabSession, from: string, names: string[]): Promise<Map<string, LookupOutcome>> {
+async function lookupFrom(lab: Lab, from: string, names: string[]): Promise<Map<string, LookupOutcome>> {
   try {
     const r = await lab.exec(from, ['sh', '-c', LOOKUP_SCRIPT, 'sh', ...names], { timeoutMs: LOOKUP_TIMEOUT_MS });
     const parts = splitLookups(r.stdout.toString(), names);
@@ -138,7 +123,7 @@ async function lookupFrom(lab: LabSession, from: string, names: string[]): Promi
 }
 
 /** The pods' resolver configuration (read inside a lab pod) and the kube-dns Service. */
-async function dnsSetup(lab: LabSession, pod: string): Promise<DnsSetup> {
+async function dnsSetup(lab: Lab, pod: string): Promise<DnsSetup> {
   const [resolv, service] = await Promise.all([lab.exec(pod, ['cat', '/etc/resolv.conf'], { timeoutMs: 30_000 }), lab.clusterDnsService()]);
   return { resolv: parseResolvConf(resolv.code === 0 ? resolv.stdout.toString() : ''), service, clusterDomain: CLUSTER_DOMAIN };
 }
@@ -154,7 +139,7 @@ interface Query {
  * Asks each pod's names again, once a second, until every answer is right or the deadline has
  * passed; each query's row is there as soon as its answer counts.
  */
-function settle(lab: LabSession, queries: Query[], deadline: number): Map<Query, Promise<DnsRow>> {
+function settle(lab: Lab, queries: Query[], deadline: number): Map<Query, Promise<DnsRow>> {
   const rows = new Map(queries.map((q) => [q, Promise.withResolvers<DnsRow>()]));
   const byAsker = Map.groupBy(queries, (q) => q.from);
   for (const [from, group] of byAsker) {

@@ -1,5 +1,7 @@
 // Per-pod DNS, as data: parsing what a resolver inside a pod answered, and judging it
 // against the pod IPs the API reports.
+import type { LabNames } from '../../lab/names.ts';
+import { passIf, verdict, type Verdict } from '../../lab/verdict.ts';
 
 export type LookupOutcome =
   | { kind: 'answer'; ips: string[] }
@@ -105,4 +107,53 @@ export function dnsPresence(d: DnsSetup): { present: boolean; how: string } {
   const service = d.service ? `Service kube-system/kube-dns has clusterIP ${d.service}` : d.service === null ? 'no kube-dns Service in kube-system' : 'kube-system not readable';
   if (clusterSearch || d.service) return { present: true, how: `the pods' resolv.conf points at ${servers}${clusterSearch ? ` with search domain svc.${d.clusterDomain}` : ''}; ${service}` };
   return { present: false, how: `the pods' resolv.conf points at ${servers} without the cluster's search domains, and ${service}` };
+}
+
+/** One EndpointSlice entry: what cluster DNS serves a pod's record from. */
+export interface SliceRecord {
+  hostname: string | null;
+  addresses: string[];
+  ready: boolean;
+  pod: string | null;
+}
+
+export interface DnsEvidence {
+  names: LabNames;
+  /** Every lab pod the StatefulSet wants, by name, with its readiness. */
+  pods: { name: string; ready: boolean }[];
+  publishNotReady: boolean;
+  presence: { present: boolean; how: string };
+  nameservers: string[];
+  rows: DnsRow[];
+  records: SliceRecord[];
+}
+
+/** The dns verdict: every lookup right and the EndpointSlice in step with readiness; N/A without DNS at all. */
+export function dnsVerdict(e: DnsEvidence): { verdict: Verdict<never>; dnsAvailable: boolean } {
+  const { names: n, rows, presence } = e;
+  const publish = e.publishNotReady;
+  // The EndpointSlice is where the records come from: ready there exactly when published.
+  const sliceWrong = e.pods.filter((p) => e.records.find((r) => r.pod === p.name)?.ready !== (publish || p.ready)).map((p) => p.name);
+  const unready = e.pods.filter((p) => !p.ready).map((p) => p.name);
+  const silent = rows.some((r) => r.outcome === 'no-server');
+  // Without cluster DNS, a host resolver's NXDOMAIN is no wrong answer: there is nothing to judge.
+  const noDns = !presence.present && !rows.some((r) => r.ok);
+  const ok = rows.every((r) => r.ok) && !sliceWrong.length;
+  const headline = noDns
+    ? 'This cluster has no DNS inside the pods: the EndpointSlice below holds the records it would serve'
+    : ok
+      ? unready.length
+        ? `DNS follows readiness: every Ready pod's name resolves to its IP; ${unready.join(', ')} (not Ready) ${publish ? 'still resolves: publishNotReadyAddresses' : 'has no record'}`
+        : `Stable network identity held: every <pod>.${n.service} name resolves to that pod's IP`
+      : silent
+        ? `The cluster DNS server ${e.nameservers.join(', ')} did not answer`
+        : 'DNS gave wrong answers';
+  const why = [
+    `The headless Service ${n.service} (clusterIP None) publishes one A record per ${publish ? 'pod, Ready or not (publishNotReadyAddresses: true)' : 'Ready pod'}: <pod>.${n.service}.${n.namespace}.svc.cluster.local,`,
+    `from the hostname and subdomain the StatefulSet controller sets on each pod; the Service name itself resolves to all ${publish ? 'its' : 'Ready'} pods.`,
+    `Cluster DNS ${presence.present ? 'is configured' : 'is absent'}: ${presence.how}.`,
+    ...rows.filter((r) => !r.ok && !noDns).map((r) => `${r.name}: got ${r.answer.join(', ') || r.detail || r.outcome}, expected ${r.expect === 'nxdomain' ? 'no record (the pod is not Ready)' : r.expected.join(', ')}`),
+    ...sliceWrong.map((p) => `${p}: the EndpointSlice's ready condition does not match the pod's readiness${publish ? ' (publishNotReadyAddresses)' : ''}`),
+  ];
+  return { verdict: verdict(noDns ? 'N/A' : passIf(ok), headline, why), dnsAvailable: !noDns };
 }

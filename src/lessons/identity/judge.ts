@@ -2,6 +2,7 @@
 // re-created (name, owner, ordinal label, hostname, claim, volume), what must change (UID),
 // what may (IP, node), and that the old pod was gone before the new one was created.
 import { CLAIM_TEMPLATE } from '../../lab/names.ts';
+import { passIf, verdict, type Verdict } from '../../lab/verdict.ts';
 
 export interface Identity {
   name: string;
@@ -112,4 +113,16 @@ export function revisionRow(before: string | null, after: string | null, expecte
     expected: expected.which,
     ok: after !== null && after === expected.revision,
   };
+}
+
+/** The kill-pod verdict: every row held, or the rows that did not, one line each. */
+export function identityVerdict(pod: string, claim: string, rows: IdentityRow[]): Verdict<never> {
+  const ok = rows.every((r) => r.ok);
+  return verdict(passIf(ok), ok ? `Stable identity held: ${pod} came back as itself` : `Stable identity broken for ${pod}`, [
+    'The StatefulSet controller re-creates a missing ordinal under the same name, with hostname = pod name and',
+    `the same claim ${claim}, so it re-attaches the same volume; only the UID (and perhaps the IP) is new,`,
+    'and it creates the new pod only after the old one is gone: never two pods with one identity. It gets the revision',
+    'its ordinal is due: below a RollingUpdate partition the current (old) one, otherwise the update revision.',
+    ...rows.filter((r) => !r.ok).map((r) => `${r.field}: expected ${r.expected}, was ${r.before} → ${r.after}`),
+  ]);
 }

@@ -2,20 +2,22 @@
 // that its identity held: same name, hostname, claim and volume; a new UID; maybe a new IP.
 import type { Argv } from 'yargs';
 import { CliError } from '../../errors.ts';
-import type { LabSession, PodWatch, V1Pod } from '../../k8s/index.ts';
+import type { Lab, PodWatch, V1Pod, V1StatefulSet } from '../../k8s/index.ts';
 import { phaseChart } from '../../ui/phases.ts';
 import { formatDuration } from '../../lab/duration.ts';
 import { stallSentence } from '../../lab/diagnosis.ts';
-import { atMostOne, claimOf, compareIdentity, identityOf, revisionRow, type Identity } from './judge.ts';
+import { atMostOne, claimOf, compareIdentity, identityOf, identityVerdict, revisionRow, type Identity } from './judge.ts';
 import { revisionFor, revisionOf } from '../updates/rollout.ts';
 import { startOrdinal } from '../../lab/ordinals.ts';
 import { claimName, podName, type LabNames } from '../../lab/names.ts';
 import { isReady, uidOf, type PodLike } from '../../lab/pods.ts';
-import { passIf, verdict, verdictLines } from '../../lab/verdict.ts';
+import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { connectToPod, requiredOrdinal } from '../../command-support/target.ts';
+import { withPodWatch } from '../../command-support/pod-watch.ts';
+import type { GlobalOptions } from '../../options.ts';
 import { policyOf } from '../../lab/manifests.ts';
 
 interface KillOptions {
@@ -31,119 +33,120 @@ export default defineCommand({
     y
       .positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' })
       .option('force', { type: 'boolean', default: false, describe: 'Delete immediately (grace period 0) instead of gracefully' }),
-  options(a): KillOptions {
-    return { names: a.names as LabNames, ordinal: requiredOrdinal(a.ordinal), force: a.force === true };
-  },
+  args: 'ordinals',
+  options: (a, g): KillOptions => ({ names: g.names, ordinal: requiredOrdinal(a.ordinal), force: a.force === true }),
   async run(o, ctx) {
     const n = o.names;
     const { lab, sts, name } = await connectToPod(ctx, n, o.ordinal);
-    const timeoutMs = ctx.globals.timeoutMs;
     const old = await lab.findPod(name);
     if (!old || !isReady(old)) throw new CliError(`pod ${name} is not Ready now`, 'wait until it is (kubectl sts-lab status), then kill it');
-    const policy = policyOf(sts.spec);
     const before = await identity(lab, old);
-    let watch: PodWatch | undefined;
-    let deletedAt = 0;
-    const isReplacement = (pod: PodLike) => uidOf(pod) !== before.uid;
-    const replacement = (pods: ReadonlyMap<number, V1Pod>) => {
-      const p = pods.get(o.ordinal);
-      return p && isReplacement(p) ? p : undefined;
-    };
-    const stallQuery = { policy, start: startOrdinal(sts), wanted: [o.ordinal], arrived: (_i: number, p: PodLike) => isReplacement(p) && isReady(p) };
-    const waitFor = (done: (pods: ReadonlyMap<number, V1Pod>) => boolean, what: string) =>
-      watch!.until(
-        (pods) => {
-          if (done(pods)) return true;
-          watch!.stalls.check(watch!.stalls.stall(stallQuery)); // throws once waiting cannot help
-          return false;
-        },
-        () => {
-          const stall = watch!.stalls.stall(stallQuery);
-          return `${what}${stall ? `: ${stallSentence(stall)}` : ''}`;
-        },
-        timeoutMs,
-      );
-    try {
-      await runTasks(
-        [
-          {
-            title: `Delete pod ${name} (${o.force ? 'forced, grace period 0' : 'graceful'})`,
-            task: async () => {
-              watch = await lab.watchPods();
-              deletedAt = Date.now();
-              await lab.deletePod(name, o.force);
-            },
-          },
-          {
-            title: `${name}: Terminating → gone`,
-            task: async (_c, t) => {
-              await watch!.until((pods) => uidOf(pods.get(o.ordinal) ?? {}) !== before.uid, `the old ${name} to be gone (it is still Terminating)`, timeoutMs);
-              t.title = `${name}: old pod gone after ${formatDuration(Date.now() - deletedAt)}`;
-            },
-          },
-          {
-            title: `${name}: re-created by the StatefulSet controller`,
-            task: async (_c, t) => {
-              await waitFor((pods) => Boolean(replacement(pods)), `the StatefulSet controller to re-create ${name}`);
-              t.title = `${name}: re-created after ${formatDuration(Date.now() - deletedAt)}`;
-            },
-          },
-          {
-            title: `${name}: Ready`,
-            task: async (_c, t) => {
-              await waitFor((pods) => Boolean(replacement(pods) && isReady(replacement(pods)!)), `the new ${name} to be Ready`);
-              t.title = `${name}: Ready again after ${formatDuration(Date.now() - deletedAt)}`;
-            },
-          },
-        ],
-        { progress: ctx.globals.progress },
-      );
-    } finally {
-      watch?.stop();
-    }
-    const fresh = replacement(watch!.byOrdinal())!;
-    const after = await identity(lab, fresh);
-    const plan = {
-      strategy: sts.spec?.updateStrategy?.type ?? 'RollingUpdate',
-      start: startOrdinal(sts),
-      partition: sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0,
-      currentRevision: sts.status?.currentRevision ?? null,
-      updateRevision: sts.status?.updateRevision ?? null,
-    };
-    const rows = [
-      ...compareIdentity(before, after),
-      revisionRow(revisionOf(old), revisionOf(fresh), revisionFor(plan, o.ordinal)),
-      atMostOne(watch!.history, before.uid, after.uid, deletedAt),
-    ];
-    const ok = rows.every((r) => r.ok);
-    const timings = milestones(watch!, before.uid, after.uid, deletedAt);
-    const headline = ok ? `Stable identity held: ${name} came back as itself` : `Stable identity broken for ${name}`;
-    const why = [
-      'The StatefulSet controller re-creates a missing ordinal under the same name, with hostname = pod name and',
-      `the same claim ${claimName(n, o.ordinal)}, so it re-attaches the same volume; only the UID (and perhaps the IP) is new,`,
-      'and it creates the new pod only after the old one is gone: never two pods with one identity. It gets the revision',
-      'its ordinal is due: below a RollingUpdate partition the current (old) one, otherwise the update revision.',
-      ...rows.filter((r) => !r.ok).map((r) => `${r.field}: expected ${r.expected}, was ${r.before} → ${r.after}`),
-    ];
-    const v = verdict(passIf(ok), headline, why);
-    return {
-      ok,
-      data: { namespace: n.namespace, pod: name, force: o.force, before, after, comparison: rows, timingsMs: timings, verdict: v },
-      chart: phaseChart(`${name} deleted and re-created`, watch!.history, (i) => podName(n, i)),
-      sections: [
-        { headers: ['field', 'before', 'after', 'expected', 'held'], rows: rows.map((r) => [r.field, r.before, r.after, r.expected, r.ok ? 'yes' : 'NO']) },
-        {
-          headers: ['step', 'after deletion'],
-          rows: Object.entries(timings).map(([step, ms]) => [step, ms === null ? '-' : formatDuration(ms)]),
-        },
-      ],
-      notes: verdictLines(v, verdictText),
-    };
+    return withPodWatch(lab, async (watch) => {
+      const deletedAt = await recreate(watch, lab, sts, o, before.uid, ctx.globals);
+      const fresh = replacementOf(watch.byOrdinal(), o.ordinal, before.uid)!;
+      const after = await identity(lab, fresh);
+      const rows = [
+        ...compareIdentity(before, after),
+        revisionRow(revisionOf(old), revisionOf(fresh), revisionFor(revisionPlan(sts), o.ordinal)),
+        atMostOne(watch.history, before.uid, after.uid, deletedAt),
+      ];
+      const v = identityVerdict(name, claimName(n, o.ordinal), rows);
+      const timingsMs = milestones(watch, before.uid, after.uid, deletedAt);
+      return {
+        ok: v.result === 'PASS',
+        data: { namespace: n.namespace, pod: name, force: o.force, before, after, comparison: rows, timingsMs, verdict: v },
+        chart: phaseChart(`${name} deleted and re-created`, watch.history, (i) => podName(n, i)),
+      };
+    });
   },
+  present: ({ data: d }) => ({
+    sections: [
+      { headers: ['field', 'before', 'after', 'expected', 'held'], rows: d.comparison.map((r) => [r.field, r.before, r.after, r.expected, r.ok ? 'yes' : 'NO']) },
+      { headers: ['step', 'after deletion'], rows: Object.entries(d.timingsMs).map(([step, ms]) => [step, ms === null ? '-' : formatDuration(ms)]) },
+    ],
+    notes: verdictLines(d.verdict, verdictText),
+  }),
 });
 
+/** The pod that took the ordinal's place: same ordinal, another UID. */
+const replacementOf = (pods: ReadonlyMap<number, V1Pod>, ordinal: number, oldUid: string): V1Pod | undefined => {
+  const p = pods.get(ordinal);
+  return p && uidOf(p) !== oldUid ? p : undefined;
+};
+
+/** What decides the revision a re-created pod gets. */
+const revisionPlan = (sts: V1StatefulSet) => ({
+  strategy: sts.spec?.updateStrategy?.type ?? 'RollingUpdate',
+  start: startOrdinal(sts),
+  partition: sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0,
+  currentRevision: sts.status?.currentRevision ?? null,
+  updateRevision: sts.status?.updateRevision ?? null,
+});
+
+/** Deletes the pod and follows it until its replacement is Ready; returns when the delete was sent. */
+async function recreate(watch: PodWatch, lab: Lab, sts: V1StatefulSet, o: KillOptions, oldUid: string, g: GlobalOptions): Promise<number> {
+  const name = podName(o.names, o.ordinal);
+  const timeoutMs = g.timeoutMs;
+  let deletedAt = 0;
+  const replacement = (pods: ReadonlyMap<number, V1Pod>) => replacementOf(pods, o.ordinal, oldUid);
+  const stallQuery = {
+    policy: policyOf(sts.spec),
+    start: startOrdinal(sts),
+    wanted: [o.ordinal],
+    arrived: (_i: number, p: PodLike) => uidOf(p) !== oldUid && isReady(p),
+  };
+  const waitFor = (done: (pods: ReadonlyMap<number, V1Pod>) => boolean, what: string) =>
+    watch.until(
+      (pods) => {
+        if (done(pods)) return true;
+        watch.stalls.check(watch.stalls.stall(stallQuery)); // throws once waiting cannot help
+        return false;
+      },
+      () => {
+        const stall = watch.stalls.stall(stallQuery);
+        return `${what}${stall ? `: ${stallSentence(stall)}` : ''}`;
+      },
+      timeoutMs,
+    );
+  const since = () => formatDuration(Date.now() - deletedAt);
+  await runTasks(
+    [
+      {
+        title: `Delete pod ${name} (${o.force ? 'forced, grace period 0' : 'graceful'})`,
+        task: async () => {
+          deletedAt = Date.now();
+          await lab.deletePod(name, o.force);
+        },
+      },
+      {
+        title: `${name}: Terminating → gone`,
+        task: async (_c, t) => {
+          await watch.until((pods) => uidOf(pods.get(o.ordinal) ?? {}) !== oldUid, `the old ${name} to be gone (it is still Terminating)`, timeoutMs);
+          t.title = `${name}: old pod gone after ${since()}`;
+        },
+      },
+      {
+        title: `${name}: re-created by the StatefulSet controller`,
+        task: async (_c, t) => {
+          await waitFor((pods) => Boolean(replacement(pods)), `the StatefulSet controller to re-create ${name}`);
+          t.title = `${name}: re-created after ${since()}`;
+        },
+      },
+      {
+        title: `${name}: Ready`,
+        task: async (_c, t) => {
+          await waitFor((pods) => isReady(replacement(pods) ?? {}), `the new ${name} to be Ready`);
+          t.title = `${name}: Ready again after ${since()}`;
+        },
+      },
+    ],
+    { progress: g.progress },
+  );
+  return deletedAt;
+}
+
 /** Identity from the pod object itself, its claim and what hostname says inside it. */
-async function identity(lab: LabSession, pod: V1Pod): Promise<Identity> {
+async function identity(lab: Lab, pod: V1Pod): Promise<Identity> {
   const name = pod.metadata?.name ?? '';
   const claim = claimOf(pod);
   const [found, hostname] = await Promise.all([

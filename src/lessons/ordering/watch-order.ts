@@ -1,7 +1,6 @@
 // watch-order: follow the StatefulSet's pods as the controller creates them (even when
 // started before setup), then prove from the watch stream that OrderedReady held.
 import type { Argv } from 'yargs';
-import type { PodWatch } from '../../k8s/index.ts';
 import { phaseChart } from '../../ui/phases.ts';
 import { podName, type LabNames } from '../../lab/names.ts';
 import { analyseOrdering } from './judge.ts';
@@ -12,6 +11,7 @@ import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { connectLab } from '../../command-support/target.ts';
+import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { labOrdinals, ordinalsText, startOrdinal } from '../../lab/ordinals.ts';
 import { readyTasks } from '../../command-support/wait-ready.ts';
 import { policyOf, type PodManagementPolicy } from '../../lab/manifests.ts';
@@ -22,7 +22,6 @@ interface WatchOrderOptions {
 }
 
 interface State {
-  pods?: PodWatch;
   replicas: number;
   /** The StatefulSet's first ordinal, and the ordinals it wants. */
   start: number;
@@ -37,7 +36,7 @@ export default defineCommand({
   describe: 'Follow the pods as the controller creates them, then prove they came up in order (0, 1, 2…)',
   builder: (y: Argv) =>
     y.option('restart', { type: 'boolean', default: false, describe: 'Delete the pods first, so the ordered re-creation is recorded from scratch' }),
-  options: (a): WatchOrderOptions => ({ names: a.names as LabNames, restart: a.restart === true }),
+  options: (a, g): WatchOrderOptions => ({ names: g.names, restart: a.restart === true }),
   async run(o, ctx) {
     const lab = await connectLab(ctx, o.names);
     const n = o.names;
@@ -45,72 +44,72 @@ export default defineCommand({
     const state: State = { replicas: 0, start: 0, ordinals: [], policy: 'OrderedReady', replaced: new Map() };
     const sts = await lab.watchStatefulSet();
     try {
-      await runTasks<State>(
-        [
-          {
-            title: `Wait for statefulset.apps/${n.statefulSet} in namespace ${n.namespace}`,
-            task: async (_c, t) => {
-              // Pods are watched before anything else, so no creation is missed.
-              state.pods = await lab.watchPods();
-              await sts.list.until(() => sts.list.current().length > 0, `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`, timeoutMs);
-              const live = sts.list.objects()[0]!;
-              const spec = live.spec!;
-              state.replicas = spec.replicas ?? 1;
-              state.start = startOrdinal(live);
-              state.ordinals = labOrdinals(live);
-              state.policy = policyOf(spec);
-              t.title = `statefulset.apps/${n.statefulSet}: ${state.replicas} replicas${state.start ? ` (${ordinalsText(state.ordinals)})` : ''}, podManagementPolicy ${state.policy}`;
+      // Pods are watched before anything else, so no creation is missed.
+      return await withPodWatch(lab, async (pods) => {
+        await runTasks<State>(
+          [
+            {
+              title: `Wait for statefulset.apps/${n.statefulSet} in namespace ${n.namespace}`,
+              task: async (_c, t) => {
+                await sts.list.until(() => sts.list.current().length > 0, `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`, timeoutMs);
+                const live = sts.list.objects()[0]!;
+                state.replicas = live.spec?.replicas ?? 1;
+                state.start = startOrdinal(live);
+                state.ordinals = labOrdinals(live);
+                state.policy = policyOf(live.spec);
+                t.title = `statefulset.apps/${n.statefulSet}: ${state.replicas} replicas${state.start ? ` (${ordinalsText(state.ordinals)})` : ''}, podManagementPolicy ${state.policy}`;
+              },
             },
-          },
-          {
-            title: 'Delete the pods so the controller re-creates them',
-            enabled: () => o.restart,
-            task: async (_c, t) => {
-              for (const [ordinal, pod] of state.pods!.byOrdinal()) state.replaced.set(ordinal, pod.metadata?.uid ?? '');
-              await lab.deletePods();
-              t.title = `Deleted ${state.replaced.size} pods; the controller re-creates them`;
+            {
+              title: 'Delete the pods so the controller re-creates them',
+              enabled: () => o.restart,
+              task: async (_c, t) => {
+                for (const [ordinal, pod] of pods.byOrdinal()) state.replaced.set(ordinal, pod.metadata?.uid ?? '');
+                await lab.deletePods();
+                t.title = `Deleted ${state.replaced.size} pods; the controller re-creates them`;
+              },
             },
+            {
+              title: 'Follow each ordinal to Ready',
+              task: (_c, t) =>
+                t.newListr(
+                  readyTasks(pods, state.ordinals, {
+                    timeoutMs,
+                    policy: state.policy,
+                    start: state.start,
+                    accept: (ordinal, pod) => isReady(pod) && pod.metadata?.uid !== state.replaced.get(ordinal),
+                  }),
+                  { concurrent: true },
+                ),
+            },
+          ],
+          { progress: ctx.globals.progress },
+          state,
+        );
+        const podNameOf = (i: number) => podName(n, i);
+        const result = analyseOrdering(pods.history, { policy: state.policy, start: state.start, podName: podNameOf, terminations: false });
+        const timeline = buildTimeline(pods.history, podNameOf).filter((r) => state.ordinals.includes(r.ordinal));
+        return {
+          ok: result.verdict !== 'FAIL',
+          data: {
+            namespace: n.namespace,
+            statefulSet: n.statefulSet,
+            podManagementPolicy: state.policy,
+            replicas: state.replicas,
+            restarted: o.restart,
+            timeline: timeline.map(timelineJson),
+            verdict: orderingVerdict(result),
           },
-          {
-            title: 'Follow each ordinal to Ready',
-            task: (_c, t) =>
-              t.newListr(
-                readyTasks(state.pods!, state.ordinals, {
-                  timeoutMs,
-                  policy: state.policy,
-                  start: state.start,
-                  accept: (ordinal, pod) => isReady(pod) && pod.metadata?.uid !== state.replaced.get(ordinal),
-                }),
-                { concurrent: true },
-              ),
-          },
-        ],
-        { progress: ctx.globals.progress },
-        state,
-      );
+          timeline,
+          chart: phaseChart(o.restart ? 'The pods deleted and re-created by the controller' : 'The pods as the controller created them', pods.history, podNameOf),
+        };
+      });
     } finally {
       sts.release();
-      state.pods?.stop();
     }
-    const history = state.pods!.history;
-    const podNameOf = (i: number) => podName(n, i);
-    const result = analyseOrdering(history, { policy: state.policy, start: state.start, podName: podNameOf, terminations: false });
-    const timeline = buildTimeline(history, podNameOf).filter((r) => state.ordinals.includes(r.ordinal));
-    const order = orderingVerdict(result);
-    return {
-      ok: result.verdict !== 'FAIL',
-      data: {
-        namespace: n.namespace,
-        statefulSet: n.statefulSet,
-        podManagementPolicy: state.policy,
-        replicas: state.replicas,
-        restarted: o.restart,
-        timeline: timeline.map(timelineJson),
-        verdict: order,
-      },
-      sections: [{ headers: TIMELINE_HEADERS, rows: timelineCells(timeline) }],
-      chart: phaseChart(o.restart ? 'The pods deleted and re-created by the controller' : 'The pods as the controller created them', history, podNameOf),
-      notes: verdictLines(order, verdictText),
-    };
   },
+  present: ({ data, timeline = [] }) => ({
+    sections: [{ headers: TIMELINE_HEADERS, rows: timelineCells(timeline) }],
+    notes: verdictLines(data.verdict, verdictText),
+  }),
 });

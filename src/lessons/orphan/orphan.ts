@@ -3,7 +3,6 @@
 // re-creates an orphan. `setup` then makes a StatefulSet that adopts them.
 import type { Argv } from 'yargs';
 import { CliError, UsageError } from '../../errors.ts';
-import type { PodWatch, V1Pod } from '../../k8s/index.ts';
 import { phaseChart } from '../../ui/phases.ts';
 import { formatDuration } from '../../lab/duration.ts';
 import { podName, type LabNames } from '../../lab/names.ts';
@@ -11,9 +10,10 @@ import { isOrphan, orphanRows, orphanVerdict } from './judge.ts';
 import { isReady, uidOf } from '../../lab/pods.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
-import { runTasks } from '../../ui/tasks.ts';
+import { runTasks, type Task } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals } from '../../command-support/target.ts';
+import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { waitOut } from '../../command-support/wait-ready.ts';
 
 /** How long a deleted orphan is watched for a re-creation that must not come. */
@@ -28,10 +28,10 @@ export default defineCommand({
   command: 'orphan',
   describe: 'Delete the StatefulSet but not its pods (propagationPolicy Orphan) and prove they run on, unowned; setup adopts them again',
   builder: (y: Argv) => y.option('delete-pod', { type: 'string', describe: 'Then delete this orphan and watch that nothing re-creates it' }),
-  options(a): OrphanOptions {
+  options(a, g): OrphanOptions {
     const [ordinal] = parseOrdinals(a['delete-pod']);
     if (a['delete-pod'] !== undefined && ordinal === undefined) throw new UsageError('--delete-pod needs an ordinal');
-    return { names: a.names as LabNames, deletePod: ordinal };
+    return { names: g.names, deletePod: ordinal };
   },
   async run(o, ctx) {
     const lab = await connectLab(ctx, o.names);
@@ -39,18 +39,15 @@ export default defineCommand({
     const sts = await ownStatefulSet(lab);
     if (o.deletePod !== undefined) checkOrdinals([o.deletePod], sts, n);
     const timeoutMs = ctx.globals.timeoutMs;
-    let watch: PodWatch | undefined;
-    let before = new Map<string, V1Pod>();
-    let recreated = false;
-    const victim = o.deletePod === undefined ? undefined : podName(n, o.deletePod);
-    try {
+    const victim = o.deletePod === undefined ? undefined : { ordinal: o.deletePod, pod: podName(n, o.deletePod) };
+    return withPodWatch(lab, async (watch) => {
+      const before = new Map([...watch.byOrdinal().values()].map((p) => [p.metadata?.name ?? '', p]));
+      let recreated = false;
       await runTasks(
         [
           {
             title: `Delete statefulset.apps/${n.statefulSet} with propagationPolicy Orphan`,
             task: async (_c, t) => {
-              watch = await lab.watchPods();
-              before = new Map([...watch.byOrdinal().values()].map((p) => [p.metadata?.name ?? '', p]));
               const notReady = [...before.values()].filter((p) => !isReady(p)).map((p) => p.metadata?.name);
               if (notReady.length) throw new CliError(`${notReady.join(', ')} not Ready: orphan a lab whose pods are all Ready, so the proof is about the delete`, 'kubectl sts-lab status');
               await lab.deleteStatefulSetWith('Orphan');
@@ -61,43 +58,46 @@ export default defineCommand({
           {
             title: 'The garbage collector removes the ownerReferences from the pods',
             task: async (_c, t) => {
-              await watch!.until((pods) => [...pods.values()].every(isOrphan), 'the garbage collector to orphan the pods (is kube-controller-manager running?)', timeoutMs);
+              await watch.until((pods) => [...pods.values()].every(isOrphan), 'the garbage collector to orphan the pods (is kube-controller-manager running?)', timeoutMs);
               t.title = `${before.size} pods orphaned: no ownerReference left`;
             },
           },
-          {
-            title: `Delete the orphan ${victim} and watch ${formatDuration(NOT_RECREATED_WINDOW_MS)} for a re-creation`,
-            enabled: () => victim !== undefined,
-            task: async (_c, t) => {
-              const gone = uidOf(before.get(victim!) ?? {});
-              await lab.deletePod(victim!, false);
-              await watch!.until((pods) => uidOf(pods.get(o.deletePod!) ?? {}) !== gone, `${victim} to be gone`, timeoutMs);
-              await waitOut(NOT_RECREATED_WINDOW_MS, ctx.interrupt);
-              recreated = watch!.byOrdinal().has(o.deletePod!);
-              t.title = recreated ? `${victim} was re-created` : `${victim} not re-created in ${formatDuration(NOT_RECREATED_WINDOW_MS)}`;
-            },
-          },
+          ...(victim
+            ? [
+                {
+                  title: `Delete the orphan ${victim.pod} and watch ${formatDuration(NOT_RECREATED_WINDOW_MS)} for a re-creation`,
+                  task: async (_c, t) => {
+                    const gone = uidOf(before.get(victim.pod) ?? {});
+                    await lab.deletePod(victim.pod, false);
+                    await watch.until((pods) => uidOf(pods.get(victim.ordinal) ?? {}) !== gone, `${victim.pod} to be gone`, timeoutMs);
+                    await waitOut(NOT_RECREATED_WINDOW_MS, ctx.interrupt);
+                    recreated = watch.byOrdinal().has(victim.ordinal);
+                    t.title = recreated ? `${victim.pod} was re-created` : `${victim.pod} not re-created in ${formatDuration(NOT_RECREATED_WINDOW_MS)}`;
+                  },
+                } satisfies Task,
+              ]
+            : []),
         ],
         { progress: ctx.globals.progress },
       );
-    } finally {
-      watch?.stop();
-    }
-    const after = new Map([...watch!.byOrdinal().values()].map((p) => [p.metadata?.name ?? '', p]));
-    const rows = orphanRows(before, after);
-    const deleted = victim ? { pod: victim, recreated, windowMs: NOT_RECREATED_WINDOW_MS } : null;
-    const verdict = orphanVerdict(rows, deleted);
-    return {
-      ok: verdict.result !== 'FAIL',
-      data: { namespace: n.namespace, statefulSet: n.statefulSet, pods: rows, deletedPod: deleted, verdict },
-      chart: phaseChart('The pods while their StatefulSet was deleted (propagationPolicy Orphan)', watch!.history, (i) => podName(n, i)),
-      sections: [
-        {
-          headers: ['pod', 'uid before', 'uid now', 'owner before', 'owner now', 'ready'],
-          rows: rows.map((r) => [r.pod, r.uidBefore.slice(0, 8), r.uidAfter?.slice(0, 8) ?? '<gone>', r.ownerBefore ?? '<none>', r.ownerAfter ?? '<none>', String(r.ready)]),
-        },
-      ],
-      notes: verdictLines(verdict, verdictText),
-    };
+      const after = new Map([...watch.byOrdinal().values()].map((p) => [p.metadata?.name ?? '', p]));
+      const rows = orphanRows(before, after);
+      const deleted = victim ? { pod: victim.pod, recreated, windowMs: NOT_RECREATED_WINDOW_MS } : null;
+      const verdict = orphanVerdict(rows, deleted);
+      return {
+        ok: verdict.result !== 'FAIL',
+        data: { namespace: n.namespace, statefulSet: n.statefulSet, pods: rows, deletedPod: deleted, verdict },
+        chart: phaseChart('The pods while their StatefulSet was deleted (propagationPolicy Orphan)', watch.history, (i) => podName(n, i)),
+      };
+    });
   },
+  present: ({ data: d }) => ({
+    sections: [
+      {
+        headers: ['pod', 'uid before', 'uid now', 'owner before', 'owner now', 'ready'],
+        rows: d.pods.map((r) => [r.pod, r.uidBefore.slice(0, 8), r.uidAfter?.slice(0, 8) ?? '<gone>', r.ownerBefore ?? '<none>', r.ownerAfter ?? '<none>', String(r.ready)]),
+      },
+    ],
+    notes: verdictLines(d.verdict, verdictText),
+  }),
 });

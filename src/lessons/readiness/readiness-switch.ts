@@ -2,7 +2,6 @@
 // volume, through exec) and follow the pod to NotReady or Ready with a watch.
 import type { Argv } from 'yargs';
 import { CliError } from '../../errors.ts';
-import type { PodWatch } from '../../k8s/index.ts';
 import { formatDuration } from '../../lab/duration.ts';
 import { podName, type LabNames } from '../../lab/names.ts';
 import { labOrdinals, startOrdinal } from '../../lab/ordinals.ts';
@@ -16,6 +15,7 @@ import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { connectToPod, requiredOrdinal } from '../../command-support/target.ts';
+import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { goneTasks, readyTasks } from '../../command-support/wait-ready.ts';
 import { policyOf } from '../../lab/manifests.ts';
 
@@ -32,9 +32,8 @@ export function readinessSwitch(wantReady: boolean) {
       ? 'Turn the lab\'s readiness switch back on in one pod and follow it to Ready'
       : 'Make one pod fail its readiness probe (its container keeps running) and follow it to NotReady',
     builder: (y: Argv) => y.positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' }),
-    options(a): SwitchOptions {
-      return { names: a.names as LabNames, ordinal: requiredOrdinal(a.ordinal) };
-    },
+    args: 'ordinals',
+    options: (a, g): SwitchOptions => ({ names: g.names, ordinal: requiredOrdinal(a.ordinal) }),
     async run(o, ctx) {
       const n = o.names;
       const { lab, sts, name } = await connectToPod(ctx, n, o.ordinal);
@@ -45,21 +44,18 @@ export function readinessSwitch(wantReady: boolean) {
       }
       const before: SwitchState = switchState(pod);
       const wanted = labOrdinals(sts);
-      const policy = policyOf(sts.spec);
-      const sequence = { policy, start: startOrdinal(sts) };
-      let watch: PodWatch | undefined;
-      let flippedAt = 0;
-      let tookMs = 0;
-      // Pods the controller held back behind this one (a halted scale-up): it goes on by itself.
-      let resumed: number[] = [];
-      let condemned: number[] = [];
-      try {
+      const sequence = { policy: policyOf(sts.spec), start: startOrdinal(sts) };
+      return withPodWatch(lab, async (watch) => {
+        let flippedAt = 0;
+        let tookMs = 0;
+        // Pods the controller held back behind this one (a halted scale-up): it goes on by itself.
+        let resumed: number[] = [];
+        let condemned: number[] = [];
         await runTasks(
           [
             {
               title: `${name}: ${wantReady ? 'remove' : 'create'} ${UNREADY_FILE}`,
               task: async () => {
-                watch = await lab.watchPods();
                 const script = wantReady ? `rm -f ${UNREADY_FILE}` : `touch ${UNREADY_FILE}`;
                 const r = await lab.exec(name, ['sh', '-c', script], { timeoutMs: 30_000 });
                 if (r.code !== 0) throw new CliError(`${script} in ${name} exited ${r.code}: ${r.stderr.toString().trim()}`);
@@ -70,55 +66,57 @@ export function readinessSwitch(wantReady: boolean) {
               title: `${name}: ${want}`,
               task: async (_c, t) => {
                 const same = (p: { metadata?: { uid?: string } } | undefined) => p?.metadata?.uid === before.uid;
-                await watch!.until(
-                  (pods) => !same(pods.get(o.ordinal)) || isReady(pods.get(o.ordinal)!) === wantReady,
+                await watch.until(
+                  (pods) => !same(pods.get(o.ordinal)) || isReady(pods.get(o.ordinal) ?? {}) === wantReady,
                   `${name} to be ${want} (the kubelet probes every ${pod.spec?.containers?.[0]?.readinessProbe?.periodSeconds ?? 10}s)`,
                   ctx.globals.timeoutMs,
                 );
                 tookMs = Date.now() - flippedAt;
                 t.title = `${name}: ${want} after ${formatDuration(tookMs)}`;
-                const now = watch!.byOrdinal();
-                resumed = wantReady ? wanted.filter((i) => i !== o.ordinal && !(now.get(i) && isReady(now.get(i)!))) : [];
+                const now = watch.byOrdinal();
+                resumed = wantReady ? wanted.filter((i) => i !== o.ordinal && !isReady(now.get(i) ?? {})) : [];
                 condemned = wantReady ? [...now.keys()].filter((i) => !wanted.includes(i)).sort((a, b) => b - a) : [];
               },
             },
             {
               title: 'The controller goes on with the pods it held back',
               enabled: () => resumed.length > 0,
-              task: (_c, t) => t.newListr(readyTasks(watch!, resumed, { timeoutMs: ctx.globals.timeoutMs, ...sequence }), { concurrent: true }),
+              task: (_c, t) => t.newListr(readyTasks(watch, resumed, { timeoutMs: ctx.globals.timeoutMs, ...sequence }), { concurrent: true }),
             },
             {
               title: 'The controller goes on removing the pods it held back',
               enabled: () => condemned.length > 0,
-              task: (_c, t) => t.newListr(goneTasks(watch!, condemned, ctx.globals.timeoutMs, sequence), { concurrent: true }),
+              task: (_c, t) => t.newListr(goneTasks(watch, condemned, ctx.globals.timeoutMs, sequence), { concurrent: true }),
             },
           ],
           { progress: ctx.globals.progress },
         );
-      } finally {
-        watch?.stop();
-      }
-      const now = watch!.byOrdinal().get(o.ordinal) ?? (await lab.findPod(name));
-      const after = now ? switchState(now) : { uid: '', ready: false, restarts: 0, running: false };
-      const switched = switchVerdict(name, wantReady, before, after);
-      const held = [...resumed, ...condemned];
-      const order = held.length
-        ? orderingVerdict(analyseOrdering(watch!.history, { ...sequence, podName: (i) => podName(n, i), terminations: condemned.length > 0 }), `The pods held back followed in order: ${held.map((i) => podName(n, i)).join(', ')}`)
-        : undefined;
-      const verdict = order ? { ...switched, result: combine(switched.result, order.result), why: [...switched.why, `${order.result}  ${order.headline}`] } : switched;
-      return {
-        ok: verdict.result !== 'FAIL',
-        data: { namespace: n.namespace, pod: name, want, switchFile: UNREADY_FILE, before, after, tookMs, resumed: resumed.map((i) => podName(n, i)), removed: condemned.map((i) => podName(n, i)), verdict },
-        chart: phaseChart(`${name}: the readiness switch ${wantReady ? 'on' : 'off'}`, watch!.history, (i) => podName(n, i)),
-        sections: [
-          {
-            headers: ['pod', 'uid', 'ready before', 'ready now', 'restarts', 'took'],
-            rows: [[name, after.uid.slice(0, 8), String(before.ready), String(after.ready), `${before.restarts} → ${after.restarts}`, formatDuration(tookMs)]],
-          },
-          { headers: TIMELINE_HEADERS, rows: timelineCells(buildTimeline(watch!.history, (i) => podName(n, i)).filter((r) => resumed.includes(r.ordinal))) },
-        ],
-        notes: verdictLines(verdict, verdictText),
-      };
+        const now = watch.byOrdinal().get(o.ordinal) ?? (await lab.findPod(name));
+        const after = now ? switchState(now) : { uid: '', ready: false, restarts: 0, running: false };
+        const switched = switchVerdict(name, wantReady, before, after);
+        const held = [...resumed, ...condemned];
+        const podNameOf = (i: number) => podName(n, i);
+        const order = held.length
+          ? orderingVerdict(analyseOrdering(watch.history, { ...sequence, podName: podNameOf, terminations: condemned.length > 0 }), `The pods held back followed in order: ${held.map(podNameOf).join(', ')}`)
+          : undefined;
+        const verdict = order ? { ...switched, result: combine(switched.result, order.result), why: [...switched.why, `${order.result}  ${order.headline}`] } : switched;
+        return {
+          ok: verdict.result !== 'FAIL',
+          data: { namespace: n.namespace, pod: name, want, switchFile: UNREADY_FILE, before, after, tookMs, resumed: resumed.map(podNameOf), removed: condemned.map(podNameOf), verdict },
+          chart: phaseChart(`${name}: the readiness switch ${wantReady ? 'on' : 'off'}`, watch.history, podNameOf),
+          timeline: buildTimeline(watch.history, podNameOf).filter((r) => resumed.includes(r.ordinal)),
+        };
+      });
     },
+    present: ({ data: d, timeline = [] }) => ({
+      sections: [
+        {
+          headers: ['pod', 'uid', 'ready before', 'ready now', 'restarts', 'took'],
+          rows: [[d.pod, d.after.uid.slice(0, 8), String(d.before.ready), String(d.after.ready), `${d.before.restarts} → ${d.after.restarts}`, formatDuration(d.tookMs)]],
+        },
+        { headers: TIMELINE_HEADERS, rows: timelineCells(timeline) },
+      ],
+      notes: verdictLines(d.verdict, verdictText),
+    }),
   });
 }

@@ -1,5 +1,6 @@
 // What scaling must do to the claims: keep every claim of a removed ordinal bound to the
 // same volume (whenScaled: Retain, the default), or delete it (whenScaled: Delete).
+import { passIf, verdict, type Verdict } from '../../lab/verdict.ts';
 import { claimName, type LabNames } from '../../lab/names.ts';
 import type { ClaimLike } from '../../lab/pod-rows.ts';
 
@@ -55,3 +56,15 @@ export const CLAIM_HEADERS = ['ordinal', 'pvc', 'status', 'pv', 'expected', 'ok'
 export const claimCells = (r: ClaimRow): string[] => [
   String(r.ordinal), r.pvc, r.status ?? '<none>', r.pv ?? '<none>', r.expected, r.ok ? 'yes' : 'NO', r.detail,
 ];
+
+/** The claims verdict of a scale: N/A when it halted, otherwise every claim as whenScaled wants it. */
+export function claimsVerdict(claims: ClaimRow[], up: boolean, whenScaled: string, halted: boolean): Verdict<never> {
+  if (halted) return verdict('N/A', 'Claims: not judged, the scale did not complete');
+  const removed = claims.filter((c) => c.expected !== 'in use');
+  const headline = up
+    ? 'Claims: every pod has its own claim, Bound'
+    : whenScaled === 'Delete'
+      ? `Claims: the claims of the ${removed.length} removed pods were deleted (whenScaled: Delete)`
+      : `Claims: the claims of the ${removed.length} removed pods stay Bound to the same volumes, ready for a scale-up`;
+  return verdict(passIf(claims.every((c) => c.ok)), headline, claims.filter((c) => !c.ok).map((c) => `${c.pvc}: ${c.detail}`));
+}

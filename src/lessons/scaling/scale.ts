@@ -6,18 +6,18 @@ import { asUsage, StallError } from '../../errors.ts';
 import { phaseChart } from '../../ui/phases.ts';
 import type { Stall } from '../../lab/diagnosis.ts';
 import { analyseHalted } from './halted.ts';
-import type { PodWatch } from '../../k8s/index.ts';
-import { claimCells, CLAIM_HEADERS, claimRows } from './claims.ts';
+import { claimCells, CLAIM_HEADERS, claimRows, claimsVerdict } from './claims.ts';
 import { podName, type LabNames } from '../../lab/names.ts';
 import { isReady } from '../../lab/pods.ts';
 import { analyseOrdering } from '../ordering/judge.ts';
 import { buildTimeline, TIMELINE_HEADERS, timelineCells, timelineJson } from '../../lab/timeline.ts';
 import { replicaCount } from '../../lab/validate.ts';
-import { orderingVerdict, passIf, verdict, verdictLines, type CheckJson } from '../../lab/verdict.ts';
+import { orderingVerdict, verdict, verdictLines, type CheckJson } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
+import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { range, startOrdinal } from '../../lab/ordinals.ts';
 import { goneTasks, readyTasks } from '../../command-support/wait-ready.ts';
 import { policyOf } from '../../lab/manifests.ts';
@@ -33,7 +33,7 @@ export default defineCommand({
   command: 'scale <replicas>',
   describe: 'Scale the StatefulSet and prove the order: up 0→N one by one, down from the highest ordinal',
   builder: (y: Argv) => y.positional('replicas', { type: 'string', describe: 'New number of pods (0-100)' }),
-  options: (a): ScaleOptions => ({ names: a.names as LabNames, replicas: asUsage(() => replicaCount('replica count', a.replicas)) }),
+  options: (a, g): ScaleOptions => ({ names: g.names, replicas: asUsage(() => replicaCount('replica count', a.replicas)) }),
   async run(o, ctx) {
     const lab = await connectLab(ctx, o.names);
     const n = o.names;
@@ -49,109 +49,101 @@ export default defineCommand({
         ok: true,
         data: {
           namespace: n.namespace, statefulSet: n.statefulSet, from, to, changed: false, direction: 'none' as Direction, podManagementPolicy: policy, whenScaled,
-          timeline: [], deletionOrder: [], halted: null, verdict: unchanged, claims: [], claimsVerdict: verdict('N/A', unchanged.headline),
+          timeline: [], deletionOrder: [], deletedAt: [], halted: null, verdict: unchanged, claims: [], claimsVerdict: verdict('N/A', unchanged.headline),
         },
-        sections: [],
-        notes: [unchanged.headline],
       };
     }
     const up = to > from;
     // The ordinals the controller creates (lowest first) or removes (highest first).
     const moving = up ? range(start + from, start + to) : range(start + to, start + from).reverse();
     const claimsBefore = await lab.listClaims();
-    let pods: PodWatch | undefined;
-    let halted: Stall | undefined;
-    let unreadyAtStart: number[] = [];
     const started = Date.now();
-    try {
-      await runTasks(
-        [
-          {
-            title: `Scale statefulset.apps/${n.statefulSet} from ${from} to ${to}`,
-            task: async (_c, t) => {
-              pods = await lab.watchPods();
-              unreadyAtStart = [...pods.byOrdinal()].filter(([i, p]) => i < start + Math.min(from, to) && !isReady(p)).map(([i]) => i);
-              await lab.scaleStatefulSet(to);
-              const timeoutMs = ctx.globals.timeoutMs;
-              return t.newListr(up ? readyTasks(pods, moving, { timeoutMs, policy, start }) : goneTasks(pods, moving, timeoutMs, { policy, start }), {
-                concurrent: true,
-              });
+    return withPodWatch(lab, async (pods) => {
+      let halted: Stall | undefined;
+      const unreadyAtStart = [...pods.byOrdinal()].filter(([i, p]) => i < start + Math.min(from, to) && !isReady(p)).map(([i]) => i);
+      try {
+        await runTasks(
+          [
+            {
+              title: `Scale statefulset.apps/${n.statefulSet} from ${from} to ${to}`,
+              task: async (_c, t) => {
+                await lab.scaleStatefulSet(to);
+                const timeoutMs = ctx.globals.timeoutMs;
+                return t.newListr(up ? readyTasks(pods, moving, { timeoutMs, policy, start }) : goneTasks(pods, moving, timeoutMs, { policy, start }), {
+                  concurrent: true,
+                });
+              },
             },
-          },
-          {
-            title: 'Wait for the controller to delete the claims of removed pods (whenScaled: Delete)',
-            enabled: () => !up && whenScaled === 'Delete',
-            task: () => lab.claimsGone(moving, ctx.globals.timeoutMs),
-          },
-        ],
-        { progress: ctx.globals.progress },
+            {
+              title: 'Wait for the controller to delete the claims of removed pods (whenScaled: Delete)',
+              enabled: () => !up && whenScaled === 'Delete',
+              task: () => lab.claimsGone(moving, ctx.globals.timeoutMs),
+            },
+          ],
+          { progress: ctx.globals.progress },
+        );
+      } catch (e) {
+        // Held up by a pod the lab keeps (below the old count going up, below the new one going
+        // down): the lesson of a halted scale, not an error. A new pod that cannot start still is.
+        if (!(e instanceof StallError) || e.stall.ordinal >= start + (up ? from : to)) throw e;
+        halted = e.stall;
+      }
+      const podNameOf = (i: number) => podName(n, i);
+      const history = pods.history;
+      const ordering = analyseOrdering(history, { policy, start, podName: podNameOf, terminations: !up });
+      const timeline = buildTimeline(history, podNameOf).filter((r) => (up ? moving.includes(r.ordinal) : true));
+      const claims = claimRows(n, { start, from, to, whenScaled }, claimsBefore, await lab.listClaims());
+      // Parallel promises no order, and does not wait: say so when it went on past an unready pod.
+      const pastUnready = policy === 'Parallel' && unreadyAtStart.length
+        ? [`Parallel does not halt: ${up ? 'created' : 'removed'} ${moving.map(podNameOf).join(', ')} while ${unreadyAtStart.map(podNameOf).join(', ')} was not Ready.`]
+        : [];
+      const halt = halted && analyseHalted({ history, direction: up ? 'up' : 'down', waiting: moving, stall: halted, policy, watchedMs: Date.now() - started, podName: podNameOf });
+      const ordered = orderingVerdict(
+        ordering,
+        up
+          ? 'OrderedReady held: each new pod was created only after its predecessor was Ready'
+          : 'OrderedReady held: pods terminated from the highest ordinal down, each gone before the next began',
       );
-    } catch (e) {
-      // Held up by a pod the lab keeps (below the old count going up, below the new one going
-      // down): the lesson of a halted scale, not an error. A new pod that cannot start still is.
-      if (!(e instanceof StallError) || e.stall.ordinal >= start + (up ? from : to)) throw e;
-      halted = e.stall;
-    } finally {
-      pods?.stop();
-    }
-    const podNameOf = (i: number) => podName(n, i);
-    const history = pods!.history;
-    const ordering = analyseOrdering(history, { policy, start, podName: podNameOf, terminations: !up });
-    const timeline = buildTimeline(history, podNameOf).filter((r) => (up ? moving.includes(r.ordinal) : true));
-    const claims = claimRows(n, { start, from, to, whenScaled }, claimsBefore, await lab.listClaims());
-    const claimsOk = claims.every((c) => c.ok);
-    // Parallel promises no order, and does not wait: say so when it went on past an unready pod.
-    const pastUnready = policy === 'Parallel' && unreadyAtStart.length
-      ? [`Parallel does not halt: ${up ? 'created' : 'removed'} ${moving.map(podNameOf).join(', ')} while ${unreadyAtStart.map(podNameOf).join(', ')} was not Ready.`]
-      : [];
-    const halt = halted && analyseHalted({ history, direction: up ? 'up' : 'down', waiting: moving, stall: halted, policy, watchedMs: Date.now() - started, podName: podNameOf });
-    const ordered = orderingVerdict(
-      ordering,
-      up
-        ? 'OrderedReady held: each new pod was created only after its predecessor was Ready'
-        : 'OrderedReady held: pods terminated from the highest ordinal down, each gone before the next began',
-    );
-    const order = halt ?? { ...ordered, why: [...ordered.why, ...pastUnready] };
-    const removed = claims.filter((c) => c.expected !== 'in use');
-    const claimHeadline = up
-      ? 'Claims: every pod has its own claim, Bound'
-      : whenScaled === 'Delete'
-        ? `Claims: the claims of the ${removed.length} removed pods were deleted (whenScaled: Delete)`
-        : `Claims: the claims of the ${removed.length} removed pods stay Bound to the same volumes, ready for a scale-up`;
-    const claimsVerdict = halted
-      ? verdict('N/A', 'Claims: not judged, the scale did not complete')
-      : verdict(passIf(claimsOk), claimHeadline, claims.filter((c) => !c.ok).map((c) => `${c.pvc}: ${c.detail}`));
+      const order = halt ?? { ...ordered, why: [...ordered.why, ...pastUnready] };
+      const claimsJudged = claimsVerdict(claims, up, whenScaled, Boolean(halted));
+      const deletions = pods.deletions();
+      return {
+        ok: !halt && ordering.verdict !== 'FAIL' && claims.every((c) => c.ok),
+        data: {
+          namespace: n.namespace,
+          statefulSet: n.statefulSet,
+          from,
+          to,
+          changed: true,
+          direction: (up ? 'up' : 'down') as Direction,
+          podManagementPolicy: policy,
+          whenScaled,
+          timeline: timeline.map(timelineJson),
+          deletionOrder: deletions.map((c) => c.name),
+          deletedAt: deletions.map((c) => ({ pod: c.name, at: new Date(c.at).toISOString() })),
+          halted: halted ? { pod: halted.pod, reason: halted.reason, detail: halted.detail, hint: halted.hint ?? null } : null,
+          verdict: order,
+          claims,
+          claimsVerdict: claimsJudged,
+        },
+        timeline,
+        chart: phaseChart(`Scale ${from} → ${to}${halted ? ` (halted at ${halted.pod})` : ''}`, history, podNameOf),
+      };
+    });
+  },
+  present: ({ data: d, timeline = [] }) => {
+    if (!d.changed) return { sections: [], notes: [d.verdict.headline] };
+    const up = d.direction === 'up';
     return {
-      ok: !halt && ordering.verdict !== 'FAIL' && claimsOk,
-      data: {
-        namespace: n.namespace,
-        statefulSet: n.statefulSet,
-        from,
-        to,
-        changed: true,
-        direction: (up ? 'up' : 'down') as Direction,
-        podManagementPolicy: policy,
-        whenScaled,
-        timeline: timeline.map(timelineJson),
-        deletionOrder: pods!.deletions().map((c) => c.name),
-        halted: halted ? { pod: halted.pod, reason: halted.reason, detail: halted.detail } : null,
-        verdict: order,
-        claims,
-        claimsVerdict,
-      },
       sections: [
         { headers: TIMELINE_HEADERS, rows: up ? timelineCells(timeline) : [] },
-        {
-          headers: ['order', 'pod', 'gone at'],
-          rows: up ? [] : pods!.deletions().map((c, i) => [String(i + 1), c.name, new Date(c.at).toISOString()]),
-        },
-        { headers: CLAIM_HEADERS, rows: halted ? [] : claims.map(claimCells) },
+        { headers: ['order', 'pod', 'gone at'], rows: up ? [] : d.deletedAt.map((c, i) => [String(i + 1), c.pod, c.at]) },
+        { headers: CLAIM_HEADERS, rows: d.halted ? [] : d.claims.map(claimCells) },
       ],
-      chart: phaseChart(`Scale ${from} → ${to}${halted ? ` (halted at ${halted.pod})` : ''}`, history, podNameOf),
       notes: [
-        ...verdictLines(order, verdictText),
-        ...(halted?.hint ? [`      hint: ${halted.hint}`] : []),
-        ...verdictLines(claimsVerdict, verdictText),
+        ...verdictLines(d.verdict, verdictText),
+        ...(d.halted?.hint ? [`      hint: ${d.halted.hint}`] : []),
+        ...verdictLines(d.claimsVerdict, verdictText),
       ],
     };
   },

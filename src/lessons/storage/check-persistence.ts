@@ -2,11 +2,11 @@
 // byte with what write-data recorded; also show which pods are new and whether each claim
 // and volume is still the one written to.
 import { CliError } from '../../errors.ts';
-import type { LabSession } from '../../k8s/index.ts';
+import type { Lab } from '../../k8s/index.ts';
 import type { LabNames } from '../../lab/names.ts';
-import { judge, type JournalEntry, type Observed, type PersistenceRow } from './judge.ts';
+import { judge, type JournalEntry, type Observed, type PersistenceRow, persistenceVerdict } from './judge.ts';
 import { isReady } from '../../lab/pods.ts';
-import { passIf, verdict, verdictLines } from '../../lab/verdict.ts';
+import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks, type Task } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
@@ -21,7 +21,8 @@ export default defineCommand({
   command: 'check-persistence [ordinals..]',
   describe: 'Read the markers back and prove the data survived (default: every journaled pod)',
   builder: (y) => y.positional('ordinals', { type: 'string', array: true, describe: 'Pod ordinals (default: all in the journal)' }),
-  options: (a): CheckOptions => ({ names: a.names as LabNames, ordinals: parseOrdinals(a.ordinals) }),
+  args: 'ordinals',
+  options: (a, g): CheckOptions => ({ names: g.names, ordinals: parseOrdinals(a.ordinals) }),
   async run(o, ctx) {
     const lab = await connectLab(ctx, o.names);
     const n = o.names;
@@ -46,33 +47,24 @@ export default defineCommand({
       { progress: ctx.globals.progress },
     );
     rows.sort((a, b) => a.ordinal - b.ordinal);
-    const ok = rows.every((r) => r.ok);
-    const headline = ok
-      ? `Stable storage held: all ${rows.length} markers read back byte for byte`
-      : `Stable storage broken for ${rows.filter((r) => !r.ok).map((r) => r.pod).join(', ')}`;
-    const why = [
-      'Each pod mounts its own claim (data-<pod>), which outlives the pod: a re-created pod re-attaches the same volume.',
-      ...rows.filter((r) => !r.ok).map((r) => `${r.pod}: ${r.reason}`),
-    ];
-    const v = verdict(passIf(ok), headline, why);
-    return {
-      ok,
-      data: { namespace: n.namespace, statefulSet: n.statefulSet, verdict: v, pods: rows },
-      sections: [
-        {
-          headers: ['ordinal', 'pod', 'uid at write', 'uid now', 'pvc/pv unchanged', 'content', 'result'],
-          rows: rows.map((r) => [
-            String(r.ordinal), r.pod, r.uidAtWrite.slice(0, 8), r.uidNow ? `${r.uidNow.slice(0, 8)}${r.podRecreated ? ' (new pod)' : ''}` : '<none>',
-            r.pvcSame && r.pvSame ? 'yes' : 'NO', r.contentMatch ? 'match' : 'DIFFERS', r.ok ? 'PASS' : 'FAIL',
-          ]),
-        },
-      ],
-      notes: verdictLines(v, verdictText),
-    };
+    const v = persistenceVerdict(rows);
+    return { ok: v.result === 'PASS', data: { namespace: n.namespace, statefulSet: n.statefulSet, verdict: v, pods: rows } };
   },
+  present: ({ data: d }) => ({
+    sections: [
+      {
+        headers: ['ordinal', 'pod', 'uid at write', 'uid now', 'pvc/pv unchanged', 'content', 'result'],
+        rows: d.pods.map((r) => [
+          String(r.ordinal), r.pod, r.uidAtWrite.slice(0, 8), r.uidNow ? `${r.uidNow.slice(0, 8)}${r.podRecreated ? ' (new pod)' : ''}` : '<none>',
+          r.pvcSame && r.pvSame ? 'yes' : 'NO', r.contentMatch ? 'match' : 'DIFFERS', r.ok ? 'PASS' : 'FAIL',
+        ]),
+      },
+    ],
+    notes: verdictLines(d.verdict, verdictText),
+  }),
 });
 
-async function observe(lab: LabSession, e: JournalEntry): Promise<Observed> {
+async function observe(lab: Lab, e: JournalEntry): Promise<Observed> {
   const [pod, claim] = await Promise.all([lab.findPod(e.pod), lab.findClaim(e.pvc)]);
   const base = { podUid: pod?.metadata?.uid ?? null, pvcUid: claim?.metadata?.uid ?? null, pv: claim?.spec?.volumeName ?? null };
   if (!pod || !isReady(pod)) return { ...base, content: { error: `pod ${e.pod} is not Ready, so the file cannot be read` } };

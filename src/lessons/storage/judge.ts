@@ -2,6 +2,7 @@
 // judges what it reads back against it.
 import { createHash } from 'node:crypto';
 import { MOUNT_PATH } from '../../lab/names.ts';
+import { passIf, verdict, type Verdict } from '../../lab/verdict.ts';
 
 export const MARKER_FILE = `${MOUNT_PATH}/sts-lab.txt`;
 export const JOURNAL_NAME = 'sts-lab-journal';
@@ -79,4 +80,16 @@ export function judge(entry: JournalEntry, now: Observed): PersistenceRow {
     ok,
     reason: ok ? (podRecreated ? 'same bytes in a new pod: the volume outlived the pod' : 'same bytes, same pod') : reasons.join('; '),
   };
+}
+
+/** The check-persistence verdict: every marker read back as written, from the same claim and volume. */
+export function persistenceVerdict(rows: PersistenceRow[]): Verdict<never> {
+  const ok = rows.every((r) => r.ok);
+  const headline = ok
+    ? `Stable storage held: all ${rows.length} markers read back byte for byte`
+    : `Stable storage broken for ${rows.filter((r) => !r.ok).map((r) => r.pod).join(', ')}`;
+  return verdict(passIf(ok), headline, [
+    'Each pod mounts its own claim (data-<pod>), which outlives the pod: a re-created pod re-attaches the same volume.',
+    ...rows.filter((r) => !r.ok).map((r) => `${r.pod}: ${r.reason}`),
+  ]);
 }

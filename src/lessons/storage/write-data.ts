@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { CliError, UsageError } from '../../errors.ts';
-import type { LabSession } from '../../k8s/index.ts';
+import type { Lab } from '../../k8s/index.ts';
 import { claimName, podName, type LabNames } from '../../lab/names.ts';
 import { defaultMessage, MARKER_FILE, sha256, type JournalEntry } from './judge.ts';
 import { isReady } from '../../lab/pods.ts';
@@ -42,7 +42,8 @@ export default defineCommand({
       .option('all', { type: 'boolean', default: false, describe: 'Every pod of the StatefulSet' })
       .option('message', { type: 'string', describe: 'Text to write instead of the default (pod name, random token, time)' })
       .option('message-file', { type: 'string', describe: "Write this file's bytes ('-' for stdin), for large or binary content" }),
-  options(a): WriteOptions {
+  args: 'ordinals',
+  options(a, g): WriteOptions {
     const ordinals = parseOrdinals(a.ordinals);
     if (a.all === true && ordinals.length) throw new UsageError('give ordinals or --all, not both');
     if (a.message !== undefined && a['message-file'] !== undefined) throw new UsageError('give --message or --message-file, not both');
@@ -55,7 +56,7 @@ export default defineCommand({
         throw new UsageError(`cannot read --message-file "${file}": ${(e as Error).message}`);
       }
     }
-    return { names: a.names as LabNames, ordinals, message, execTimeoutMs: 60_000 };
+    return { names: g.names, ordinals, message, execTimeoutMs: 60_000 };
   },
   async run(o, ctx) {
     const lab = await connectLab(ctx, o.names);
@@ -79,22 +80,23 @@ export default defineCommand({
       { progress: ctx.globals.progress },
     );
     entries.sort((a, b) => a.ordinal - b.ordinal);
-    const short = entries.filter((e) => !writeHeld(e));
     return {
-      ok: short.length === 0,
+      ok: entries.every(writeHeld),
       data: { namespace: n.namespace, statefulSet: n.statefulSet, file: MARKER_FILE, written: entries },
-      sections: [
-        {
-          headers: ['ordinal', 'pod', 'pvc', 'pv', 'bytes', 'on the volume', 'sha256'],
-          rows: entries.map((e) => [String(e.ordinal), e.pod, e.pvc, e.pv ?? '<none>', String(e.bytes), String(e.bytesOnDisk ?? '?'), e.sha256.slice(0, 12)]),
-        },
-      ],
-      notes: short.map((e) => `FAIL  ${e.pod}: sent ${e.bytes} bytes, the volume holds ${e.bytesOnDisk ?? 'an unknown size'}`),
     };
   },
+  present: ({ data: d }) => ({
+    sections: [
+      {
+        headers: ['ordinal', 'pod', 'pvc', 'pv', 'bytes', 'on the volume', 'sha256'],
+        rows: d.written.map((e) => [String(e.ordinal), e.pod, e.pvc, e.pv ?? '<none>', String(e.bytes), String(e.bytesOnDisk ?? '?'), e.sha256.slice(0, 12)]),
+      },
+    ],
+    notes: d.written.filter((e) => !writeHeld(e)).map((e) => `FAIL  ${e.pod}: sent ${e.bytes} bytes, the volume holds ${e.bytesOnDisk ?? 'an unknown size'}`),
+  }),
 });
 
-async function writeMarker(lab: LabSession, ordinal: number, o: WriteOptions): Promise<WriteResult> {
+async function writeMarker(lab: Lab, ordinal: number, o: WriteOptions): Promise<WriteResult> {
   const n = lab.names;
   const name = podName(n, ordinal);
   const pod = await lab.findPod(name);

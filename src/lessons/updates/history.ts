@@ -8,7 +8,7 @@ import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
 export default defineCommand({
   command: 'history',
   describe: 'List the StatefulSet\'s revisions (ControllerRevisions): what each changed and which pods run it now',
-  options: (a): { names: LabNames } => ({ names: a.names as LabNames }),
+  options: (_a, g): { names: LabNames } => ({ names: g.names }),
   async run({ names: n }, ctx) {
     const lab = await connectLab(ctx, n);
     const sts = await ownStatefulSet(lab);
@@ -19,13 +19,15 @@ export default defineCommand({
     return {
       ok: true,
       data: { namespace: n.namespace, statefulSet: n.statefulSet, currentRevision: sts.status?.currentRevision ?? null, updateRevision: sts.status?.updateRevision ?? null, revisions: rows },
-      sections: [
-        {
-          headers: ['revision', 'name', 'role', 'pods now', 'change from the revision before'],
-          rows: rows.map((r) => [String(r.revision), r.name, [r.current && 'current', r.update && 'update'].filter(Boolean).join(', ') || '-', r.pods.join(', ') || '<none>', r.change]),
-        },
-      ],
-      notes: stale ? [stale] : [],
+      remarks: stale ? [stale] : [],
     };
   },
+  present: ({ data: d }) => ({
+    sections: [
+      {
+        headers: ['revision', 'name', 'role', 'pods now', 'change from the revision before'],
+        rows: d.revisions.map((r) => [String(r.revision), r.name, [r.current && 'current', r.update && 'update'].filter(Boolean).join(', ') || '-', r.pods.join(', ') || '<none>', r.change]),
+      },
+    ],
+  }),
 });

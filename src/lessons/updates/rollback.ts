@@ -3,7 +3,6 @@
 // delete the pods stuck on the broken revision so they come back on the restored one.
 import type { Argv } from 'yargs';
 import { asUsage, CliError } from '../../errors.ts';
-import type { PodWatch } from '../../k8s/index.ts';
 import { phaseChart } from '../../ui/phases.ts';
 import { formatDuration } from '../../lab/duration.ts';
 import { podName, type LabNames } from '../../lab/names.ts';
@@ -16,6 +15,7 @@ import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
+import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { labOrdinals, startOrdinal } from '../../lab/ordinals.ts';
 import { readyTasks } from '../../command-support/wait-ready.ts';
 import { policyOf } from '../../lab/manifests.ts';
@@ -36,9 +36,9 @@ export default defineCommand({
     y
       .option('to-revision', { type: 'string', describe: 'The revision number to restore (kubectl sts-lab history); default: the one before the roll-out' })
       .option('delete-stuck', { type: 'boolean', default: false, describe: 'Delete pods still on another revision once the controller has had its chance (forced rollback)' }),
-  options: (a): RollbackOptions =>
+  options: (a, g): RollbackOptions =>
     asUsage(() => ({
-      names: a.names as LabNames,
+      names: g.names,
       toRevision: a['to-revision'] === undefined ? undefined : replicaCount('--to-revision', a['to-revision']),
       deleteStuck: a['delete-stuck'] === true,
     })),
@@ -64,19 +64,17 @@ export default defineCommand({
     const template = revisions.find((r) => r.name === target.name)?.template;
     if (!template) throw new CliError(`controllerrevision "${target.name}" records no pod template`);
     const restore = target.name !== sts.status?.updateRevision;
-    let watch: PodWatch | undefined;
-    let before = new Map<number, PodLike>();
-    let targetRevision = target.name;
-    let stuck: number[] = [];
-    const offTarget = (pods: ReadonlyMap<number, PodLike>) => ordinals.filter((i) => !(pods.get(i) && isReady(pods.get(i)!) && revisionOf(pods.get(i)!) === targetRevision));
-    try {
+    return withPodWatch(lab, async (watch) => {
+      const before = new Map<number, PodLike>(watch.byOrdinal());
+      let targetRevision = target.name;
+      let stuck: number[] = [];
+      const offTarget = (pods: ReadonlyMap<number, PodLike>) =>
+        ordinals.filter((i) => { const p = pods.get(i); return !(p && isReady(p) && revisionOf(p) === targetRevision); });
       await runTasks(
         [
           {
             title: `Restore the pod template of revision ${target.revision} (${target.name})`,
             task: async (_c, t) => {
-              watch = await lab.watchPods();
-              before = new Map(watch.byOrdinal());
               if (!restore) return t.skip(`the template already is revision ${target.revision} (${target.name}): only pods lag behind`);
               const patched = await lab.restoreTemplate(template);
               targetRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
@@ -86,8 +84,8 @@ export default defineCommand({
           {
             title: `Does the controller roll back by itself? (watched until done, or until nothing moves for ${formatDuration(SELF_HEAL_WINDOW_MS)})`,
             task: async (_c, t) => {
-              const healed = await watch!.untilDoneOrQuiet((pods) => !offTarget(pods).length, SELF_HEAL_WINDOW_MS, timeoutMs);
-              stuck = healed ? [] : offTarget(watch!.byOrdinal());
+              const healed = await watch.untilDoneOrQuiet((pods) => !offTarget(pods).length, SELF_HEAL_WINDOW_MS, timeoutMs);
+              stuck = healed ? [] : offTarget(watch.byOrdinal());
               t.title = healed ? 'The controller rolled every pod back by itself' : `Nothing moved for ${formatDuration(SELF_HEAL_WINDOW_MS)}: ${stuck.map((i) => podName(n, i)).join(', ')} still off revision ${targetRevision}`;
             },
           },
@@ -97,44 +95,44 @@ export default defineCommand({
             task: async (_c, t) => {
               for (const i of [...stuck].reverse()) await lab.deletePod(podName(n, i), false);
               const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === targetRevision;
-              return t.newListr(readyTasks(watch!, stuck, { timeoutMs, policy, start: startOrdinal(sts), accept }), { concurrent: true });
+              return t.newListr(readyTasks(watch, stuck, { timeoutMs, policy, start: startOrdinal(sts), accept }), { concurrent: true });
             },
           },
         ],
         { progress: ctx.globals.progress },
       );
-    } finally {
-      watch?.stop();
-    }
-    const deleted = o.deleteStuck ? stuck : [];
-    const { rows, expectedSelfHeal, verdict } = analyseRollback({
-      ordinals, before, after: watch!.byOrdinal(), target: targetRevision, policy, deleted, stuck, windowMs: SELF_HEAL_WINDOW_MS, podName: (i) => podName(n, i), serverVersion, strategy, gateOn,
-    });
-    return {
-      ok: verdict.result !== 'FAIL',
-      data: {
-        namespace: n.namespace,
-        statefulSet: n.statefulSet,
-        target: { revision: target.revision, name: target.name },
-        restored: restore,
-        updateRevision: targetRevision,
-        windowMs: SELF_HEAL_WINDOW_MS,
-        stuck: stuck.map((i) => podName(n, i)),
-        deleted: deleted.map((i) => podName(n, i)),
-        pods: rows,
-        serverVersion,
-        podManagementPolicy: policy,
-        expectedSelfHeal,
-        verdict,
-      },
-      chart: phaseChart(`Rollback to revision ${target.revision} (${targetRevision})`, watch!.history, (i) => podName(n, i)),
-      sections: [
-        {
-          headers: ['ordinal', 'pod', 'revision before', 'ready before', 'what happened', 'revision now', 'ready now'],
-          rows: rows.map((r) => [String(r.ordinal), r.pod, r.revisionBefore ?? '<none>', String(r.readyBefore), r.action, r.revisionNow ?? '<none>', String(r.readyNow)]),
+      const deleted = o.deleteStuck ? stuck : [];
+      const { rows, expectedSelfHeal, verdict } = analyseRollback({
+        ordinals, before, after: watch.byOrdinal(), target: targetRevision, policy, deleted, stuck, windowMs: SELF_HEAL_WINDOW_MS, podName: (i) => podName(n, i), serverVersion, strategy, gateOn,
+      });
+      return {
+        ok: verdict.result !== 'FAIL',
+        data: {
+          namespace: n.namespace,
+          statefulSet: n.statefulSet,
+          target: { revision: target.revision, name: target.name },
+          restored: restore,
+          updateRevision: targetRevision,
+          windowMs: SELF_HEAL_WINDOW_MS,
+          stuck: stuck.map((i) => podName(n, i)),
+          deleted: deleted.map((i) => podName(n, i)),
+          pods: rows,
+          serverVersion,
+          podManagementPolicy: policy,
+          expectedSelfHeal,
+          verdict,
         },
-      ],
-      notes: verdictLines(verdict, verdictText),
-    };
+        chart: phaseChart(`Rollback to revision ${target.revision} (${targetRevision})`, watch.history, (i) => podName(n, i)),
+      };
+    });
   },
+  present: ({ data: d }) => ({
+    sections: [
+      {
+        headers: ['ordinal', 'pod', 'revision before', 'ready before', 'what happened', 'revision now', 'ready now'],
+        rows: d.pods.map((r) => [String(r.ordinal), r.pod, r.revisionBefore ?? '<none>', String(r.readyBefore), r.action, r.revisionNow ?? '<none>', String(r.readyNow)]),
+      },
+    ],
+    notes: verdictLines(d.verdict, verdictText),
+  }),
 });

@@ -1,7 +1,10 @@
 // The lab report rows of the tour's updates part, made of nothing but the -o json data of
 // the update, kill-pod, rollback and check-persistence steps.
 import type { PersistenceRow } from '../storage/judge.ts';
-import { combine, passIf, type Result, type Verdict } from '../../lab/verdict.ts';
+import { podName } from '../../lab/names.ts';
+import { combine, passIf, type Verdict } from '../../lab/verdict.ts';
+import type { Judged, RowSpec } from '../lesson.ts';
+import type { UpdatesLessonEvidence } from './steps.ts';
 
 interface Check {
   ok: boolean;
@@ -32,10 +35,6 @@ export interface UpdatesEvidence {
   persist?: { verdict: Verdict<unknown>; pods: PersistenceRow[] };
 }
 
-export interface Judged {
-  result: Result;
-  evidence: string;
-}
 
 /** Pods the roll-out replaced, in the order their replacements appeared. */
 export const replacedInOrder = (r: Rolled): string[] =>
@@ -93,3 +92,18 @@ export function dataSurvivesUpdates(u: UpdatesEvidence): Judged | undefined {
     evidence: u.persist.pods.map((p) => `${p.pod}${p.podRecreated ? ' (new pod)' : ' (never replaced)'}: ${p.contentMatch ? 'same bytes' : p.reason}`).join('; '),
   };
 }
+
+const updatesRow = (concept: string, outcome: RowSpec<UpdatesLessonEvidence>['outcome'], judge: (u: UpdatesEvidence) => Judged | undefined): RowSpec<UpdatesLessonEvidence> => ({
+  part: 'updates',
+  concept,
+  outcome,
+  judge: (e) => judge(e.updates ?? {}),
+});
+
+export const rows: RowSpec<UpdatesLessonEvidence>[] = [
+  updatesRow('Ordered rolling update', (n) => `A template change replaces ${podName(n, 2)}, then ${podName(n, 1)}, then ${podName(n, 0)}, each after the one above is Ready`, orderedRollingUpdate),
+  updatesRow('Partitioned roll-out', () => 'A canary (partition 2) moves only the top pod; a pod below keeps the old revision when re-created; partition 0 moves the rest', partitionedRollout),
+  updatesRow('Forced rollback', () => 'A template that never gets Ready stalls at the top pod, lower pods untouched; rollback restores every pod', forcedRollback),
+  updatesRow('OnDelete', () => 'A template change moves no pod; a deleted pod comes back on the new revision', onDeleteHeld),
+  updatesRow('Data survives updates', () => 'Same claims, volumes and bytes after every update and the rollback', dataSurvivesUpdates),
+];

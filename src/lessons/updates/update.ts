@@ -3,7 +3,7 @@
 // watch and the pods' controller-revision-hash labels.
 import type { Argv } from 'yargs';
 import { asUsage, CliError, StallError, UsageError } from '../../errors.ts';
-import type { PodWatch } from '../../k8s/index.ts';
+
 import { phaseChart } from '../../ui/phases.ts';
 import { podName, type LabNames } from '../../lab/names.ts';
 import { isReady, type PodLike } from '../../lab/pods.ts';
@@ -19,6 +19,7 @@ import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
+import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { readyTasks, waitOut } from '../../command-support/wait-ready.ts';
 import { policyOf } from '../../lab/manifests.ts';
 
@@ -43,9 +44,9 @@ export default defineCommand({
       .option('partition', { type: 'string', default: '0', describe: 'Only pods from this index up move, counted from the first ordinal (replicas - 1 is a canary)' })
       .option('break', { type: 'boolean', default: false, describe: 'A template whose readiness probe never passes: watch the roll-out stall (then: rollback)' })
       .option('max-unavailable', { type: 'string', describe: 'Let the controller replace up to N pods (or N%) at once (feature gate MaxUnavailableStatefulSet)' }),
-  options: (a): UpdateOptions =>
+  options: (a, g): UpdateOptions =>
     asUsage(() => ({
-      names: a.names as LabNames,
+      names: g.names,
       image: a.image === undefined ? undefined : image(String(a.image)),
       partition: replicaCount('--partition', a.partition),
       breakReadiness: a.break === true,
@@ -68,90 +69,91 @@ export default defineCommand({
     // The pods tell, not status.currentRevision: the controller updates that a moment after the last pod is Ready.
     const pending = sts.status?.updateRevision;
     const staged = !onDelete && !o.image && !o.breakReadiness && Boolean(pending) && (await lab.listPods()).some((p) => revisionOf(p) !== pending);
-    let watch: PodWatch | undefined;
-    let before = new Map<number, PodLike>();
-    let updateRevision = '';
-    let keptMaxUnavailable: number | string | undefined;
-    let stalled: Stall | undefined;
-    try {
-      await runTasks(
-        [
-          {
-            title: staged
-              ? `Continue the staged roll-out of statefulset.apps/${n.statefulSet}: partition ${o.partition}`
-              : `Change the pod template of statefulset.apps/${n.statefulSet} (${[o.image && `image ${o.image}`, o.breakReadiness && 'a readiness probe that never passes'].filter(Boolean).join(', ') || 'annotation sts-lab/updated-at'}), partition ${o.partition}`,
-            task: async (_c, t) => {
-              watch = await lab.watchPods();
-              before = new Map(watch.byOrdinal());
-              const notReady = [...before.entries()].filter(([i, p]) => ordinals.includes(i) && !isReady(p));
-              if (notReady.length) throw new CliError(`${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`, 'after a stalled update: kubectl sts-lab rollback; otherwise kubectl sts-lab status');
-              const patched = await lab.patchTemplate(sts, { image: o.image, partition: o.partition, maxUnavailable: o.maxUnavailable, stamp: new Date().toISOString(), breakReadiness: o.breakReadiness, partitionOnly: staged, onDelete });
-              // Read back: a server without the feature gate drops the field without a word.
-              keptMaxUnavailable = patched.spec?.updateStrategy?.rollingUpdate?.maxUnavailable;
-              updateRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
-              t.title = `statefulset.apps/${n.statefulSet}: new revision ${updateRevision}, partition ${o.partition}`;
+    return withPodWatch(lab, async (watch) => {
+      const before = new Map<number, PodLike>(watch.byOrdinal());
+      let updateRevision = '';
+      let keptMaxUnavailable: number | string | undefined;
+      let stalled: Stall | undefined;
+      try {
+        await runTasks(
+          [
+            {
+              title: staged
+                ? `Continue the staged roll-out of statefulset.apps/${n.statefulSet}: partition ${o.partition}`
+                : `Change the pod template of statefulset.apps/${n.statefulSet} (${[o.image && `image ${o.image}`, o.breakReadiness && 'a readiness probe that never passes'].filter(Boolean).join(', ') || 'annotation sts-lab/updated-at'}), partition ${o.partition}`,
+              task: async (_c, t) => {
+                const notReady = [...before.entries()].filter(([i, p]) => ordinals.includes(i) && !isReady(p));
+                if (notReady.length) throw new CliError(`${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`, 'after a stalled update: kubectl sts-lab rollback; otherwise kubectl sts-lab status');
+                const patched = await lab.patchTemplate(sts, { image: o.image, partition: o.partition, maxUnavailable: o.maxUnavailable, stamp: new Date().toISOString(), breakReadiness: o.breakReadiness, partitionOnly: staged, onDelete });
+                // Read back: a server without the feature gate drops the field without a word.
+                keptMaxUnavailable = patched.spec?.updateStrategy?.rollingUpdate?.maxUnavailable;
+                updateRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
+                t.title = `statefulset.apps/${n.statefulSet}: new revision ${updateRevision}, partition ${o.partition}`;
+              },
             },
-          },
-          {
-            title: `OnDelete: watch ${ON_DELETE_WINDOW_MS / 1000}s for any pod the controller replaces by itself`,
-            enabled: () => onDelete,
-            task: async (_c, t) => {
-              await waitOut(ON_DELETE_WINDOW_MS, ctx.interrupt);
-              t.title = `OnDelete: watched ${ON_DELETE_WINDOW_MS / 1000}s`;
+            {
+              title: `OnDelete: watch ${ON_DELETE_WINDOW_MS / 1000}s for any pod the controller replaces by itself`,
+              enabled: () => onDelete,
+              task: async (_c, t) => {
+                await waitOut(ON_DELETE_WINDOW_MS, ctx.interrupt);
+                t.title = `OnDelete: watched ${ON_DELETE_WINDOW_MS / 1000}s`;
+              },
             },
-          },
-          {
-            title: 'Follow the roll-out, highest ordinal first',
-            enabled: () => !onDelete,
-            task: (_c, t) => {
-              const moving = ordinals.filter((i) => i >= firstMoving({ start, partition: o.partition }) && revisionOf(before.get(i) ?? {}) !== updateRevision).reverse();
-              if (!moving.length) return t.skip(`every pod at or above partition ${o.partition} already runs ${updateRevision}`);
-              const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === updateRevision;
-              return t.newListr(readyTasks(watch!, moving, { timeoutMs, policy, start, accept }), { concurrent: true });
+            {
+              title: 'Follow the roll-out, highest ordinal first',
+              enabled: () => !onDelete,
+              task: (_c, t) => {
+                const moving = ordinals.filter((i) => i >= firstMoving({ start, partition: o.partition }) && revisionOf(before.get(i) ?? {}) !== updateRevision).reverse();
+                if (!moving.length) return t.skip(`every pod at or above partition ${o.partition} already runs ${updateRevision}`);
+                const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === updateRevision;
+                return t.newListr(readyTasks(watch, moving, { timeoutMs, policy, start, accept }), { concurrent: true });
+              },
             },
-          },
-        ],
-        { progress: ctx.globals.progress },
-      );
-    } catch (e) {
-      // A roll-out that cannot finish is this command's finding, not its failure.
-      if (!(e instanceof StallError) || onDelete || !updateRevision) throw e;
-      stalled = e.stall;
-    } finally {
-      watch?.stop();
-    }
-    const effective = effectiveMaxUnavailable(keptMaxUnavailable, replicas);
-    const input = { history: watch!.history, before, after: watch!.byOrdinal(), start, replicas, partition: o.partition, updateRevision, maxUnavailable: effective, podName: (i: number) => podName(n, i) };
-    const analysis = onDelete ? { ...analyseOnDelete(input, ON_DELETE_WINDOW_MS), peak: undefined } : stalled ? analyseStalled(input, stalled, Date.now()) : analyseRollout(input);
-    const { rows } = analysis;
-    // Servers with the gate default the field to 1: kept means the value asked for came back.
-    const dropped = o.maxUnavailable !== undefined && keptMaxUnavailable !== o.maxUnavailable;
-    const verdict = dropped ? maxUnavailableDropped(analysis.verdict, o.maxUnavailable!, await lab.serverVersion()) : analysis.verdict;
-    const t0 = Math.min(Date.now(), ...rows.flatMap((r) => [r.terminating, r.gone, r.created, r.ready]).filter((t): t is number => t !== null));
+          ],
+          { progress: ctx.globals.progress },
+        );
+      } catch (e) {
+        // A roll-out that cannot finish is this command's finding, not its failure.
+        if (!(e instanceof StallError) || onDelete || !updateRevision) throw e;
+        stalled = e.stall;
+      }
+      const effective = effectiveMaxUnavailable(keptMaxUnavailable, replicas);
+      const input = { history: watch.history, before, after: watch.byOrdinal(), start, replicas, partition: o.partition, updateRevision, maxUnavailable: effective, podName: (i: number) => podName(n, i) };
+      const analysis = onDelete ? { ...analyseOnDelete(input, ON_DELETE_WINDOW_MS), peak: undefined } : stalled ? analyseStalled(input, stalled, Date.now()) : analyseRollout(input);
+      // Servers with the gate default the field to 1: kept means the value asked for came back.
+      const dropped = o.maxUnavailable !== undefined && keptMaxUnavailable !== o.maxUnavailable;
+      const verdict = dropped ? maxUnavailableDropped(analysis.verdict, o.maxUnavailable!, await lab.serverVersion()) : analysis.verdict;
+      return {
+        ok: verdict.result !== 'FAIL',
+        data: {
+          namespace: n.namespace,
+          statefulSet: n.statefulSet,
+          strategy: onDelete ? ('OnDelete' as const) : ('RollingUpdate' as const),
+          partition: o.partition,
+          maxUnavailable: { requested: o.maxUnavailable ?? null, onServer: keptMaxUnavailable ?? null, effective, peakUnavailable: analysis.peak?.count ?? null },
+          image: o.image ?? null,
+          continued: staged,
+          stalled: stalled ? { pod: stalled.pod, reason: stalled.reason, detail: stalled.detail } : null,
+          currentRevision: sts.status?.currentRevision ?? null,
+          updateRevision,
+          pods: analysis.rows.map((r: RolloutRow) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone), created: iso(r.created), ready: iso(r.ready) })),
+          verdict,
+        },
+        chart: phaseChart(`${onDelete ? 'OnDelete: the template changed' : 'Rolling update'} to revision ${updateRevision}${stalled ? ` (stalled at ${stalled.pod})` : ''}`, watch.history, (i) => podName(n, i)),
+      };
+    });
+  },
+  present: ({ data: d }) => {
+    const at = (t: string | null) => (t === null ? null : Date.parse(t));
+    const t0 = Math.min(Date.now(), ...d.pods.flatMap((r) => [r.terminating, r.gone, r.created, r.ready].map(at)).filter((t): t is number => t !== null));
     return {
-      ok: verdict.result !== 'FAIL',
-      data: {
-        namespace: n.namespace,
-        statefulSet: n.statefulSet,
-        strategy: onDelete ? 'OnDelete' : 'RollingUpdate',
-        partition: o.partition,
-        maxUnavailable: { requested: o.maxUnavailable ?? null, onServer: keptMaxUnavailable ?? null, effective, peakUnavailable: analysis.peak?.count ?? null },
-        image: o.image ?? null,
-        continued: staged,
-        stalled: stalled ? { pod: stalled.pod, reason: stalled.reason, detail: stalled.detail } : null,
-        currentRevision: sts.status?.currentRevision ?? null,
-        updateRevision,
-        pods: rows.map((r: RolloutRow) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone), created: iso(r.created), ready: iso(r.ready) })),
-        verdict,
-      },
-      chart: phaseChart(`${onDelete ? 'OnDelete: the template changed' : 'Rolling update'} to revision ${updateRevision}${stalled ? ` (stalled at ${stalled.pod})` : ''}`, watch!.history, (i) => podName(n, i)),
       sections: [
         {
           headers: ['ordinal', 'pod', 'old revision', 'terminating', 'gone', 'new created', 'ready', 'revision now'],
-          rows: rows.map((r) => [String(r.ordinal), r.pod, r.oldRevision ?? '<none>', relative(r.terminating, t0), relative(r.gone, t0), relative(r.created, t0), relative(r.ready, t0), r.newRevision ?? '<none>']),
+          rows: d.pods.map((r) => [String(r.ordinal), r.pod, r.oldRevision ?? '<none>', relative(at(r.terminating), t0), relative(at(r.gone), t0), relative(at(r.created), t0), relative(at(r.ready), t0), r.newRevision ?? '<none>']),
         },
       ],
-      notes: verdictLines(verdict, verdictText),
+      notes: verdictLines(d.verdict, verdictText),
     };
   },
 });

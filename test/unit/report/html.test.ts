@@ -10,6 +10,7 @@ const report: LabReport = {
   rows: [{ concept: 'Ordered deployment', outcome: 'Pods created in order', result: 'PASS', evidence: 'nginx-sts-1 created <after> nginx-sts-0' }, { concept: 'Cleanup', outcome: 'gone', result: 'FAIL', evidence: 'not reached' }],
   steps: [{ step: 'Create the lab', result: 'PASS', durationMs: 5200, notes: ['one & two'] }, { step: 'Check names', result: 'PASS', durationMs: 300, notes: [] }],
   passed: false,
+  stopped: null,
 };
 const chart: PhaseChart = {
   title: 'The pods', origin: 1000, end: 5000,

@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Changes } from '../../../src/k8s/wait.ts';
-import { claimsHeld, cleanupHeld, reportPassed, reportRows, type TourEvidence } from '../../../src/report/lab-report.ts';
+import { reportPassed, reportRows } from '../../../src/report/lab-report.ts';
+import type { TourEvidence } from '../../../src/lessons/registry.ts';
+import { claimsHeld } from '../../../src/lessons/storage/steps.ts';
+import { cleanupHeld } from '../../../src/lessons/cleanup/steps.ts';
 import type { Observation } from '../../../src/lessons/ordering/judge.ts';
 import { judge, sha256, type JournalEntry } from '../../../src/lessons/storage/judge.ts';
 import type { PodRow } from '../../../src/lab/pod-rows.ts';
@@ -25,7 +28,7 @@ const full = (): TourEvidence => ({
   persist: { verdict: pass, pods: [] },
   up: scaled,
   down: scaled,
-  teardown: { removals: [{ resource: 'statefulset.apps/nginx-sts', action: 'deleted', detail: '' }], deletionOrder: ['nginx-sts-1', 'nginx-sts-0'] },
+  teardown: { removals: [{ resource: 'statefulset.apps/nginx-sts', action: 'deleted', detail: '', createdBySts: true }], deletionOrder: ['nginx-sts-1', 'nginx-sts-0'] },
 });
 
 test('report rows: seven concepts, all PASS on a good run, with their evidence', () => {
@@ -42,7 +45,7 @@ test('report rows fail on the evidence: a wrong hostname, a shared volume, a kep
   assert.equal(reportRows(n, wrongHost, { parts: ['seed'], keep: false })[1]!.result, 'FAIL');
   const sharedVolume = { ...full(), setupPods: [podRow(0), podRow(1, { pv: 'pv-0' }), podRow(2)] };
   assert.equal(reportRows(n, sharedVolume, { parts: ['seed'], keep: false })[3]!.result, 'FAIL');
-  const kept = { ...full(), teardown: { removals: [{ resource: 'persistentvolumeclaim/data-nginx-sts-0', action: 'kept', detail: 'holds data' }], deletionOrder: [] } };
+  const kept = { ...full(), teardown: { removals: [{ resource: 'persistentvolumeclaim/data-nginx-sts-0', action: 'kept' as const, detail: 'holds data', createdBySts: true }], deletionOrder: [] } };
   assert.equal(reportRows(n, kept, { parts: ['seed'], keep: false })[6]!.result, 'FAIL');
   const { dns: _dns, ...noDns } = full();
   const row = reportRows(n, noDns, { parts: ['seed'], keep: false })[2]!;
@@ -55,7 +58,7 @@ test('claims and cleanup judgements', () => {
   assert.equal(claimsHeld([0, 1, 2].map((i) => podRow(i))), true);
   assert.equal(claimsHeld([podRow(0), podRow(1), podRow(2, { pvcStatus: 'Pending' })]), false);
   assert.equal(claimsHeld([podRow(0), podRow(1)]), false);
-  assert.equal(cleanupHeld({ removals: [{ resource: 'service/x', action: 'kept', detail: 'not created by sts-lab' }], deletionOrder: [] }), true);
+  assert.equal(cleanupHeld({ removals: [{ resource: 'service/x', action: 'kept', detail: 'not created by sts-lab', createdBySts: false }] }), true);
 });
 
 test('persistence: same bytes in a new pod pass; changed bytes, a new claim or a new volume fail', () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { reportRows } from '../../../src/report/lab-report.ts';
-import type { LifecycleEvidence } from '../../../src/report/lifecycle-rows.ts';
+import type { TourEvidence } from '../../../src/lessons/registry.ts';
+
+type LifecycleEvidence = NonNullable<TourEvidence['lifecycle']>;
 import { verdict } from '../../../src/lab/verdict.ts';
 
 const n = { namespace: 'scenarios', statefulSet: 'nginx-sts', service: 'nginx-headless' };

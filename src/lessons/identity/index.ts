@@ -1,0 +1,7 @@
+// Stable identity: a re-created pod keeps its name, hostname, claim and volume; only its UID is new.
+import { defineLesson } from '../lesson.ts';
+import killPod from './kill-pod.ts';
+import { rows } from './rows.ts';
+import { hostnames, kill } from './steps.ts';
+
+export default defineLesson({ name: 'identity', commands: [killPod], steps: { hostnames, kill }, rows });

@@ -1,0 +1,8 @@
+// Stable storage: each pod its own claim, and data that outlives the pod.
+import checkPersistence from './check-persistence.ts';
+import { defineLesson } from '../lesson.ts';
+import { rows } from './rows.ts';
+import { setUp, switchToOnDelete, verify, write } from './steps.ts';
+import writeData from './write-data.ts';
+
+export default defineLesson({ name: 'storage', commands: [writeData, checkPersistence], steps: { setUp, switchToOnDelete, write, verify }, rows });
