@@ -15,8 +15,6 @@ import { COLOR_MODES, globalFlags, OUTPUT_FORMATS, PROGRESS_MODES } from './opti
 const NO_FILES = 4;
 const FILES = 0;
 const CLUSTER_TIMEOUT_MS = 2000;
-/** Commands whose positional arguments are pod ordinals of the lab. */
-const ORDINAL_ARGS = new Set(['kill-pod', 'write-data', 'check-persistence', 'unready', 'ready']);
 
 interface Flag {
   names: string[];
@@ -71,7 +69,7 @@ export async function complete(words: string[], commands: Registered[], interrup
     candidates = commands.map((c) => `${c.command.split(' ')[0]}\t${c.describe}`);
   } else if (commandName === 'completion' && positionals === 0) {
     candidates = [...SHELLS];
-  } else if (ORDINAL_ARGS.has(commandName!)) {
+  } else if (command.args === 'ordinals') {
     candidates = await ordinals(given, interrupt);
   }
   const shown = candidates.filter((c) => c.startsWith(current));
