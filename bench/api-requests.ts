@@ -9,9 +9,19 @@ import { clusterPaths, ROOT } from '../test/cluster/paths.ts';
 const paths = clusterPaths();
 const AUDIT = join(paths.STS_LAB_CLUSTER_DIR ?? '', 'logs', 'audit.log');
 const image = paths.STS_LAB_IMAGE ?? 'localhost/sts-lab-nginx:1.0';
-const env = { ...process.env, KUBECONFIG: paths.STS_LAB_KUBECONFIG ?? '', PATH: `${paths.STS_LAB_KUBECTL_DIR}:${join(ROOT, 'dist', 'bin')}:${process.env.PATH}` };
+const env = {
+  ...process.env,
+  KUBECONFIG: paths.STS_LAB_KUBECONFIG ?? '',
+  PATH: `${paths.STS_LAB_KUBECTL_DIR}:${join(ROOT, 'dist', 'bin')}:${process.env.PATH}`,
+};
 
-interface Event { auditID: string; verb: string; requestURI: string; requestReceivedTimestamp: string; user: { username: string } }
+interface Event {
+  auditID: string;
+  verb: string;
+  requestURI: string;
+  requestReceivedTimestamp: string;
+  user: { username: string };
+}
 
 /** The audit events of requests in one namespace made while `run` ran (rotation aside: the log is large enough for a bench). */
 function requestsOf(ns: string, run: () => void): Event[] {
@@ -29,7 +39,12 @@ function requestsOf(ns: string, run: () => void): Event[] {
   for (const line of lines) {
     const e = JSON.parse(line) as Event;
     if (e.user.username.startsWith('system:') || Date.parse(e.requestReceivedTimestamp) < startedAt) continue;
-    if (e.requestURI.includes(`/namespaces/${ns}/`) || e.requestURI.endsWith(`/namespaces/${ns}`) || !e.requestURI.includes('/namespaces/')) seen.set(e.auditID, e);
+    if (
+      e.requestURI.includes(`/namespaces/${ns}/`) ||
+      e.requestURI.endsWith(`/namespaces/${ns}`) ||
+      !e.requestURI.includes('/namespaces/')
+    )
+      seen.set(e.auditID, e);
   }
   return [...seen.values()];
 }
@@ -38,10 +53,18 @@ const sh = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
 };
-const tour = requestsOf('sts-lab-api-tour', () => sh('kubectl', ['sts-lab', '-n', 'sts-lab-api-tour', '--progress', 'none', 'tour', '--image', image]));
-const plain = requestsOf('sts-lab-api-kubectl', () => sh('bash', [join(ROOT, 'bench', 'kubectl-lab.sh'), 'sts-lab-api-kubectl', image]));
+const tour = requestsOf('sts-lab-api-tour', () =>
+  sh('kubectl', ['sts-lab', '-n', 'sts-lab-api-tour', '--progress', 'none', 'tour', '--image', image]),
+);
+const plain = requestsOf('sts-lab-api-kubectl', () =>
+  sh('bash', [join(ROOT, 'bench', 'kubectl-lab.sh'), 'sts-lab-api-kubectl', image]),
+);
 
-const byVerb = (es: Event[]) => Object.entries(es.reduce<Record<string, number>>((m, e) => ({ ...m, [e.verb]: (m[e.verb] ?? 0) + 1 }), {})).sort().map(([v, n]) => `${v} ${n}`).join(', ');
+const byVerb = (es: Event[]) =>
+  Object.entries(es.reduce<Record<string, number>>((m, e) => ({ ...m, [e.verb]: (m[e.verb] ?? 0) + 1 }), {}))
+    .sort()
+    .map(([v, n]) => `${v} ${n}`)
+    .join(', ');
 /** Reads of the same URL more than once: where a watch that was open could have answered. */
 const repeated = (es: Event[]) => {
   const counts = new Map<string, number>();

@@ -10,7 +10,11 @@ import { clusterPaths, ROOT } from '../test/cluster/paths.ts';
 
 const paths = clusterPaths();
 const image = paths.STS_LAB_IMAGE ?? 'localhost/sts-lab-nginx:1.0';
-const env = { ...process.env, KUBECONFIG: paths.STS_LAB_KUBECONFIG ?? '', PATH: `${paths.STS_LAB_KUBECTL_DIR}:${join(ROOT, 'dist', 'bin')}:${process.env.PATH}` };
+const env = {
+  ...process.env,
+  KUBECONFIG: paths.STS_LAB_KUBECONFIG ?? '',
+  PATH: `${paths.STS_LAB_KUBECTL_DIR}:${join(ROOT, 'dist', 'bin')}:${process.env.PATH}`,
+};
 const RUNS = Number(process.env.BENCH_OVERHEAD_RUNS ?? 3);
 
 const run = (args: string[]): Promise<{ code: number | null; stdout: string; endedAt: number }> =>
@@ -21,12 +25,19 @@ const run = (args: string[]): Promise<{ code: number | null; stdout: string; end
     p.on('close', (code) => resolve({ code, stdout, endedAt: Date.now() }));
   });
 
-interface WatchEvent { type: string; object: { metadata: { uid: string }; status?: { conditions?: { type: string; status: string }[] } } }
+interface WatchEvent {
+  type: string;
+  object: { metadata: { uid: string }; status?: { conditions?: { type: string; status: string }[] } };
+}
 
 async function measure(replicas: number, parallel: boolean) {
   const ns = `sts-lab-bench-overhead-${replicas}`;
   await run(['-n', ns, 'teardown', '--progress', 'none']);
-  const watcher = spawn('kubectl', ['get', '--raw', `/api/v1/namespaces/${ns}/pods?watch=1&labelSelector=app%3Dnginx-sts`], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const watcher = spawn(
+    'kubectl',
+    ['get', '--raw', `/api/v1/namespaces/${ns}/pods?watch=1&labelSelector=app%3Dnginx-sts`],
+    { env, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   let firstSeen: number | undefined;
   const ready = new Map<string, number>();
   createInterface({ input: watcher.stdout }).on('line', (line) => {
@@ -37,19 +48,38 @@ async function measure(replicas: number, parallel: boolean) {
     if (isReady && !ready.has(e.object.metadata.uid)) ready.set(e.object.metadata.uid, at);
   });
   // When the StatefulSet was created: the controller's delay until the first pod is the cluster's.
-  const stsWatcher = spawn('kubectl', ['get', '--raw', `/apis/apps/v1/namespaces/${ns}/statefulsets?watch=1`], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const stsWatcher = spawn('kubectl', ['get', '--raw', `/apis/apps/v1/namespaces/${ns}/statefulsets?watch=1`], {
+    env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let created: number | undefined;
   createInterface({ input: stsWatcher.stdout }).on('line', () => (created ??= Date.now()));
   await new Promise((r) => setTimeout(r, 1000)); // the watches are open before setup starts
   const startedAt = Date.now();
-  const setup = await run(['-n', ns, 'setup', '--image', image, '--replicas', String(replicas), ...(parallel ? ['--parallel'] : []), '--progress', 'none', '-o', 'json', '--timeout', '15m']);
+  const setup = await run([
+    '-n',
+    ns,
+    'setup',
+    '--image',
+    image,
+    '--replicas',
+    String(replicas),
+    ...(parallel ? ['--parallel'] : []),
+    '--progress',
+    'none',
+    '-o',
+    'json',
+    '--timeout',
+    '15m',
+  ]);
   watcher.kill();
   stsWatcher.kill();
   if (setup.code !== 0) throw new Error(`setup of ${replicas} exited ${setup.code}`);
   const seen = (JSON.parse(setup.stdout) as { readySeen: { uid: string; at: string }[] }).readySeen;
   await run(['-n', ns, 'teardown', '--progress', 'none']);
   const lastReady = Math.max(...ready.values());
-  if (created === undefined || firstSeen === undefined || ready.size !== replicas || seen.length !== replicas) throw new Error(`the watches saw ${ready.size} and ${seen.length} of ${replicas} pods Ready`);
+  if (created === undefined || firstSeen === undefined || ready.size !== replicas || seen.length !== replicas)
+    throw new Error(`the watches saw ${ready.size} and ${seen.length} of ${replicas} pods Ready`);
   return {
     beforeMs: created - startedAt,
     controllerMs: firstSeen - created,
@@ -61,7 +91,10 @@ async function measure(replicas: number, parallel: boolean) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: string[] = [];
-for (const [replicas, parallel] of [[3, false], [50, true]] as const) {
+for (const [replicas, parallel] of [
+  [3, false],
+  [50, true],
+] as const) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(await measure(replicas, parallel));
   const before = median(runs.map((r) => r.beforeMs));

@@ -4,5 +4,8 @@ process.on('exit', () => {
   const fs = require('node:fs');
   const rollup = fs.readFileSync('/proc/self/smaps_rollup', 'utf8');
   const kib = (key) => Number(rollup.match(new RegExp(`^${key}:\\s+(\\d+)`, 'm'))?.[1] ?? 0);
-  fs.writeFileSync(process.env.RSS_SPLIT_FILE, JSON.stringify({ anonKiB: kib('Anonymous'), fileKiB: kib('Rss') - kib('Anonymous') }));
+  fs.writeFileSync(
+    process.env.RSS_SPLIT_FILE,
+    JSON.stringify({ anonKiB: kib('Anonymous'), fileKiB: kib('Rss') - kib('Anonymous') }),
+  );
 });

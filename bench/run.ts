@@ -16,7 +16,11 @@ if (!existsSync(built)) throw new Error('dist/bin/kubectl-sts_lab is missing: ru
 const paths = clusterPaths();
 const kubectl = join(paths.STS_LAB_KUBECTL_DIR ?? '', 'kubectl');
 const image = paths.STS_LAB_IMAGE ?? 'localhost/sts-lab-nginx:1.0';
-const env = { PATH: `${paths.STS_LAB_KUBECTL_DIR}:/usr/bin:/bin`, HOME: join(ROOT, 'dist', 'bench'), KUBECONFIG: paths.STS_LAB_KUBECONFIG ?? '' };
+const env = {
+  PATH: `${paths.STS_LAB_KUBECTL_DIR}:/usr/bin:/bin`,
+  HOME: join(ROOT, 'dist', 'bench'),
+  KUBECONFIG: paths.STS_LAB_KUBECONFIG ?? '',
+};
 
 const benchDir = join(ROOT, 'dist', 'bench');
 mkdirSync(benchDir, { recursive: true });
@@ -58,7 +62,13 @@ const once = ([cmd, ...args]: Cmd): number => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-interface Paired { name: string; ours: number[]; theirs: number[]; ratio: number; goal: number }
+interface Paired {
+  name: string;
+  ours: number[];
+  theirs: number[];
+  ratio: number;
+  goal: number;
+}
 function paired(name: string, ours: Cmd, theirs: Cmd, goal: number, runs = RUNS): Paired {
   for (let i = 0; i < 3; i++) {
     once(ours);
@@ -73,13 +83,23 @@ function paired(name: string, ours: Cmd, theirs: Cmd, goal: number, runs = RUNS)
   return { name, ours: a, theirs: b, ratio: median(a.map((t, i) => t / b[i]!)), goal };
 }
 
-interface Peak { mib: number; anonMiB?: number; fileMiB?: number }
+interface Peak {
+  mib: number;
+  anonMiB?: number;
+  fileMiB?: number;
+}
 const SPLIT_FILE = join(benchDir, 'rss-split.json');
 /** Max RSS; for a Node executable also its split at exit (bench/rss-split.cjs), near its peak. */
 const peak = ([cmd, ...args]: Cmd, node = true): Peak => {
   rmSync(SPLIT_FILE, { force: true });
-  const split = node ? { NODE_OPTIONS: `--require=${join(ROOT, 'bench', 'rss-split.cjs')}`, RSS_SPLIT_FILE: SPLIT_FILE } : {};
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env: { ...env, ...split }, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const split = node
+    ? { NODE_OPTIONS: `--require=${join(ROOT, 'bench', 'rss-split.cjs')}`, RSS_SPLIT_FILE: SPLIT_FILE }
+    : {};
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    env: { ...env, ...split },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
   const mib = Number(r.stderr.trim().split('\n').pop()) / 1024;
   if (!node) return { mib };
@@ -104,18 +124,48 @@ mem('status, first run (writes the code cache)', sts('-n', NS3, 'status'));
 mem(`setup (3 pods)`, sts('-n', NS3, 'setup', '--image', image));
 const timings = [
   paired('kubectl-sts_lab --help / kubectl --help', [plugin, '--help'], [kubectl, '--help'], 1.0),
-  paired('kubectl-sts_lab --version / kubectl version --client', [plugin, '--version'], [kubectl, 'version', '--client'], 1.0),
-  paired('status / kubectl get statefulsets,pods,persistentvolumeclaims,services (3 pods)', sts('-n', NS3, 'status'), getAll(NS3), 1.5),
+  paired(
+    'kubectl-sts_lab --version / kubectl version --client',
+    [plugin, '--version'],
+    [kubectl, 'version', '--client'],
+    1.0,
+  ),
+  paired(
+    'status / kubectl get statefulsets,pods,persistentvolumeclaims,services (3 pods)',
+    sts('-n', NS3, 'status'),
+    getAll(NS3),
+    1.5,
+  ),
   // A first run: no code cache of the cluster layer to read, and none can be written.
-  paired('status, first run (no code cache) / kubectl get … (3 pods)', ['/usr/bin/env', 'XDG_CACHE_HOME=/dev/null/none', ...sts('-n', NS3, 'status')], getAll(NS3), 1.5),
-  paired('trivial single executable / kubectl --help (the floor)', [trivial], [kubectl, '--help'], Number.POSITIVE_INFINITY),
-  paired('one API request (node:https) / kubectl version (the floor of a cluster command)', [oneRequest], [kubectl, 'version'], Number.POSITIVE_INFINITY),
+  paired(
+    'status, first run (no code cache) / kubectl get … (3 pods)',
+    ['/usr/bin/env', 'XDG_CACHE_HOME=/dev/null/none', ...sts('-n', NS3, 'status')],
+    getAll(NS3),
+    1.5,
+  ),
+  paired(
+    'trivial single executable / kubectl --help (the floor)',
+    [trivial],
+    [kubectl, '--help'],
+    Number.POSITIVE_INFINITY,
+  ),
+  paired(
+    'one API request (node:https) / kubectl version (the floor of a cluster command)',
+    [oneRequest],
+    [kubectl, 'version'],
+    Number.POSITIVE_INFINITY,
+  ),
 ];
 reference('kubectl get statefulsets,pods,persistentvolumeclaims,services (3 pods)', getAll(NS3), false);
 mem('status (3 pods)', sts('-n', NS3, 'status'));
 mem('teardown (3 pods)', sts('-n', NS3, 'teardown'));
-mem('setup --parallel --replicas 50', sts('-n', NS50, 'setup', '--image', image, '--parallel', '--replicas', '50', '--timeout', '15m'));
-timings.push(paired('status / kubectl get … (50 pods)', sts('-n', NS50, 'status'), getAll(NS50), 1.5, Math.min(RUNS, 15)));
+mem(
+  'setup --parallel --replicas 50',
+  sts('-n', NS50, 'setup', '--image', image, '--parallel', '--replicas', '50', '--timeout', '15m'),
+);
+timings.push(
+  paired('status / kubectl get … (50 pods)', sts('-n', NS50, 'status'), getAll(NS50), 1.5, Math.min(RUNS, 15)),
+);
 mem('status (50 pods)', sts('-n', NS50, 'status'));
 mem('teardown (50 pods)', sts('-n', NS50, 'teardown', '--timeout', '15m'));
 if (process.env.BENCH_TOUR !== '0') mem('tour --part all', sts('-n', NS3, 'tour', '--part', 'all', '--image', image));

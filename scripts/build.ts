@@ -20,7 +20,11 @@ const __import_meta_url = require("node:url").pathToFileURL(__filename).href;`;
 // 3. Module-level Intl objects (Intl.Segmenter in string-width, wrap-ansi, slice-ansi) hold native
 //    ICU state that a V8 startup snapshot cannot carry: they are made on first use instead.
 const lazySegmenters = (text: string) =>
-  text.replace(/^const (\w+) = new Intl\.Segmenter\(([^)]*)\);/gm, (_, name, opts) => `let ${name}$$; const ${name} = { segment: (s) => (${name}$$ ??= new Intl.Segmenter(${opts})).segment(s) };`);
+  text.replace(
+    /^const (\w+) = new Intl\.Segmenter\(([^)]*)\);/gm,
+    (_, name, opts) =>
+      `let ${name}$$; const ${name} = { segment: (s) => (${name}$$ ??= new Intl.Segmenter(${opts})).segment(s) };`,
+  );
 
 // 4. string-width's fast path for one-column strings: scripts/string-width-fast.ts.
 
@@ -32,7 +36,8 @@ const startupFriendly: Plugin = {
       let out = lazySegmenters(text);
       if (/[\\/]string-width[\\/]index\.js$/.test(args.path)) {
         const fast = narrowWidthFastPath(out);
-        if (fast === out) throw new Error(`${args.path}: string-width changed shape; update scripts/string-width-fast.ts`);
+        if (fast === out)
+          throw new Error(`${args.path}: string-width changed shape; update scripts/string-width-fast.ts`);
         out = fast;
       }
       return out === text ? undefined : { contents: out, loader: 'js' };
@@ -66,9 +71,17 @@ const hostSide = (shared: string[]): Plugin => ({
       loader: 'js',
       contents: `${shared.map((p, i) => `import * as m${i} from ${JSON.stringify(`./${p}`)};`).join('\n')}\nexport default {${shared.map((p, i) => `${JSON.stringify(p)}: m${i}`).join(', ')}};`,
     }));
-    b.onResolve({ filter: /load-k8s\.ts$/ }, (args) => ({ path: resolve(dirname(args.importer), args.path.replace(/\.ts$/, '.bundled.ts')) }));
+    b.onResolve({ filter: /load-k8s\.ts$/ }, (args) => ({
+      path: resolve(dirname(args.importer), args.path.replace(/\.ts$/, '.bundled.ts')),
+    }));
     b.onResolve({ filter: /k8s\/index\.ts$/ }, (args) =>
-      args.importer.startsWith(K8S_DIR) ? undefined : { errors: [{ text: `${relative(SRC, args.importer)} imports src/k8s directly: use loadK8s() from src/load-k8s.ts` }] },
+      args.importer.startsWith(K8S_DIR)
+        ? undefined
+        : {
+            errors: [
+              { text: `${relative(SRC, args.importer)} imports src/k8s directly: use loadK8s() from src/load-k8s.ts` },
+            ],
+          },
     );
   },
 });
@@ -105,7 +118,12 @@ await build({
   ...common,
   entryPoints: ['src/main.ts'],
   outfile: 'dist/cli.cjs',
-  define: { ...common.define, __K8S_BUNDLE_HASH__: JSON.stringify(createHash('sha256').update(readFileSync('dist/k8s.cjs')).digest('hex').slice(0, 16)) },
+  define: {
+    ...common.define,
+    __K8S_BUNDLE_HASH__: JSON.stringify(
+      createHash('sha256').update(readFileSync('dist/k8s.cjs')).digest('hex').slice(0, 16),
+    ),
+  },
   banner: { js: banner },
   plugins: [startupFriendly, hostSide([...new Set(shared)].sort())],
 });

@@ -19,14 +19,31 @@ export interface Page {
 
 export async function openInChromium(url: string, width = 1000): Promise<Page> {
   const profile = mkdtempSync(join(tmpdir(), 'sts-lab-chromium-'));
-  const browser = spawn('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--no-first-run', '--remote-debugging-port=0', `--user-data-dir=${profile}`, `--window-size=${width},1200`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const browser = spawn(
+    'chromium',
+    [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--hide-scrollbars',
+      '--no-first-run',
+      '--remote-debugging-port=0',
+      `--user-data-dir=${profile}`,
+      `--window-size=${width},1200`,
+      'about:blank',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   try {
     const port = await devtoolsPort(browser);
-    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { type: string; webSocketDebuggerUrl: string }[];
+    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+      type: string;
+      webSocketDebuggerUrl: string;
+    }[];
     const ws = new WebSocket(targets.find((t) => t.type === 'page')!.webSocketDebuggerUrl);
     await new Promise((ok, fail) => {
       ws.addEventListener('open', ok, { once: true });
-      ws.addEventListener('error', () => fail(new Error('cannot connect to chromium\'s DevTools')), { once: true });
+      ws.addEventListener('error', () => fail(new Error("cannot connect to chromium's DevTools")), { once: true });
     });
     let id = 0;
     const pending = new Map<number, { ok: (v: any) => void; fail: (e: Error) => void }>();
@@ -45,7 +62,8 @@ export async function openInChromium(url: string, width = 1000): Promise<Page> {
         pending.set(++id, { ok, fail });
         ws.send(JSON.stringify({ id, method, params }));
       });
-    const on = (method: string, l: (params: any) => void) => listeners.set(method, [...(listeners.get(method) ?? []), l]);
+    const on = (method: string, l: (params: any) => void) =>
+      listeners.set(method, [...(listeners.get(method) ?? []), l]);
     const requests: string[] = [];
     on('Network.requestWillBeSent', (p) => requests.push(p.request.url));
     await Promise.all([send('Network.enable'), send('Page.enable')]);
@@ -54,14 +72,20 @@ export async function openInChromium(url: string, width = 1000): Promise<Page> {
     await loaded;
     return {
       requests,
-      evaluate: async (expression) => (await send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })).result.value,
+      evaluate: async (expression) =>
+        (await send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true })).result.value,
       screenshot: async (maxHeight = Infinity) => {
         const { contentSize } = await send('Page.getLayoutMetrics');
         const height = Math.min(maxHeight, Math.ceil(contentSize.height));
-        const shot = await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: 0, width, height, scale: 1 } });
+        const shot = await send('Page.captureScreenshot', {
+          format: 'png',
+          captureBeyondViewport: true,
+          clip: { x: 0, y: 0, width, height, scale: 1 },
+        });
         return Buffer.from(shot.data, 'base64');
       },
-      colorScheme: (scheme) => send('Emulation.setEmulatedMedia', { features: [{ name: 'prefers-color-scheme', value: scheme }] }),
+      colorScheme: (scheme) =>
+        send('Emulation.setEmulatedMedia', { features: [{ name: 'prefers-color-scheme', value: scheme }] }),
       close: async () => {
         ws.close();
         stop(browser, profile);

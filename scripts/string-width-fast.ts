@@ -7,8 +7,11 @@ export const NARROW = '[ -~\\u00a0-\\u00a8\\u00aa-\\u00ac\\u00af-\\u02ff\\u2010-
 
 /** string-width's source with the fast path as its function's first line (unchanged if its shape is unknown). */
 export const narrowWidthFastPath = (source: string): string =>
-  source.replace(/^(export default function stringWidth\((\w+), options = \{\}\) \{|const stringWidth = (\w+) => \{)$/m, (head, _h, a, b) => {
-    const arg = a ?? b;
-    const narrowHere = a ? 'options.ambiguousIsNarrow !== false && ' : '';
-    return `${head}\n\tif (typeof ${arg} === 'string' && ${narrowHere}/^${NARROW}*$/.test(${arg})) return ${arg}.length;`;
-  });
+  source.replace(
+    /^(export default function stringWidth\((\w+), options = \{\}\) \{|const stringWidth = (\w+) => \{)$/m,
+    (head, _h, a, b) => {
+      const arg = a ?? b;
+      const narrowHere = a ? 'options.ambiguousIsNarrow !== false && ' : '';
+      return `${head}\n\tif (typeof ${arg} === 'string' && ${narrowHere}/^${NARROW}*$/.test(${arg})) return ${arg}.length;`;
+    },
+  );

@@ -44,7 +44,13 @@ export async function prerenderHelp(): Promise<void> {
 }
 
 /** cluster: what to act on instead of the kubeconfig's cluster (in-process tests replay a recording). */
-export async function main(argv: string[], interrupt: AbortSignal, io: Io = processIo, columns = process.stdout.columns, cluster?: Cluster): Promise<number> {
+export async function main(
+  argv: string[],
+  interrupt: AbortSignal,
+  io: Io = processIo,
+  columns = process.stdout.columns,
+  cluster?: Cluster,
+): Promise<number> {
   // What yargs would print, without building the parser first.
   if (argv.length === 1 && argv[0] === '--version') {
     io.out(`${__VERSION__}\n`);
@@ -65,8 +71,14 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
   let exitCode: number = EXIT.ok;
   const parser: Argv = globalFlags(yargs(argv))
     .scriptName('kubectl sts-lab')
-    .usage('$0 <command> [flags]\n\nWalks you through a StatefulSet lab on your cluster and proves each guarantee as it happens.')
-    .parserConfiguration({ 'boolean-negation': false, 'camel-case-expansion': false, 'duplicate-arguments-array': false }) // last one wins, as in kubectl
+    .usage(
+      '$0 <command> [flags]\n\nWalks you through a StatefulSet lab on your cluster and proves each guarantee as it happens.',
+    )
+    .parserConfiguration({
+      'boolean-negation': false,
+      'camel-case-expansion': false,
+      'duplicate-arguments-array': false,
+    }) // last one wins, as in kubectl
     .strict()
     // main() decides when the process ends (tests call it in-process).
     .exitProcess(false)
@@ -85,7 +97,9 @@ export async function main(argv: string[], interrupt: AbortSignal, io: Io = proc
     const builder = (y: Argv) => {
       const built = (c.builder ?? ((b: Argv) => b))(y);
       // getOptions() is yargs' (untyped) view of the declared options; yargs is pinned and a unit test covers this.
-      const o = (built as unknown as { getOptions(): { string: string[]; alias: Record<string, string[]> } }).getOptions();
+      const o = (
+        built as unknown as { getOptions(): { string: string[]; alias: Record<string, string[]> } }
+      ).getOptions();
       valued = new Set(o.string.flatMap((k) => [k, ...(o.alias[k] ?? [])]));
       return built;
     };
@@ -125,7 +139,10 @@ function unknownCommand(msg: string, argv: string[]): string | undefined {
 function invalidChoice(msg: string): string | undefined {
   const m = /^Invalid values?:\s+Argument: (\S+), Given: (.*?), Choices: (.*)$/s.exec(msg.trim());
   if (!m) return undefined;
-  const choices = m[3]!.split(',').map((c) => c.trim().replace(/^"|"$/g, '')).join(', ');
+  const choices = m[3]!
+    .split(',')
+    .map((c) => c.trim().replace(/^"|"$/g, ''))
+    .join(', ');
   return `invalid argument ${m[2]!.trim()} for "--${m[1]}" flag: must be one of ${choices}`;
 }
 
@@ -140,9 +157,11 @@ function refuseMissingValues(argv: string[], valued: Set<string>): void {
     if (!m || /^-\d/.test(token) || !valued.has(m[2]!)) continue;
     const flag = `${m[1]}${m[2]}`;
     const next = argv[i + 1];
-    if (m[3] === '=' ? m[4] === '' : next === '') throw new UsageError(`invalid argument "" for "${flag}" flag: must not be empty`);
+    if (m[3] === '=' ? m[4] === '' : next === '')
+      throw new UsageError(`invalid argument "" for "${flag}" flag: must not be empty`);
     // A negative number is a value (and gets its own error); anything else that starts with - is a flag.
-    if (!m[3] && (next === undefined || (next.startsWith('-') && !/^-\d/.test(next)))) throw new UsageError(`flag needs an argument: ${flag}`);
+    if (!m[3] && (next === undefined || (next.startsWith('-') && !/^-\d/.test(next))))
+      throw new UsageError(`flag needs an argument: ${flag}`);
   }
 }
 
@@ -150,7 +169,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length]!;
@@ -170,4 +190,3 @@ function errorText(err: unknown, verbose: boolean): string {
   if (verbose && e.cause) lines.push(`debug: ${e.cause instanceof Error ? e.cause.message : String(e.cause)}`);
   return `${lines.join('\n')}\n`;
 }
-

@@ -29,7 +29,12 @@ function flagsOf(build: (y: Argv) => Argv): Flag[] {
   const o = (y as unknown as { getOptions(): Options }).getOptions();
   const aliases = new Set(Object.values(o.alias).flat());
   return Object.keys(o.key)
-    .filter((k) => !aliases.has(k) && !['help', 'version', '$0', '_'].includes(k) && (o.string.includes(k) || o.boolean.includes(k)))
+    .filter(
+      (k) =>
+        !aliases.has(k) &&
+        !['help', 'version', '$0', '_'].includes(k) &&
+        (o.string.includes(k) || o.boolean.includes(k)),
+    )
     .map((k) => ({ names: [k, ...(o.alias[k] ?? [])], valued: o.string.includes(k) }));
 }
 
@@ -56,7 +61,10 @@ export async function complete(words: string[], commands: Registered[], interrup
   const command = commands.find((c) => c.command.split(' ')[0] === commandName);
   const flags = [...globals, ...(command?.builder ? flagsOf(command.builder) : [])];
   const previous = before.at(-1);
-  const pending = previous?.startsWith('-') && !previous.includes('=') ? flags.find((f) => f.valued && f.names.map(dash).includes(previous)) : undefined;
+  const pending =
+    previous?.startsWith('-') && !previous.includes('=')
+      ? flags.find((f) => f.valued && f.names.map(dash).includes(previous))
+      : undefined;
   let candidates: string[] = [];
   let directive = NO_FILES;
   if (pending) {
@@ -85,7 +93,9 @@ async function flagValues(name: string, given: Record<string, string>, interrupt
     case 'progress':
       return [...PROGRESS_MODES];
     case 'context':
-      return loadK8s().then((k) => k.contextNames(given['--kubeconfig'])).catch(() => []);
+      return loadK8s()
+        .then((k) => k.contextNames(given['--kubeconfig']))
+        .catch(() => []);
     case 'namespace':
       return cluster(given, interrupt, labNames(given), (lab) => lab.namespaceNames());
     default:
@@ -115,7 +125,12 @@ function ordinals(given: Record<string, string>, interrupt: AbortSignal): Promis
 }
 
 /** Asks the cluster with a short timeout; any failure is no candidates. */
-async function cluster(given: Record<string, string>, interrupt: AbortSignal, names: LabNames, ask: (lab: Lab) => Promise<string[]>): Promise<string[]> {
+async function cluster(
+  given: Record<string, string>,
+  interrupt: AbortSignal,
+  names: LabNames,
+  ask: (lab: Lab) => Promise<string[]>,
+): Promise<string[]> {
   try {
     const k = await loadK8s();
     return await ask(new k.LabSession(k.connect(connection(given), interrupt), names));

@@ -46,7 +46,9 @@ function hostRequire(id: string): unknown {
     const m = shared[id.slice(SHARED_PREFIX.length)];
     if (m) return m;
   } else if (isBuiltin(id)) return process.getBuiltinModule(id);
-  throw Object.assign(new Error(`Cannot find module '${id}' (not bundled into kubectl-sts_lab)`), { code: 'MODULE_NOT_FOUND' });
+  throw Object.assign(new Error(`Cannot find module '${id}' (not bundled into kubectl-sts_lab)`), {
+    code: 'MODULE_NOT_FOUND',
+  });
 }
 
 /**
@@ -61,7 +63,12 @@ function codeCacheFile(): string | undefined {
     const base = xdg && isAbsolute(xdg) ? xdg : home ? join(home, '.cache') : undefined;
     if (!base) return undefined;
     const exe = statSync(process.execPath);
-    return join(base, 'sts-lab', 'code-cache', `k8s-${__K8S_BUNDLE_HASH__}-${process.version}-${exe.size}-${Math.trunc(exe.mtimeMs)}.v8`);
+    return join(
+      base,
+      'sts-lab',
+      'code-cache',
+      `k8s-${__K8S_BUNDLE_HASH__}-${process.version}-${exe.size}-${Math.trunc(exe.mtimeMs)}.v8`,
+    );
   } catch {
     // No home directory (homedir() throws), or an executable that is gone: no cache, no error.
     return undefined;

@@ -33,18 +33,50 @@ export interface GlobalOptions extends ConnectionOptions {
 
 export function globalFlags<T>(y: Argv<T>) {
   return y
-    .option('kubeconfig', { type: 'string', describe: 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)' })
+    .option('kubeconfig', {
+      type: 'string',
+      describe: 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)',
+    })
     .option('context', { type: 'string', describe: 'The kubeconfig context to use' })
     .option('namespace', { alias: 'n', type: 'string', default: 'scenarios', describe: 'Namespace of the lab' })
-    .option('request-timeout', { type: 'string', default: '0', describe: 'Time to wait for one API request (e.g. 30s); 0 = no limit' })
-    .option('timeout', { type: 'string', default: '5m', describe: 'How long to wait for the cluster to reach a state (e.g. 90s, 5m)' })
-    .option('output', { alias: 'o', type: 'string', choices: OUTPUT_FORMATS, default: 'table', describe: 'Output format' })
+    .option('request-timeout', {
+      type: 'string',
+      default: '0',
+      describe: 'Time to wait for one API request (e.g. 30s); 0 = no limit',
+    })
+    .option('timeout', {
+      type: 'string',
+      default: '5m',
+      describe: 'How long to wait for the cluster to reach a state (e.g. 90s, 5m)',
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      choices: OUTPUT_FORMATS,
+      default: 'table',
+      describe: 'Output format',
+    })
     .option('no-headers', { type: 'boolean', default: false, describe: 'Print tables without their header row' })
-    .option('color', { type: 'string', choices: COLOR_MODES, default: 'auto', describe: 'Colour output (auto: only on a terminal, off with NO_COLOR)' })
-    .option('progress', { type: 'string', choices: PROGRESS_MODES, default: 'auto', describe: 'Progress on stderr: auto (live on a terminal), plain (one line per step), none' })
+    .option('color', {
+      type: 'string',
+      choices: COLOR_MODES,
+      default: 'auto',
+      describe: 'Colour output (auto: only on a terminal, off with NO_COLOR)',
+    })
+    .option('progress', {
+      type: 'string',
+      choices: PROGRESS_MODES,
+      default: 'auto',
+      describe: 'Progress on stderr: auto (live on a terminal), plain (one line per step), none',
+    })
     .option('name', { type: 'string', default: 'nginx-sts', describe: 'Name of the StatefulSet' })
     .option('service', { type: 'string', default: 'nginx-headless', describe: 'Name of the headless Service' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show debug detail (request errors in full, stack traces)' });
+    .option('verbose', {
+      alias: 'v',
+      type: 'boolean',
+      default: false,
+      describe: 'Show debug detail (request errors in full, stack traces)',
+    });
 }
 
 type RawGlobals = Record<string, unknown>;

@@ -26,15 +26,25 @@ export async function connectLab(ctx: RunContext, names: LabNames): Promise<Lab>
 export async function ownStatefulSet(lab: Lab): Promise<V1StatefulSet> {
   const n = lab.names;
   const sts = await lab.findStatefulSet();
-  if (!sts) throw new CliError(`statefulset.apps "${n.statefulSet}" not found in namespace "${n.namespace}"`, 'run `kubectl sts-lab setup` first');
+  if (!sts)
+    throw new CliError(
+      `statefulset.apps "${n.statefulSet}" not found in namespace "${n.namespace}"`,
+      'run `kubectl sts-lab setup` first',
+    );
   if (!isManaged(sts.metadata?.labels)) {
-    throw new CliError(`statefulset.apps "${n.statefulSet}" in namespace "${n.namespace}" was not created by sts-lab; sts-lab only acts on its own`);
+    throw new CliError(
+      `statefulset.apps "${n.statefulSet}" in namespace "${n.namespace}" was not created by sts-lab; sts-lab only acts on its own`,
+    );
   }
   return sts;
 }
 
 /** The lab, its StatefulSet and the one pod a command acts on; an ordinal it does not have is a usage error. */
-export async function connectToPod(ctx: RunContext, names: LabNames, ordinal: number): Promise<{ lab: Lab; sts: V1StatefulSet; name: string }> {
+export async function connectToPod(
+  ctx: RunContext,
+  names: LabNames,
+  ordinal: number,
+): Promise<{ lab: Lab; sts: V1StatefulSet; name: string }> {
   const lab = await connectLab(ctx, names);
   const sts = await ownStatefulSet(lab);
   checkOrdinals([ordinal], sts, names);
@@ -46,7 +56,8 @@ export function parseOrdinals(raw: unknown): number[] {
   const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   return list.map((r) => {
     const text = String(r);
-    if (!/^\d+$/.test(text)) throw new UsageError(`invalid ordinal "${text}": must be a whole number (1 for nginx-sts-1)`);
+    if (!/^\d+$/.test(text))
+      throw new UsageError(`invalid ordinal "${text}": must be a whole number (1 for nginx-sts-1)`);
     return Number(text);
   });
 }
@@ -70,7 +81,9 @@ export function checkOrdinals(ordinals: number[], sts: OrdinalSpec, n: LabNames)
 }
 
 /** Promise.all, but when several requests fail the first one's error is the one reported, every time. */
-export async function allInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+export async function allInOrder<T extends readonly unknown[]>(promises: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
   const settled = await Promise.allSettled(promises);
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw failed.reason;

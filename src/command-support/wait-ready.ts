@@ -62,7 +62,8 @@ export function readyTasks<C>(w: PodWatch, ordinals: number[], o: ReadyWait): Ta
               // still awaits that pod (scale-up behind an unready lower pod), the first pending one.
               const stall = w.stalls.stall(query);
               const pending = ordinals.filter((o) => !(pods.get(o) && accept(o, pods.get(o)!)));
-              if (stall && (stall.ordinal === i || (!pending.includes(stall.ordinal) && i === pending[0]))) w.stalls.check(stall);
+              if (stall && (stall.ordinal === i || (!pending.includes(stall.ordinal) && i === pending[0])))
+                w.stalls.check(stall);
               return false;
             },
             () => {
@@ -81,7 +82,12 @@ export function readyTasks<C>(w: PodWatch, ordinals: number[], o: ReadyWait): Ta
 }
 
 /** Follows pods until they are gone (scale-down, teardown); a timeout says what the pod was doing. */
-export function goneTasks<C>(w: PodWatch, ordinals: number[], timeoutMs: number, o: Omit<ReadyWait, 'timeoutMs' | 'accept'>): Task<C>[] {
+export function goneTasks<C>(
+  w: PodWatch,
+  ordinals: number[],
+  timeoutMs: number,
+  o: Omit<ReadyWait, 'timeoutMs' | 'accept'>,
+): Task<C>[] {
   const start = Date.now();
   const { policy } = o;
   // OrderedReady removes a pod only while the pods that stay are Running and Ready.

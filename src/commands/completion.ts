@@ -63,7 +63,8 @@ export default defineCommand({
   options: (a): { shell: Shell } =>
     asUsage(() => {
       const shell = String(a.shell);
-      if (!(SHELLS as readonly string[]).includes(shell)) throw new Error(`unsupported shell "${shell}": use one of ${SHELLS.join(', ')}`);
+      if (!(SHELLS as readonly string[]).includes(shell))
+        throw new Error(`unsupported shell "${shell}": use one of ${SHELLS.join(', ')}`);
       return { shell: shell as Shell };
     }),
   run: async ({ shell }) => ({ ok: true, data: { shell, script: SCRIPTS[shell] } }),

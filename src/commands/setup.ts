@@ -28,8 +28,15 @@ export const DEFAULT_IMAGE = 'nginx:1.27-alpine';
 /** The pod and storage flags, shared with tour. */
 export const podFlags = (y: Argv) =>
   y
-    .option('image', { type: 'string', default: DEFAULT_IMAGE, describe: 'Container image (must serve /usr/share/nginx/html on port 80 and have sh)' })
-    .option('storage-class', { type: 'string', describe: "StorageClass for the claims (default: the cluster's default class)" })
+    .option('image', {
+      type: 'string',
+      default: DEFAULT_IMAGE,
+      describe: 'Container image (must serve /usr/share/nginx/html on port 80 and have sh)',
+    })
+    .option('storage-class', {
+      type: 'string',
+      describe: "StorageClass for the claims (default: the cluster's default class)",
+    })
     .option('storage-size', { type: 'string', default: '1Gi', describe: 'Size of each claim' });
 
 export type PodSettings = Pick<LabSettings, 'image' | 'storageSize' | 'storageClass'>;
@@ -90,12 +97,35 @@ export default defineCommand({
   builder: (y: Argv) =>
     podFlags(y)
       .option('replicas', { type: 'string', default: '3', describe: 'Number of pods' })
-      .option('start-ordinal', { type: 'string', default: '0', describe: 'Number the pods from this ordinal (spec.ordinals.start, Kubernetes 1.31+)' })
-      .option('parallel', { type: 'boolean', default: false, describe: 'podManagementPolicy Parallel: no ordering, to compare with OrderedReady' })
-      .option('update-strategy', { type: 'string', choices: ['RollingUpdate', 'OnDelete'], describe: 'OnDelete: a template change replaces no pod until you delete it (default: RollingUpdate)' })
-      .option('publish-not-ready', { type: 'boolean', default: false, describe: 'Service publishNotReadyAddresses: DNS records for pods that are not Ready too' })
-      .option('retention', { type: 'string', describe: 'PVC retention policy, e.g. whenScaled=Delete,whenDeleted=Retain (default: Retain both)' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Print what would be applied (with -o yaml|json) and change nothing' }),
+      .option('start-ordinal', {
+        type: 'string',
+        default: '0',
+        describe: 'Number the pods from this ordinal (spec.ordinals.start, Kubernetes 1.31+)',
+      })
+      .option('parallel', {
+        type: 'boolean',
+        default: false,
+        describe: 'podManagementPolicy Parallel: no ordering, to compare with OrderedReady',
+      })
+      .option('update-strategy', {
+        type: 'string',
+        choices: ['RollingUpdate', 'OnDelete'],
+        describe: 'OnDelete: a template change replaces no pod until you delete it (default: RollingUpdate)',
+      })
+      .option('publish-not-ready', {
+        type: 'boolean',
+        default: false,
+        describe: 'Service publishNotReadyAddresses: DNS records for pods that are not Ready too',
+      })
+      .option('retention', {
+        type: 'string',
+        describe: 'PVC retention policy, e.g. whenScaled=Delete,whenDeleted=Retain (default: Retain both)',
+      })
+      .option('dry-run', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print what would be applied (with -o yaml|json) and change nothing',
+      }),
   options(a, g): SetupOptions {
     return asUsage(() => {
       const replicas = replicaCount('--replicas', a.replicas);
@@ -116,7 +146,10 @@ export default defineCommand({
   },
   async run(o, ctx): Promise<Outcome<SetupData>> {
     // YAML parsing is loaded only when manifests are needed.
-    const [{ MANIFESTS }, { renderManifests }] = await Promise.all([import('../lab/manifest-sources.ts'), import('../lab/manifests.ts')]);
+    const [{ MANIFESTS }, { renderManifests }] = await Promise.all([
+      import('../lab/manifest-sources.ts'),
+      import('../lab/manifests.ts'),
+    ]);
     const objects = renderManifests(MANIFESTS, o.settings);
     if (o.dryRun) return dryRunReport(objects);
 
@@ -135,7 +168,11 @@ export default defineCommand({
               // Watch before creating, so every pod's whole life is seen.
               state.watch = await watching;
               // Lab pods without a controller: left by an orphaning delete, for the new StatefulSet to adopt.
-              state.orphans = new Map([...state.watch.byOrdinal().values()].filter((p) => isManaged(p.metadata?.labels) && isOrphan(p)).map((p) => [p.metadata?.name ?? '', p]));
+              state.orphans = new Map(
+                [...state.watch.byOrdinal().values()]
+                  .filter((p) => isManaged(p.metadata?.labels) && isOrphan(p))
+                  .map((p) => [p.metadata?.name ?? '', p]),
+              );
               return t.newListr(applyTasks(lab, objects, state));
             },
           },
@@ -151,7 +188,15 @@ export default defineCommand({
               const revision = rolls ? await lab.updateRevision(live.metadata?.generation ?? 0, timeoutMs) : undefined;
               const accept = (_i: number, pod: PodLike) => isReady(pod) && (!revision || revisionOf(pod) === revision);
               t.title = `Wait for ${ordinalsText(labOrdinals(live))} to be Ready (${o.settings.podManagementPolicy})`;
-              return t.newListr(readyTasks(state.watch!, labOrdinals(live), { timeoutMs, policy: o.settings.podManagementPolicy, start: startOrdinal(live), accept }), { concurrent: true });
+              return t.newListr(
+                readyTasks(state.watch!, labOrdinals(live), {
+                  timeoutMs,
+                  policy: o.settings.podManagementPolicy,
+                  start: startOrdinal(live),
+                  accept,
+                }),
+                { concurrent: true },
+              );
             },
           },
           {
@@ -161,7 +206,13 @@ export default defineCommand({
             task: (_c, t) => {
               const outside = condemned(state);
               t.title = `Wait for ${outside.map((i) => podName(o.settings, i)).join(', ')} to be removed (outside ${ordinalsText(labOrdinals(state.live!))})`;
-              return t.newListr(goneTasks(state.watch!, outside, ctx.globals.timeoutMs, { policy: o.settings.podManagementPolicy, start: startOrdinal(state.live!) }), { concurrent: true });
+              return t.newListr(
+                goneTasks(state.watch!, outside, ctx.globals.timeoutMs, {
+                  policy: o.settings.podManagementPolicy,
+                  start: startOrdinal(state.live!),
+                }),
+                { concurrent: true },
+              );
             },
           },
           {
@@ -169,9 +220,14 @@ export default defineCommand({
             enabled: () => Boolean(state.orphans?.size),
             task: async (_c, t) => {
               const stsUid = state.live!.metadata?.uid ?? '';
-              const mine = (p: V1Pod | undefined) => !p || p.metadata?.ownerReferences?.some((r) => r.controller && r.uid === stsUid);
+              const mine = (p: V1Pod | undefined) =>
+                !p || p.metadata?.ownerReferences?.some((r) => r.controller && r.uid === stsUid);
               const names = [...state.orphans!.keys()];
-              await state.watch!.until((pods) => names.every((name) => mine([...pods.values()].find((p) => p.metadata?.name === name))), 'the StatefulSet controller to adopt the orphaned pods', ctx.globals.timeoutMs);
+              await state.watch!.until(
+                (pods) => names.every((name) => mine([...pods.values()].find((p) => p.metadata?.name === name))),
+                'the StatefulSet controller to adopt the orphaned pods',
+                ctx.globals.timeoutMs,
+              );
               const now = new Map([...state.watch!.byOrdinal().values()].map((p) => [p.metadata?.name ?? '', p]));
               state.adoption = adoptionVerdict(state.orphans!, state.watch!.history, now, stsUid);
               t.title = state.adoption.verdict.headline;
@@ -188,7 +244,12 @@ export default defineCommand({
       const requested = o.settings.startOrdinal ?? 0;
       const onServer = startOrdinal(live);
       const shifted = startOrdinalVerdict({
-        names: o.settings, requested, onServer, serverVersion: state.version ?? 'unknown', wanted: labOrdinals(live), pods: rows,
+        names: o.settings,
+        requested,
+        onServer,
+        serverVersion: state.version ?? 'unknown',
+        wanted: labOrdinals(live),
+        pods: rows,
         podIndex: (i) => pods.get(i)?.metadata?.labels?.[POD_INDEX_LABEL],
       });
       return {
@@ -206,11 +267,18 @@ export default defineCommand({
           startOrdinal: { requested, onServer, verdict: shifted },
           readySeen: readySeen(watch.history),
         },
-        chart: phaseChart(`The pods of statefulset.apps/${o.settings.statefulSet} (${o.settings.podManagementPolicy})`, watch.history, (i) => podName(o.settings, i)),
+        chart: phaseChart(
+          `The pods of statefulset.apps/${o.settings.statefulSet} (${o.settings.podManagementPolicy})`,
+          watch.history,
+          (i) => podName(o.settings, i),
+        ),
         remarks: state.adoption ? verdictLines(state.adoption.verdict, verdictText) : [],
       };
     } finally {
-      void watching.then((w) => w.stop(), () => undefined);
+      void watching.then(
+        (w) => w.stop(),
+        () => undefined,
+      );
     }
   },
   present,
@@ -243,7 +311,9 @@ function preflightTasks(lab: Lab, s: LabSettings, state: SetupState): Task<Setup
         state.version = await asked.version;
         t.title = `API server ${lab.server} answers: Kubernetes ${state.version}`;
         if (s.retention && (minorOf(state.version) ?? 0) < RETENTION_MINOR) {
-          throw new CliError(`--retention needs Kubernetes 1.${RETENTION_MINOR} or newer (persistentVolumeClaimRetentionPolicy); this cluster runs ${state.version}`);
+          throw new CliError(
+            `--retention needs Kubernetes 1.${RETENTION_MINOR} or newer (persistentVolumeClaimRetentionPolicy); this cluster runs ${state.version}`,
+          );
         }
       },
     },
@@ -301,10 +371,16 @@ function applyTasks(lab: Lab, objects: LabObjects, state: SetupState): Task<Setu
       const applied = await lab.ensureStatefulSet(objects.statefulSet);
       // What the server kept: a server without a feature drops its field without a word.
       state.live = applied.object ?? (await lab.findStatefulSet());
-      if (!state.live) throw new CliError(`statefulset.apps "${objects.statefulSet.metadata.name}" disappeared right after it was applied`);
+      if (!state.live)
+        throw new CliError(
+          `statefulset.apps "${objects.statefulSet.metadata.name}" disappeared right after it was applied`,
+        );
       if (objects.statefulSet.spec.persistentVolumeClaimRetentionPolicy) {
         if (!state.live.spec?.persistentVolumeClaimRetentionPolicy) {
-          throw new CliError('this cluster ignores persistentVolumeClaimRetentionPolicy (feature gate StatefulSetAutoDeletePVC is off)', 'run teardown, then setup without --retention');
+          throw new CliError(
+            'this cluster ignores persistentVolumeClaimRetentionPolicy (feature gate StatefulSetAutoDeletePVC is off)',
+            'run teardown, then setup without --retention',
+          );
         }
       }
       return applied;
@@ -313,16 +389,32 @@ function applyTasks(lab: Lab, objects: LabObjects, state: SetupState): Task<Setu
 }
 
 function dryRunReport(objects: LabObjects): Outcome<DryRunList> {
-  return { ok: true, data: { apiVersion: 'v1', kind: 'List', items: [objects.namespace, objects.service, objects.statefulSet] } };
+  return {
+    ok: true,
+    data: { apiVersion: 'v1', kind: 'List', items: [objects.namespace, objects.service, objects.statefulSet] },
+  };
 }
 
 function present({ data }: Outcome<SetupData>): Presentation {
   if (!('pods' in data)) {
-    return { sections: [{ headers: ['resource', 'action'], rows: data.items.map((i) => [`${String(i.kind).toLowerCase()}/${i.metadata.name}`, 'would be applied (dry run)']) }] };
+    return {
+      sections: [
+        {
+          headers: ['resource', 'action'],
+          rows: data.items.map((i) => [
+            `${String(i.kind).toLowerCase()}/${i.metadata.name}`,
+            'would be applied (dry run)',
+          ]),
+        },
+      ],
+    };
   }
   return {
     sections: [
-      { headers: ['resource', 'action', 'detail'], rows: data.applied.map((a) => [`${a.kind}/${a.name}`, a.action, a.detail]) },
+      {
+        headers: ['resource', 'action', 'detail'],
+        rows: data.applied.map((a) => [`${a.kind}/${a.name}`, a.action, a.detail]),
+      },
       { headers: POD_HEADERS, rows: data.pods.map(podCells) },
     ],
     notes: data.startOrdinal.verdict ? verdictLines(data.startOrdinal.verdict, verdictText) : [],

@@ -32,7 +32,13 @@ export interface StatusService {
 
 export type StatusData =
   | { deployed: false; namespace: string; statefulSet: string }
-  | { deployed: true; namespace: string; statefulSet: StatusStatefulSet | null; service: StatusService | null; pods: PodRow[] };
+  | {
+      deployed: true;
+      namespace: string;
+      statefulSet: StatusStatefulSet | null;
+      service: StatusService | null;
+      pods: PodRow[];
+    };
 
 export default defineCommand({
   command: 'status',
@@ -41,7 +47,12 @@ export default defineCommand({
   async run({ names: n }, ctx): Promise<Outcome<StatusData>> {
     const lab = await connectLab(ctx, n);
     // One round trip: the four reads go out together (on one HTTP/2 connection).
-    const [sts, svc, pods, claims] = await allInOrder([lab.findStatefulSet(), lab.findService(), lab.listPods(), lab.listClaims()]);
+    const [sts, svc, pods, claims] = await allInOrder([
+      lab.findStatefulSet(),
+      lab.findService(),
+      lab.listPods(),
+      lab.listClaims(),
+    ]);
     if (!sts && !svc) {
       return { ok: true, data: { deployed: false, namespace: n.namespace, statefulSet: n.statefulSet } };
     }
@@ -65,16 +76,29 @@ export default defineCommand({
       selector: svc.spec?.selector ?? {},
       dns: serviceDnsName(n),
     };
-    const stale = sts ? staleCurrentNote(sts.spec?.updateStrategy?.type, sts.status ?? {}, pods.map(revisionOf)) : undefined;
+    const stale = sts
+      ? staleCurrentNote(sts.spec?.updateStrategy?.type, sts.status ?? {}, pods.map(revisionOf))
+      : undefined;
     return {
       ok: true,
-      data: { deployed: true, namespace: n.namespace, statefulSet: statefulSet ?? null, service: service ?? null, pods: rows },
+      data: {
+        deployed: true,
+        namespace: n.namespace,
+        statefulSet: statefulSet ?? null,
+        service: service ?? null,
+        pods: rows,
+      },
       remarks: stale ? [stale] : [],
     };
   },
   present: ({ data: d }, { names: n }) => {
     if (!d.deployed) {
-      return { sections: [], notes: [`No lab in namespace "${n.namespace}": statefulset.apps/${n.statefulSet} does not exist. Run \`kubectl sts-lab setup\` to create it.`] };
+      return {
+        sections: [],
+        notes: [
+          `No lab in namespace "${n.namespace}": statefulset.apps/${n.statefulSet} does not exist. Run \`kubectl sts-lab setup\` to create it.`,
+        ],
+      };
     }
     const { statefulSet: sts, service } = d;
     return {
@@ -82,12 +106,33 @@ export default defineCommand({
         {
           headers: ['statefulset', 'replicas', 'ordinals', 'ready', 'policy', 'current revision', 'update revision'],
           rows: sts
-            ? [[sts.name, String(sts.replicas), ordinalSpan(labOrdinals({ spec: { replicas: sts.replicas, ordinals: { start: sts.startOrdinal } } })), `${sts.readyReplicas}/${sts.replicas}`, sts.podManagementPolicy, sts.currentRevision ?? '<none>', sts.updateRevision ?? '<none>']]
+            ? [
+                [
+                  sts.name,
+                  String(sts.replicas),
+                  ordinalSpan(labOrdinals({ spec: { replicas: sts.replicas, ordinals: { start: sts.startOrdinal } } })),
+                  `${sts.readyReplicas}/${sts.replicas}`,
+                  sts.podManagementPolicy,
+                  sts.currentRevision ?? '<none>',
+                  sts.updateRevision ?? '<none>',
+                ],
+              ]
             : [],
         },
         {
           headers: ['service', 'cluster-ip', 'selector', 'dns'],
-          rows: service ? [[service.name, service.clusterIP ?? '<none>', Object.entries(service.selector).map(([a, b]) => `${a}=${b}`).join(','), service.dns]] : [],
+          rows: service
+            ? [
+                [
+                  service.name,
+                  service.clusterIP ?? '<none>',
+                  Object.entries(service.selector)
+                    .map(([a, b]) => `${a}=${b}`)
+                    .join(','),
+                  service.dns,
+                ],
+              ]
+            : [],
         },
         { headers: POD_HEADERS, rows: d.pods.map(podCells) },
         { headers: ['pod', 'dns name'], rows: d.pods.map((r) => [r.pod, podDnsName(n, r.ordinal)]) },

@@ -37,7 +37,10 @@ async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): P
     if (!isConflict(err)) throw err; // AlreadyExists
   }
   const current = await a.read();
-  if (!current) throw new CliError(`${a.kind} "${name}" exists and then did not: another client is changing the lab; run setup again`);
+  if (!current)
+    throw new CliError(
+      `${a.kind} "${name}" exists and then did not: another client is changing the lab; run setup again`,
+    );
   if (!isManaged(current.metadata?.labels)) {
     throw new CliError(
       `${a.kind} "${name}" already exists in namespace "${desired.metadata!.namespace}" and was not created by sts-lab`,
@@ -47,11 +50,16 @@ async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): P
   const want = desired.metadata!.annotations?.[SPEC_HASH_ANNOTATION];
   if (current.metadata?.annotations?.[SPEC_HASH_ANNOTATION] === want) {
     const reconciled = await a.reconcile?.(current);
-    return reconciled ? { ...base, action: 'configured', detail: reconciled } : { ...base, action: 'unchanged', detail: '', object: current };
+    return reconciled
+      ? { ...base, action: 'configured', detail: reconciled }
+      : { ...base, action: 'unchanged', detail: '', object: current };
   }
   let replaced: T;
   try {
-    replaced = await a.replace({ ...desired, metadata: { ...desired.metadata, resourceVersion: current.metadata?.resourceVersion } });
+    replaced = await a.replace({
+      ...desired,
+      metadata: { ...desired.metadata, resourceVersion: current.metadata?.resourceVersion },
+    });
   } catch (err) {
     if (httpCode(err) === 422) {
       throw new CliError(
@@ -65,7 +73,11 @@ async function ensure<T extends KubernetesObject>(a: Accessor<T>, desired: T): P
 }
 
 /** `known`: the namespace as just read (null: absent), so that it is not read twice; undefined: read it now. */
-export async function ensureNamespace(kube: Cluster, desired: V1Namespace, known?: V1Namespace | null): Promise<Applied> {
+export async function ensureNamespace(
+  kube: Cluster,
+  desired: V1Namespace,
+  known?: V1Namespace | null,
+): Promise<Applied> {
   const name = desired.metadata!.name!;
   if (known === null) {
     try {
@@ -90,7 +102,10 @@ export async function ensureNamespace(kube: Cluster, desired: V1Namespace, known
     return { kind: 'namespace', name, action: 'created', detail: '' };
   }
   if (current.status?.phase === 'Terminating') {
-    throw new CliError(`namespace "${name}" is being deleted`, 'wait until it is gone (kubectl get namespace ' + name + '), then run setup again');
+    throw new CliError(
+      `namespace "${name}" is being deleted`,
+      'wait until it is gone (kubectl get namespace ' + name + '), then run setup again',
+    );
   }
   return isManaged(current.metadata?.labels)
     ? { kind: 'namespace', name, action: 'unchanged', detail: '' }
@@ -99,28 +114,36 @@ export async function ensureNamespace(kube: Cluster, desired: V1Namespace, known
 
 export function ensureService(kube: Cluster, desired: V1Service): Promise<Applied<V1Service>> {
   const { name, namespace } = desired.metadata as { name: string; namespace: string };
-  return ensure<V1Service>({
-    kind: 'service',
-    read: () => kube.find(pathOf('core', 'services', namespace, name)),
-    create: (body) => kube.post(pathOf('core', 'services', namespace), body),
-    replace: (body) => kube.put(pathOf('core', 'services', namespace, name), body),
-  }, desired);
+  return ensure<V1Service>(
+    {
+      kind: 'service',
+      read: () => kube.find(pathOf('core', 'services', namespace, name)),
+      create: (body) => kube.post(pathOf('core', 'services', namespace), body),
+      replace: (body) => kube.put(pathOf('core', 'services', namespace, name), body),
+    },
+    desired,
+  );
 }
 
 export function ensureStatefulSet(kube: Cluster, desired: V1StatefulSet): Promise<Applied<V1StatefulSet>> {
   const { name, namespace } = desired.metadata as { name: string; namespace: string };
-  return ensure<V1StatefulSet>({
-    kind: 'statefulset.apps',
-    read: () => kube.find(pathOf('apps', 'statefulsets', namespace, name)),
-    create: (body) => kube.post(pathOf('apps', 'statefulsets', namespace), body),
-    replace: (body) => kube.put(pathOf('apps', 'statefulsets', namespace, name), body),
-    // `scale` goes through the scale subresource and leaves the spec hash as it was; so does the
-    // template `update` changes, which setup leaves alone rather than roll the pods back.
-    reconcile: async (current) => {
-      const [was, want] = [current.spec?.replicas ?? 1, desired.spec?.replicas ?? 1];
-      if (was === want) return undefined;
-      await kube.patch(pathOf('apps', 'statefulsets', namespace, name, 'scale'), [{ op: 'replace', path: '/spec/replicas', value: want }]);
-      return `replicas ${was} → ${want}`;
+  return ensure<V1StatefulSet>(
+    {
+      kind: 'statefulset.apps',
+      read: () => kube.find(pathOf('apps', 'statefulsets', namespace, name)),
+      create: (body) => kube.post(pathOf('apps', 'statefulsets', namespace), body),
+      replace: (body) => kube.put(pathOf('apps', 'statefulsets', namespace, name), body),
+      // `scale` goes through the scale subresource and leaves the spec hash as it was; so does the
+      // template `update` changes, which setup leaves alone rather than roll the pods back.
+      reconcile: async (current) => {
+        const [was, want] = [current.spec?.replicas ?? 1, desired.spec?.replicas ?? 1];
+        if (was === want) return undefined;
+        await kube.patch(pathOf('apps', 'statefulsets', namespace, name, 'scale'), [
+          { op: 'replace', path: '/spec/replicas', value: want },
+        ]);
+        return `replicas ${was} → ${want}`;
+      },
     },
-  }, desired);
+    desired,
+  );
 }

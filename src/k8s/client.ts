@@ -3,10 +3,26 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  ApiException,
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  KubeConfig,
+  RequestContext,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
 import type { ConnectionOptions } from '../options.ts';
-import { Cluster, type ChangeType, type ExecOptions, type ExecResult, type Query, type WatchSpec, type Watched, type WriteMethod } from './cluster.ts';
+import {
+  Cluster,
+  type ChangeType,
+  type ExecOptions,
+  type ExecResult,
+  type Query,
+  type WatchSpec,
+  type Watched,
+  type WriteMethod,
+} from './cluster.ts';
 import { toCliError } from './errors.ts';
 import { execInPod } from './exec.ts';
 import { watch } from './informer.ts';
@@ -43,14 +59,25 @@ export class Kube extends Cluster {
   }
 
   read<T>(path: string, query?: Query, as: 'json' | 'text' = 'json'): Promise<T> {
-    return as === 'text' ? (this.send(HttpMethod.GET, path, query) as Promise<T>) : this.json<T>(HttpMethod.GET, path, query);
+    return as === 'text'
+      ? (this.send(HttpMethod.GET, path, query) as Promise<T>)
+      : this.json<T>(HttpMethod.GET, path, query);
   }
 
   write<T>(method: WriteMethod, path: string, body?: object, query?: Query): Promise<T> {
-    return this.json<T>(HttpMethod[method], path, query, body, method === 'PATCH' ? 'application/json-patch+json' : undefined);
+    return this.json<T>(
+      HttpMethod[method],
+      path,
+      query,
+      body,
+      method === 'PATCH' ? 'application/json-patch+json' : undefined,
+    );
   }
 
-  watch<T extends KubernetesObject>(spec: WatchSpec, onChange: (type: ChangeType, obj: T) => void): Promise<Watched<T>> {
+  watch<T extends KubernetesObject>(
+    spec: WatchSpec,
+    onChange: (type: ChangeType, obj: T) => void,
+  ): Promise<Watched<T>> {
     return watch<T>(this, spec, onChange);
   }
 
@@ -64,7 +91,13 @@ export class Kube extends Cluster {
   }
 
   /** One request; failures come back as kubectl-style CliErrors (the HTTP code kept). */
-  private async send(method: Method, path: string, query?: Query, body?: object, contentType?: string): Promise<string> {
+  private async send(
+    method: Method,
+    path: string,
+    query?: Query,
+    body?: object,
+    contentType?: string,
+  ): Promise<string> {
     try {
       const ctx = new RequestContext(this.server + path, method);
       for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) ctx.setQueryParam(k, String(v));
@@ -97,11 +130,16 @@ export class Kube extends Cluster {
    * nothing else): with it, watches share the pool (streams of the one HTTP/2 connection, not a TLS
    * handshake each) and carry sts-lab's name instead of "undici".
    */
-  readonly watchConfig = { getCurrentCluster: () => this.config.getCurrentCluster(), applySecurityAuthentication: (ctx: RequestContext) => this.authenticate(ctx) } as KubeConfig;
+  readonly watchConfig = {
+    getCurrentCluster: () => this.config.getCurrentCluster(),
+    applySecurityAuthentication: (ctx: RequestContext) => this.authenticate(ctx),
+  } as KubeConfig;
 
   /** Aborts on Ctrl-C or when --request-timeout runs out. */
   private signal(): AbortSignal {
-    return this.requestTimeoutMs > 0 ? AbortSignal.any([this.interrupt, AbortSignal.timeout(this.requestTimeoutMs)]) : this.interrupt;
+    return this.requestTimeoutMs > 0
+      ? AbortSignal.any([this.interrupt, AbortSignal.timeout(this.requestTimeoutMs)])
+      : this.interrupt;
   }
 
   fail(err: unknown): Error {
@@ -109,13 +147,14 @@ export class Kube extends Cluster {
   }
 }
 
-
 export function loadKubeConfig(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): KubeConfig {
   const kc = new KubeConfig();
   if (opts.kubeconfig) {
-    if (!existsSync(opts.kubeconfig)) throw new CliError(`cannot read kubeconfig "${opts.kubeconfig}": no such file or directory`);
+    if (!existsSync(opts.kubeconfig))
+      throw new CliError(`cannot read kubeconfig "${opts.kubeconfig}": no such file or directory`);
     loadFile(kc, opts.kubeconfig);
-    if (!kc.getContexts().length && !kc.getClusters().length) throw new CliError(`error loading config file "${opts.kubeconfig}": not a kubeconfig (no clusters, no contexts)`);
+    if (!kc.getContexts().length && !kc.getClusters().length)
+      throw new CliError(`error loading config file "${opts.kubeconfig}": not a kubeconfig (no clusters, no contexts)`);
   } else {
     const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
     const home = join(homedir(), '.kube', 'config');
@@ -159,7 +198,10 @@ function loadFile(kc: KubeConfig, file: string): void {
   }
 }
 
-const firstLine = (err: unknown): string => String((err as Error)?.message ?? err).split('\n')[0]!.trim();
+const firstLine = (err: unknown): string =>
+  String((err as Error)?.message ?? err)
+    .split('\n')[0]!
+    .trim();
 
 /** The kubeconfig's context names, without reaching any server (shell completion). */
 export function contextNames(kubeconfig: string | undefined): string[] {

@@ -46,14 +46,18 @@ export abstract class Cluster {
   abstract read<T>(path: string, query?: Query, as?: 'json' | 'text'): Promise<T>;
   abstract write<T>(method: WriteMethod, path: string, body?: object, query?: Query): Promise<T>;
   /** Lists, then follows every change; onChange is called for each. */
-  abstract watch<T extends KubernetesObject>(spec: WatchSpec, onChange: (type: ChangeType, obj: T) => void): Promise<Watched<T>>;
+  abstract watch<T extends KubernetesObject>(
+    spec: WatchSpec,
+    onChange: (type: ChangeType, obj: T) => void,
+  ): Promise<Watched<T>>;
   abstract exec(namespace: string, pod: string, command: string[], opts: ExecOptions): Promise<ExecResult>;
   /** Any failure as the CliError a user reads. */
   abstract fail(err: unknown): Error;
 
   get = <T>(path: string, query?: Query): Promise<T> => this.read<T>(path, query);
   /** A collection's items. */
-  list = async <T extends KubernetesObject>(path: string, query?: Query): Promise<T[]> => (await this.get<KubernetesListObject<T>>(path, query)).items;
+  list = async <T extends KubernetesObject>(path: string, query?: Query): Promise<T[]> =>
+    (await this.get<KubernetesListObject<T>>(path, query)).items;
   text = (path: string, query?: Query): Promise<string> => this.read<string>(path, query, 'text');
   post = <T>(path: string, body: object): Promise<T> => this.write<T>('POST', path, body);
   put = <T>(path: string, body: object): Promise<T> => this.write<T>('PUT', path, body);
@@ -62,7 +66,8 @@ export abstract class Cluster {
   /** Like get(), but a 404 is an answer (undefined), not an error. */
   find = <T>(path: string, query?: Query): Promise<T | undefined> => orAbsent(this.get<T>(path, query));
   /** Like delete(), but an object already gone (404) is undefined, not an error. */
-  deleteIfThere = <T = unknown>(path: string, query?: Query): Promise<T | undefined> => orAbsent(this.delete<T>(path, query));
+  deleteIfThere = <T = unknown>(path: string, query?: Query): Promise<T | undefined> =>
+    orAbsent(this.delete<T>(path, query));
 }
 
 async function orAbsent<T>(request: Promise<T>): Promise<T | undefined> {

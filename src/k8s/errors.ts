@@ -15,7 +15,7 @@ function statusOf(body: unknown): StatusBody {
       return { message: body.trim() };
     }
   }
-  return (body ?? {}) as StatusBody;
+  return body ?? {};
 }
 
 export function httpCode(err: unknown): number | undefined {
@@ -47,14 +47,22 @@ const X509_WORDS: Record<string, string> = {
 
 /** Go's "x509: certificate is valid for A, B, not C" from Node's altname error. */
 function altnameWords(cause: { host?: string; cert?: { subjectaltname?: string } }, host: string): string {
-  const names = (cause.cert?.subjectaltname ?? '').split(',').map((n) => n.trim().replace(/^(DNS|IP Address):/, '')).filter(Boolean);
+  const names = (cause.cert?.subjectaltname ?? '')
+    .split(',')
+    .map((n) => n.trim().replace(/^(DNS|IP Address):/, ''))
+    .filter(Boolean);
   return `x509: certificate is valid for ${names.join(', ') || 'other names'}, not ${cause.host ?? host.split(':')[0]}`;
 }
 
 /** The innermost Node system error behind undici's "fetch failed" and friends. */
-function rootCause(err: unknown): { code?: string; message?: string; host?: string; cert?: { subjectaltname?: string } } {
+function rootCause(err: unknown): {
+  code?: string;
+  message?: string;
+  host?: string;
+  cert?: { subjectaltname?: string };
+} {
   let e = err as { cause?: unknown; code?: string; message?: string } | undefined;
-  for (let i = 0; i < 5 && e?.cause; i++) e = e.cause as typeof e;
+  for (let i = 0; i < 5 && e?.cause; i++) e = e.cause;
   return e ?? {};
 }
 
@@ -67,7 +75,7 @@ export function describeApiError(err: unknown, server: string): string {
   }
   const host = hostOf(server);
   const cause = rootCause(err);
-  switch (cause.code) {
+  switch (cause.code ?? '') {
     case 'ECONNREFUSED':
       return `The connection to the server ${host} was refused - did you specify the right host or port?`;
     case 'ENOTFOUND':
@@ -80,7 +88,8 @@ export function describeApiError(err: unknown, server: string): string {
     case 'UND_ERR_SOCKET':
       return `Unable to connect to the server ${host}: connection reset by peer`;
   }
-  const x509 = cause.code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? altnameWords(cause, host) : cause.code && X509_WORDS[cause.code];
+  const x509 =
+    cause.code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? altnameWords(cause, host) : cause.code && X509_WORDS[cause.code];
   if (x509) return `Unable to connect to the server: tls: failed to verify certificate: ${x509}`;
   const msg = (err as Error)?.message ?? String(err);
   if (/HTTP protocol is not allowed/.test(msg)) {
@@ -106,7 +115,9 @@ export function toCliError(err: unknown, server: string, interrupt: AbortSignal,
   if (interrupt.aborted) return new InterruptedError();
   const name = (err as Error)?.name;
   if (name === 'TimeoutError' || (name === 'AbortError' && requestTimeoutMs > 0)) {
-    return new CliError(`the server ${hostOf(server)} did not answer within ${requestTimeoutMs / 1000}s (--request-timeout)`);
+    return new CliError(
+      `the server ${hostOf(server)} did not answer within ${requestTimeoutMs / 1000}s (--request-timeout)`,
+    );
   }
   return new CliError(describeApiError(err, server), undefined, httpCode(err), err);
 }

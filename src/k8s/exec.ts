@@ -26,7 +26,13 @@ export function exitCodeOf(status: V1Status): number {
   throw new CliError(`exec failed: ${status.message ?? status.reason ?? 'unknown error'}`);
 }
 
-export function execInPod(kube: Kube, namespace: string, pod: string, command: string[], opts: ExecOptions): Promise<ExecResult> {
+export function execInPod(
+  kube: Kube,
+  namespace: string,
+  pod: string,
+  command: string[],
+  opts: ExecOptions,
+): Promise<ExecResult> {
   const where = `pod ${pod}`;
   return new Promise<ExecResult>((resolve, reject) => {
     const out: Buffer[] = [];
@@ -41,15 +47,24 @@ export function execInPod(kube: Kube, namespace: string, pod: string, command: s
       kube.interrupt.removeEventListener('abort', onAbort);
       socket?.close();
       if (e) return reject(e);
-      if (!status) return reject(new CliError(`exec in ${where} ended without an exit status (the connection closed early)`));
+      if (!status)
+        return reject(new CliError(`exec in ${where} ended without an exit status (the connection closed early)`));
       try {
         resolve({ code: exitCodeOf(status), stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
       } catch (statusError) {
-        reject(statusError as Error);
+        reject(statusError);
       }
     };
     const onAbort = () => settle(new InterruptedError());
-    const timer = setTimeout(() => settle(new CliError(`exec in ${where} did not finish within ${formatDuration(opts.timeoutMs)}: ${command.join(' ')}`)), opts.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        settle(
+          new CliError(
+            `exec in ${where} did not finish within ${formatDuration(opts.timeoutMs)}: ${command.join(' ')}`,
+          ),
+        ),
+      opts.timeoutMs,
+    );
     kube.interrupt.addEventListener('abort', onAbort, { once: true });
     const stdin = opts.stdin ? Readable.from([opts.stdin]) : null;
     new Exec(kube.config)
@@ -60,7 +75,11 @@ export function execInPod(kube: Kube, namespace: string, pod: string, command: s
         socket = ws;
         if (settled) return ws.close();
         if (stdin && ws.protocol !== 'v5.channel.k8s.io') {
-          settle(new CliError(`the API server cannot close exec stdin (protocol ${ws.protocol || 'unknown'}; needs Kubernetes 1.30 or newer)`));
+          settle(
+            new CliError(
+              `the API server cannot close exec stdin (protocol ${ws.protocol || 'unknown'}; needs Kubernetes 1.30 or newer)`,
+            ),
+          );
           return;
         }
         ws.on('close', () => settle());
@@ -74,7 +93,12 @@ export function execInPod(kube: Kube, namespace: string, pod: string, command: s
 function connectError(kube: Kube, e: unknown, namespace: string, pod: string): Error {
   const code = Number(/Unexpected server response: (\d+)/.exec(String((e as Error)?.message ?? e))?.[1]);
   if (code === 401) return new CliError('You must be logged in to the server (Unauthorized)', undefined, 401);
-  if (code === 403) return new CliError(`pods "${pod}" is forbidden: cannot create pods/exec in the namespace "${namespace}"`, undefined, 403);
+  if (code === 403)
+    return new CliError(
+      `pods "${pod}" is forbidden: cannot create pods/exec in the namespace "${namespace}"`,
+      undefined,
+      403,
+    );
   if (code === 404) return new CliError(`pods "${pod}" not found in namespace "${namespace}"`, undefined, 404);
   return kube.fail(e);
 }

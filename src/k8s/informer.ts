@@ -58,12 +58,22 @@ export async function watch<T extends KubernetesObject>(
   }
   let listed = false;
   const list = async () => {
-    const result = await kube.get<KubernetesListObject<T>>(spec.path, { labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector });
+    const result = await kube.get<KubernetesListObject<T>>(spec.path, {
+      labelSelector: spec.labelSelector,
+      fieldSelector: spec.fieldSelector,
+    });
     for (const item of result.items) trim(item);
     listed = true;
     return result;
   };
-  const lw = new ListWatch<T>(spec.path, new Watch(kube.watchConfig), list, false, spec.labelSelector, spec.fieldSelector);
+  const lw = new ListWatch<T>(
+    spec.path,
+    new Watch(kube.watchConfig),
+    list,
+    false,
+    spec.labelSelector,
+    spec.fieldSelector,
+  );
   return follow(kube, spec, lw, () => listed, onChange);
 }
 

@@ -22,15 +22,23 @@ export async function readJournal(kube: Cluster, n: LabNames): Promise<JournalEn
 export async function recordInJournal(kube: Cluster, n: LabNames, entries: JournalEntry[]): Promise<JournalEntry[]> {
   const namespace = n.namespace;
   const data = Object.fromEntries(entries.map((e) => [journalKey(e.pod), JSON.stringify(e)]));
-  const fresh: V1ConfigMap = { metadata: { name: JOURNAL_NAME, namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, app: n.statefulSet } }, data };
+  const fresh: V1ConfigMap = {
+    metadata: { name: JOURNAL_NAME, namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, app: n.statefulSet } },
+    data,
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       const current = attempt === 0 ? undefined : await kube.find<V1ConfigMap>(journalPath(namespace));
-      if (!current) return parseJournal((await kube.post<V1ConfigMap>(pathOf('core', 'configmaps', namespace), fresh)).data);
+      if (!current)
+        return parseJournal((await kube.post<V1ConfigMap>(pathOf('core', 'configmaps', namespace), fresh)).data);
       if (!isManaged(current.metadata?.labels)) {
-        throw new CliError(`configmap "${JOURNAL_NAME}" in namespace "${namespace}" was not created by sts-lab; sts-lab will not write to it`);
+        throw new CliError(
+          `configmap "${JOURNAL_NAME}" in namespace "${namespace}" was not created by sts-lab; sts-lab will not write to it`,
+        );
       }
-      return parseJournal((await kube.put<V1ConfigMap>(journalPath(namespace), { ...current, data: { ...current.data, ...data } })).data);
+      return parseJournal(
+        (await kube.put<V1ConfigMap>(journalPath(namespace), { ...current, data: { ...current.data, ...data } })).data,
+      );
     } catch (err) {
       // It exists (the first attempt), or someone else wrote in between (another write-data): read again and merge.
       if (!isConflict(err) || attempt >= 3) throw err;

@@ -1,6 +1,23 @@
 // The lab's objects as the API sees them: lookups and the few writes sts-lab makes.
-import type { V1ControllerRevision, V1EndpointSlice, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1PodTemplateSpec, V1Scale, V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import { appSelector, BROKEN_ANNOTATION, claimName, NEVER_READY_PROBE, UPDATED_AT_ANNOTATION, type LabNames } from '../lab/names.ts';
+import type {
+  V1ControllerRevision,
+  V1EndpointSlice,
+  V1Namespace,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1PodTemplateSpec,
+  V1Scale,
+  V1Service,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
+import {
+  appSelector,
+  BROKEN_ANNOTATION,
+  claimName,
+  NEVER_READY_PROBE,
+  UPDATED_AT_ANNOTATION,
+  type LabNames,
+} from '../lab/names.ts';
 import type { Cluster, JsonPatch } from './cluster.ts';
 import { pathOf } from './paths.ts';
 import type { LabLists } from './shared.ts';
@@ -16,10 +33,13 @@ export const listClaims = (kube: Cluster, n: LabNames): Promise<V1PersistentVolu
 
 /** Sets spec.replicas through the scale subresource (what `kubectl scale` does). */
 export async function scaleStatefulSet(kube: Cluster, n: LabNames, replicas: number): Promise<V1Scale> {
-  return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet, 'scale'), [{ op: 'replace', path: '/spec/replicas', value: replicas }]);
+  return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet, 'scale'), [
+    { op: 'replace', path: '/spec/replicas', value: replicas },
+  ]);
 }
 
-export const listPods = (kube: Cluster, n: LabNames): Promise<V1Pod[]> => kube.list(pathOf('core', 'pods', n.namespace), { labelSelector: appSelector(n) });
+export const listPods = (kube: Cluster, n: LabNames): Promise<V1Pod[]> =>
+  kube.list(pathOf('core', 'pods', n.namespace), { labelSelector: appSelector(n) });
 
 /** Deletes the lab's pods (watch-order --restart): the controller re-creates them in order. */
 export async function deletePods(kube: Cluster, n: LabNames): Promise<void> {
@@ -31,9 +51,20 @@ export async function deletePods(kube: Cluster, n: LabNames): Promise<void> {
  * timeoutMs: the controller adds that ownerReference a moment after whenDeleted becomes Delete.
  * Returns the claims as they are then; the caller judges them.
  */
-export async function waitForClaimOwner(lists: LabLists, stsUid: string, names: string[], timeoutMs: number): Promise<V1PersistentVolumeClaim[]> {
+export async function waitForClaimOwner(
+  lists: LabLists,
+  stsUid: string,
+  names: string[],
+  timeoutMs: number,
+): Promise<V1PersistentVolumeClaim[]> {
   const { list: live, release } = await lists.claims.acquire();
-  const owned = () => names.every((name) => live.current().find((c) => c.metadata?.name === name)?.metadata?.ownerReferences?.some((r) => r.uid === stsUid));
+  const owned = () =>
+    names.every((name) =>
+      live
+        .current()
+        .find((c) => c.metadata?.name === name)
+        ?.metadata?.ownerReferences?.some((r) => r.uid === stsUid),
+    );
   try {
     await live.until(owned, 'the claims to be owned by the StatefulSet', timeoutMs).catch(() => undefined);
     return live.objects();
@@ -47,7 +78,11 @@ export async function claimsGone(lists: LabLists, n: LabNames, ordinals: number[
   const { list: live, release } = await lists.claims.acquire();
   const wanted = new Set(ordinals.map((o) => claimName(n, o)));
   try {
-    await live.until(() => !live.current().some((c) => wanted.has(c.metadata?.name ?? '')), `the claims ${[...wanted].join(', ')} to be deleted`, timeoutMs);
+    await live.until(
+      () => !live.current().some((c) => wanted.has(c.metadata?.name ?? '')),
+      `the claims ${[...wanted].join(', ')} to be deleted`,
+      timeoutMs,
+    );
   } finally {
     release();
   }
@@ -65,7 +100,9 @@ export async function deletePod(kube: Cluster, n: LabNames, name: string, force:
 
 /** The EndpointSlices of the headless Service: where cluster DNS takes its per-pod records from. */
 export const endpointSlices = (kube: Cluster, n: LabNames): Promise<V1EndpointSlice[]> =>
-  kube.list(pathOf('discovery', 'endpointslices', n.namespace), { labelSelector: `kubernetes.io/service-name=${n.service}` });
+  kube.list(pathOf('discovery', 'endpointslices', n.namespace), {
+    labelSelector: `kubernetes.io/service-name=${n.service}`,
+  });
 
 /**
  * kube-system's kube-dns Service (kind, minikube, k3s and most clouds name cluster DNS so):
@@ -82,7 +119,9 @@ export async function clusterDnsService(kube: Cluster): Promise<string | null | 
 
 /** Namespace names, for shell completion. */
 export async function namespaceNames(kube: Cluster): Promise<string[]> {
-  return (await kube.list<V1Namespace>(pathOf('core', 'namespaces'))).map((ns) => ns.metadata?.name ?? '').filter(Boolean);
+  return (await kube.list<V1Namespace>(pathOf('core', 'namespaces')))
+    .map((ns) => ns.metadata?.name ?? '')
+    .filter(Boolean);
 }
 
 export interface TemplateChange {
@@ -100,22 +139,40 @@ export interface TemplateChange {
   stamp: string;
 }
 
-
 /** The template change as JSON-patch operations; none when only the partition moves. */
 function templateOps(current: V1StatefulSet, c: TemplateChange): JsonPatch {
   if (c.partitionOnly) return [];
   const ops: JsonPatch = [];
   if (c.image) ops.push({ op: 'replace', path: '/spec/template/spec/containers/0/image', value: c.image });
-  if (c.breakReadiness) ops.push({ op: 'add', path: '/spec/template/spec/containers/0/readinessProbe', value: NEVER_READY_PROBE });
-  const stamps = { ...(c.image ? {} : { [UPDATED_AT_ANNOTATION]: c.stamp }), ...(c.breakReadiness ? { [BROKEN_ANNOTATION]: `readiness probe on port ${NEVER_READY_PROBE.tcpSocket.port}` } : {}) };
-  if (Object.keys(stamps).length) ops.push({ op: 'add', path: '/spec/template/metadata/annotations', value: { ...current.spec?.template.metadata?.annotations, ...stamps } });
+  if (c.breakReadiness)
+    ops.push({ op: 'add', path: '/spec/template/spec/containers/0/readinessProbe', value: NEVER_READY_PROBE });
+  const stamps = {
+    ...(c.image ? {} : { [UPDATED_AT_ANNOTATION]: c.stamp }),
+    ...(c.breakReadiness ? { [BROKEN_ANNOTATION]: `readiness probe on port ${NEVER_READY_PROBE.tcpSocket.port}` } : {}),
+  };
+  if (Object.keys(stamps).length)
+    ops.push({
+      op: 'add',
+      path: '/spec/template/metadata/annotations',
+      value: { ...current.spec?.template.metadata?.annotations, ...stamps },
+    });
   return ops;
 }
 
 /** Changes the pod template and the RollingUpdate partition in one patch: one new revision. */
-export async function patchTemplate(kube: Cluster, n: LabNames, current: V1StatefulSet, c: TemplateChange): Promise<V1StatefulSet> {
-  const rollingUpdate = { partition: c.partition, ...(c.maxUnavailable === undefined ? {} : { maxUnavailable: c.maxUnavailable }) };
-  const strategy: JsonPatch = c.onDelete ? [] : [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate } }];
+export async function patchTemplate(
+  kube: Cluster,
+  n: LabNames,
+  current: V1StatefulSet,
+  c: TemplateChange,
+): Promise<V1StatefulSet> {
+  const rollingUpdate = {
+    partition: c.partition,
+    ...(c.maxUnavailable === undefined ? {} : { maxUnavailable: c.maxUnavailable }),
+  };
+  const strategy: JsonPatch = c.onDelete
+    ? []
+    : [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate } }];
   const body = [...strategy, ...templateOps(current, c)];
   return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet), body);
 }
@@ -124,8 +181,13 @@ export async function patchTemplate(kube: Cluster, n: LabNames, current: V1State
 export async function updateRevision(lists: LabLists, generation: number, timeoutMs: number): Promise<string> {
   const { list: live, release } = await lists.statefulSet.acquire();
   try {
-    const seen = () => live.current().find((s) => (s.status?.observedGeneration ?? 0) >= generation && s.status?.updateRevision);
-    await live.until(() => Boolean(seen()), `the StatefulSet controller to observe generation ${generation} (is kube-controller-manager running?)`, timeoutMs);
+    const seen = () =>
+      live.current().find((s) => (s.status?.observedGeneration ?? 0) >= generation && s.status?.updateRevision);
+    await live.until(
+      () => Boolean(seen()),
+      `the StatefulSet controller to observe generation ${generation} (is kube-controller-manager running?)`,
+      timeoutMs,
+    );
     return seen()!.status!.updateRevision!;
   } finally {
     release();
@@ -133,8 +195,14 @@ export async function updateRevision(lists: LabLists, generation: number, timeou
 }
 
 /** The StatefulSet's ControllerRevisions (those it owns), with the pod template each records. */
-export async function controllerRevisions(kube: Cluster, n: LabNames, owner: string): Promise<{ name: string; revision: number; template: V1PodTemplateSpec | undefined }[]> {
-  const revisions = await kube.list<V1ControllerRevision>(pathOf('apps', 'controllerrevisions', n.namespace), { labelSelector: appSelector(n) });
+export async function controllerRevisions(
+  kube: Cluster,
+  n: LabNames,
+  owner: string,
+): Promise<{ name: string; revision: number; template: V1PodTemplateSpec | undefined }[]> {
+  const revisions = await kube.list<V1ControllerRevision>(pathOf('apps', 'controllerrevisions', n.namespace), {
+    labelSelector: appSelector(n),
+  });
   return revisions
     .filter((r) => r.metadata?.ownerReferences?.some((ref) => ref.uid === owner))
     .map((r) => ({ name: r.metadata?.name ?? '', revision: r.revision, template: recordedTemplate(r.data) }));
@@ -142,7 +210,8 @@ export async function controllerRevisions(kube: Cluster, n: LabNames, owner: str
 
 /** A ControllerRevision's data is a strategic-merge patch: the template with "$patch": "replace". */
 function recordedTemplate(data: unknown): V1PodTemplateSpec | undefined {
-  const template = (data as { spec?: { template?: V1PodTemplateSpec & { $patch?: string } } } | undefined)?.spec?.template;
+  const template = (data as { spec?: { template?: V1PodTemplateSpec & { $patch?: string } } } | undefined)?.spec
+    ?.template;
   if (!template) return undefined;
   const { $patch: _directive, ...rest } = template;
   return rest;
@@ -150,7 +219,9 @@ function recordedTemplate(data: unknown): V1PodTemplateSpec | undefined {
 
 /** Puts a recorded pod template back (rollback): the controller then rolls towards its revision. */
 export async function restoreTemplate(kube: Cluster, n: LabNames, template: V1PodTemplateSpec): Promise<V1StatefulSet> {
-  return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet), [{ op: 'replace', path: '/spec/template', value: template }]);
+  return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet), [
+    { op: 'replace', path: '/spec/template', value: template },
+  ]);
 }
 
 /**
@@ -158,7 +229,11 @@ export async function restoreTemplate(kube: Cluster, n: LabNames, template: V1Po
  * ownerReferences from the pods (and revisions) instead of deleting them; Background deletes them
  * (a cascading delete, in no order).
  */
-export async function deleteStatefulSetWith(kube: Cluster, n: LabNames, propagationPolicy: 'Orphan' | 'Background'): Promise<void> {
+export async function deleteStatefulSetWith(
+  kube: Cluster,
+  n: LabNames,
+  propagationPolicy: 'Orphan' | 'Background',
+): Promise<void> {
   await kube.delete(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet), { propagationPolicy });
 }
 

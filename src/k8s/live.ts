@@ -47,7 +47,8 @@ export class LiveList<T extends KubernetesObject> {
 
   /** The objects as of the last change, one array shared by every reader until the next: not to be changed. */
   current(): readonly T[] {
-    if (this.snapshot?.version !== this.changeCount) this.snapshot = { version: this.changeCount, objects: this.handle.objects() };
+    if (this.snapshot?.version !== this.changeCount)
+      this.snapshot = { version: this.changeCount, objects: this.handle.objects() };
     return this.snapshot.objects;
   }
 

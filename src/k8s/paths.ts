@@ -10,7 +10,19 @@ const PREFIX = {
 type Group = keyof typeof PREFIX;
 
 /** A collection (no name) or one object; namespace undefined for cluster-scoped resources. */
-export function pathOf(group: Group, resource: string, namespace?: string, name?: string, subresource?: string): string {
-  const parts = [PREFIX[group], ...(namespace ? ['namespaces', namespace] : []), resource, ...(name ? [name] : []), ...(subresource ? [subresource] : [])];
+export function pathOf(
+  group: Group,
+  resource: string,
+  namespace?: string,
+  name?: string,
+  subresource?: string,
+): string {
+  const parts = [
+    PREFIX[group],
+    ...(namespace ? ['namespaces', namespace] : []),
+    resource,
+    ...(name ? [name] : []),
+    ...(subresource ? [subresource] : []),
+  ];
   return parts.map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');
 }

@@ -56,7 +56,16 @@ export class PodWatch {
     const name = pod.metadata?.name ?? '';
     const ordinal = ordinalOf(this.names, name);
     if (ordinal === undefined) return;
-    this.history.push({ at: Date.now(), type, name, ordinal, uid: pod.metadata?.uid ?? '', stage: stageOf(pod), pod, initial });
+    this.history.push({
+      at: Date.now(),
+      type,
+      name,
+      ordinal,
+      uid: pod.metadata?.uid ?? '',
+      stage: stageOf(pod),
+      pod,
+      initial,
+    });
   }
 
   /** Pods of this StatefulSet by ordinal (other pods matching the label are ignored). */
@@ -77,7 +86,11 @@ export class PodWatch {
     return this.history.filter((c) => c.type === 'delete' && !seen.has(c.uid) && seen.add(c.uid));
   }
 
-  until(cond: (pods: ReadonlyMap<number, V1Pod>) => boolean, what: string | (() => string), timeoutMs: number): Promise<void> {
+  until(
+    cond: (pods: ReadonlyMap<number, V1Pod>) => boolean,
+    what: string | (() => string),
+    timeoutMs: number,
+  ): Promise<void> {
     return this.list.until(() => cond(this.byOrdinal()), what, timeoutMs);
   }
 
@@ -85,7 +98,11 @@ export class PodWatch {
    * Follows the pods until cond holds (true) or until no pod changed for quietMs (false: an
    * observation, not a failure); only a cluster that keeps changing runs into timeoutMs.
    */
-  async untilDoneOrQuiet(cond: (pods: ReadonlyMap<number, V1Pod>) => boolean, quietMs: number, timeoutMs: number): Promise<boolean> {
+  async untilDoneOrQuiet(
+    cond: (pods: ReadonlyMap<number, V1Pod>) => boolean,
+    quietMs: number,
+    timeoutMs: number,
+  ): Promise<boolean> {
     let seen = this.history.length;
     let lastChange = Date.now();
     const tick = setInterval(() => this.changes.notify(), 250);

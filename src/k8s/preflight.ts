@@ -25,7 +25,9 @@ export async function deniedPermissions(kube: Cluster, namespace: string, wanted
 
 /** The RBAC rules that apply in the namespace, or undefined when the answer is incomplete. */
 async function namespaceRules(kube: Cluster, namespace: string): Promise<ResourceRule[] | undefined> {
-  const review = await kube.post<V1SelfSubjectRulesReview>(pathOf('authorization', 'selfsubjectrulesreviews'), { spec: { namespace } });
+  const review = await kube.post<V1SelfSubjectRulesReview>(pathOf('authorization', 'selfsubjectrulesreviews'), {
+    spec: { namespace },
+  });
   return review.status?.incomplete ? undefined : review.status?.resourceRules;
 }
 
@@ -44,7 +46,10 @@ async function accessReview(kube: Cluster, namespace: string, p: Permission): Pr
   return review.status?.allowed === true;
 }
 
-const DEFAULT_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
+const DEFAULT_ANNOTATIONS = [
+  'storageclass.kubernetes.io/is-default-class',
+  'storageclass.beta.kubernetes.io/is-default-class',
+];
 
 export const isDefaultClass = (sc: V1StorageClass): boolean =>
   DEFAULT_ANNOTATIONS.some((a) => sc.metadata?.annotations?.[a] === 'true');

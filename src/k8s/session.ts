@@ -1,7 +1,14 @@
 // A lab on a cluster: one client bound to the lab's names and namespace, offering the
 // operations the commands need, in four small interfaces (reading, following, changing, exec).
 // Nothing outside src/k8s touches the client or its APIs.
-import type { KubernetesObject, V1Namespace, V1PodTemplateSpec, V1Service, V1StatefulSet, V1StorageClass } from '@kubernetes/client-node';
+import type {
+  KubernetesObject,
+  V1Namespace,
+  V1PodTemplateSpec,
+  V1Service,
+  V1StatefulSet,
+  V1StorageClass,
+} from '@kubernetes/client-node';
 import type { JournalEntry } from '../lessons/storage/judge.ts';
 import type { Permission } from '../lab/permissions.ts';
 import type { LabNames } from '../lab/names.ts';
@@ -26,9 +33,22 @@ export interface LabIdentity {
 /** Reading the lab and the cluster around it: answered from the open watches when there are. */
 export type LabReads = Pick<
   LabSession,
-  | 'findStatefulSet' | 'findService' | 'findPod' | 'findClaim' | 'listPods' | 'listClaims' | 'endpointSlices'
-  | 'readNamespace' | 'readJournal' | 'controllerRevisions' | 'serverVersion' | 'deniedPermissions'
-  | 'storageClasses' | 'isDefaultClass' | 'clusterDnsService' | 'namespaceNames'
+  | 'findStatefulSet'
+  | 'findService'
+  | 'findPod'
+  | 'findClaim'
+  | 'listPods'
+  | 'listClaims'
+  | 'endpointSlices'
+  | 'readNamespace'
+  | 'readJournal'
+  | 'controllerRevisions'
+  | 'serverVersion'
+  | 'deniedPermissions'
+  | 'storageClasses'
+  | 'isDefaultClass'
+  | 'clusterDnsService'
+  | 'namespaceNames'
 >;
 
 /** Following the lab: the shared watches and the waits made of them. */
@@ -40,9 +60,23 @@ export type LabWatches = Pick<
 /** Changing the lab, and removing only what sts-lab made. */
 export type LabWrites = Pick<
   LabSession,
-  | 'ensureNamespace' | 'ensureService' | 'ensureStatefulSet' | 'scaleStatefulSet' | 'patchTemplate' | 'restoreTemplate'
-  | 'deletePod' | 'deletePods' | 'deleteStatefulSetWith' | 'recordInJournal' | 'deleteStatefulSet' | 'deleteService'
-  | 'deleteClaims' | 'deleteOwnConfigMaps' | 'deleteOrphanPods' | 'foreignObjects' | 'deleteNamespace'
+  | 'ensureNamespace'
+  | 'ensureService'
+  | 'ensureStatefulSet'
+  | 'scaleStatefulSet'
+  | 'patchTemplate'
+  | 'restoreTemplate'
+  | 'deletePod'
+  | 'deletePods'
+  | 'deleteStatefulSetWith'
+  | 'recordInJournal'
+  | 'deleteStatefulSet'
+  | 'deleteService'
+  | 'deleteClaims'
+  | 'deleteOwnConfigMaps'
+  | 'deleteOrphanPods'
+  | 'foreignObjects'
+  | 'deleteNamespace'
 >;
 
 /** Running a command inside one of the lab's pods. */
@@ -97,8 +131,10 @@ export class LabSession implements Lab {
     return sts;
   };
   findService = () => lab.findService(this.kube, this.names);
-  findPod = async (name: string) => this.lists.pods.cached()?.find((p) => p.metadata?.name === name) ?? lab.findPod(this.kube, this.names, name);
-  findClaim = async (name: string) => this.lists.claims.cached()?.find((c) => c.metadata?.name === name) ?? lab.findClaim(this.kube, this.names, name);
+  findPod = async (name: string) =>
+    this.lists.pods.cached()?.find((p) => p.metadata?.name === name) ?? lab.findPod(this.kube, this.names, name);
+  findClaim = async (name: string) =>
+    this.lists.claims.cached()?.find((c) => c.metadata?.name === name) ?? lab.findClaim(this.kube, this.names, name);
   listPods = async () => this.lists.pods.cached() ?? lab.listPods(this.kube, this.names);
   listClaims = async () => this.lists.claims.cached() ?? lab.listClaims(this.kube, this.names);
   endpointSlices = () => lab.endpointSlices(this.kube, this.names);
@@ -111,7 +147,8 @@ export class LabSession implements Lab {
   watchPods = () => PodWatch.start(this.kube, this.lists, this.names);
   watchStatefulSet = () => this.lists.statefulSet.acquire();
   updateRevision = (generation: number, timeoutMs: number) => lab.updateRevision(this.lists, generation, timeoutMs);
-  waitForClaimOwner = (stsUid: string, names: string[], timeoutMs: number) => lab.waitForClaimOwner(this.lists, stsUid, names, timeoutMs);
+  waitForClaimOwner = (stsUid: string, names: string[], timeoutMs: number) =>
+    lab.waitForClaimOwner(this.lists, stsUid, names, timeoutMs);
   claimsGone = (ordinals: number[], timeoutMs: number) => lab.claimsGone(this.lists, this.names, ordinals, timeoutMs);
 
   // Changing it
@@ -119,21 +156,25 @@ export class LabSession implements Lab {
   ensureService = (desired: V1Service) => ensureService(this.kube, desired);
   ensureStatefulSet = (desired: V1StatefulSet) => this.writing(ensureStatefulSet(this.kube, desired));
   scaleStatefulSet = (replicas: number) => this.writing(lab.scaleStatefulSet(this.kube, this.names, replicas));
-  patchTemplate = (current: V1StatefulSet, change: lab.TemplateChange) => this.writing(lab.patchTemplate(this.kube, this.names, current, change));
+  patchTemplate = (current: V1StatefulSet, change: lab.TemplateChange) =>
+    this.writing(lab.patchTemplate(this.kube, this.names, current, change));
   restoreTemplate = (template: V1PodTemplateSpec) => this.writing(lab.restoreTemplate(this.kube, this.names, template));
   deletePod = (name: string, force: boolean) => lab.deletePod(this.kube, this.names, name, force);
   deletePods = () => lab.deletePods(this.kube, this.names);
-  deleteStatefulSetWith = (propagationPolicy: 'Orphan' | 'Background') => this.writing(lab.deleteStatefulSetWith(this.kube, this.names, propagationPolicy));
+  deleteStatefulSetWith = (propagationPolicy: 'Orphan' | 'Background') =>
+    this.writing(lab.deleteStatefulSetWith(this.kube, this.names, propagationPolicy));
   statefulSetGone = (timeoutMs: number) => lab.statefulSetGone(this.lists, this.names, timeoutMs);
   recordInJournal = async (entries: JournalEntry[]) => {
     this.journal = await recordInJournal(this.kube, this.names, entries);
   };
-  exec = (pod: string, command: string[], opts: ExecOptions) => this.kube.exec(this.names.namespace, pod, command, opts);
+  exec = (pod: string, command: string[], opts: ExecOptions) =>
+    this.kube.exec(this.names.namespace, pod, command, opts);
 
   // Removing it: only what sts-lab made
   deleteStatefulSet = () => this.writing(teardown.deleteStatefulSet(this.kube, this.names, this.findStatefulSet));
   deleteService = () => teardown.deleteService(this.kube, this.names);
-  deleteClaims = async (keepReason?: string) => teardown.deleteClaims(this.kube, this.names, await this.listClaims(), keepReason);
+  deleteClaims = async (keepReason?: string) =>
+    teardown.deleteClaims(this.kube, this.names, await this.listClaims(), keepReason);
   deleteOwnConfigMaps = () => {
     this.journal = undefined;
     return teardown.deleteOwnConfigMaps(this.kube, this.names);

@@ -1,7 +1,13 @@
 // The lab's watched lists, shared by every command of one process. A list opens on first use
 // and closes when its last user lets go, unless the session is held (a tour holds it, so its
 // steps follow one watch per kind instead of listing and watching again at every step).
-import type { CoreV1Event, KubernetesObject, V1PersistentVolumeClaim, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  KubernetesObject,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
 import { appSelector, type LabNames } from '../lab/names.ts';
 import type { Cluster } from './cluster.ts';
 import type { WatchSpec } from './informer.ts';
@@ -11,7 +17,7 @@ import { pathOf } from './paths.ts';
 /** A command's use of a shared list: release() lets go of it. */
 export interface Lease<T extends KubernetesObject> {
   list: LiveList<T>;
-  release(): void;
+  release: () => void;
 }
 
 export class SharedList<T extends KubernetesObject> {
@@ -55,7 +61,10 @@ export class SharedList<T extends KubernetesObject> {
     if (this.users > 0 || this.held() || !this.opening) return;
     const opening = this.opening;
     this.opening = this.open = undefined;
-    void opening.then((l) => l.stop(), () => undefined);
+    void opening.then(
+      (l) => l.stop(),
+      () => undefined,
+    );
   }
 
   private async start(): Promise<LiveList<T>> {
@@ -89,7 +98,10 @@ export class LabLists {
     const held = () => this.holds > 0;
     const shared = <T extends KubernetesObject>(spec: WatchSpec) => new SharedList<T>(kube, spec, held);
     this.pods = shared<V1Pod>({ path: pathOf('core', 'pods', namespace), labelSelector });
-    this.claims = shared<V1PersistentVolumeClaim>({ path: pathOf('core', 'persistentvolumeclaims', namespace), labelSelector });
+    this.claims = shared<V1PersistentVolumeClaim>({
+      path: pathOf('core', 'persistentvolumeclaims', namespace),
+      labelSelector,
+    });
     this.events = shared<CoreV1Event>({ path: pathOf('core', 'events', namespace) });
     this.statefulSet = shared<V1StatefulSet>({ path: pathOf('apps', 'statefulsets', namespace), fieldSelector });
   }

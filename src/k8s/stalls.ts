@@ -54,10 +54,19 @@ export class StallWatch {
   }
 
   /** Starts beside a pod watch; every piece of new evidence wakes that watch's waiters. */
-  static async start(kube: Cluster, lists: LabLists, names: LabNames, pods: PodSource, changes: Changes): Promise<StallWatch> {
+  static async start(
+    kube: Cluster,
+    lists: LabLists,
+    names: LabNames,
+    pods: PodSource,
+    changes: Changes,
+  ): Promise<StallWatch> {
     const w = new StallWatch(kube, names, pods, changes);
     // Claims or events that cannot be read (RBAC) leave the diagnosis with fewer words, not broken.
-    const [claims, events] = await Promise.all([lists.claims.acquire().catch(() => undefined), lists.events.acquire().catch(() => undefined)]);
+    const [claims, events] = await Promise.all([
+      lists.claims.acquire().catch(() => undefined),
+      lists.events.acquire().catch(() => undefined),
+    ]);
     w.claims = claims?.list;
     w.events = events?.list;
     for (const lease of [claims, events]) {
@@ -76,7 +85,9 @@ export class StallWatch {
     const deadline = this.clock.deadline(stall, now);
     if (deadline === undefined) return;
     if (now >= deadline) {
-      const waited = stall.graceMs ? ` (waited ${formatDuration(this.clock.age(stall, now))}: waiting longer cannot help)` : '';
+      const waited = stall.graceMs
+        ? ` (waited ${formatDuration(this.clock.age(stall, now))}: waiting longer cannot help)`
+        : '';
       throw new StallError(`${stallSentence(stall)}${waited}`, stall);
     }
     // Nothing may change when a grace runs out: wake the waiters then.
@@ -118,7 +129,11 @@ export class StallWatch {
       if (this.logRestarts.get(uid) === status.restartCount) continue;
       this.logRestarts.set(uid, status.restartCount);
       void this.kube
-        .text(pathOf('core', 'pods', this.names.namespace, pod.metadata!.name!, 'log'), { container: status.name, previous: true, tailLines: 5 })
+        .text(pathOf('core', 'pods', this.names.namespace, pod.metadata!.name, 'log'), {
+          container: status.name,
+          previous: true,
+          tailLines: 5,
+        })
         .then((text) => {
           this.logTails.set(uid, text);
           this.logVersion++;

@@ -1,7 +1,23 @@
 // Deletes what setup made, and only that: an object without sts-lab's managed-by label is
 // reported as kept, never deleted.
-import type { KubernetesListObject, KubernetesObject, V1ConfigMap, V1Namespace, V1PersistentVolumeClaim, V1Pod, V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import { isLabClaim, isManaged, MANAGED_BY_LABEL, MANAGED_BY_VALUE, ownedSelector, type LabNames } from '../lab/names.ts';
+import type {
+  KubernetesListObject,
+  KubernetesObject,
+  V1ConfigMap,
+  V1Namespace,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1Service,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
+import {
+  isLabClaim,
+  isManaged,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  ownedSelector,
+  type LabNames,
+} from '../lab/names.ts';
 import { isOrphan } from '../lessons/orphan/judge.ts';
 import type { Cluster } from './cluster.ts';
 import { httpCode, isForbidden } from './errors.ts';
@@ -28,7 +44,11 @@ async function deleteOwn<T extends KubernetesObject>(d: Deletable<T>, keepReason
   return removed === undefined ? absent(d.resource) : deleted(d.resource);
 }
 
-export const deleteStatefulSet = (kube: Cluster, n: LabNames, read: () => Promise<V1StatefulSet | undefined>): Promise<Removal> =>
+export const deleteStatefulSet = (
+  kube: Cluster,
+  n: LabNames,
+  read: () => Promise<V1StatefulSet | undefined>,
+): Promise<Removal> =>
   deleteOwn({
     resource: `statefulset.apps/${n.statefulSet}`,
     read,
@@ -40,7 +60,12 @@ export const deleteStatefulSet = (kube: Cluster, n: LabNames, read: () => Promis
  * that name. The server deletes only what matches, so a foreign object is never at risk, and no
  * read comes first. Undefined when the server or these credentials allow no collection delete.
  */
-async function deleteLabelled<T extends KubernetesObject>(kube: Cluster, collection: string, labelSelector: string, name?: string): Promise<T[] | undefined> {
+async function deleteLabelled<T extends KubernetesObject>(
+  kube: Cluster,
+  collection: string,
+  labelSelector: string,
+  name?: string,
+): Promise<T[] | undefined> {
   try {
     const query = { labelSelector, ...(name ? { fieldSelector: `metadata.name=${name}` } : {}) };
     return (await kube.delete<KubernetesListObject<T>>(collection, query)).items;
@@ -57,7 +82,11 @@ export async function deleteService(kube: Cluster, n: LabNames): Promise<Removal
   const resource = `service/${n.service}`;
   const gone = await deleteLabelled<V1Service>(kube, pathOf('core', 'services', n.namespace), MANAGED, n.service);
   if (gone?.length) return deleted(resource);
-  return deleteOwn({ resource, read: () => findService(kube, n), remove: () => kube.deleteIfThere(pathOf('core', 'services', n.namespace, n.service)) });
+  return deleteOwn({
+    resource,
+    read: () => findService(kube, n),
+    remove: () => kube.deleteIfThere(pathOf('core', 'services', n.namespace, n.service)),
+  });
 }
 
 /**
@@ -65,7 +94,12 @@ export async function deleteService(kube: Cluster, n: LabNames): Promise<Removal
  * When every claim that carries sts-lab's labels is one of them, one DELETE of that collection
  * removes them all; otherwise, or without the deletecollection permission, one DELETE each.
  */
-export async function deleteClaims(kube: Cluster, n: LabNames, all: V1PersistentVolumeClaim[], keepReason?: string): Promise<Removal[]> {
+export async function deleteClaims(
+  kube: Cluster,
+  n: LabNames,
+  all: V1PersistentVolumeClaim[],
+  keepReason?: string,
+): Promise<Removal[]> {
   const claims = all.filter((c) => isLabClaim(n, c.metadata?.name ?? ''));
   const ours = claims.filter((c) => isManaged(c.metadata?.labels));
   const onlyLabClaimsLabelled = all.filter((c) => isManaged(c.metadata?.labels)).length === ours.length;
@@ -80,7 +114,7 @@ export async function deleteClaims(kube: Cluster, n: LabNames, all: V1Persistent
         {
           resource: claimResource(c),
           read: async () => c,
-          remove: () => kube.deleteIfThere(pathOf('core', 'persistentvolumeclaims', n.namespace, c.metadata!.name!)),
+          remove: () => kube.deleteIfThere(pathOf('core', 'persistentvolumeclaims', n.namespace, c.metadata!.name)),
         },
         keepReason,
       ),
@@ -98,7 +132,7 @@ export async function deleteOrphanPods(kube: Cluster, n: LabNames, pods: V1Pod[]
       ...(await deleteOwn({
         resource: `pod/${p.metadata!.name}`,
         read: async () => p,
-        remove: () => kube.deleteIfThere(pathOf('core', 'pods', n.namespace, p.metadata!.name!)),
+        remove: () => kube.deleteIfThere(pathOf('core', 'pods', n.namespace, p.metadata!.name)),
       })),
       detail: 'orphaned: no StatefulSet owned it',
     })),
@@ -116,7 +150,7 @@ export async function deleteOwnConfigMaps(kube: Cluster, n: LabNames): Promise<R
       deleteOwn({
         resource: `configmap/${m.metadata!.name}`,
         read: async () => m,
-        remove: () => kube.deleteIfThere(pathOf('core', 'configmaps', n.namespace, m.metadata!.name!)),
+        remove: () => kube.deleteIfThere(pathOf('core', 'configmaps', n.namespace, m.metadata!.name)),
       }),
     ),
   );

@@ -50,7 +50,12 @@ export class Changes {
       };
       const onAbort = () => finish(new InterruptedError());
       const timer = setTimeout(
-        () => finish(new CliError(`timed out after ${formatDuration(o.timeoutMs)} waiting for ${typeof o.what === 'function' ? o.what() : o.what}`)),
+        () =>
+          finish(
+            new CliError(
+              `timed out after ${formatDuration(o.timeoutMs)} waiting for ${typeof o.what === 'function' ? o.what() : o.what}`,
+            ),
+          ),
         o.timeoutMs,
       );
       this.listeners.add(check);

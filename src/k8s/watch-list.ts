@@ -61,7 +61,12 @@ export class WatchList<T extends KubernetesObject> {
   on(verb: 'add' | 'update' | 'delete', cb: (obj: T) => void): void;
   on(verb: 'error', cb: (err: unknown) => void): void;
   on(verb: 'add' | 'update' | 'delete' | 'error', cb: (arg: never) => void): void {
-    const listeners: ((arg: never) => void)[] = { add: this.added, update: this.updated, delete: this.deleted, error: this.errors }[verb];
+    const listeners: ((arg: never) => void)[] = {
+      add: this.added,
+      update: this.updated,
+      delete: this.deleted,
+      error: this.errors,
+    }[verb];
     listeners.push(cb);
   }
 
@@ -101,7 +106,7 @@ export class WatchList<T extends KubernetesObject> {
         this.settle = undefined;
         clearTimeout(bound);
         if (err === undefined || this.everListed) resolve();
-        else reject(err);
+        else reject(err instanceof Error ? err : new Error(String(err)));
       };
       this.settle = settle;
       /** Ends this connection: before the first list start() rejects; later the 'error' listeners hear why. */
@@ -126,7 +131,10 @@ export class WatchList<T extends KubernetesObject> {
             settle();
           } else if (type !== 'BOOKMARK') {
             // ERROR: the server cannot serve it (e.g. its etcd lacks RequestWatchProgress); a change: it ignored sendInitialEvents.
-            const why = type === 'ERROR' ? (obj.message ?? `ERROR event ${obj.code ?? ''}`) : `${type} before the initial-events-end bookmark`;
+            const why =
+              type === 'ERROR'
+                ? (obj.message ?? `ERROR event ${obj.code ?? ''}`)
+                : `${type} before the initial-events-end bookmark`;
             fail(why, Object.assign(new Error(why), { statusCode: obj.code }), true);
           }
           return;
@@ -146,18 +154,44 @@ export class WatchList<T extends KubernetesObject> {
         this.request = undefined;
         const code = httpCode(err);
         // A status is the server's no; a dropped connection or a stream cut short says nothing about watch-lists.
-        if (listing) return fail(err ? `${String(err)}${code ? ` (HTTP ${code})` : ''}` : 'the stream ended before the initial-events-end bookmark', err ?? new Error('the watch ended before the list was complete'), code !== undefined);
+        if (listing)
+          return fail(
+            err
+              ? `${String(err)}${code ? ` (HTTP ${code})` : ''}`
+              : 'the stream ended before the initial-events-end bookmark',
+            err ?? new Error('the watch ended before the list was complete'),
+            code !== undefined,
+          );
         if (code === 410) this.resourceVersion = '';
         else if (err && (err as Error).name !== 'TimeoutError') return fail(String(err), err, true);
         // Ended by the server, idle for client-node's 30 s, or Gone: watch again (or list again after Gone).
         settle();
-        setTimeout(() => void (current() && this.connect()), progressed || err || this.resourceVersion === '' ? 0 : IDLE_RECONNECT_MS).unref();
+        setTimeout(
+          () => void (current() && this.connect()),
+          progressed || err || this.resourceVersion === '' ? 0 : IDLE_RECONNECT_MS,
+        ).unref();
       };
       const { labelSelector, fieldSelector } = this.spec;
       const query = listing
-        ? { sendInitialEvents: true, allowWatchBookmarks: true, resourceVersionMatch: 'NotOlderThan', labelSelector, fieldSelector }
+        ? {
+            sendInitialEvents: true,
+            allowWatchBookmarks: true,
+            resourceVersionMatch: 'NotOlderThan',
+            labelSelector,
+            fieldSelector,
+          }
         : { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, labelSelector, fieldSelector };
-      if (listing) bound = setTimeout(() => current() && fail(`no initial-events-end bookmark within ${INITIAL_EVENTS_MS / 1000}s`, new Error('watch-list timed out'), answered), INITIAL_EVENTS_MS);
+      if (listing)
+        bound = setTimeout(
+          () =>
+            current() &&
+            fail(
+              `no initial-events-end bookmark within ${INITIAL_EVENTS_MS / 1000}s`,
+              new Error('watch-list timed out'),
+              answered,
+            ),
+          INITIAL_EVENTS_MS,
+        );
       new Watch(this.kube.watchConfig).watch(this.spec.path, query, onEvent, onDone).then(
         (request) => {
           if (!current()) return void request.abort();
@@ -183,7 +217,8 @@ export class WatchList<T extends KubernetesObject> {
   private put(obj: T): void {
     const key = keyOf(obj);
     const old = this.objects.get(key);
-    if (old?.metadata?.resourceVersion !== undefined && old.metadata.resourceVersion === obj.metadata?.resourceVersion) return;
+    if (old?.metadata?.resourceVersion !== undefined && old.metadata.resourceVersion === obj.metadata?.resourceVersion)
+      return;
     this.objects.set(key, obj);
     for (const cb of [...(old ? this.updated : this.added)]) cb(obj);
   }

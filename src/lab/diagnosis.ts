@@ -93,12 +93,39 @@ function podStall(s: LabSnapshot, ordinal: number): Stall {
   const replaced = pod && s.wanted.includes(ordinal) && s.arrived && isReady(pod);
   if (!pod || replaced || pod.metadata?.deletionTimestamp) {
     const failed = currentFailedCreate(s, name);
-    if (failed) return { ...base, state: 'cannot be created', reason: 'FailedCreate', detail: failed.message ?? '', ...createFailure(failed.message ?? '', s.names), key: `create:${name}:${failed.message}` };
+    if (failed)
+      return {
+        ...base,
+        state: 'cannot be created',
+        reason: 'FailedCreate',
+        detail: failed.message ?? '',
+        ...createFailure(failed.message ?? '', s.names),
+        key: `create:${name}:${failed.message}`,
+      };
     if (pod?.metadata?.deletionTimestamp) {
-      return { ...base, state: 'is not Ready', reason: 'Terminating', detail: `the old ${name} is still shutting down; the controller re-creates it once it is gone`, key: `term:${pod.metadata.uid}` };
+      return {
+        ...base,
+        state: 'is not Ready',
+        reason: 'Terminating',
+        detail: `the old ${name} is still shutting down; the controller re-creates it once it is gone`,
+        key: `term:${pod.metadata.uid}`,
+      };
     }
-    if (replaced) return { ...base, state: 'is not Ready', reason: 'Ready', detail: 'the old pod is still there', key: `old:${pod.metadata?.uid}` };
-    return { ...base, state: 'is not Ready', reason: 'not created yet', detail: 'the StatefulSet controller has not created it yet', key: `absent:${name}` };
+    if (replaced)
+      return {
+        ...base,
+        state: 'is not Ready',
+        reason: 'Ready',
+        detail: 'the old pod is still there',
+        key: `old:${pod.metadata?.uid}`,
+      };
+    return {
+      ...base,
+      state: 'is not Ready',
+      reason: 'not created yet',
+      detail: 'the StatefulSet controller has not created it yet',
+      key: `absent:${name}`,
+    };
   }
   const uid = pod.metadata?.uid ?? '';
   const events = eventsOf(s.events, uid);
@@ -110,74 +137,190 @@ function podStall(s: LabSnapshot, ordinal: number): Stall {
       const pulls = latest(events, (e) => e.reason === 'Failed' && /^Failed to pull image/.test(e.message ?? ''));
       const image = pod.spec?.containers?.[0]?.image;
       return {
-        ...base, state: 'is not Ready', reason, detail: pulls?.message ?? message ?? 'the image cannot be pulled', graceMs: PULL_GRACE_MS, key: key('pull'),
+        ...base,
+        state: 'is not Ready',
+        reason,
+        detail: pulls?.message ?? message ?? 'the image cannot be pulled',
+        graceMs: PULL_GRACE_MS,
+        key: key('pull'),
         hint: `this cluster's nodes cannot pull ${image ? `"${image}"` : 'the image'}: pass --image with an image they can pull`,
       };
     }
     if (reason === 'InvalidImageName' || reason === 'ErrImageNeverPull') {
-      return { ...base, state: 'is not Ready', reason, detail: message ?? '', graceMs: 0, key: key('image'), hint: 'pass --image with an image reference this cluster can use' };
+      return {
+        ...base,
+        state: 'is not Ready',
+        reason,
+        detail: message ?? '',
+        graceMs: 0,
+        key: key('image'),
+        hint: 'pass --image with an image reference this cluster can use',
+      };
     }
     if (reason === 'CrashLoopBackOff') {
       const tail = s.logTails?.get(uid)?.trim();
       const detail = `restarted ${restarts} times${exit ? `, last exit: ${exit}` : ''}${tail ? `; last log lines: ${tail.split('\n').slice(-5).join(' | ')}` : ''}`;
-      return { ...base, state: 'is not Ready', reason, detail, graceMs: restarts >= CRASH_RESTARTS ? 0 : undefined, key: key('crash'), hint: `kubectl logs ${name} -n ${s.names.namespace} --previous` };
+      return {
+        ...base,
+        state: 'is not Ready',
+        reason,
+        detail,
+        graceMs: restarts >= CRASH_RESTARTS ? 0 : undefined,
+        key: key('crash'),
+        hint: `kubectl logs ${name} -n ${s.names.namespace} --previous`,
+      };
     }
-    return { ...base, state: 'is not Ready', reason, detail: message ?? '', graceMs: CONTAINER_ERROR_GRACE_MS, key: key(reason), hint: `kubectl describe pod ${name} -n ${s.names.namespace}` };
+    return {
+      ...base,
+      state: 'is not Ready',
+      reason,
+      detail: message ?? '',
+      graceMs: CONTAINER_ERROR_GRACE_MS,
+      key: key(reason),
+      hint: `kubectl describe pod ${name} -n ${s.names.namespace}`,
+    };
   }
   const claim = claimStall(s, pod, ordinal);
   if (claim) return { ...base, ...claim };
   const scheduled = condition(pod, 'PodScheduled');
   if (scheduled?.status === 'False') {
-    const msg = (scheduled as { message?: string }).message ?? latest(events, (e) => e.reason === 'FailedScheduling')?.message ?? '';
-    return { ...base, state: 'is not Ready', reason: 'Unschedulable', detail: msg, graceMs: UNSCHEDULABLE_GRACE_MS, key: key('sched'), hint: `kubectl describe pod ${name} -n ${s.names.namespace}` };
+    const msg =
+      (scheduled as { message?: string }).message ??
+      latest(events, (e) => e.reason === 'FailedScheduling')?.message ??
+      '';
+    return {
+      ...base,
+      state: 'is not Ready',
+      reason: 'Unschedulable',
+      detail: msg,
+      graceMs: UNSCHEDULABLE_GRACE_MS,
+      key: key('sched'),
+      hint: `kubectl describe pod ${name} -n ${s.names.namespace}`,
+    };
   }
   // Once scheduled, the scheduler's earlier complaints are history.
   const warning = latest(events, (e) => e.type === 'Warning' && e.reason !== 'FailedScheduling');
   if (pod.status?.phase === 'Running') {
-    const probe = warning?.reason === 'Unhealthy' && /^Readiness probe failed/.test(warning.message ?? '') ? warning.message!.trim() : undefined;
+    const probe =
+      warning?.reason === 'Unhealthy' && /^Readiness probe failed/.test(warning.message ?? '')
+        ? warning.message!.trim()
+        : undefined;
     if (probe) {
-      const hint = probe.includes(UNREADY_FILE) ? `kubectl sts-lab ready ${ordinal} -n ${s.names.namespace}` : `kubectl describe pod ${name} -n ${s.names.namespace}`;
-      return { ...base, state: 'is not Ready', reason: 'Running, not Ready', detail: probe, graceMs: PROBE_GRACE_MS, key: key('probe'), hint };
+      const hint = probe.includes(UNREADY_FILE)
+        ? `kubectl sts-lab ready ${ordinal} -n ${s.names.namespace}`
+        : `kubectl describe pod ${name} -n ${s.names.namespace}`;
+      return {
+        ...base,
+        state: 'is not Ready',
+        reason: 'Running, not Ready',
+        detail: probe,
+        graceMs: PROBE_GRACE_MS,
+        key: key('probe'),
+        hint,
+      };
     }
-    return { ...base, state: 'is not Ready', reason: 'Running, not Ready', detail: 'its readiness probe has not passed yet', key: key('unready') };
+    return {
+      ...base,
+      state: 'is not Ready',
+      reason: 'Running, not Ready',
+      detail: 'its readiness probe has not passed yet',
+      key: key('unready'),
+    };
   }
-  if (warning) return { ...base, state: 'is not Ready', reason: warning.reason ?? 'Warning', detail: warning.message ?? '', key: key(`warn-${warning.reason}`) };
+  if (warning)
+    return {
+      ...base,
+      state: 'is not Ready',
+      reason: warning.reason ?? 'Warning',
+      detail: warning.message ?? '',
+      key: key(`warn-${warning.reason}`),
+    };
   const pulling = latest(events, (e) => e.reason === 'Pulling');
-  if (pulling) return { ...base, state: 'is not Ready', reason: 'pulling the image', detail: pulling.message ?? '', key: key('pulling') };
-  return { ...base, state: 'is not Ready', reason: pod.status?.phase ?? 'Pending', detail: 'starting', key: key('starting') };
+  if (pulling)
+    return {
+      ...base,
+      state: 'is not Ready',
+      reason: 'pulling the image',
+      detail: pulling.message ?? '',
+      key: key('pulling'),
+    };
+  return {
+    ...base,
+    state: 'is not Ready',
+    reason: pod.status?.phase ?? 'Pending',
+    detail: 'starting',
+    key: key('starting'),
+  };
 }
 
 function containerProblem(pod: PodLike) {
-  type Status = { restartCount?: number; state?: { waiting?: { reason?: string; message?: string } }; lastState?: { terminated?: { exitCode?: number; reason?: string } } };
+  type Status = {
+    restartCount?: number;
+    state?: { waiting?: { reason?: string; message?: string } };
+    lastState?: { terminated?: { exitCode?: number; reason?: string } };
+  };
   for (const c of (pod.status?.containerStatuses ?? []) as Status[]) {
     const w = c.state?.waiting;
     if (!w?.reason || w.reason === 'ContainerCreating' || w.reason === 'PodInitializing') continue;
     const last = c.lastState?.terminated;
-    return { reason: w.reason, message: w.message, restarts: c.restartCount ?? 0, exit: last ? `code ${last.exitCode}${last.reason ? ` (${last.reason})` : ''}` : undefined };
+    return {
+      reason: w.reason,
+      message: w.message,
+      restarts: c.restartCount ?? 0,
+      exit: last ? `code ${last.exitCode}${last.reason ? ` (${last.reason})` : ''}` : undefined,
+    };
   }
   return undefined;
 }
 
-function claimStall(s: LabSnapshot, pod: PodLike & { spec?: PodSpecLike }, ordinal: number): Omit<Stall, 'pod' | 'ordinal'> | undefined {
-  const wantedName = pod.spec?.volumes?.find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName ?? claimName(s.names, ordinal);
+function claimStall(
+  s: LabSnapshot,
+  pod: PodLike & { spec?: PodSpecLike },
+  ordinal: number,
+): Omit<Stall, 'pod' | 'ordinal'> | undefined {
+  const wantedName =
+    pod.spec?.volumes?.find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName ??
+    claimName(s.names, ordinal);
   const claim = s.claims.find((c) => c.metadata?.name === wantedName);
   if (claim?.status?.phase === 'Bound') return undefined;
   const base = { state: 'is not Ready', hint: `kubectl describe pvc ${wantedName} -n ${s.names.namespace}` };
-  if (!claim) return { ...base, reason: 'claim missing', detail: `its claim ${wantedName} does not exist yet`, key: `noclaim:${wantedName}` };
+  if (!claim)
+    return {
+      ...base,
+      reason: 'claim missing',
+      detail: `its claim ${wantedName} does not exist yet`,
+      key: `noclaim:${wantedName}`,
+    };
   const uid = claim.metadata?.uid ?? '';
   const events = eventsOf(s.events, uid);
   const failed = latest(events, (e) => e.reason === 'ProvisioningFailed');
-  if (failed) return { ...base, reason: 'claim Pending', detail: `claim ${wantedName} is Pending: ProvisioningFailed: ${failed.message}`, graceMs: CLAIM_GRACE_MS, key: `claimfail:${uid}` };
+  if (failed)
+    return {
+      ...base,
+      reason: 'claim Pending',
+      detail: `claim ${wantedName} is Pending: ProvisioningFailed: ${failed.message}`,
+      graceMs: CLAIM_GRACE_MS,
+      key: `claimfail:${uid}`,
+    };
   const external = latest(events, (e) => e.reason === 'ExternalProvisioning');
   if (external && !events.some((e) => e.reason === 'Provisioning')) {
     const provisioner = /provisioner '([^']+)'/.exec(external.message ?? '')?.[1];
     // A provisioner that took up other claims of the lab runs: this claim waits in its queue
     // (local-path makes each volume with a helper pod, so 50 claims take minutes).
     if (s.events.some((e) => e.reason === 'Provisioning' || e.reason === 'ProvisioningSucceeded')) {
-      return { ...base, reason: 'claim Pending', detail: `claim ${wantedName} is Pending: waiting for the provisioner${provisioner ? ` "${provisioner}"` : ''}, which is making the volumes of the lab's other claims`, key: `queued:${uid}` };
+      return {
+        ...base,
+        reason: 'claim Pending',
+        detail: `claim ${wantedName} is Pending: waiting for the provisioner${provisioner ? ` "${provisioner}"` : ''}, which is making the volumes of the lab's other claims`,
+        key: `queued:${uid}`,
+      };
     }
     return {
-      ...base, reason: 'claim Pending', detail: `claim ${wantedName} is Pending and no provisioner has taken it up: ${external.message}`, graceMs: CLAIM_GRACE_MS, key: `noprov:${uid}`,
+      ...base,
+      reason: 'claim Pending',
+      detail: `claim ${wantedName} is Pending and no provisioner has taken it up: ${external.message}`,
+      graceMs: CLAIM_GRACE_MS,
+      key: `noprov:${uid}`,
       hint: `no provisioner${provisioner ? ` "${provisioner}"` : ''} answers in this cluster: pass --storage-class with a class whose provisioner runs (kubectl get storageclass), or kubectl describe pvc ${wantedName} -n ${s.names.namespace}`,
     };
   }
@@ -185,7 +328,13 @@ function claimStall(s: LabSnapshot, pod: PodLike & { spec?: PodSpecLike }, ordin
   // WaitForFirstConsumer is normal until the pod is scheduled: the scheduler's word matters more.
   if (waiting && condition(pod, 'PodScheduled')?.status !== 'False') return undefined;
   const last = latest(events, () => true);
-  return { ...base, reason: 'claim Pending', detail: `claim ${wantedName} is Pending${last ? `: ${last.reason}: ${last.message}` : ''}`, graceMs: waiting ? undefined : CLAIM_GRACE_MS * 2, key: `claim:${uid}` };
+  return {
+    ...base,
+    reason: 'claim Pending',
+    detail: `claim ${wantedName} is Pending${last ? `: ${last.reason}: ${last.message}` : ''}`,
+    graceMs: waiting ? undefined : CLAIM_GRACE_MS * 2,
+    key: `claim:${uid}`,
+  };
 }
 
 /**
@@ -195,19 +344,31 @@ function claimStall(s: LabSnapshot, pod: PodLike & { spec?: PodSpecLike }, ordin
  * writes "create Pod …" up to Kubernetes 1.34 and "Create Pod …" from 1.35.
  */
 function currentFailedCreate(s: LabSnapshot, pod: string): EventLike | undefined {
-  const sts = s.events.filter((e) => e.involvedObject.kind === 'StatefulSet' && e.involvedObject.name === s.names.statefulSet);
+  const sts = s.events.filter(
+    (e) => e.involvedObject.kind === 'StatefulSet' && e.involvedObject.name === s.names.statefulSet,
+  );
   const failed = latest(sts, (e) => e.reason === 'FailedCreate' && new RegExp(`\\bPod ${pod} `).test(e.message ?? ''));
-  const created = latest(sts, (e) => e.reason === 'SuccessfulCreate' && new RegExp(`^[Cc]reate Pod ${pod} `).test(e.message ?? ''));
+  const created = latest(
+    sts,
+    (e) => e.reason === 'SuccessfulCreate' && new RegExp(`^[Cc]reate Pod ${pod} `).test(e.message ?? ''),
+  );
   return failed && (!created || eventTime(failed) >= eventTime(created)) ? failed : undefined;
 }
 
 /** Admission refusals do not go away by waiting: quota, Pod Security, webhooks, RBAC. */
 function createFailure(message: string, n: LabNames): { graceMs?: number; hint?: string } {
   const quota = /exceeded quota: ([^,\s]+)/.exec(message)?.[1];
-  if (quota) return { graceMs: 0, hint: `the ResourceQuota "${quota}" in namespace "${n.namespace}" is full: kubectl describe resourcequota ${quota} -n ${n.namespace}` };
+  if (quota)
+    return {
+      graceMs: 0,
+      hint: `the ResourceQuota "${quota}" in namespace "${n.namespace}" is full: kubectl describe resourcequota ${quota} -n ${n.namespace}`,
+    };
   const pss = /violates PodSecurity "([^"]+)"/.exec(message)?.[1];
   if (pss) {
-    return { graceMs: 0, hint: `namespace "${n.namespace}" enforces Pod Security "${pss}" (label pod-security.kubernetes.io/enforce); use another namespace (-n) or one labelled pod-security.kubernetes.io/enforce=baseline` };
+    return {
+      graceMs: 0,
+      hint: `namespace "${n.namespace}" enforces Pod Security "${pss}" (label pod-security.kubernetes.io/enforce); use another namespace (-n) or one labelled pod-security.kubernetes.io/enforce=baseline`,
+    };
   }
   const webhook = /admission webhook "([^"]+)" denied/.exec(message)?.[1];
   if (webhook) return { graceMs: 0, hint: `the admission webhook "${webhook}" refuses the lab's pods` };
@@ -216,9 +377,14 @@ function createFailure(message: string, n: LabNames): { graceMs?: number; hint?:
 }
 
 const eventTime = (e: EventLike): number =>
-  Math.max(...[e.lastTimestamp, e.series?.lastObservedTime, e.eventTime, e.firstTimestamp, e.metadata?.creationTimestamp].map((t) => toDate(t)?.getTime() ?? 0));
+  Math.max(
+    ...[e.lastTimestamp, e.series?.lastObservedTime, e.eventTime, e.firstTimestamp, e.metadata?.creationTimestamp].map(
+      (t) => toDate(t)?.getTime() ?? 0,
+    ),
+  );
 
-const eventsOf = (events: readonly EventLike[], uid: string): EventLike[] => (uid ? events.filter((e) => e.involvedObject.uid === uid) : []);
+const eventsOf = (events: readonly EventLike[], uid: string): EventLike[] =>
+  uid ? events.filter((e) => e.involvedObject.uid === uid) : [];
 
 function latest(events: EventLike[], pick: (e: EventLike) => boolean): EventLike | undefined {
   let best: EventLike | undefined;
@@ -227,7 +393,8 @@ function latest(events: EventLike[], pick: (e: EventLike) => boolean): EventLike
 }
 
 /** "nginx-sts-0 is not Ready: ImagePullBackOff: <the kubelet's words>" */
-export const stallSentence = (x: Stall): string => `${x.pod} ${x.state}: ${x.reason}${x.detail && x.detail !== x.reason ? `: ${x.detail}` : ''}`;
+export const stallSentence = (x: Stall): string =>
+  `${x.pod} ${x.state}: ${x.reason}${x.detail && x.detail !== x.reason ? `: ${x.detail}` : ''}`;
 
 /** Remembers when each condition was first seen, so a grace can be measured across snapshots. */
 export class StallClock {

@@ -37,27 +37,61 @@ export interface LabSettings extends LabNames {
   publishNotReady?: boolean | undefined;
 }
 
-// Loose structural types: the manifests are data; the API layer owns the real types.
-type Obj = Record<string, any>;
+// The fields of manifests/*.yaml that setup fills in; the rest is carried as it is written.
+interface Meta {
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: Meta;
+}
+
+export type NamespaceManifest = Manifest;
+
+export interface ServiceManifest extends Manifest {
+  spec: { selector: Record<string, string>; publishNotReadyAddresses?: boolean; clusterIP?: string };
+}
+
+export interface StatefulSetManifest extends Manifest {
+  spec: {
+    serviceName: string;
+    replicas: number;
+    ordinals?: { start: number };
+    podManagementPolicy: PodManagementPolicy;
+    selector: { matchLabels: Record<string, string> };
+    template: { metadata: { labels: Record<string, string> }; spec: { containers: { name: string; image: string }[] } };
+    volumeClaimTemplates: {
+      metadata: { name: string };
+      spec: { resources: { requests: { storage: string } }; storageClassName?: string };
+    }[];
+    persistentVolumeClaimRetentionPolicy?: Retention;
+    updateStrategy?: { type: UpdateStrategy };
+  };
+}
 
 export interface LabObjects {
-  namespace: Obj;
-  service: Obj;
-  statefulSet: Obj;
+  namespace: NamespaceManifest;
+  service: ServiceManifest;
+  statefulSet: StatefulSetManifest;
 }
 
 export function renderManifests(src: ManifestSources, s: LabSettings): LabObjects {
-  const namespace: Obj = parse(src.namespace);
+  const namespace = parse(src.namespace) as NamespaceManifest;
   namespace.metadata.name = s.namespace;
 
-  const service: Obj = parse(src.service);
+  const service = parse(src.service) as ServiceManifest;
   service.metadata.name = s.service;
   service.metadata.namespace = s.namespace;
   service.metadata.labels.app = s.statefulSet;
   service.spec.selector = { app: s.statefulSet };
   if (s.publishNotReady) service.spec.publishNotReadyAddresses = true;
 
-  const sts: Obj = parse(src.statefulset);
+  const sts = parse(src.statefulset) as StatefulSetManifest;
   sts.metadata.name = s.statefulSet;
   sts.metadata.namespace = s.namespace;
   sts.metadata.labels.app = s.statefulSet;
@@ -67,8 +101,10 @@ export function renderManifests(src: ManifestSources, s: LabSettings): LabObject
   sts.spec.podManagementPolicy = s.podManagementPolicy;
   sts.spec.selector.matchLabels = { app: s.statefulSet };
   sts.spec.template.metadata.labels.app = s.statefulSet;
-  sts.spec.template.spec.containers[0].image = s.image;
-  const claim = sts.spec.volumeClaimTemplates[0];
+  const [container] = sts.spec.template.spec.containers;
+  const [claim] = sts.spec.volumeClaimTemplates;
+  if (!container || !claim) throw new Error('manifests/statefulset.yaml needs a container and a claim template');
+  container.image = s.image;
   claim.spec.resources.requests.storage = s.storageSize;
   if (s.storageClass) claim.spec.storageClassName = s.storageClass;
   if (s.retention) sts.spec.persistentVolumeClaimRetentionPolicy = { ...s.retention };
@@ -79,19 +115,22 @@ export function renderManifests(src: ManifestSources, s: LabSettings): LabObject
 }
 
 /** A digest of what sts-lab asked for, so a re-run can tell "unchanged" without diffing server defaults. */
-export function specHash(o: Obj): string {
-  const { annotations: _ignored, ...meta } = o.metadata ?? {};
-  return createHash('sha256').update(canonicalJson({ ...o, metadata: meta })).digest('hex').slice(0, 16);
+export function specHash(o: Manifest): string {
+  const { annotations: _ignored, ...meta } = o.metadata;
+  return createHash('sha256')
+    .update(canonicalJson({ ...o, metadata: meta }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
-function stampSpecHash(o: Obj): void {
+function stampSpecHash(o: Manifest): void {
   o.metadata.annotations = { ...o.metadata.annotations, [SPEC_HASH_ANNOTATION]: specHash(o) };
 }
 
 function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Obj).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);

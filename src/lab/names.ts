@@ -22,14 +22,12 @@ export interface LabNames {
 
 export const podName = (n: LabNames, ordinal: number): string => `${n.statefulSet}-${ordinal}`;
 
-export const claimName = (n: LabNames, ordinal: number): string =>
-  `${CLAIM_TEMPLATE}-${podName(n, ordinal)}`;
+export const claimName = (n: LabNames, ordinal: number): string => `${CLAIM_TEMPLATE}-${podName(n, ordinal)}`;
 
 export const podDnsName = (n: LabNames, ordinal: number): string =>
   `${podName(n, ordinal)}.${n.service}.${n.namespace}.svc.${CLUSTER_DOMAIN}`;
 
-export const serviceDnsName = (n: LabNames): string =>
-  `${n.service}.${n.namespace}.svc.${CLUSTER_DOMAIN}`;
+export const serviceDnsName = (n: LabNames): string => `${n.service}.${n.namespace}.svc.${CLUSTER_DOMAIN}`;
 
 /** The claims the StatefulSet made from its template: data-<statefulset>-<ordinal>, nothing else. */
 export const isLabClaim = (n: LabNames, name: string): boolean => {
@@ -53,7 +51,10 @@ export function ordinalOf(n: LabNames, pod: string): number | undefined {
 }
 
 /** Objects of this StatefulSet by ordinal; anything else with a matching label is left out. */
-export function byOrdinal<T extends { metadata?: { name?: string } }>(n: LabNames, objects: Iterable<T>): Map<number, T> {
+export function byOrdinal<T extends { metadata?: { name?: string } }>(
+  n: LabNames,
+  objects: Iterable<T>,
+): Map<number, T> {
   const out = new Map<number, T>();
   for (const o of objects) {
     const ordinal = ordinalOf(n, o.metadata?.name ?? '');

@@ -6,12 +6,14 @@ export interface OrdinalSpec {
   spec?: { replicas?: number; ordinals?: { start?: number } };
 }
 
-export const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+export const range = (from: number, to: number): number[] =>
+  Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 
 export const startOrdinal = (sts: OrdinalSpec): number => sts.spec?.ordinals?.start ?? 0;
 
 /** The ordinals the spec asks for, lowest first. */
-export const labOrdinals = (sts: OrdinalSpec): number[] => range(startOrdinal(sts), startOrdinal(sts) + (sts.spec?.replicas ?? 0));
+export const labOrdinals = (sts: OrdinalSpec): number[] =>
+  range(startOrdinal(sts), startOrdinal(sts) + (sts.spec?.replicas ?? 0));
 
 /** "0..2", "5", or "none": ordinals as a learner reads them. */
 export function ordinalSpan(ordinals: number[]): string {

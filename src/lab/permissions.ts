@@ -56,7 +56,9 @@ export function ruleAllows(rule: ResourceRule, p: Permission): boolean {
   return (
     (rule.verbs.includes('*') || rule.verbs.includes(p.verb)) &&
     (groups.includes('*') || groups.includes(p.group ?? '')) &&
-    (resources.includes('*') || resources.includes(resource) || (p.subresource !== undefined && resources.includes(`*/${p.subresource}`))) &&
+    (resources.includes('*') ||
+      resources.includes(resource) ||
+      (p.subresource !== undefined && resources.includes(`*/${p.subresource}`))) &&
     !rule.resourceNames?.length
   );
 }

@@ -23,26 +23,33 @@ export interface PodRow {
 }
 
 /** One row per ordinal that has a pod or is wanted by the spec. */
-export function podRows(n: LabNames, wanted: number[], pods: ReadonlyMap<number, PodLike>, claims: ClaimLike[]): PodRow[] {
+export function podRows(
+  n: LabNames,
+  wanted: number[],
+  pods: ReadonlyMap<number, PodLike>,
+  claims: ClaimLike[],
+): PodRow[] {
   const ordinals = new Set<number>([...pods.keys(), ...wanted]);
   const claimsByName = new Map(claims.map((c) => [c.metadata?.name ?? '', c]));
-  return [...ordinals].sort((a, b) => a - b).map((ordinal) => {
-    const pod = pods.get(ordinal);
-    const claim = claimsByName.get(claimName(n, ordinal));
-    return {
-      ordinal,
-      pod: podName(n, ordinal),
-      uid: pod?.metadata?.uid ?? null,
-      phase: pod ? stageOf(pod) : 'Absent',
-      ready: pod ? isReady(pod) : false,
-      ip: pod?.status?.podIP ?? null,
-      node: pod?.spec?.nodeName ?? null,
-      dns: podDnsName(n, ordinal),
-      pvc: claimName(n, ordinal),
-      pvcStatus: claim?.status?.phase ?? null,
-      pv: claim?.spec?.volumeName ?? null,
-    };
-  });
+  return [...ordinals]
+    .sort((a, b) => a - b)
+    .map((ordinal) => {
+      const pod = pods.get(ordinal);
+      const claim = claimsByName.get(claimName(n, ordinal));
+      return {
+        ordinal,
+        pod: podName(n, ordinal),
+        uid: pod?.metadata?.uid ?? null,
+        phase: pod ? stageOf(pod) : 'Absent',
+        ready: pod ? isReady(pod) : false,
+        ip: pod?.status?.podIP ?? null,
+        node: pod?.spec?.nodeName ?? null,
+        dns: podDnsName(n, ordinal),
+        pvc: claimName(n, ordinal),
+        pvcStatus: claim?.status?.phase ?? null,
+        pv: claim?.spec?.volumeName ?? null,
+      };
+    });
 }
 
 const dash = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? '<none>' : v);
@@ -50,5 +57,13 @@ const dash = (v: string | null | undefined): string => (v === null || v === unde
 export const POD_HEADERS = ['ordinal', 'pod', 'phase', 'ready', 'ip', 'node', 'pvc', 'pvc status', 'pv'];
 
 export const podCells = (r: PodRow): string[] => [
-  String(r.ordinal), r.pod, r.phase, r.ready ? 'true' : 'false', dash(r.ip), dash(r.node), r.pvc, dash(r.pvcStatus), dash(r.pv),
+  String(r.ordinal),
+  r.pod,
+  r.phase,
+  r.ready ? 'true' : 'false',
+  dash(r.ip),
+  dash(r.node),
+  r.pvc,
+  dash(r.pvcStatus),
+  dash(r.pv),
 ];

@@ -19,7 +19,11 @@ export interface PodLike {
     phase?: string;
     podIP?: string;
     conditions?: Condition[];
-    containerStatuses?: { ready?: boolean; restartCount?: number; state?: { waiting?: { reason?: string; message?: string }; terminated?: unknown } }[];
+    containerStatuses?: {
+      ready?: boolean;
+      restartCount?: number;
+      state?: { waiting?: { reason?: string; message?: string }; terminated?: unknown };
+    }[];
   };
 }
 

@@ -32,17 +32,39 @@ export interface SwitchCheck {
 }
 
 /** Readiness is where it was asked to be, and nothing else about the pod changed. */
-export function switchVerdict(pod: string, wantReady: boolean, before: SwitchState, after: SwitchState): Verdict<SwitchCheck> {
+export function switchVerdict(
+  pod: string,
+  wantReady: boolean,
+  before: SwitchState,
+  after: SwitchState,
+): Verdict<SwitchCheck> {
   const want = wantReady ? 'Ready' : 'NotReady';
   const checks: SwitchCheck[] = [
-    { what: 'readiness', ok: after.ready === wantReady, detail: `${pod} is ${after.ready ? 'Ready' : 'NotReady'}${before.ready === after.ready ? ' (it already was)' : ''}` },
-    { what: 'same pod', ok: after.uid === before.uid, detail: after.uid === before.uid ? 'same UID: the pod was not replaced' : `the pod was replaced (UID ${before.uid} → ${after.uid})` },
-    { what: 'container', ok: after.running && after.restarts === before.restarts, detail: `container ${after.running ? 'running' : 'not running'}, restarts ${before.restarts} → ${after.restarts}` },
+    {
+      what: 'readiness',
+      ok: after.ready === wantReady,
+      detail: `${pod} is ${after.ready ? 'Ready' : 'NotReady'}${before.ready === after.ready ? ' (it already was)' : ''}`,
+    },
+    {
+      what: 'same pod',
+      ok: after.uid === before.uid,
+      detail:
+        after.uid === before.uid
+          ? 'same UID: the pod was not replaced'
+          : `the pod was replaced (UID ${before.uid} → ${after.uid})`,
+    },
+    {
+      what: 'container',
+      ok: after.running && after.restarts === before.restarts,
+      detail: `container ${after.running ? 'running' : 'not running'}, restarts ${before.restarts} → ${after.restarts}`,
+    },
   ];
   const failed = checks.filter((c) => !c.ok);
   return verdict(
     passIf(!failed.length),
-    failed.length ? `${pod} did not become ${want} as the switch asked` : `${pod} is ${want}; its container kept running, untouched`,
+    failed.length
+      ? `${pod} did not become ${want} as the switch asked`
+      : `${pod} is ${want}; its container kept running, untouched`,
     [
       wantReady
         ? `The readiness probe passes again now that ${UNREADY_FILE} is gone: the kubelet marks the pod Ready,`

@@ -11,11 +11,26 @@ export interface Removal {
   createdBySts: boolean | null;
 }
 
-export const deleted = (resource: string, detail = ''): Removal => ({ resource, action: 'deleted', detail, createdBySts: true });
+export const deleted = (resource: string, detail = ''): Removal => ({
+  resource,
+  action: 'deleted',
+  detail,
+  createdBySts: true,
+});
 export const absent = (resource: string): Removal => ({ resource, action: 'absent', detail: '', createdBySts: null });
 /** Never deleted: sts-lab removes only what it made. */
-export const notOurs = (resource: string): Removal => ({ resource, action: 'kept', detail: 'not created by sts-lab', createdBySts: false });
-export const kept = (resource: string, why: string, createdBySts: boolean | null = true): Removal => ({ resource, action: 'kept', detail: why, createdBySts });
+export const notOurs = (resource: string): Removal => ({
+  resource,
+  action: 'kept',
+  detail: 'not created by sts-lab',
+  createdBySts: false,
+});
+export const kept = (resource: string, why: string, createdBySts: boolean | null = true): Removal => ({
+  resource,
+  action: 'kept',
+  detail: why,
+  createdBySts,
+});
 
 /** Something sts-lab made and left behind. */
 export const keptOwn = (r: Removal): boolean => r.action === 'kept' && r.createdBySts !== false;

@@ -33,9 +33,14 @@ export function maxUnavailableGate(minor: number): GateDefault {
 export function maxUnavailableGateText(gitVersion: string): string {
   const minor = minorOf(gitVersion);
   const on = `on by default from 1.${GATE_ON_MINOR}`;
-  if (minor === undefined) return `it is alpha and off by default up to Kubernetes 1.${GATE_BETA_MINOR - 1}, beta but off in 1.${GATE_BETA_MINOR} and 1.${GATE_ON_MINOR - 1}, and ${on}`;
+  if (minor === undefined)
+    return `it is alpha and off by default up to Kubernetes 1.${GATE_BETA_MINOR - 1}, beta but off in 1.${GATE_BETA_MINOR} and 1.${GATE_ON_MINOR - 1}, and ${on}`;
   const gate = maxUnavailableGate(minor);
-  if (gate.stage === 'absent') return `${gitVersion} does not have it (it came in 1.${GATE_ALPHA_MINOR}, alpha and off by default)`;
-  if (gate.onByDefault) return `on ${gitVersion} it is beta and on by default, so this API server runs with it turned off`;
-  return gate.stage === 'alpha' ? `on ${gitVersion} it is alpha and off by default (beta from 1.${GATE_BETA_MINOR}, ${on})` : `on ${gitVersion} it is beta but off by default (${on})`;
+  if (gate.stage === 'absent')
+    return `${gitVersion} does not have it (it came in 1.${GATE_ALPHA_MINOR}, alpha and off by default)`;
+  if (gate.onByDefault)
+    return `on ${gitVersion} it is beta and on by default, so this API server runs with it turned off`;
+  return gate.stage === 'alpha'
+    ? `on ${gitVersion} it is alpha and off by default (beta from 1.${GATE_BETA_MINOR}, ${on})`
+    : `on ${gitVersion} it is beta but off by default (${on})`;
 }

@@ -30,10 +30,16 @@ const reached: Record<Milestone, (p: PodLike) => boolean> = {
 
 const apiTime = (p: PodLike, m: Milestone): number | null => {
   const t =
-    m === 'created' ? p.metadata?.creationTimestamp
-    : m === 'scheduled' ? condition(p, 'PodScheduled')?.lastTransitionTime
-    : m === 'ready' ? (isReady(p) ? condition(p, 'Ready')?.lastTransitionTime : undefined)
-    : (p.status as { containerStatuses?: { state?: { running?: { startedAt?: Date | string } } }[] } | undefined)?.containerStatuses?.[0]?.state?.running?.startedAt;
+    m === 'created'
+      ? p.metadata?.creationTimestamp
+      : m === 'scheduled'
+        ? condition(p, 'PodScheduled')?.lastTransitionTime
+        : m === 'ready'
+          ? isReady(p)
+            ? condition(p, 'Ready')?.lastTransitionTime
+            : undefined
+          : (p.status as { containerStatuses?: { state?: { running?: { startedAt?: Date | string } } }[] } | undefined)
+              ?.containerStatuses?.[0]?.state?.running?.startedAt;
   return toDate(t)?.getTime() ?? null;
 };
 
@@ -43,7 +49,7 @@ export function buildTimeline(observations: Observation[], podName: (o: number) 
   for (const o of observations) if (o.type !== 'delete') lastUid.set(o.ordinal, uidOf(o.pod));
   const rows = [...lastUid.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([ordinal, uid]) => {
+    .map(([ordinal, uid]): TimelineRow => {
       const mine = observations.filter((o) => o.ordinal === ordinal && uidOf(o.pod) === uid && o.type !== 'delete');
       const source = mine[0]?.initial ? 'api' : 'watch';
       const when = (m: Milestone): number | null => {
@@ -51,10 +57,16 @@ export function buildTimeline(observations: Observation[], podName: (o: number) 
         return mine.find((o) => reached[m](o.pod))?.at ?? null;
       };
       return {
-        ordinal, pod: podName(ordinal), uid, source,
-        created: when('created'), scheduled: when('scheduled'), running: when('running'), ready: when('ready'),
+        ordinal,
+        pod: podName(ordinal),
+        uid,
+        source,
+        created: when('created'),
+        scheduled: when('scheduled'),
+        running: when('running'),
+        ready: when('ready'),
         afterPreviousReadyMs: null,
-      } satisfies TimelineRow as TimelineRow;
+      };
     });
   for (const [i, row] of rows.entries()) {
     const prev = rows[i - 1];
@@ -72,12 +84,25 @@ export function relative(t: number | null, origin: number): string {
   return `${s >= 0 ? '+' : ''}${s.toFixed(1)}s`;
 }
 
-export const TIMELINE_HEADERS = ['ordinal', 'pod', 'created', 'scheduled', 'running', 'ready', 'Δ after previous ready'];
+export const TIMELINE_HEADERS = [
+  'ordinal',
+  'pod',
+  'created',
+  'scheduled',
+  'running',
+  'ready',
+  'Δ after previous ready',
+];
 
 export function timelineCells(rows: TimelineRow[]): string[][] {
   const origin = Math.min(...rows.map((r) => r.created ?? Infinity));
   return rows.map((r) => [
-    String(r.ordinal), r.pod, relative(r.created, origin), relative(r.scheduled, origin), relative(r.running, origin), relative(r.ready, origin),
+    String(r.ordinal),
+    r.pod,
+    relative(r.created, origin),
+    relative(r.scheduled, origin),
+    relative(r.running, origin),
+    relative(r.ready, origin),
     r.afterPreviousReadyMs === null ? '-' : `${(r.afterPreviousReadyMs / 1000).toFixed(1)}s`,
   ]);
 }

@@ -19,7 +19,8 @@ export function dnsLabel(what: string, value: string): string {
 /** StatefulSet names end up inside pod hostnames (`<name>-<ordinal>`), hence the shorter limit. */
 export function statefulSetName(value: string): string {
   dnsLabel('--name', value);
-  if (value.length > 52) throw new Error(`invalid --name "${value}": at most 52 characters, so that pod names stay valid hostnames`);
+  if (value.length > 52)
+    throw new Error(`invalid --name "${value}": at most 52 characters, so that pod names stay valid hostnames`);
   return value;
 }
 
@@ -34,7 +35,8 @@ export function replicaCount(flag: string, raw: unknown): number {
 }
 
 export function quantity(flag: string, value: string): string {
-  if (!QUANTITY.test(value)) throw new Error(`invalid ${flag} "${value}": use a Kubernetes quantity such as 1Gi or 500Mi`);
+  if (!QUANTITY.test(value))
+    throw new Error(`invalid ${flag} "${value}": use a Kubernetes quantity such as 1Gi or 500Mi`);
   return value;
 }
 
@@ -56,13 +58,17 @@ export function image(value: string): string {
     throw new Error(`invalid --image "${value}": not a valid image reference (${why})`);
   }
   const name = m[1] ? `${m[1]}/${m[2]}` : m[2]!;
-  if (name.length > MAX_NAME) throw new Error(`invalid --image "${value}": the repository name is longer than ${MAX_NAME} characters`);
+  if (name.length > MAX_NAME)
+    throw new Error(`invalid --image "${value}": the repository name is longer than ${MAX_NAME} characters`);
   return value;
 }
 
 export function parseRetention(text: string): Retention {
   const out: Record<string, Retention[keyof Retention]> = { whenScaled: 'Retain', whenDeleted: 'Retain' };
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key, value] = part.split('=').map((x) => x.trim());
     if ((key !== 'whenScaled' && key !== 'whenDeleted') || (value !== 'Retain' && value !== 'Delete')) {
       throw new Error(`invalid --retention "${text}": use whenScaled=Retain|Delete,whenDeleted=Retain|Delete`);
@@ -77,14 +83,18 @@ export function maxUnavailable(raw: unknown): number | string {
   const text = String(raw).trim();
   if (/^([1-9]\d?|100)%$/.test(text)) return text;
   if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_REPLICAS) return Number(text);
-  throw new Error(`invalid --max-unavailable "${String(raw)}": must be a whole number from 1 to ${MAX_REPLICAS}, or a percentage such as 50%`);
+  throw new Error(
+    `invalid --max-unavailable "${String(raw)}": must be a whole number from 1 to ${MAX_REPLICAS}, or a percentage such as 50%`,
+  );
 }
 
 /** spec.ordinals.start is an int32: the last pod's ordinal must fit too. */
 export function startOrdinal(raw: unknown, replicas: number): number {
   const text = String(raw).trim();
-  if (!/^\d+$/.test(text)) throw new Error(`invalid --start-ordinal "${String(raw)}": must be a whole number (the first pod's ordinal)`);
+  if (!/^\d+$/.test(text))
+    throw new Error(`invalid --start-ordinal "${String(raw)}": must be a whole number (the first pod's ordinal)`);
   const n = Number(text);
-  if (n + Math.max(replicas, 1) - 1 > 2 ** 31 - 1) throw new Error(`invalid --start-ordinal ${text}: the last ordinal must stay below 2^31`);
+  if (n + Math.max(replicas, 1) - 1 > 2 ** 31 - 1)
+    throw new Error(`invalid --start-ordinal ${text}: the last ordinal must stay below 2^31`);
   return n;
 }

@@ -12,12 +12,18 @@ export interface Verdict<C = never> {
   checks: C[];
 }
 
-export const verdict = <C = never>(result: Result, headline: string, why: string[] = [], checks: C[] = []): Verdict<C> => ({ result, headline, why, checks });
+export const verdict = <C = never>(
+  result: Result,
+  headline: string,
+  why: string[] = [],
+  checks: C[] = [],
+): Verdict<C> => ({ result, headline, why, checks });
 
 export const passIf = (ok: boolean): Result => (ok ? 'PASS' : 'FAIL');
 
 /** FAIL wins, then N/A: a row made of several verdicts. */
-export const combine = (...results: Result[]): Result => (results.includes('FAIL') ? 'FAIL' : results.includes('N/A') ? 'N/A' : 'PASS');
+export const combine = (...results: Result[]): Result =>
+  results.includes('FAIL') ? 'FAIL' : results.includes('N/A') ? 'N/A' : 'PASS';
 
 /** An ordering check in -o json: the instant as ISO 8601, like every instant sts-lab prints. */
 export type CheckJson = Omit<Check, 'at'> & { at: string };

@@ -17,7 +17,19 @@ import storage from './storage/index.ts';
 import updates from './updates/index.ts';
 
 /** In the order a learner meets them; the report's rows follow it within each part. */
-export const LESSONS = [ordering, identity, dns, storage, scaling, updates, readiness, orphan, startOrdinal, cleanup, retention] as const;
+export const LESSONS = [
+  ordering,
+  identity,
+  dns,
+  storage,
+  scaling,
+  updates,
+  readiness,
+  orphan,
+  startOrdinal,
+  cleanup,
+  retention,
+] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
@@ -25,24 +37,54 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 export type TourEvidence = UnionToIntersection<EvidenceOf<(typeof LESSONS)[number]>>;
 
 /** The lessons, as the report reads them (each judges the whole evidence by its own part of it). */
-export const REPORTED: readonly Lesson<TourEvidence>[] = LESSONS as readonly Lesson<never>[] as readonly Lesson<TourEvidence>[];
+export const REPORTED: readonly Lesson<TourEvidence>[] =
+  LESSONS as readonly Lesson<never>[] as readonly Lesson<TourEvidence>[];
 
 /** The lessons' commands, lesson by lesson (cli.ts puts the lab's own around them). */
 export const LESSON_COMMANDS: Registered[] = LESSONS.flatMap((l) => l.commands);
 
 /** Each part of the tour, step by step; the teardown closes the tour unless --keep. */
 export const TOUR_PLANS: Record<TourPart, StepFactory<TourEvidence>[]> = {
-  seed: [storage.steps.setUp, ordering.steps.observe, identity.steps.hostnames, dns.steps.resolve, storage.steps.write, identity.steps.kill, storage.steps.verify, scaling.steps.up, scaling.steps.down],
+  seed: [
+    storage.steps.setUp,
+    ordering.steps.observe,
+    identity.steps.hostnames,
+    dns.steps.resolve,
+    storage.steps.write,
+    identity.steps.kill,
+    storage.steps.verify,
+    scaling.steps.up,
+    scaling.steps.down,
+  ],
   updates: [
-    storage.steps.setUp, storage.steps.write,
-    updates.steps.canary, updates.steps.belowPartition, updates.steps.phased, updates.steps.full, updates.steps.broken, updates.steps.rollBack,
-    storage.steps.switchToOnDelete, updates.steps.onDelete, updates.steps.onDeleteKill, updates.steps.persist,
+    storage.steps.setUp,
+    storage.steps.write,
+    updates.steps.canary,
+    updates.steps.belowPartition,
+    updates.steps.phased,
+    updates.steps.full,
+    updates.steps.broken,
+    updates.steps.rollBack,
+    storage.steps.switchToOnDelete,
+    updates.steps.onDelete,
+    updates.steps.onDeleteKill,
+    updates.steps.persist,
   ],
   lifecycle: [
-    storage.steps.setUp, storage.steps.write,
-    readiness.steps.makeUnready, readiness.steps.resolveWhileUnready, readiness.steps.haltedScaleUp, readiness.steps.makeReady, readiness.steps.resolveAfterReady, readiness.steps.scaleBack,
-    orphan.steps.orphanPods, orphan.steps.adopt, orphan.steps.verifyAdopted,
-    startOrdinal.steps.shift, startOrdinal.steps.reorder, retention.steps.deleteWithStatefulSet,
+    storage.steps.setUp,
+    storage.steps.write,
+    readiness.steps.makeUnready,
+    readiness.steps.resolveWhileUnready,
+    readiness.steps.haltedScaleUp,
+    readiness.steps.makeReady,
+    readiness.steps.resolveAfterReady,
+    readiness.steps.scaleBack,
+    orphan.steps.orphanPods,
+    orphan.steps.adopt,
+    orphan.steps.verifyAdopted,
+    startOrdinal.steps.shift,
+    startOrdinal.steps.reorder,
+    retention.steps.deleteWithStatefulSet,
   ],
 };
 

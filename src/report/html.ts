@@ -16,7 +16,10 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 export function reportHtml(r: LabReport, charts: PhaseChart[][]): string {
   const verdict = r.passed ? 'PASS' : 'FAIL';
   const rows = r.rows
-    .map((x) => `<tr><th scope="row">${esc(x.concept)}</th><td>${esc(x.outcome)}</td><td class="result ${x.result === 'N/A' ? 'na' : x.result.toLowerCase()}">${x.result}</td><td>${esc(x.evidence)}</td></tr>`)
+    .map(
+      (x) =>
+        `<tr><th scope="row">${esc(x.concept)}</th><td>${esc(x.outcome)}</td><td class="result ${x.result === 'N/A' ? 'na' : x.result.toLowerCase()}">${x.result}</td><td>${esc(x.evidence)}</td></tr>`,
+    )
     .join('\n');
   let figure = 0;
   const steps = r.steps
@@ -72,7 +75,10 @@ function chartFigure(c: PhaseChart, n: number): string {
     .map((row, i) => {
       const y = i * ROW + (ROW - BAR) / 2;
       const rects = row.segments
-        .map((s) => `<rect class="bar ${s.phase}" data-pod="${esc(row.pod)}" data-phase="${s.phase}" x="${x(s.from).toFixed(1)}" y="${y}" width="${Math.max(1, x(s.to) - x(s.from)).toFixed(1)}" height="${BAR}"><title>${esc(row.pod)}: ${LABEL[s.phase]} from ${seconds(s.from - c.origin)} to ${seconds(s.to - c.origin)}</title></rect>`)
+        .map(
+          (s) =>
+            `<rect class="bar ${s.phase}" data-pod="${esc(row.pod)}" data-phase="${s.phase}" x="${x(s.from).toFixed(1)}" y="${y}" width="${Math.max(1, x(s.to) - x(s.from)).toFixed(1)}" height="${BAR}"><title>${esc(row.pod)}: ${LABEL[s.phase]} from ${seconds(s.from - c.origin)} to ${seconds(s.to - c.origin)}</title></rect>`,
+        )
         .join('');
       return `<text class="pod" x="${LEFT - 8}" y="${y + BAR - 3}" text-anchor="end">${esc(row.pod)}</text>${rects}`;
     })
@@ -81,11 +87,23 @@ function chartFigure(c: PhaseChart, n: number): string {
   const ticks: string[] = [];
   for (let t = 0; t <= span / 1000 + 1e-9; t += step) {
     const tx = x(c.origin + t * 1000).toFixed(1);
-    ticks.push(`<line class="tick" x1="${tx}" x2="${tx}" y1="${height - AXIS}" y2="${height - AXIS + 5}"/><text class="axis" x="${tx}" y="${height - AXIS + 18}" text-anchor="middle">${Number(t.toFixed(1))} s</text>`);
+    ticks.push(
+      `<line class="tick" x1="${tx}" x2="${tx}" y1="${height - AXIS}" y2="${height - AXIS + 5}"/><text class="axis" x="${tx}" y="${height - AXIS + 18}" text-anchor="middle">${Number(t.toFixed(1))} s</text>`,
+    );
   }
-  const summary = c.rows.map((row) => `${row.pod}: ${row.segments.map((s) => `${LABEL[s.phase]} ${seconds(s.from - c.origin)}–${seconds(s.to - c.origin)}`).join(', ')}`).join('; ');
+  const summary = c.rows
+    .map(
+      (row) =>
+        `${row.pod}: ${row.segments.map((s) => `${LABEL[s.phase]} ${seconds(s.from - c.origin)}–${seconds(s.to - c.origin)}`).join(', ')}`,
+    )
+    .join('; ');
   const table = c.rows
-    .flatMap((row) => row.segments.map((s) => `<tr><th scope="row">${esc(row.pod)}</th><td>${LABEL[s.phase]}</td><td>${seconds(s.from - c.origin)}</td><td>${seconds(s.to - c.origin)}</td></tr>`))
+    .flatMap((row) =>
+      row.segments.map(
+        (s) =>
+          `<tr><th scope="row">${esc(row.pod)}</th><td>${LABEL[s.phase]}</td><td>${seconds(s.from - c.origin)}</td><td>${seconds(s.to - c.origin)}</td></tr>`,
+      ),
+    )
     .join('');
   return `<figure class="timeline" id="chart-${n}">
 <svg viewBox="0 0 ${W} ${height}" role="img" aria-labelledby="chart-${n}-title chart-${n}-desc" xmlns="http://www.w3.org/2000/svg">

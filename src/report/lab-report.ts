@@ -58,7 +58,10 @@ export function reportMarkdown(r: LabReport): string {
     '',
     '## Steps',
     '',
-    ...r.steps.flatMap((s, i) => [`${i + 1}. **${s.step}** (${s.result}, ${(s.durationMs / 1000).toFixed(1)} s)`, ...s.notes.map((n) => `   ${n}`)]),
+    ...r.steps.flatMap((s, i) => [
+      `${i + 1}. **${s.step}** (${s.result}, ${(s.durationMs / 1000).toFixed(1)} s)`,
+      ...s.notes.map((n) => `   ${n}`),
+    ]),
     '',
   ];
   return lines.join('\n');

@@ -37,7 +37,12 @@ export interface TourScope<E = object> {
 export type StepFactory<E = object> = (s: TourScope<E>) => TourStep;
 
 /** The lab as the tour sets it up: three pods, OrderedReady, the tour's pod flags. */
-export const tourSettings = (s: TourScope<unknown>): LabSettings => ({ ...s.names, ...s.pod, replicas: TOUR_REPLICAS, podManagementPolicy: 'OrderedReady' });
+export const tourSettings = (s: TourScope<unknown>): LabSettings => ({
+  ...s.names,
+  ...s.pod,
+  replicas: TOUR_REPLICAS,
+  podManagementPolicy: 'OrderedReady',
+});
 
 /** A step judged by its command's verdict: its result, its headline, then what it teaches. */
 export const verdictOutcome = (v: { result: Result; headline: string }, ...lessons: string[]): StepOutcome => ({

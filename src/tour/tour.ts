@@ -31,13 +31,34 @@ export default defineCommand({
   describe: 'Run the whole lab, step by step, and end with a lab report (PASS/FAIL per StatefulSet guarantee)',
   builder: (y: Argv) =>
     podFlags(y)
-      .option('part', { type: 'string', choices: ['seed', 'updates', 'lifecycle', 'all'], default: 'seed', describe: 'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; lifecycle: readiness, orphans, deletes; all: every part' })
-      .option('keep', { type: 'boolean', default: false, describe: 'Keep the lab at the end instead of tearing it down' })
-      .option('report', { type: 'string', describe: 'Also write the report to this file: FILE.html a self-contained page with timelines, otherwise Markdown' })
-      .option('step-by-step', { type: 'boolean', default: false, describe: 'Wait for Enter between steps (on a terminal)' }),
+      .option('part', {
+        type: 'string',
+        choices: ['seed', 'updates', 'lifecycle', 'all'],
+        default: 'seed',
+        describe:
+          'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; lifecycle: readiness, orphans, deletes; all: every part',
+      })
+      .option('keep', {
+        type: 'boolean',
+        default: false,
+        describe: 'Keep the lab at the end instead of tearing it down',
+      })
+      .option('report', {
+        type: 'string',
+        describe:
+          'Also write the report to this file: FILE.html a self-contained page with timelines, otherwise Markdown',
+      })
+      .option('step-by-step', {
+        type: 'boolean',
+        default: false,
+        describe: 'Wait for Enter between steps (on a terminal)',
+      }),
   options: (a, g): TourOptions => ({
     names: g.names,
-    parts: a.part === 'all' ? ['seed', 'updates', 'lifecycle'] : [a.part === 'updates' || a.part === 'lifecycle' ? a.part : 'seed'],
+    parts:
+      a.part === 'all'
+        ? ['seed', 'updates', 'lifecycle']
+        : [a.part === 'updates' || a.part === 'lifecycle' ? a.part : 'seed'],
     pod: asUsage(() => podSettings(a)),
     keep: a.keep === true,
     report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
@@ -66,12 +87,17 @@ export default defineCommand({
         return r.data;
       },
     };
-    const plan = [...o.parts.flatMap((part) => TOUR_PLANS[part]), ...(o.keep ? [] : [teardownStep(o.parts)])].map((step) => step(scope));
+    const plan = [...o.parts.flatMap((part) => TOUR_PLANS[part]), ...(o.keep ? [] : [teardownStep(o.parts)])].map(
+      (step) => step(scope),
+    );
 
     let failure: string | undefined;
     // The steps share one session: each kind is listed and watched once for the whole tour.
     // A lab that cannot be reached fails in its first step, as it would alone.
-    const release = await connectLab(ctx, n).then((lab) => lab.hold(), () => () => undefined);
+    const release = await connectLab(ctx, n).then(
+      (lab) => lab.hold(),
+      () => () => undefined,
+    );
     try {
       for (const [i, step] of plan.entries()) {
         if (i > 0 && o.stepByStep) await pressEnter(`Next: ${step.title}`, ctx.interrupt);
@@ -86,9 +112,18 @@ export default defineCommand({
         } catch (err) {
           if (err instanceof InterruptedError) throw err;
           failure = `${step.title}: ${(err as Error).message}`;
-          steps.push({ step: step.title, result: 'FAIL', durationMs: Date.now() - t0, notes: [(err as Error).message] });
+          steps.push({
+            step: step.title,
+            result: 'FAIL',
+            durationMs: Date.now() - t0,
+            notes: [(err as Error).message],
+          });
           const hint = err instanceof CliError && err.hint ? [`   hint: ${err.hint}`] : [];
-          say([`   FAIL: ${(err as Error).message}`, ...hint, '   The lab is left in place for a look (kubectl sts-lab status); kubectl sts-lab teardown removes it.']);
+          say([
+            `   FAIL: ${(err as Error).message}`,
+            ...hint,
+            '   The lab is left in place for a look (kubectl sts-lab status); kubectl sts-lab teardown removes it.',
+          ]);
           break;
         }
       }
@@ -113,7 +148,12 @@ export default defineCommand({
     };
     if (o.report) {
       try {
-        writeFileSync(o.report, /\.html?$/i.test(o.report) ? (await import('../report/html.ts')).reportHtml(report, charts) : reportMarkdown(report));
+        writeFileSync(
+          o.report,
+          /\.html?$/i.test(o.report)
+            ? (await import('../report/html.ts')).reportHtml(report, charts)
+            : reportMarkdown(report),
+        );
       } catch (e) {
         throw new CliError(`cannot write the report to ${o.report}: ${(e as Error).message}`);
       }
@@ -122,8 +162,15 @@ export default defineCommand({
   },
   present: ({ data: r }) => {
     return {
-      sections: [{ headers: ['key concept', 'expected outcome', 'result', 'evidence'], rows: r.rows.map((x) => [x.concept, x.outcome, x.result, x.evidence]) }],
-      notes: [`${verdictText(r.passed ? 'PASS' : 'FAIL')}  ${r.passed ? 'Every StatefulSet guarantee of the scenario held on this cluster' : r.stopped ? `The tour stopped: ${r.stopped}` : 'Some guarantees did not hold (see the rows above)'}`],
+      sections: [
+        {
+          headers: ['key concept', 'expected outcome', 'result', 'evidence'],
+          rows: r.rows.map((x) => [x.concept, x.outcome, x.result, x.evidence]),
+        },
+      ],
+      notes: [
+        `${verdictText(r.passed ? 'PASS' : 'FAIL')}  ${r.passed ? 'Every StatefulSet guarantee of the scenario held on this cluster' : r.stopped ? `The tour stopped: ${r.stopped}` : 'Some guarantees did not hold (see the rows above)'}`,
+      ],
     };
   },
 });

@@ -16,13 +16,21 @@ export function renderChart(c: PhaseChart, columns: number): string[] {
   const cell = (t: number) => Math.min(width - 1, Math.max(0, Math.floor(((t - c.origin) / span) * width)));
   const lines = [c.title];
   for (const r of c.rows) {
-    const cells: (Phase | null)[] = Array(width).fill(null);
+    const cells = new Array<Phase | null>(width).fill(null);
     // Later segments paint over earlier ones, and even the shortest gets one cell.
-    for (const s of r.segments) for (let i = cell(s.from); i <= Math.max(cell(s.from), cell(s.to) - 1); i++) cells[i] = s.phase;
-    lines.push(`${r.pod.padEnd(label)} │${cells.map((p) => (p ? paint(COLOUR[p], GLYPH[p]) : ' ')).join('').trimEnd()}`);
+    for (const s of r.segments)
+      for (let i = cell(s.from); i <= Math.max(cell(s.from), cell(s.to) - 1); i++) cells[i] = s.phase;
+    lines.push(
+      `${r.pod.padEnd(label)} │${cells
+        .map((p) => (p ? paint(COLOUR[p], GLYPH[p]) : ' '))
+        .join('')
+        .trimEnd()}`,
+    );
   }
   lines.push(...axis(label, width, span));
-  lines.push(`${' '.repeat(label + 2)}${(Object.keys(GLYPH) as Phase[]).map((p) => `${paint(COLOUR[p], GLYPH[p])} ${PHASE_LABEL[p]}`).join('   ')}`);
+  lines.push(
+    `${' '.repeat(label + 2)}${(Object.keys(GLYPH) as Phase[]).map((p) => `${paint(COLOUR[p], GLYPH[p])} ${PHASE_LABEL[p]}`).join('   ')}`,
+  );
   return lines;
 }
 

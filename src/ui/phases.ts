@@ -6,7 +6,12 @@ import { isReady, uidOf, type PodLike } from '../lab/pods.ts';
 
 export type Phase = 'pending' | 'running' | 'ready' | 'terminating';
 export const PHASES: Phase[] = ['pending', 'running', 'ready', 'terminating'];
-export const PHASE_LABEL: Record<Phase, string> = { pending: 'pending/creating', running: 'running', ready: 'ready', terminating: 'terminating' };
+export const PHASE_LABEL: Record<Phase, string> = {
+  pending: 'pending/creating',
+  running: 'running',
+  ready: 'ready',
+  terminating: 'terminating',
+};
 
 export interface PhaseSegment {
   phase: Phase;
@@ -37,7 +42,12 @@ export function phaseOf(pod: PodLike): Phase {
 }
 
 /** One row per ordinal the watch saw, lowest first; a pod still there at the end runs to `end`. */
-export function phaseChart(title: string, history: Observation[], podName: (o: number) => string, o: { end?: number } = {}): PhaseChart {
+export function phaseChart(
+  title: string,
+  history: Observation[],
+  podName: (o: number) => string,
+  o: { end?: number } = {},
+): PhaseChart {
   const open = new Map<number, PhaseSegment>();
   const done = new Map<number, PhaseSegment[]>();
   const close = (ordinal: number, at: number) => {
@@ -61,7 +71,10 @@ export function phaseChart(title: string, history: Observation[], podName: (o: n
   }
   const end = Math.max(o.end ?? 0, ...history.map((c) => c.at));
   for (const ordinal of [...open.keys()]) close(ordinal, Math.max(end, (open.get(ordinal)?.from ?? end) + 1));
-  const rows = [...done.entries()].filter(([, s]) => s.length).sort(([a], [b]) => a - b).map(([ordinal, segments]) => ({ ordinal, pod: podName(ordinal), segments }));
+  const rows = [...done.entries()]
+    .filter(([, s]) => s.length)
+    .sort(([a], [b]) => a - b)
+    .map(([ordinal, segments]) => ({ ordinal, pod: podName(ordinal), segments }));
   const origin = Math.min(...rows.flatMap((r) => r.segments.map((s) => s.from)), end);
   return { title, origin, end: Math.max(end, ...rows.flatMap((r) => r.segments.map((s) => s.to))), rows };
 }

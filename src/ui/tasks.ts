@@ -13,7 +13,11 @@ export interface TaskOptions {
 
 export type RendererChoice = 'default' | 'simple' | 'silent';
 
-export function chooseRenderer(progress: ProgressMode, env: NodeJS.ProcessEnv, stderr: { isTTY?: boolean; columns?: number }): RendererChoice {
+export function chooseRenderer(
+  progress: ProgressMode,
+  env: NodeJS.ProcessEnv,
+  stderr: { isTTY?: boolean; columns?: number },
+): RendererChoice {
   if (progress === 'none') return 'silent';
   if (progress === 'plain') return 'simple';
   const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false';

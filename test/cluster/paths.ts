@@ -8,9 +8,12 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 export function clusterPaths(): Record<string, string> {
   const out = execFileSync('bash', [join(ROOT, 'test', 'cluster', 'paths.sh')], { encoding: 'utf8' });
   return Object.fromEntries(
-    out.trim().split('\n').map((l) => {
-      const i = l.indexOf('=');
-      return [l.slice(0, i), l.slice(i + 1).replace(/^'(.*)'$/, '$1')];
-    }),
+    out
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const i = l.indexOf('=');
+        return [l.slice(0, i), l.slice(i + 1).replace(/^'(.*)'$/, '$1')];
+      }),
   );
 }

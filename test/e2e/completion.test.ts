@@ -13,12 +13,21 @@ after(() => dropNamespace(ns));
 
 // The helper exactly as the release archives ship it, beside the plugin on PATH.
 const helperDir = mkdtempSync(join(tmpdir(), 'sts-lab-helper-'));
-writeFileSync(join(helperDir, 'kubectl_complete-sts_lab'), '#!/bin/sh\n# kubectl runs this to complete `kubectl sts-lab ...`.\nexec kubectl-sts_lab __complete "$@"\n', { mode: 0o755 });
+writeFileSync(
+  join(helperDir, 'kubectl_complete-sts_lab'),
+  '#!/bin/sh\n# kubectl runs this to complete `kubectl sts-lab ...`.\nexec kubectl-sts_lab __complete "$@"\n',
+  { mode: 0o755 },
+);
 const env = () => cleanEnv({ PATH: `${helperDir}:${cleanEnv().PATH}` });
 const complete = (...words: string[]) => run('kubectl', ['__complete', 'sts-lab', ...words], { env: env() });
-const candidates = (out: string) => out.trim().split('\n').filter((l) => !l.startsWith(':')).map((l) => l.split('\t')[0]);
+const candidates = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith(':'))
+    .map((l) => l.split('\t')[0]);
 
-test('kubectl completes subcommands, flag values and the lab\'s ordinals through the helper', async () => {
+test("kubectl completes subcommands, flag values and the lab's ordinals through the helper", async () => {
   const setup = await sts(['-n', ns, '--progress', 'none', 'setup', '--image', IMAGE, '--replicas', '2']);
   assert.equal(setup.code, 0, setup.stderr);
   const ki = await complete('ki');
@@ -32,7 +41,11 @@ test('kubectl completes subcommands, flag values and the lab\'s ordinals through
   assert.deepEqual(candidates((await complete('status', '--color', '')).stdout), ['auto', 'always', 'never']);
   assert.ok(candidates((await complete('-n', '')).stdout).includes(ns), 'namespaces from the cluster');
   assert.ok(candidates((await complete('setup', '--st')).stdout).includes('--storage-class'));
-  assert.deepEqual(candidates((await complete('-n', 'no-such-namespace', 'kill-pod', '')).stdout), [], 'no lab, no ordinals, no error');
+  assert.deepEqual(
+    candidates((await complete('-n', 'no-such-namespace', 'kill-pod', '')).stdout),
+    [],
+    'no lab, no ordinals, no error',
+  );
 });
 
 test('completion bash: bash itself completes kubectl-sts_lab with it', async () => {
@@ -40,7 +53,14 @@ test('completion bash: bash itself completes kubectl-sts_lab with it', async () 
   assert.equal(script.code, 0, script.stderr);
   const file = join(helperDir, 'completion.bash');
   writeFileSync(file, script.stdout);
-  const r = await run('bash', ['-c', `source ${file}; COMP_WORDS=(kubectl-sts_lab sc); COMP_CWORD=1; _kubectl_sts_lab; printf '%s\\n' "\${COMPREPLY[@]}"`], { env: env() });
+  const r = await run(
+    'bash',
+    [
+      '-c',
+      `source ${file}; COMP_WORDS=(kubectl-sts_lab sc); COMP_CWORD=1; _kubectl_sts_lab; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ],
+    { env: env() },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout.trim().split('\n'), ['scale']);
   for (const shell of ['zsh', 'fish', 'powershell']) {
@@ -51,4 +71,3 @@ test('completion bash: bash itself completes kubectl-sts_lab with it', async () 
   const bad = await sts(['completion', 'tcsh']);
   assert.equal(bad.code, 2);
 });
-

@@ -10,7 +10,12 @@ import { dropNamespace, IMAGE, sts, uniqueName } from './harness.ts';
 const ns = uniqueName('e2e-dnsdown');
 after(() => dropNamespace(ns));
 
-const corednsPid = () => Number(readFileSync(join(cluster.STS_LAB_CLUSTER_DIR!, 'run', 'coredns.pid'), 'utf8').trim().split(/\s+/)[0]);
+const corednsPid = () =>
+  Number(
+    readFileSync(join(cluster.STS_LAB_CLUSTER_DIR!, 'run', 'coredns.pid'), 'utf8')
+      .trim()
+      .split(/\s+/)[0],
+  );
 
 test('a DNS server that does not answer is a FAIL naming it, within 60 s; dns passes again after', async () => {
   const setup = await sts(['-n', ns, '--progress', 'none', 'setup', '--image', IMAGE, '--replicas', '2']);
@@ -25,7 +30,10 @@ test('a DNS server that does not answer is a FAIL naming it, within 60 s; dns pa
     assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
     assert.ok(tookMs < 60_000, `dns took ${tookMs} ms with a dead DNS server`);
     assert.match(r.stdout, /^FAIL\s+The cluster DNS server 10\.96\.0\.10 did not answer$/m);
-    assert.match(r.stdout, /Cluster DNS is configured: the pods' resolv\.conf points at 10\.96\.0\.10 with search domain svc\.cluster\.local/);
+    assert.match(
+      r.stdout,
+      /Cluster DNS is configured: the pods' resolv\.conf points at 10\.96\.0\.10 with search domain svc\.cluster\.local/,
+    );
     assert.doesNotMatch(r.stdout, /N\/A/);
   } finally {
     process.kill(pid, 'SIGCONT');

@@ -10,7 +10,8 @@ sharesClusterDns();
 
 type Lookup = { name: string; expect: string; outcome: string; answer: string[]; ok: boolean };
 const row = (out: { lookups: Lookup[] }, pod: string) => out.lookups.find((l) => l.name.startsWith(`${pod}.`))!;
-const slice = (out: { endpointSlice: { pod: string; ready: boolean }[] }, pod: string) => out.endpointSlice.find((e) => e.pod === pod)!.ready;
+const slice = (out: { endpointSlice: { pod: string; ready: boolean }[] }, pod: string) =>
+  out.endpointSlice.find((e) => e.pod === pod)!.ready;
 const service = (out: { lookups: Lookup[] }) => out.lookups.at(-1)!;
 
 test('the record of a pod that is not Ready disappears, and comes back when it is Ready', async () => {

@@ -39,11 +39,17 @@ test('an existing object of the same name that sts-lab did not create is an erro
   const ns = uniqueName('e2e-clash');
   after(() => dropNamespace(ns));
   assert.equal((await kubectl(['create', 'namespace', ns])).code, 0);
-  assert.equal((await kubectl(['create', 'service', 'clusterip', 'nginx-headless', '-n', ns, '--tcp=8080:8080'])).code, 0);
+  assert.equal(
+    (await kubectl(['create', 'service', 'clusterip', 'nginx-headless', '-n', ns, '--tcp=8080:8080'])).code,
+    0,
+  );
   const before = await kubectlJson(['get', 'service', 'nginx-headless', '-n', ns]);
   const r = await sts(['-n', ns, '--progress', 'none', 'setup', '--image', IMAGE]);
   assert.equal(r.code, 1);
-  assert.match(errorLine(r), /service "nginx-headless" already exists in namespace "\S+" and was not created by sts-lab/);
+  assert.match(
+    errorLine(r),
+    /service "nginx-headless" already exists in namespace "\S+" and was not created by sts-lab/,
+  );
   const afterwards = await kubectlJson(['get', 'service', 'nginx-headless', '-n', ns]);
   assert.equal(afterwards.metadata.resourceVersion, before.metadata.resourceVersion);
   assert.equal(await exists('statefulset', 'nginx-sts', ns), false);
@@ -96,9 +102,23 @@ subjects: [{ kind: ServiceAccount, name: no-bulk, namespace: ${ns} }]
   const file = join(mkdtempSync(join(tmpdir(), 'sts-lab-no-bulk-')), 'kubeconfig');
   writeFileSync(
     file,
-    JSON.stringify({ ...admin, users: [{ name: 'no-bulk', user: { token } }], contexts: [{ name: 'no-bulk', context: { cluster: admin.clusters[0].name, user: 'no-bulk' } }], 'current-context': 'no-bulk' }),
+    JSON.stringify({
+      ...admin,
+      users: [{ name: 'no-bulk', user: { token } }],
+      contexts: [{ name: 'no-bulk', context: { cluster: admin.clusters[0].name, user: 'no-bulk' } }],
+      'current-context': 'no-bulk',
+    }),
   );
-  const denied = await kubectl(['--kubeconfig', file, 'auth', 'can-i', 'deletecollection', 'persistentvolumeclaims', '-n', ns]);
+  const denied = await kubectl([
+    '--kubeconfig',
+    file,
+    'auth',
+    'can-i',
+    'deletecollection',
+    'persistentvolumeclaims',
+    '-n',
+    ns,
+  ]);
   assert.equal(denied.stdout.trim(), 'no', 'the control: this user may not delete the collection');
   const r = await sts(['-n', ns, '--progress', 'none', 'teardown', '--keep-namespace'], { KUBECONFIG: file });
   assert.equal(r.code, 0, r.stderr);

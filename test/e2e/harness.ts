@@ -6,11 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_KUBECONFIG, KUBECTL_DIR, ROOT, run as runIn, type Result, type RunOptions } from './cluster-env.ts';
 
-export { IMAGE, K8S_MINOR, K8S_VERSION, LIMITED_KUBECONFIG, LIMITED_NAMESPACE, MAX_UNAVAILABLE_ON, type Result } from './cluster-env.ts';
+export {
+  IMAGE,
+  K8S_MINOR,
+  K8S_VERSION,
+  LIMITED_KUBECONFIG,
+  LIMITED_NAMESPACE,
+  MAX_UNAVAILABLE_ON,
+  type Result,
+} from './cluster-env.ts';
 
 export const PLUGIN_DIR = join(ROOT, 'dist', 'bin');
 
-if (!existsSync(join(PLUGIN_DIR, 'kubectl-sts_lab'))) throw new Error('dist/bin/kubectl-sts_lab is missing: run npm run build first');
+if (!existsSync(join(PLUGIN_DIR, 'kubectl-sts_lab')))
+  throw new Error('dist/bin/kubectl-sts_lab is missing: run npm run build first');
 if (!existsSync(ADMIN_KUBECONFIG)) throw new Error(`no cluster: ${ADMIN_KUBECONFIG} is missing (npm run cluster:up)`);
 
 /** An empty working directory and HOME: no node_modules, no ~/.kube, nothing inherited. */
@@ -28,7 +37,8 @@ export const run = (cmd: string, args: string[], opts: RunOptions = {}): Promise
   runIn(cmd, args, { cwd: sandbox, env: cleanEnv(), ...opts });
 
 /** `kubectl sts-lab ARGS` — exactly what a user types. */
-export const sts = (args: string[], env?: Record<string, string>) => run('kubectl', ['sts-lab', ...args], { env: cleanEnv(env) });
+export const sts = (args: string[], env?: Record<string, string>) =>
+  run('kubectl', ['sts-lab', ...args], { env: cleanEnv(env) });
 
 /** `kubectl sts-lab ARGS -o json`, which must succeed, parsed. */
 export async function stsJson<T = any>(args: string[]): Promise<T> {
@@ -46,7 +56,15 @@ export async function kubectlJson<T = any>(args: string[]): Promise<T> {
 }
 
 export async function exists(kind: string, name: string, namespace?: string): Promise<boolean> {
-  const r = await kubectl(['get', kind, name, ...(namespace ? ['-n', namespace] : []), '--ignore-not-found', '-o', 'name']);
+  const r = await kubectl([
+    'get',
+    kind,
+    name,
+    ...(namespace ? ['-n', namespace] : []),
+    '--ignore-not-found',
+    '-o',
+    'name',
+  ]);
   return r.stdout.trim() !== '';
 }
 

@@ -28,12 +28,24 @@ test('identity and storage', async (t) => {
     const r = await json(['write-data', '--all']);
     assert.equal(r.code, 0, r.stderr);
     written = r.out.written;
-    assert.deepEqual(written.map((w) => w.pod), ['nginx-sts-0', 'nginx-sts-1', 'nginx-sts-2']);
+    assert.deepEqual(
+      written.map((w) => w.pod),
+      ['nginx-sts-0', 'nginx-sts-1', 'nginx-sts-2'],
+    );
     const cm = await kubectlJson(['get', 'configmap', 'sts-lab-journal', '-n', ns]);
     assert.equal(cm.metadata.labels['app.kubernetes.io/managed-by'], 'sts-lab');
     assert.equal(Object.keys(cm.data).length, 3);
     // nginx serves the marker from the volume.
-    const served = await kubectl(['exec', '-n', ns, 'nginx-sts-1', '--', 'wget', '-qO-', 'http://127.0.0.1/sts-lab.txt']);
+    const served = await kubectl([
+      'exec',
+      '-n',
+      ns,
+      'nginx-sts-1',
+      '--',
+      'wget',
+      '-qO-',
+      'http://127.0.0.1/sts-lab.txt',
+    ]);
     assert.match(served.stdout, /written by sts-lab into nginx-sts-1/);
   });
 
@@ -44,9 +56,16 @@ test('identity and storage', async (t) => {
     assert.equal(r.out.verdict.result, 'PASS');
     assert.equal(r.out.dnsAvailable, true);
     const pods = await kubectlJson(['get', 'pods', '-n', ns, '-l', 'app=nginx-sts']);
-    const ipOf = new Map(pods.items.map((p: { metadata: { name: string }; status: { podIP: string } }) => [p.metadata.name, p.status.podIP]));
+    const ipOf = new Map(
+      pods.items.map((p: { metadata: { name: string }; status: { podIP: string } }) => [
+        p.metadata.name,
+        p.status.podIP,
+      ]),
+    );
     for (const i of [0, 1, 2]) {
-      const row = r.out.lookups.find((l: { name: string }) => l.name === `nginx-sts-${i}.nginx-headless.${ns}.svc.cluster.local`);
+      const row = r.out.lookups.find(
+        (l: { name: string }) => l.name === `nginx-sts-${i}.nginx-headless.${ns}.svc.cluster.local`,
+      );
       assert.deepEqual(row.answer, [ipOf.get(`nginx-sts-${i}`)]);
       assert.notEqual(row.from, `nginx-sts-${i}`, 'asked from another pod, not answered by its own /etc/hosts');
     }
@@ -85,7 +104,21 @@ test('identity and storage', async (t) => {
   });
 
   await t.test('a file altered behind its back makes check-persistence fail naming the pod', async () => {
-    assert.equal((await kubectl(['exec', '-n', ns, 'nginx-sts-2', '--', 'sh', '-c', 'echo tampered > /usr/share/nginx/html/sts-lab.txt'])).code, 0);
+    assert.equal(
+      (
+        await kubectl([
+          'exec',
+          '-n',
+          ns,
+          'nginx-sts-2',
+          '--',
+          'sh',
+          '-c',
+          'echo tampered > /usr/share/nginx/html/sts-lab.txt',
+        ])
+      ).code,
+      0,
+    );
     const r = await sts([...flags, 'check-persistence']);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^FAIL\s+Stable storage broken for nginx-sts-2$/m);
@@ -121,7 +154,10 @@ test('identity and storage', async (t) => {
       errorLine(r);
     }
     const afterwards = await kubectlJson(['get', 'pods', '-n', ns, '-l', 'app=nginx-sts']);
-    assert.deepEqual(afterwards.items.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort(), before.items.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort());
+    assert.deepEqual(
+      afterwards.items.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort(),
+      before.items.map((p: { metadata: { uid: string } }) => p.metadata.uid).sort(),
+    );
   });
 });
 

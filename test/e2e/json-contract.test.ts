@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { dropNamespace, IMAGE, sts, uniqueName } from './harness.ts';
-import { documented, sameShape, timeConvention } from './json-shape.ts';
+import { documented, sameShape, timeConvention } from '../support/json-shape.ts';
 
 const ns = uniqueName('e2e-json');
 after(() => dropNamespace(ns));
 
-test('every command\'s -o json has the keys the command reference documents, and one time convention', async () => {
+test("every command's -o json has the keys the command reference documents, and one time convention", async () => {
   const doc = documented();
   const flags = ['-n', ns, '--progress', 'none', '-o', 'json'];
   const runs: [string, string[]][] = [

@@ -56,7 +56,10 @@ test('lifecycle', async (t) => {
     assert.ok(s.statefulSet.currentRevision?.startsWith('nginx-sts-'));
     assert.equal(s.service.headless, true);
     assert.equal(s.service.dns, `nginx-headless.${ns}.svc.cluster.local`);
-    assert.deepEqual(s.pods.map((p: { pod: string }) => p.pod), ['nginx-sts-0', 'nginx-sts-1', 'nginx-sts-2']);
+    assert.deepEqual(
+      s.pods.map((p: { pod: string }) => p.pod),
+      ['nginx-sts-0', 'nginx-sts-1', 'nginx-sts-2'],
+    );
     const table = await sts([...flags, 'status', '--no-headers']);
     assert.equal(table.code, 0);
     assert.doesNotMatch(table.stdout, /ORDINAL|STATEFULSET/);
@@ -68,7 +71,9 @@ test('lifecycle', async (t) => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(out.deletionOrder, ['nginx-sts-2', 'nginx-sts-1', 'nginx-sts-0']);
-    const actions = Object.fromEntries(out.removals.map((x: { resource: string; action: string }) => [x.resource, x.action]));
+    const actions = Object.fromEntries(
+      out.removals.map((x: { resource: string; action: string }) => [x.resource, x.action]),
+    );
     assert.equal(actions['statefulset.apps/nginx-sts'], 'deleted');
     assert.equal(actions['service/nginx-headless'], 'deleted');
     for (const i of [0, 1, 2]) assert.equal(actions[`persistentvolumeclaim/data-nginx-sts-${i}`], 'deleted');
@@ -80,7 +85,10 @@ test('lifecycle', async (t) => {
     const r = await sts([...flags, 'teardown', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.ok(out.removals.every((x: { action: string }) => x.action === 'absent'), r.stdout);
+    assert.ok(
+      out.removals.every((x: { action: string }) => x.action === 'absent'),
+      r.stdout,
+    );
   });
 
   await t.test('status with nothing deployed says so and exits 0', async () => {

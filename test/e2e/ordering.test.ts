@@ -15,7 +15,9 @@ function background(args: string[]) {
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => child.on('close', (code) => done({ code, stdout, stderr })));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) =>
+    child.on('close', (code) => done({ code, stdout, stderr })),
+  );
 }
 
 test('ordering', async (t) => {
@@ -29,13 +31,29 @@ test('ordering', async (t) => {
     assert.equal(w.code, 0, w.stderr);
     const out = JSON.parse(w.stdout);
     assert.equal(out.verdict.result, 'PASS', JSON.stringify(out.verdict, null, 2));
-    assert.deepEqual(out.timeline.map((r: { pod: string }) => r.pod), ['nginx-sts-0', 'nginx-sts-1', 'nginx-sts-2']);
-    assert.ok(out.timeline.every((r: { source: string }) => r.source === 'watch'), 'every creation was seen live');
+    assert.deepEqual(
+      out.timeline.map((r: { pod: string }) => r.pod),
+      ['nginx-sts-0', 'nginx-sts-1', 'nginx-sts-2'],
+    );
+    assert.ok(
+      out.timeline.every((r: { source: string }) => r.source === 'watch'),
+      'every creation was seen live',
+    );
     const checks = out.verdict.checks.filter((c: { evidence: string }) => c.evidence === 'watch');
-    assert.deepEqual(checks.map((c: { ordinal: number; ok: boolean }) => [c.ordinal, c.ok]), [[0, true], [1, true], [2, true]]);
+    assert.deepEqual(
+      checks.map((c: { ordinal: number; ok: boolean }) => [c.ordinal, c.ok]),
+      [
+        [0, true],
+        [1, true],
+        [2, true],
+      ],
+    );
     for (const [i, row] of out.timeline.entries()) {
       if (i === 0) continue;
-      assert.ok(Date.parse(row.created) >= Date.parse(out.timeline[i - 1].ready), `pod ${i} created after pod ${i - 1} was Ready`);
+      assert.ok(
+        Date.parse(row.created) >= Date.parse(out.timeline[i - 1].ready),
+        `pod ${i} created after pod ${i - 1} was Ready`,
+      );
     }
     assert.match(w.stderr, /nginx-sts-2: Ready after/);
   });
@@ -48,7 +66,10 @@ test('ordering', async (t) => {
     assert.match(r.stdout, /^PASS\s+OrderedReady held: pod N\+1 was created only after pod N was Ready$/m);
     assert.match(r.stdout, /ORDINAL\s+POD\s+CREATED\s+SCHEDULED\s+RUNNING\s+READY/);
     // The picture under the table: each pod ready, terminating, then pending again and ready; without colour when piped.
-    assert.match(r.stdout, /^The pods deleted and re-created by the controller\n(nginx-sts-\d │█*╳+ *░+▒*█+\n){3} +└─+┬[─┬]*\n +0s .*\n +░ pending\/creating {3}▒ running {3}█ ready {3}╳ terminating$/m);
+    assert.match(
+      r.stdout,
+      /^The pods deleted and re-created by the controller\n(nginx-sts-\d │█*╳+ *░+▒*█+\n){3} +└─+┬[─┬]*\n +0s .*\n +░ pending\/creating {3}▒ running {3}█ ready {3}╳ terminating$/m,
+    );
     assert.doesNotMatch(r.stdout, /\x1b\[/);
     const quiet = await sts([...flags, '--no-headers', 'status']);
     assert.doesNotMatch(quiet.stdout, /[│░▒█╳]/);
@@ -63,27 +84,46 @@ test('ordering', async (t) => {
     assert.doesNotMatch(r.stdout, /[│░▒█╳]/, 'no chart in -o json');
     const out = JSON.parse(r.stdout);
     assert.equal(out.verdict.result, 'PASS');
-    assert.deepEqual(out.timeline.map((x: { pod: string }) => x.pod), ['nginx-sts-3', 'nginx-sts-4']);
+    assert.deepEqual(
+      out.timeline.map((x: { pod: string }) => x.pod),
+      ['nginx-sts-3', 'nginx-sts-4'],
+    );
     assert.ok(Date.parse(out.timeline[1].created) >= Date.parse(out.timeline[0].ready));
     assert.equal(out.claimsVerdict.result, 'PASS');
     assert.equal(out.claims.length, 5);
   });
 
-  await t.test('scale 5 → 2 removes 4, 3, 2 in that order and keeps their claims Bound to the same volumes', async () => {
-    const before = await kubectlJson(['get', 'pvc', '-n', ns]);
-    const pvOf = new Map(before.items.map((c: { metadata: { name: string }; spec: { volumeName: string } }) => [c.metadata.name, c.spec.volumeName]));
-    const r = await sts([...flags, 'scale', '2', '-o', 'json']);
-    assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout);
-    assert.deepEqual(out.deletionOrder, ['nginx-sts-4', 'nginx-sts-3', 'nginx-sts-2']);
-    assert.equal(out.verdict.result, 'PASS', JSON.stringify(out.verdict, null, 2));
-    assert.deepEqual(out.verdict.checks.filter((c: { evidence: string }) => c.evidence === 'watch').map((c: { kind: string; ordinal: number }) => `${c.kind}:${c.ordinal}`), ['terminate:4', 'terminate:3', 'terminate:2']);
-    assert.deepEqual(out.claims.map((c: { expected: string }) => c.expected), ['in use', 'in use', 'retained', 'retained', 'retained']);
-    for (const c of out.claims) {
-      assert.equal(c.status, 'Bound');
-      assert.equal(c.pv, pvOf.get(c.pvc), `${c.pvc} kept its volume`);
-    }
-  });
+  await t.test(
+    'scale 5 → 2 removes 4, 3, 2 in that order and keeps their claims Bound to the same volumes',
+    async () => {
+      const before = await kubectlJson(['get', 'pvc', '-n', ns]);
+      const pvOf = new Map(
+        before.items.map((c: { metadata: { name: string }; spec: { volumeName: string } }) => [
+          c.metadata.name,
+          c.spec.volumeName,
+        ]),
+      );
+      const r = await sts([...flags, 'scale', '2', '-o', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.deepEqual(out.deletionOrder, ['nginx-sts-4', 'nginx-sts-3', 'nginx-sts-2']);
+      assert.equal(out.verdict.result, 'PASS', JSON.stringify(out.verdict, null, 2));
+      assert.deepEqual(
+        out.verdict.checks
+          .filter((c: { evidence: string }) => c.evidence === 'watch')
+          .map((c: { kind: string; ordinal: number }) => `${c.kind}:${c.ordinal}`),
+        ['terminate:4', 'terminate:3', 'terminate:2'],
+      );
+      assert.deepEqual(
+        out.claims.map((c: { expected: string }) => c.expected),
+        ['in use', 'in use', 'retained', 'retained', 'retained'],
+      );
+      for (const c of out.claims) {
+        assert.equal(c.status, 'Bound');
+        assert.equal(c.pv, pvOf.get(c.pvc), `${c.pvc} kept its volume`);
+      }
+    },
+  );
 
   await t.test('scaling to the current count says no change', async () => {
     const r = await sts([...flags, 'scale', '2']);
@@ -118,11 +158,29 @@ test('a Parallel StatefulSet is reported honestly: no order promised, none judge
 test('setup --retention whenScaled=Delete: scale-down deletes the removed claims', async () => {
   const rns = uniqueName('e2e-ret');
   after(() => dropNamespace(rns));
-  const setup = await sts(['-n', rns, '--progress', 'none', 'setup', '--image', IMAGE, '--replicas', '2', '--retention', 'whenScaled=Delete,whenDeleted=Retain']);
+  const setup = await sts([
+    '-n',
+    rns,
+    '--progress',
+    'none',
+    'setup',
+    '--image',
+    IMAGE,
+    '--replicas',
+    '2',
+    '--retention',
+    'whenScaled=Delete,whenDeleted=Retain',
+  ]);
   assert.equal(setup.code, 0, setup.stderr);
   const r = await sts(['-n', rns, '--progress', 'none', 'scale', '1', '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.whenScaled, 'Delete');
-  assert.deepEqual(out.claims.map((c: { expected: string; ok: boolean }) => [c.expected, c.ok]), [['in use', true], ['deleted', true]]);
+  assert.deepEqual(
+    out.claims.map((c: { expected: string; ok: boolean }) => [c.expected, c.ok]),
+    [
+      ['in use', true],
+      ['deleted', true],
+    ],
+  );
 });

@@ -25,9 +25,19 @@ describe('setup on a cluster that refuses', { concurrency: true }, () => {
     const r = await timedSetup(ns, ['--image', 'localhost/sts-lab-no-such-image:1', '--replicas', '2']);
     assert.equal(r.code, 1, r.stderr);
     assert.ok(r.tookMs <= 90_000, `took ${r.tookMs} ms`);
-    assert.match(errorLine(r), /^error: nginx-sts-0 is not Ready: (ErrImagePull|ImagePullBackOff): .*localhost\/sts-lab-no-such-image:1.* \(waited \d+(\.\d)?s: waiting longer cannot help\)$/);
-    assert.match(r.stderr, /^hint: this cluster's nodes cannot pull "localhost\/sts-lab-no-such-image:1": pass --image/m);
-    assert.match(r.stderr, /nginx-sts-1: not created yet, waiting for nginx-sts-0 \((ErrImagePull|ImagePullBackOff)\)/, 'the live line names the blocking pod');
+    assert.match(
+      errorLine(r),
+      /^error: nginx-sts-0 is not Ready: (ErrImagePull|ImagePullBackOff): .*localhost\/sts-lab-no-such-image:1.* \(waited \d+(\.\d)?s: waiting longer cannot help\)$/,
+    );
+    assert.match(
+      r.stderr,
+      /^hint: this cluster's nodes cannot pull "localhost\/sts-lab-no-such-image:1": pass --image/m,
+    );
+    assert.match(
+      r.stderr,
+      /nginx-sts-1: not created yet, waiting for nginx-sts-0 \((ErrImagePull|ImagePullBackOff)\)/,
+      'the live line names the blocking pod',
+    );
     // The wait gave up because waiting could not help, not because its own timeout ran out
     // (an event from the kubelet may say "timed out" on the way: that is the cluster's word).
     assert.doesNotMatch(r.stderr, /timed out after/);
@@ -37,7 +47,9 @@ describe('setup on a cluster that refuses', { concurrency: true }, () => {
   it('a pods ResourceQuota below the replica count: fails within 30 s naming the quota', async () => {
     const ns = uniqueName('e2e-quota');
     assert.equal((await kubectl(['create', 'namespace', ns])).code, 0);
-    await apply(`apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: two-pods, namespace: ${ns}}\nspec: {hard: {pods: "2"}}\n`);
+    await apply(
+      `apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: two-pods, namespace: ${ns}}\nspec: {hard: {pods: "2"}}\n`,
+    );
     const r = await timedSetup(ns, ['--image', IMAGE]);
     assert.equal(r.code, 1, r.stderr);
     assert.ok(r.tookMs <= 30_000, `took ${r.tookMs} ms`);
@@ -52,19 +64,30 @@ describe('setup on a cluster that refuses', { concurrency: true }, () => {
     const r = await timedSetup(ns, ['--image', IMAGE]);
     assert.equal(r.code, 1, r.stderr);
     assert.ok(r.tookMs <= 30_000, `took ${r.tookMs} ms`);
-    assert.match(errorLine(r), /^error: nginx-sts-0 cannot be created: FailedCreate: .*violates PodSecurity "restricted:latest"/);
-    assert.match(r.stderr, /^hint: namespace "e2e-pss-\w+" enforces Pod Security "restricted:latest" \(label pod-security\.kubernetes\.io\/enforce\)/m);
+    assert.match(
+      errorLine(r),
+      /^error: nginx-sts-0 cannot be created: FailedCreate: .*violates PodSecurity "restricted:latest"/,
+    );
+    assert.match(
+      r.stderr,
+      /^hint: namespace "e2e-pss-\w+" enforces Pod Security "restricted:latest" \(label pod-security\.kubernetes\.io\/enforce\)/m,
+    );
   });
 
   it('a StorageClass whose provisioner does not exist: fails naming the claim and the reason', async () => {
     const ns = uniqueName('e2e-noprov');
     const sc = uniqueName('e2e-noprov-class');
     after(() => kubectl(['delete', 'storageclass', sc, '--ignore-not-found']));
-    await apply(`apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: ${sc}}\nprovisioner: example.com/none\nvolumeBindingMode: Immediate\n`);
+    await apply(
+      `apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: ${sc}}\nprovisioner: example.com/none\nvolumeBindingMode: Immediate\n`,
+    );
     const r = await timedSetup(ns, ['--image', IMAGE, '--replicas', '1', '--storage-class', sc]);
     assert.equal(r.code, 1, r.stderr);
     assert.ok(r.tookMs <= 90_000, `took ${r.tookMs} ms`);
-    assert.match(errorLine(r), /^error: nginx-sts-0 is not Ready: claim Pending: claim data-nginx-sts-0 is Pending and no provisioner has taken it up: .*example\.com\/none/);
+    assert.match(
+      errorLine(r),
+      /^error: nginx-sts-0 is not Ready: claim Pending: claim data-nginx-sts-0 is Pending and no provisioner has taken it up: .*example\.com\/none/,
+    );
     assert.match(r.stderr, /^hint: no provisioner "example\.com\/none" answers in this cluster: pass --storage-class/m);
   });
 
@@ -78,16 +101,35 @@ describe('setup on a cluster that refuses', { concurrency: true }, () => {
       await kubectl(['delete', `persistentvolume/${pv}`, `storageclass/${sc}`, '--ignore-not-found', '--timeout=60s']);
       rmSync(`/tmp/${pv}`, { recursive: true, force: true });
     });
-    await apply(`apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: ${sc}}\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: Immediate\n`);
+    await apply(
+      `apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: ${sc}}\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: Immediate\n`,
+    );
     // setup starts; once its wait says why it waits, the volume an admin provides appears, pre-bound to the claim.
     // The claim's events are watched from the start: the reason may already quote one.
     const PENDING = /nginx-sts-0: Pending: claim Pending \(/;
     let stderr = '';
     const running = new Promise<Result>((done) => {
-      const child = spawn('kubectl', ['sts-lab', '-n', ns, '--progress', 'plain', 'setup', '--image', IMAGE, '--replicas', '1', '--storage-class', sc], { env: cleanEnv() });
+      const child = spawn(
+        'kubectl',
+        [
+          'sts-lab',
+          '-n',
+          ns,
+          '--progress',
+          'plain',
+          'setup',
+          '--image',
+          IMAGE,
+          '--replicas',
+          '1',
+          '--storage-class',
+          sc,
+        ],
+        { env: cleanEnv() },
+      );
       let stdout = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d));
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       child.on('close', (code) => done({ code, stdout, stderr }));
     });
     // A fixed delay raced a slow machine (setup could reach its wait after the volume was there).

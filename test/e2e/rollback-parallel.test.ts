@@ -4,7 +4,17 @@
 // did, and this test holds it to what this version is known to do.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { dropNamespace, IMAGE, K8S_MINOR, K8S_VERSION, kubectlJson, MAX_UNAVAILABLE_ON, sts, stsJson, uniqueName } from './harness.ts';
+import {
+  dropNamespace,
+  IMAGE,
+  K8S_MINOR,
+  K8S_VERSION,
+  kubectlJson,
+  MAX_UNAVAILABLE_ON,
+  sts,
+  stsJson,
+  uniqueName,
+} from './harness.ts';
 
 const ns = uniqueName('e2e-rollback-par');
 after(() => dropNamespace(ns));
@@ -23,7 +33,11 @@ test(`Parallel on ${K8S_VERSION}: after rollback the controller ${selfHeals ? 'r
   assert.equal(out.serverVersion, K8S_VERSION);
   assert.equal(out.podManagementPolicy, 'Parallel');
   assert.equal(out.expectedSelfHeal, selfHeals);
-  assert.match(out.verdict.why.join('\n'), new RegExp(K8S_VERSION.replaceAll('.', '\\.')), 'the verdict names the server version');
+  assert.match(
+    out.verdict.why.join('\n'),
+    new RegExp(K8S_VERSION.replaceAll('.', '\\.')),
+    'the verdict names the server version',
+  );
   const revisions = (await kubectlJson(['get', 'pods', '-n', ns, '-l', 'app=nginx-sts'])).items.map(
     (p: { metadata: { labels: Record<string, string> } }) => p.metadata.labels['controller-revision-hash'],
   );
@@ -32,7 +46,10 @@ test(`Parallel on ${K8S_VERSION}: after rollback the controller ${selfHeals ? 'r
     assert.equal(out.verdict.result, 'PASS');
     assert.deepEqual(out.stuck, []);
     assert.deepEqual(out.deleted, [], 'sts-lab deleted nothing: the controller did it');
-    assert.ok(out.pods.some((p: { action: string }) => p.action === 'replaced by the controller'), JSON.stringify(out.pods));
+    assert.ok(
+      out.pods.some((p: { action: string }) => p.action === 'replaced by the controller'),
+      JSON.stringify(out.pods),
+    );
     assert.deepEqual(revisions, [good, good, good]);
   } else {
     assert.equal(r.code, 1);

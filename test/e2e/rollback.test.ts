@@ -12,8 +12,12 @@ const json = async (args: string[]) => {
   const r = await sts([...flags, ...args, '-o', 'json']);
   return { code: r.code, out: JSON.parse(r.stdout || '{}'), stderr: r.stderr };
 };
-const labPods = async () => (await kubectlJson(['get', 'pods', '-n', ns, '-l', 'app=nginx-sts'])).items as { metadata: { name: string; uid: string; labels: Record<string, string> } }[];
-const uidsOf = (pods: Awaited<ReturnType<typeof labPods>>) => Object.fromEntries(pods.map((p) => [p.metadata.name, p.metadata.uid]));
+const labPods = async () =>
+  (await kubectlJson(['get', 'pods', '-n', ns, '-l', 'app=nginx-sts'])).items as {
+    metadata: { name: string; uid: string; labels: Record<string, string> };
+  }[];
+const uidsOf = (pods: Awaited<ReturnType<typeof labPods>>) =>
+  Object.fromEntries(pods.map((p) => [p.metadata.name, p.metadata.uid]));
 
 test('a broken update stalls at the top ordinal; rollback restores the template; --delete-stuck completes it', async (t) => {
   await stsJson([...flags, 'setup', '--image', IMAGE]);
@@ -22,14 +26,20 @@ test('a broken update stalls at the top ordinal; rollback restores the template;
   const good = sts0.status.updateRevision as string;
   const before = uidsOf(await labPods());
 
-  await t.test('update --break: FAIL, stalled at nginx-sts-2 with the probe\'s failure; 0 and 1 untouched', async () => {
+  await t.test("update --break: FAIL, stalled at nginx-sts-2 with the probe's failure; 0 and 1 untouched", async () => {
     const { code, out, stderr } = await json(['update', '--break']);
     assert.equal(code, 1, stderr);
     assert.equal(out.verdict.result, 'FAIL');
     assert.equal(out.stalled.pod, 'nginx-sts-2');
     assert.match(out.stalled.detail, /^Readiness probe failed: dial tcp [\d.]+:1: connect: connection refused/);
-    assert.ok(out.verdict.checks.every((c: { ok: boolean }) => c.ok), JSON.stringify(out.verdict.checks));
-    assert.match(out.verdict.headline, /^Roll-out stalled at nginx-sts-2 \(Running, not Ready\); nginx-sts-0, nginx-sts-1 untouched for \d+\.\ds$/);
+    assert.ok(
+      out.verdict.checks.every((c: { ok: boolean }) => c.ok),
+      JSON.stringify(out.verdict.checks),
+    );
+    assert.match(
+      out.verdict.headline,
+      /^Roll-out stalled at nginx-sts-2 \(Running, not Ready\); nginx-sts-0, nginx-sts-1 untouched for \d+\.\ds$/,
+    );
     const now = uidsOf(await labPods());
     assert.equal(now['nginx-sts-0'], before['nginx-sts-0']);
     assert.equal(now['nginx-sts-1'], before['nginx-sts-1']);
@@ -39,7 +49,10 @@ test('a broken update stalls at the top ordinal; rollback restores the template;
   await t.test('update refuses to start another roll-out over the stuck pod', async () => {
     const r = await sts([...flags, 'update']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error: nginx-sts-2 not Ready: an update now would mix a stuck pod into the proof\nhint: after a stalled update: kubectl sts-lab rollback/);
+    assert.match(
+      r.stderr,
+      /^error: nginx-sts-2 not Ready: an update now would mix a stuck pod into the proof\nhint: after a stalled update: kubectl sts-lab rollback/,
+    );
   });
 
   await t.test('rollback: the template is restored, and the broken pod stays stuck on this cluster', async () => {
@@ -51,21 +64,34 @@ test('a broken update stalls at the top ordinal; rollback restores the template;
     assert.deepEqual(out.deleted, []);
     assert.match(out.verdict.headline, /^Rollback not complete: nginx-sts-2 still off revision/);
     const sts1 = await kubectlJson(['get', 'statefulset', 'nginx-sts', '-n', ns]);
-    assert.deepEqual(sts1.spec.template.spec.containers[0].readinessProbe, sts0.spec.template.spec.containers[0].readinessProbe, 'the probe before --break is back');
+    assert.deepEqual(
+      sts1.spec.template.spec.containers[0].readinessProbe,
+      sts0.spec.template.spec.containers[0].readinessProbe,
+      'the probe before --break is back',
+    );
     const stuck = (await labPods()).find((p) => p.metadata.name === 'nginx-sts-2')!;
     assert.notEqual(stuck.metadata.labels['controller-revision-hash'], good);
   });
 
-  await t.test('rollback --delete-stuck: nginx-sts-2 deleted and back on the old revision; every pod Ready on it', async () => {
-    const { code, out, stderr } = await json(['rollback', '--delete-stuck']);
-    assert.equal(code, 0, stderr);
-    assert.equal(out.verdict.result, 'PASS', out.verdict.why.join('\n'));
-    assert.equal(out.restored, false);
-    assert.deepEqual(out.deleted, ['nginx-sts-2']);
-    assert.deepEqual(out.pods.map((p: { action: string }) => p.action), ['untouched', 'untouched', 'deleted by sts-lab']);
-    const pods = await labPods();
-    assert.deepEqual(pods.map((p) => p.metadata.labels['controller-revision-hash']), [good, good, good]);
-  });
+  await t.test(
+    'rollback --delete-stuck: nginx-sts-2 deleted and back on the old revision; every pod Ready on it',
+    async () => {
+      const { code, out, stderr } = await json(['rollback', '--delete-stuck']);
+      assert.equal(code, 0, stderr);
+      assert.equal(out.verdict.result, 'PASS', out.verdict.why.join('\n'));
+      assert.equal(out.restored, false);
+      assert.deepEqual(out.deleted, ['nginx-sts-2']);
+      assert.deepEqual(
+        out.pods.map((p: { action: string }) => p.action),
+        ['untouched', 'untouched', 'deleted by sts-lab'],
+      );
+      const pods = await labPods();
+      assert.deepEqual(
+        pods.map((p) => p.metadata.labels['controller-revision-hash']),
+        [good, good, good],
+      );
+    },
+  );
 
   await t.test('the data survived the broken update and the rollback', async () => {
     const out = await stsJson([...flags, 'check-persistence']);
@@ -81,13 +107,19 @@ test('a broken update stalls at the top ordinal; rollback restores the template;
     assert.equal(rows.at(-1)!.revision, 3);
   });
 
-  await t.test('bad input: a revision that is not there is an error, a non-number a usage error; nothing changes', async () => {
-    const uids = uidsOf(await labPods());
-    const missing = await sts([...flags, 'rollback', '--to-revision', '99']);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^error: revision 99 not found: this StatefulSet has revisions 2, 3 \(kubectl sts-lab history\)\n$/);
-    const bad = await sts([...flags, 'rollback', '--to-revision', 'x']);
-    assert.equal(bad.code, 2);
-    assert.deepEqual(uidsOf(await labPods()), uids);
-  });
+  await t.test(
+    'bad input: a revision that is not there is an error, a non-number a usage error; nothing changes',
+    async () => {
+      const uids = uidsOf(await labPods());
+      const missing = await sts([...flags, 'rollback', '--to-revision', '99']);
+      assert.equal(missing.code, 1);
+      assert.match(
+        missing.stderr,
+        /^error: revision 99 not found: this StatefulSet has revisions 2, 3 \(kubectl sts-lab history\)\n$/,
+      );
+      const bad = await sts([...flags, 'rollback', '--to-revision', 'x']);
+      assert.equal(bad.code, 2);
+      assert.deepEqual(uidsOf(await labPods()), uids);
+    },
+  );
 });

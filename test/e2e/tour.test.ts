@@ -8,11 +8,19 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { cleanEnv, dropNamespace, exists, IMAGE, kubectl, sts, uniqueName } from './harness.ts';
 import { sharesClusterDns } from './cluster-env.ts';
-import { documented, sameShape, timeConvention } from './json-shape.ts';
+import { documented, sameShape, timeConvention } from '../support/json-shape.ts';
 
 sharesClusterDns();
 
-const CONCEPTS = ['Ordered deployment', 'Stable identity', 'Headless Service DNS', 'PVC per pod', 'Stable storage', 'Ordered scaling', 'Cleanup'];
+const CONCEPTS = [
+  'Ordered deployment',
+  'Stable identity',
+  'Headless Service DNS',
+  'PVC per pod',
+  'Stable storage',
+  'Ordered scaling',
+  'Cleanup',
+];
 
 test('tour passes, writes a report naming every row, and leaves nothing behind', async () => {
   const ns = uniqueName('e2e-tour');
@@ -24,8 +32,14 @@ test('tour passes, writes a report naming every row, and leaves nothing behind',
   assert.equal(out.passed, true);
   sameShape('tour', documented().get('tour')!, out);
   timeConvention('tour', out);
-  assert.deepEqual(out.rows.map((x: { concept: string }) => x.concept), CONCEPTS);
-  assert.ok(out.rows.every((x: { result: string }) => x.result === 'PASS'), JSON.stringify(out.rows, null, 2));
+  assert.deepEqual(
+    out.rows.map((x: { concept: string }) => x.concept),
+    CONCEPTS,
+  );
+  assert.ok(
+    out.rows.every((x: { result: string }) => x.result === 'PASS'),
+    JSON.stringify(out.rows, null, 2),
+  );
   assert.equal(out.steps.length, 10);
   assert.match(r.stderr, /== Step 6\/10: Delete nginx-sts-1 and watch it come back/);
   const md = readFileSync(report, 'utf8');
@@ -39,7 +53,9 @@ test('tour passes, writes a report naming every row, and leaves nothing behind',
 test('Ctrl-C during kill-pod exits 130, and a second tour passes', async () => {
   const ns = uniqueName('e2e-sigint');
   after(() => dropNamespace(ns));
-  const child = spawn('kubectl', ['sts-lab', '-n', ns, '--progress', 'plain', 'tour', '--image', IMAGE], { env: cleanEnv() });
+  const child = spawn('kubectl', ['sts-lab', '-n', ns, '--progress', 'plain', 'tour', '--image', IMAGE], {
+    env: cleanEnv(),
+  });
   let stderr = '';
   let sent = false;
   child.stderr.on('data', (d) => {

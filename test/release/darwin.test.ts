@@ -16,7 +16,11 @@ for (const arch of ['amd64', 'arm64']) {
   test(`darwin-${arch}: the archive's executable carries a valid ad-hoc signature, and a flipped byte breaks it`, () => {
     const dir = mkdtempSync(join(tmpdir(), `sts-lab-darwin-${arch}-`));
     execFileSync('tar', ['-xzf', join(RELEASE, `kubectl-sts_lab-darwin-${arch}.tar.gz`), '-C', dir]);
-    assert.deepEqual(execFileSync('ls', [dir], { encoding: 'utf8' }).trim().split('\n').sort(), ['LICENSE', 'kubectl-sts_lab', 'kubectl_complete-sts_lab']);
+    assert.deepEqual(execFileSync('ls', [dir], { encoding: 'utf8' }).trim().split('\n').sort(), [
+      'LICENSE',
+      'kubectl-sts_lab',
+      'kubectl_complete-sts_lab',
+    ]);
     const exe = readFileSync(join(dir, 'kubectl-sts_lab'));
     const cpu = exe.readUInt32LE(4);
     assert.equal(cpu, arch === 'amd64' ? 0x01000007 : 0x0100000c, 'CPU type of the Mach-O header');
@@ -30,6 +34,9 @@ for (const arch of ['amd64', 'arm64']) {
     const broken = Buffer.from(exe);
     const middle = report.codeLimit >> 1;
     broken[middle] = broken[middle]! ^ 0x01;
-    assert.match(checkAdHocSignature(broken, FUSE).problems.join('\n'), /^page \d+ \(offset \d+\) does not match its hash$/m);
+    assert.match(
+      checkAdHocSignature(broken, FUSE).problems.join('\n'),
+      /^page \d+ \(offset \d+\) does not match its hash$/m,
+    );
   });
 }

@@ -41,9 +41,13 @@ test('every platform: sha256 of its archive, binary and LICENSE inside, checksum
     const inside = listing(file);
     assert.ok(inside.includes(p.bin), `${p.bin} not in ${file}: ${inside}`);
     assert.ok(inside.includes('LICENSE'), `LICENSE not in ${file}`);
-    const helper = p.selector.matchLabels.os === 'windows' ? 'kubectl_complete-sts_lab.cmd' : 'kubectl_complete-sts_lab';
+    const helper =
+      p.selector.matchLabels.os === 'windows' ? 'kubectl_complete-sts_lab.cmd' : 'kubectl_complete-sts_lab';
     assert.ok(inside.includes(helper), `${helper} not in ${file}`);
-    assert.ok(p.files.some((f: { from: string }) => f.from === helper), `${helper} unpacked by krew`);
+    assert.ok(
+      p.files.some((f: { from: string }) => f.from === helper),
+      `${helper} unpacked by krew`,
+    );
   }
 });
 
@@ -51,19 +55,30 @@ test('the committed krew-manifest.yaml is valid and matches this release but for
   // linux-amd64 embeds a V8 startup snapshot, which is not byte-reproducible: its sha256 differs per build.
   const committed = parse(readFileSync(join(ROOT, 'krew-manifest.yaml'), 'utf8'));
   assert.deepEqual(krewProblems(committed, 'sts-lab.yaml'), []);
-  const withoutSums = (m: any) => ({ ...m, spec: { ...m.spec, platforms: m.spec.platforms.map((p: any) => ({ ...p, sha256: '' })) } });
+  const withoutSums = (m: any) => ({
+    ...m,
+    spec: { ...m.spec, platforms: m.spec.platforms.map((p: any) => ({ ...p, sha256: '' })) },
+  });
   assert.deepEqual(withoutSums(committed), withoutSums(manifest));
 });
 
 test('the linux-amd64 archive holds a working single executable', () => {
   const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
   execFileSync('tar', ['-xzf', join(RELEASE, 'kubectl-sts_lab-linux-amd64.tar.gz'), '-C', dir]);
-  const out = execFileSync(join(dir, 'kubectl-sts_lab'), ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, cwd: dir });
+  const out = execFileSync(join(dir, 'kubectl-sts_lab'), ['--version'], {
+    encoding: 'utf8',
+    env: { PATH: '/usr/bin:/bin' },
+    cwd: dir,
+  });
   assert.equal(out.trim(), pkg.version);
 });
 
 test('the linux-arm64 binary runs (under qemu user emulation)', () => {
-  const out = execFileSync('qemu-aarch64-static', ['-L', '/usr/aarch64-linux-gnu', join(RELEASE, 'bin', 'linux-arm64', 'kubectl-sts_lab'), '--version'], { encoding: 'utf8' });
+  const out = execFileSync(
+    'qemu-aarch64-static',
+    ['-L', '/usr/aarch64-linux-gnu', join(RELEASE, 'bin', 'linux-arm64', 'kubectl-sts_lab'), '--version'],
+    { encoding: 'utf8' },
+  );
   assert.equal(out.trim(), pkg.version);
 });
 

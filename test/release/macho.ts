@@ -28,7 +28,14 @@ export interface SignatureReport {
 
 export function checkAdHocSignature(file: Buffer, fuse: string): SignatureReport {
   const problems: string[] = [];
-  const report: SignatureReport = { problems, segments: [], codeLimit: 0, pages: 0, identifier: '', signatureOffset: 0 };
+  const report: SignatureReport = {
+    problems,
+    segments: [],
+    codeLimit: 0,
+    pages: 0,
+    identifier: '',
+    signatureOffset: 0,
+  };
   if (file.readUInt32LE(0) !== MH_MAGIC_64) {
     problems.push('not a 64-bit little-endian Mach-O (no fat binaries here)');
     return report;
@@ -40,14 +47,19 @@ export function checkAdHocSignature(file: Buffer, fuse: string): SignatureReport
     const size = file.readUInt32LE(at + 4);
     if (cmd === LC_SEGMENT_64) {
       const name = file.toString('latin1', at + 8, at + 24).replace(/\0.*$/s, '');
-      report.segments.push({ name, fileoff: Number(file.readBigUInt64LE(at + 40)), filesize: Number(file.readBigUInt64LE(at + 48)) });
+      report.segments.push({
+        name,
+        fileoff: Number(file.readBigUInt64LE(at + 40)),
+        filesize: Number(file.readBigUInt64LE(at + 48)),
+      });
     }
     if (cmd === LC_CODE_SIGNATURE) sig = { dataoff: file.readUInt32LE(at + 8), datasize: file.readUInt32LE(at + 12) };
     at += size;
   }
   const linkedit = report.segments.find((s) => s.name === '__LINKEDIT');
   if (!linkedit) problems.push('no __LINKEDIT segment');
-  else if (linkedit.fileoff + linkedit.filesize !== file.length) problems.push(`__LINKEDIT ends at ${linkedit.fileoff + linkedit.filesize}, the file at ${file.length}`);
+  else if (linkedit.fileoff + linkedit.filesize !== file.length)
+    problems.push(`__LINKEDIT ends at ${linkedit.fileoff + linkedit.filesize}, the file at ${file.length}`);
   if (!sig) {
     problems.push('no LC_CODE_SIGNATURE');
     return report;
@@ -81,14 +93,17 @@ export function checkAdHocSignature(file: Buffer, fuse: string): SignatureReport
   report.pages = nCodeSlots;
   report.identifier = file.toString('latin1', cd + identOffset, file.indexOf(0, cd + identOffset));
   if (!(flags & CS_ADHOC)) problems.push(`CodeDirectory flags 0x${flags.toString(16)} lack CS_ADHOC`);
-  if (hashType !== CS_HASHTYPE_SHA256 || hashSize !== 32) problems.push(`hash type ${hashType}/${hashSize} bytes, expected SHA-256`);
+  if (hashType !== CS_HASHTYPE_SHA256 || hashSize !== 32)
+    problems.push(`hash type ${hashType}/${hashSize} bytes, expected SHA-256`);
   if (codeLimit !== sig.dataoff) problems.push(`codeLimit ${codeLimit} is not the signature's offset ${sig.dataoff}`);
-  if (nCodeSlots !== Math.ceil(codeLimit / pageSize)) problems.push(`${nCodeSlots} page hashes for ${Math.ceil(codeLimit / pageSize)} pages`);
+  if (nCodeSlots !== Math.ceil(codeLimit / pageSize))
+    problems.push(`${nCodeSlots} page hashes for ${Math.ceil(codeLimit / pageSize)} pages`);
   let wrong = 0;
   for (let i = 0; i < nCodeSlots; i++) {
     const page = file.subarray(i * pageSize, Math.min((i + 1) * pageSize, codeLimit));
     const stored = file.subarray(cd + hashOffset + i * hashSize, cd + hashOffset + (i + 1) * hashSize);
-    if (!createHash('sha256').update(page).digest().equals(stored) && wrong++ < 3) problems.push(`page ${i} (offset ${i * pageSize}) does not match its hash`);
+    if (!createHash('sha256').update(page).digest().equals(stored) && wrong++ < 3)
+      problems.push(`page ${i} (offset ${i * pageSize}) does not match its hash`);
   }
   if (wrong > 3) problems.push(`${wrong} pages in all do not match their hashes`);
   const sea = report.segments.find((s) => s.name === 'NODE_SEA');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './cluster-env.ts';
+import { ROOT } from '../cluster/paths.ts';
 
 /** The command reference's "- `CMD -o json`: `{…}`" lines, by command. */
 export function documented(): Map<string, string> {
@@ -26,10 +26,15 @@ function entries(object: string): Map<string, string> {
     } else current += ch;
   }
   parts.push(current);
-  return new Map(parts.map((p) => p.trim()).filter(Boolean).map((p) => {
-    const at = p.indexOf(':');
-    return at < 0 ? [p.split(' ')[0]!, ''] : [p.slice(0, at).trim(), p.slice(at + 1).trim()];
-  }));
+  return new Map(
+    parts
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        const at = p.indexOf(':');
+        return at < 0 ? [p.split(' ')[0]!, ''] : [p.slice(0, at).trim(), p.slice(at + 1).trim()];
+      }),
+  );
 }
 
 /** Compares keys, and the keys of nested objects the reference writes out as {…}. */
@@ -39,11 +44,18 @@ export function sameShape(where: string, doc: string, value: unknown): void {
   // "key?" is documented as optional.
   const required = [...docEntries.keys()].filter((k) => !k.endsWith('?'));
   const optional = [...docEntries.keys()].filter((k) => k.endsWith('?')).map((k) => k.slice(0, -1));
-  assert.deepEqual(Object.keys(value).filter((k) => !optional.includes(k)).sort(), required.sort(), `${where}: keys`);
+  assert.deepEqual(
+    Object.keys(value)
+      .filter((k) => !optional.includes(k))
+      .sort(),
+    required.sort(),
+    `${where}: keys`,
+  );
   for (const [key, sub] of docEntries) {
     const v = (value as Record<string, unknown>)[key];
     if (/^\{[^|]*\}$/.test(sub) && v !== null) sameShape(`${where}.${key}`, sub, v);
-    if (/^\[\{.*\}\]$/.test(sub) && Array.isArray(v) && v.length) sameShape(`${where}.${key}[0]`, sub.slice(1, -1), v[0]);
+    if (/^\[\{.*\}\]$/.test(sub) && Array.isArray(v) && v.length)
+      sameShape(`${where}.${key}[0]`, sub.slice(1, -1), v[0]);
   }
 }
 
@@ -53,11 +65,16 @@ export function timeConvention(where: string, value: unknown, durations = false)
   if (!value || typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value)) {
     const isDurations = durations || /Ms$/.test(k);
-    if (!isDurations && /(^at$|At$|^created$|^scheduled$|^running$|^ready$)/.test(k) && v !== null && typeof v !== 'boolean') {
+    if (
+      !isDurations &&
+      /(^at$|At$|^created$|^scheduled$|^running$|^ready$)/.test(k) &&
+      v !== null &&
+      typeof v !== 'boolean'
+    ) {
       assert.match(String(v), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, `${where}.${k} is ISO 8601`);
     }
-    if (!isDurations && /(seconds|duration|after|elapsed)/i.test(k) && typeof v === 'number') assert.match(k, /Ms$/, `${where}.${k}: a duration's name ends in Ms`);
+    if (!isDurations && /(seconds|duration|after|elapsed)/i.test(k) && typeof v === 'number')
+      assert.match(k, /Ms$/, `${where}.${k}: a duration's name ends in Ms`);
     timeConvention(`${where}.${k}`, v, isDurations);
   }
 }
-

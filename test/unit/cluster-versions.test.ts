@@ -24,7 +24,11 @@ for (const version of versions) {
     const text = readFileSync(mod, 'utf8');
     assert.match(text, new RegExp(`^\\s*(require )?k8s\\.io/kubernetes ${version.replaceAll('.', '\\.')}( |$)`, 'm'));
     for (const replaced of text.matchAll(/^\s*(k8s\.io\/\S+) => \S+ (v\S+)$/gm)) {
-      assert.equal(replaced[2], `v0.${minor}.${version.split('.')[2]}`, `${replaced[1]} is replaced with another release than ${version}'s`);
+      assert.equal(
+        replaced[2],
+        `v0.${minor}.${version.split('.')[2]}`,
+        `${replaced[1]} is replaced with another release than ${version}'s`,
+      );
     }
     assert.ok(existsSync(new URL(`k8s/v1.${minor}/go.sum`, cluster)), `k8s/v1.${minor}/go.sum is missing`);
   });

@@ -12,14 +12,24 @@ const SERVER = 'https://127.0.0.1:6443';
 const status = (code: number, reason: string, message: string) =>
   new ApiException(code, 'ignored', JSON.stringify({ kind: 'Status', reason, message, code }), {});
 
-const netError = (code: string, message = code) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(message), { code }) });
+const netError = (code: string, message = code) =>
+  Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(message), { code }) });
 
 test('API statuses become the server message, in kubectl words', () => {
-  assert.equal(describeApiError(status(401, 'Unauthorized', 'Unauthorized'), SERVER), 'You must be logged in to the server (Unauthorized)');
+  assert.equal(
+    describeApiError(status(401, 'Unauthorized', 'Unauthorized'), SERVER),
+    'You must be logged in to the server (Unauthorized)',
+  );
   const forbidden = 'pods is forbidden: User "u" cannot list resource "pods" in API group "" in the namespace "x"';
   assert.equal(describeApiError(status(403, 'Forbidden', forbidden), SERVER), forbidden);
-  assert.equal(describeApiError(status(404, 'NotFound', 'statefulsets.apps "web" not found'), SERVER), 'statefulsets.apps "web" not found');
-  assert.equal(describeApiError(status(500, 'InternalError', 'etcd down'), SERVER), 'Error from server (InternalError): etcd down');
+  assert.equal(
+    describeApiError(status(404, 'NotFound', 'statefulsets.apps "web" not found'), SERVER),
+    'statefulsets.apps "web" not found',
+  );
+  assert.equal(
+    describeApiError(status(500, 'InternalError', 'etcd down'), SERVER),
+    'Error from server (InternalError): etcd down',
+  );
 });
 
 test('network failures name the server and the cause', () => {
@@ -27,19 +37,38 @@ test('network failures name the server and the cause', () => {
     describeApiError(netError('ECONNREFUSED'), 'https://127.0.0.1:16999'),
     'The connection to the server 127.0.0.1:16999 was refused - did you specify the right host or port?',
   );
-  assert.match(describeApiError(netError('ENOTFOUND'), 'https://nope.example:6443'), /lookup nope\.example: no such host/);
+  assert.match(
+    describeApiError(netError('ENOTFOUND'), 'https://nope.example:6443'),
+    /lookup nope\.example: no such host/,
+  );
 });
 
-test('TLS failures in kubectl\'s words, never Node.js advice', () => {
-  const unknownCa = netError('UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'unable to get local issuer certificate. Try running Node.js with --use-system-ca');
+test("TLS failures in kubectl's words, never Node.js advice", () => {
+  const unknownCa = netError(
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'unable to get local issuer certificate. Try running Node.js with --use-system-ca',
+  );
   for (const e of [unknownCa, netError('SELF_SIGNED_CERT_IN_CHAIN'), netError('DEPTH_ZERO_SELF_SIGNED_CERT')]) {
-    assert.equal(describeApiError(e, SERVER), 'Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority');
+    assert.equal(
+      describeApiError(e, SERVER),
+      'Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority',
+    );
   }
-  assert.equal(describeApiError(netError('CERT_HAS_EXPIRED', 'certificate has expired'), SERVER), 'Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not yet valid');
+  assert.equal(
+    describeApiError(netError('CERT_HAS_EXPIRED', 'certificate has expired'), SERVER),
+    'Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not yet valid',
+  );
   const altname = Object.assign(new TypeError('fetch failed'), {
-    cause: Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID', host: '127.0.0.2', cert: { subjectaltname: 'DNS:kubernetes, IP Address:127.0.0.1' } }),
+    cause: Object.assign(new Error("Hostname/IP does not match certificate's altnames"), {
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+      host: '127.0.0.2',
+      cert: { subjectaltname: 'DNS:kubernetes, IP Address:127.0.0.1' },
+    }),
   });
-  assert.equal(describeApiError(altname, SERVER), 'Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for kubernetes, 127.0.0.1, not 127.0.0.2');
+  assert.equal(
+    describeApiError(altname, SERVER),
+    'Unable to connect to the server: tls: failed to verify certificate: x509: certificate is valid for kubernetes, 127.0.0.1, not 127.0.0.2',
+  );
   assert.doesNotMatch(describeApiError(unknownCa, SERVER), /Node\.js|use-system-ca/);
 });
 
@@ -63,10 +92,18 @@ test('-v shows what the network or the server said in full behind the one-line e
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as { port: number }).port;
   await new Promise((r) => srv.close(r));
-  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:' + port + '"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+  writeFileSync(
+    kubeconfig,
+    'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:' +
+      port +
+      '"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+  );
   const run = async (...flags: string[]) => {
     let err = '';
-    const code = await main([...flags, '--kubeconfig', kubeconfig, 'status'], new AbortController().signal, { out: () => undefined, err: (t) => void (err += t) });
+    const code = await main([...flags, '--kubeconfig', kubeconfig, 'status'], new AbortController().signal, {
+      out: () => undefined,
+      err: (t) => void (err += t),
+    });
     return { code, err };
   };
   const quiet = await run();
@@ -85,16 +122,26 @@ test('--request-timeout: a server that accepts but never answers fails in time, 
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   const port = (silent.address() as { port: number }).port;
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'sts-lab-rt-')), 'config');
-  writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`);
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`,
+  );
   let err = '';
   const t0 = Date.now();
   try {
-    const code = await main(['--kubeconfig', kubeconfig, '--request-timeout', '1s', 'status'], new AbortController().signal, { out: () => undefined, err: (t) => void (err += t) });
+    const code = await main(
+      ['--kubeconfig', kubeconfig, '--request-timeout', '1s', 'status'],
+      new AbortController().signal,
+      { out: () => undefined, err: (t) => void (err += t) },
+    );
     assert.equal(code, 1);
   } finally {
     for (const sock of sockets) sock.destroy();
     silent.close();
   }
-  assert.match(err, new RegExp(`^error: the server 127\\.0\\.0\\.1:${port} did not answer within 1s \\(--request-timeout\\)$`, 'm'));
+  assert.match(
+    err,
+    new RegExp(`^error: the server 127\\.0\\.0\\.1:${port} did not answer within 1s \\(--request-timeout\\)$`, 'm'),
+  );
   assert.ok(Date.now() - t0 < 10_000, 'gave up close to the 1 s limit');
 });

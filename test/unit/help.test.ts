@@ -6,7 +6,12 @@ import { main, prerenderHelp } from '../../src/cli.ts';
 
 const helpAt = async (argv: string[], columns: number): Promise<string> => {
   let out = '';
-  const code = await main(argv, new AbortController().signal, { out: (t) => (out += t), err: () => undefined }, columns);
+  const code = await main(
+    argv,
+    new AbortController().signal,
+    { out: (t) => (out += t), err: () => undefined },
+    columns,
+  );
   assert.equal(code, 0);
   return out;
 };

@@ -7,8 +7,24 @@ import { krewManifest, krewProblems } from '../../scripts/krew.ts';
 const good = () =>
   parse(
     krewManifest('1.2.3', [
-      { os: 'linux', arch: 'amd64', uri: 'https://x/y-linux-amd64.tar.gz', sha256: 'a'.repeat(64), bin: 'kubectl-sts_lab', archive: 'y.tar.gz', helper: 'kubectl_complete-sts_lab' },
-      { os: 'windows', arch: 'amd64', uri: 'https://x/y-windows-amd64.zip', sha256: 'b'.repeat(64), bin: 'kubectl-sts_lab.exe', archive: 'y.zip', helper: 'kubectl_complete-sts_lab.cmd' },
+      {
+        os: 'linux',
+        arch: 'amd64',
+        uri: 'https://x/y-linux-amd64.tar.gz',
+        sha256: 'a'.repeat(64),
+        bin: 'kubectl-sts_lab',
+        archive: 'y.tar.gz',
+        helper: 'kubectl_complete-sts_lab',
+      },
+      {
+        os: 'windows',
+        arch: 'amd64',
+        uri: 'https://x/y-windows-amd64.zip',
+        sha256: 'b'.repeat(64),
+        bin: 'kubectl-sts_lab.exe',
+        archive: 'y.zip',
+        helper: 'kubectl_complete-sts_lab.cmd',
+      },
     ]),
   );
 

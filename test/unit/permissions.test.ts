@@ -26,5 +26,10 @@ test('a subresource needs its own grant: the resource alone is not enough', () =
 });
 
 test('a rule limited to named objects does not grant the lab its creates and lists', () => {
-  assert.ok(!ruleAllows({ verbs: ['create'], apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['nginx-sts'] }, createSts));
+  assert.ok(
+    !ruleAllows(
+      { verbs: ['create'], apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['nginx-sts'] },
+      createSts,
+    ),
+  );
 });

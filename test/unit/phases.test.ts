@@ -8,7 +8,13 @@ const pod = (uid: string, phase: 'Pending' | 'Running', ready = false, deleting 
   metadata: { uid, ...(deleting ? { deletionTimestamp: '2026-12-01T10:00:00Z' } : {}) },
   status: { phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
 });
-const at = (ms: number, type: Observation['type'], ordinal: number, p: ReturnType<typeof pod>, initial = false): Observation => ({ at: ms, type, ordinal, pod: p, ...(initial ? { initial } : {}) });
+const at = (
+  ms: number,
+  type: Observation['type'],
+  ordinal: number,
+  p: ReturnType<typeof pod>,
+  initial = false,
+): Observation => ({ at: ms, type, ordinal, pod: p, ...(initial ? { initial } : {}) });
 const name = (o: number) => `web-${o}`;
 
 /** web-0 was there; web-1 is created, runs, gets Ready; then web-0 is killed and re-created. */
@@ -28,8 +34,17 @@ test('phases are replayed per pod in commit order, one segment per phase of each
   assert.equal(c.origin, 0);
   assert.equal(c.end, 8000);
   const seg = (o: number) => c.rows.find((r) => r.ordinal === o)!.segments.map((s) => [s.phase, s.from, s.to, s.uid]);
-  assert.deepEqual(seg(0), [['ready', 0, 4000, 'a'], ['terminating', 4000, 5000, 'a'], ['pending', 5500, 7000, 'c'], ['ready', 7000, 8000, 'c']]);
-  assert.deepEqual(seg(1), [['pending', 1000, 2000, 'b'], ['running', 2000, 3000, 'b'], ['ready', 3000, 8000, 'b']]);
+  assert.deepEqual(seg(0), [
+    ['ready', 0, 4000, 'a'],
+    ['terminating', 4000, 5000, 'a'],
+    ['pending', 5500, 7000, 'c'],
+    ['ready', 7000, 8000, 'c'],
+  ]);
+  assert.deepEqual(seg(1), [
+    ['pending', 1000, 2000, 'b'],
+    ['running', 2000, 3000, 'b'],
+    ['ready', 3000, 8000, 'b'],
+  ]);
 });
 
 test('the terminal chart: a row per pod, phases by glyph in time order, an axis in seconds, a legend, within the width', () => {
@@ -41,6 +56,9 @@ test('the terminal chart: a row per pod, phases by glyph in time order, an axis 
   assert.match(lines.at(-3)!, /^ {6}└─+┬/);
   assert.match(lines.at(-2)!, /^ {6}0s +\d/);
   assert.match(lines.at(-1)!, /░ pending\/creating {3}▒ running {3}█ ready {3}╳ terminating/);
-  assert.ok(lines.every((l) => [...l].length <= 60 + 8), lines.join('\n'));
+  assert.ok(
+    lines.every((l) => [...l].length <= 60 + 8),
+    lines.join('\n'),
+  );
   assert.deepEqual(renderChart({ title: 'none', origin: 0, end: 0, rows: [] }, 80), []);
 });

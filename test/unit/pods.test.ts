@@ -6,22 +6,42 @@ import { podCells, podRows } from '../../src/lab/pod-rows.ts';
 
 const names = { namespace: 'scenarios', statefulSet: 'nginx-sts', service: 'nginx-headless' };
 
-const pod = (over: PodLike['status'], meta: PodLike['metadata'] = {}): PodLike => ({ metadata: { name: 'nginx-sts-0', uid: 'u0', ...meta }, spec: { nodeName: 'vm' }, status: over });
+const pod = (over: PodLike['status'], meta: PodLike['metadata'] = {}): PodLike => ({
+  metadata: { name: 'nginx-sts-0', uid: 'u0', ...meta },
+  spec: { nodeName: 'vm' },
+  status: over,
+});
 
 test('names follow the StatefulSet rules', () => {
   assert.equal(claimName(names, 2), 'data-nginx-sts-2');
   assert.equal(podDnsName(names, 1), 'nginx-sts-1.nginx-headless.scenarios.svc.cluster.local');
   assert.equal(serviceDnsName(names), 'nginx-headless.scenarios.svc.cluster.local');
   assert.equal(ordinalOf(names, 'nginx-sts-12'), 12);
-  for (const other of ['nginx-sts-01', 'nginx-sts-x', 'other-0', 'nginx-sts-']) assert.equal(ordinalOf(names, other), undefined, other);
+  for (const other of ['nginx-sts-01', 'nginx-sts-x', 'other-0', 'nginx-sts-'])
+    assert.equal(ordinalOf(names, other), undefined, other);
 });
 
 test('stages: Pending → ContainerCreating → Running → Ready, and Terminating wins', () => {
   assert.equal(stageOf(pod({ phase: 'Pending' })), 'Pending');
-  assert.equal(stageOf(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] })), 'ContainerCreating');
-  assert.equal(stageOf(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }], containerStatuses: [{ state: { waiting: { reason: 'ErrImagePull' } } }] })), 'Pending');
+  assert.equal(
+    stageOf(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] })),
+    'ContainerCreating',
+  );
+  assert.equal(
+    stageOf(
+      pod({
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'True' }],
+        containerStatuses: [{ state: { waiting: { reason: 'ErrImagePull' } } }],
+      }),
+    ),
+    'Pending',
+  );
   assert.equal(stageOf(pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] })), 'Running');
-  const ready = pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-11-23T10:00:00Z' }] });
+  const ready = pod({
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-11-23T10:00:00Z' }],
+  });
   assert.equal(stageOf(ready), 'Ready');
   assert.ok(isReady(ready));
   assert.equal(readySince(ready)?.toISOString(), '2026-11-23T10:00:00.000Z');
@@ -31,10 +51,32 @@ test('stages: Pending → ContainerCreating → Running → Ready, and Terminati
 });
 
 test('pod rows: one per wanted ordinal, with claim and volume', () => {
-  const pods = new Map([[0, { ...pod({ phase: 'Running', podIP: '10.244.0.2', conditions: [{ type: 'Ready', status: 'True' }] }) }]]);
+  const pods = new Map([
+    [0, { ...pod({ phase: 'Running', podIP: '10.244.0.2', conditions: [{ type: 'Ready', status: 'True' }] }) }],
+  ]);
   const claims = [{ metadata: { name: 'data-nginx-sts-0' }, spec: { volumeName: 'pv-a' }, status: { phase: 'Bound' } }];
   const rows = podRows(names, [0, 1], pods, claims);
   assert.equal(rows.length, 2);
-  assert.deepEqual(podCells(rows[0]!), ['0', 'nginx-sts-0', 'Ready', 'true', '10.244.0.2', 'vm', 'data-nginx-sts-0', 'Bound', 'pv-a']);
-  assert.deepEqual(podCells(rows[1]!), ['1', 'nginx-sts-1', 'Absent', 'false', '<none>', '<none>', 'data-nginx-sts-1', '<none>', '<none>']);
+  assert.deepEqual(podCells(rows[0]!), [
+    '0',
+    'nginx-sts-0',
+    'Ready',
+    'true',
+    '10.244.0.2',
+    'vm',
+    'data-nginx-sts-0',
+    'Bound',
+    'pv-a',
+  ]);
+  assert.deepEqual(podCells(rows[1]!), [
+    '1',
+    'nginx-sts-1',
+    'Absent',
+    'false',
+    '<none>',
+    '<none>',
+    'data-nginx-sts-1',
+    '<none>',
+    '<none>',
+  ]);
 });

@@ -33,5 +33,8 @@ test('the gate in words, for the server at hand: never "on from 1.35"', () => {
   assert.equal(text('v1.37.2'), 'on v1.37.2 it is beta and on by default, so this API server runs with it turned off');
   assert.equal(text('v1.38.0'), 'on v1.38.0 it is beta and on by default, so this API server runs with it turned off');
   assert.equal(text('v1.22.17'), 'v1.22.17 does not have it (it came in 1.24, alpha and off by default)');
-  assert.equal(text('unknown'), 'it is alpha and off by default up to Kubernetes 1.34, beta but off in 1.35 and 1.36, and on by default from 1.37');
+  assert.equal(
+    text('unknown'),
+    'it is alpha and off by default up to Kubernetes 1.34, beta but off in 1.35 and 1.36, and on by default from 1.37',
+  );
 });

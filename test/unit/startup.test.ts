@@ -23,7 +23,10 @@ registerHooks({ resolve(specifier, context, next) { const r = next(specifier, co
 function loaded(...args: string[]): { urls: string[]; status: number | null } {
   const log = join(dir, `${args.join('_').replace(/\W/g, '')}.log`);
   writeFileSync(log, '');
-  const r = spawnSync(process.execPath, ['--import', hook, MAIN, ...args], { env: { ...process.env, LOAD_LOG: log }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', hook, MAIN, ...args], {
+    env: { ...process.env, LOAD_LOG: log },
+    encoding: 'utf8',
+  });
   return { urls: readFileSync(log, 'utf8').split('\n').filter(Boolean), status: r.status };
 }
 

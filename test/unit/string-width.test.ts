@@ -23,7 +23,11 @@ test('the fast path takes only characters every bundled string-width counts one 
   for (const entry of entries) {
     const mod = (await import(pathToFileURL(entry).href)) as { default: (s: string) => number };
     const wide = points.filter((c) => mod.default(String.fromCodePoint(c)) !== 1);
-    assert.deepEqual(wide.map((c) => c.toString(16)), [], entry);
+    assert.deepEqual(
+      wide.map((c) => c.toString(16)),
+      [],
+      entry,
+    );
   }
 });
 
@@ -34,8 +38,21 @@ test('the fast path is inserted into every bundled string-width, and gives the s
     assert.notEqual(patched, source, `${entry} changed shape`);
     assert.match(patched, /\.test\(\w+\)\) return \w+\.length;/);
   }
-  const mod = (await import(pathToFileURL(join(root, 'node_modules', 'cliui', 'node_modules', 'string-width', 'index.js')).href)) as { default: (s: string, o?: object) => number };
-  for (const s of ['kubectl sts-lab setup → 3 pods…', 'nginx-sts-0 ░▒█ ready', '日本語', 'a\u0301', '👍 ok', '\u001b[31mred\u001b[39m']) {
-    assert.equal(/^[^\u001b]*$/.test(s) && new RegExp(`^${NARROW}*$`).test(s) ? s.length : mod.default(s), mod.default(s), s);
+  const mod = (await import(
+    pathToFileURL(join(root, 'node_modules', 'cliui', 'node_modules', 'string-width', 'index.js')).href
+  )) as { default: (s: string, o?: object) => number };
+  for (const s of [
+    'kubectl sts-lab setup → 3 pods…',
+    'nginx-sts-0 ░▒█ ready',
+    '日本語',
+    'a\u0301',
+    '👍 ok',
+    '\u001b[31mred\u001b[39m',
+  ]) {
+    assert.equal(
+      /^[^\u001b]*$/.test(s) && new RegExp(`^${NARROW}*$`).test(s) ? s.length : mod.default(s),
+      mod.default(s),
+      s,
+    );
   }
 });

@@ -9,7 +9,15 @@ import { chooseRenderer } from '../../src/ui/tasks.ts';
 const report: Report = {
   ok: true,
   data: { pods: [{ ordinal: 0, pod: 'nginx-sts-0' }] },
-  sections: [{ headers: ['ordinal', 'pod'], rows: [['0', 'nginx-sts-0'], ['10', 'nginx-sts-10']] }],
+  sections: [
+    {
+      headers: ['ordinal', 'pod'],
+      rows: [
+        ['0', 'nginx-sts-0'],
+        ['10', 'nginx-sts-10'],
+      ],
+    },
+  ],
   notes: ['PASS ordered'],
 };
 
@@ -44,8 +52,36 @@ test('progress renderer: live only on a real terminal outside CI', () => {
 });
 
 test('the timeline chart is drawn under the tables in table mode only: not in json, yaml or --no-headers', async () => {
-  const chart = { title: 'Scale 0 → 1', origin: 0, end: 2000, rows: [{ ordinal: 0, pod: 'web-0', segments: [{ phase: 'pending' as const, from: 0, to: 1000, uid: 'a' }, { phase: 'ready' as const, from: 1000, to: 2000, uid: 'a' }] }] };
-  const report: Report = { ok: true, data: { a: 1 }, sections: [{ headers: ['pod'], rows: [['web-0']] }], chart, notes: ['PASS'] };
-  assert.match(await formatReport(report, 'table', false), /^POD\nweb-0\n\nScale 0 → 1\nweb-0 │░+█+\n[\s\S]*\n\nPASS\n$/);
-  for (const out of [await formatReport(report, 'json', false), await formatReport(report, 'yaml', false), await formatReport(report, 'table', true)]) assert.doesNotMatch(out, /[░█│]|Scale 0/);
+  const chart = {
+    title: 'Scale 0 → 1',
+    origin: 0,
+    end: 2000,
+    rows: [
+      {
+        ordinal: 0,
+        pod: 'web-0',
+        segments: [
+          { phase: 'pending' as const, from: 0, to: 1000, uid: 'a' },
+          { phase: 'ready' as const, from: 1000, to: 2000, uid: 'a' },
+        ],
+      },
+    ],
+  };
+  const report: Report = {
+    ok: true,
+    data: { a: 1 },
+    sections: [{ headers: ['pod'], rows: [['web-0']] }],
+    chart,
+    notes: ['PASS'],
+  };
+  assert.match(
+    await formatReport(report, 'table', false),
+    /^POD\nweb-0\n\nScale 0 → 1\nweb-0 │░+█+\n[\s\S]*\n\nPASS\n$/,
+  );
+  for (const out of [
+    await formatReport(report, 'json', false),
+    await formatReport(report, 'yaml', false),
+    await formatReport(report, 'table', true),
+  ])
+    assert.doesNotMatch(out, /[░█│]|Scale 0/);
 });

@@ -24,10 +24,31 @@ test('quantities and images', () => {
   assert.equal(quantity('--storage-size', '500Mi'), '500Mi');
   assert.throws(() => quantity('--storage-size', '1 GB'), /quantity/);
   for (const good of [
-    'nginx', 'nginx:1.27', 'library/nginx:1.27-alpine', 'localhost/sts-lab-nginx:1.0', 'localhost:5000/a/b_c__d-e.f:v1',
-    'registry.example.com/team/nginx@sha256:' + 'a'.repeat(64), 'ghcr.io/o/n:tag@sha256:' + '0'.repeat(64), '[::1]:5000/x:1', 'My.Registry.io/x',
-  ]) assert.equal(image(good), good, good);
-  for (const bad of ['has space', '', 'UPPER:::bad', 'Nginx:1', 'nginx:', 'nginx@sha256:abc', ':tag', 'a//b', 'nginx:' + 'x'.repeat(129), '-nginx', 'nginx_', 'x/' + 'a'.repeat(255)]) {
+    'nginx',
+    'nginx:1.27',
+    'library/nginx:1.27-alpine',
+    'localhost/sts-lab-nginx:1.0',
+    'localhost:5000/a/b_c__d-e.f:v1',
+    'registry.example.com/team/nginx@sha256:' + 'a'.repeat(64),
+    'ghcr.io/o/n:tag@sha256:' + '0'.repeat(64),
+    '[::1]:5000/x:1',
+    'My.Registry.io/x',
+  ])
+    assert.equal(image(good), good, good);
+  for (const bad of [
+    'has space',
+    '',
+    'UPPER:::bad',
+    'Nginx:1',
+    'nginx:',
+    'nginx@sha256:abc',
+    ':tag',
+    'a//b',
+    'nginx:' + 'x'.repeat(129),
+    '-nginx',
+    'nginx_',
+    'x/' + 'a'.repeat(255),
+  ]) {
     assert.throws(() => image(bad), /invalid --image/, bad);
   }
   assert.throws(() => image('Nginx:1'), /lowercase/);

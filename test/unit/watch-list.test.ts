@@ -16,7 +16,8 @@ const PODS = '/api/v1/namespaces/wl/pods';
 const END = { 'k8s.io/initial-events-end': 'true' };
 /** A watch that never settles fails its test instead of hanging the run. */
 const LIMIT = { timeout: 15_000 };
-const NO_PROGRESS = 'a watch stream was requested by the client but the required storage feature RequestWatchProgress is disabled';
+const NO_PROGRESS =
+  'a watch stream was requested by the client but the required storage feature RequestWatchProgress is disabled';
 
 interface Seen {
   kind: 'watch-list' | 'watch' | 'list';
@@ -24,9 +25,24 @@ interface Seen {
   res: ServerResponse;
 }
 
-const pod = (name: string, rv: string): V1Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'wl', resourceVersion: rv, managedFields: [{ manager: 'kubelet' }] } });
-const bookmark = (rv: string, annotations?: Record<string, string>) => ({ kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: rv, ...(annotations && { annotations }) } });
-const status = (code: number, message: string, reason = 'Invalid') => ({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code });
+const pod = (name: string, rv: string): V1Pod => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'wl', resourceVersion: rv, managedFields: [{ manager: 'kubelet' }] },
+});
+const bookmark = (rv: string, annotations?: Record<string, string>) => ({
+  kind: 'Pod',
+  apiVersion: 'v1',
+  metadata: { resourceVersion: rv, ...(annotations && { annotations }) },
+});
+const status = (code: number, message: string, reason = 'Invalid') => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  status: 'Failure',
+  message,
+  reason,
+  code,
+});
 
 /** Watch events on a stream left open; its headers go out at once, as an API server's do (client-node waits for them). */
 function events(res: ServerResponse, ...list: [string, object][]): void {
@@ -37,7 +53,12 @@ function answer(res: ServerResponse, code: number, body: object): void {
   res.writeHead(code, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
 }
-const podList = (rv: string, ...items: V1Pod[]) => ({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: rv }, items });
+const podList = (rv: string, ...items: V1Pod[]) => ({
+  kind: 'PodList',
+  apiVersion: 'v1',
+  metadata: { resourceVersion: rv },
+  items,
+});
 
 /** A fake API server that lets `respond` answer every request, and a Kube pointed at it; both closed when the test ends. */
 async function fake(t: TestContext, respond: (r: Seen) => void) {
@@ -64,7 +85,10 @@ async function fake(t: TestContext, respond: (r: Seen) => void) {
     server.close();
   });
   const changes: string[] = [];
-  const open = (path = PODS) => watch<V1Pod>(kube, { path, labelSelector: 'app=web' }, (type: ChangeType, o) => changes.push(`${type} ${o.metadata?.name}`));
+  const open = (path = PODS) =>
+    watch<V1Pod>(kube, { path, labelSelector: 'app=web' }, (type: ChangeType, o) =>
+      changes.push(`${type} ${o.metadata?.name}`),
+    );
   return { seen, kinds: () => seen.map((r) => r.kind), interrupt, changes, open };
 }
 
@@ -75,47 +99,73 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 }
 const names = (pods: V1Pod[]) => pods.map((p) => p.metadata?.name).sort();
 
-test('a watch-list is one request: the initial events are the list, the end bookmark says it is complete, then changes follow', LIMIT, async (t) => {
-  const f = await fake(t, (r) => {
-    if (r.kind === 'watch-list') {
-      events(r.res, ['ADDED', pod('web-0', '10')], ['ADDED', pod('web-1', '11')], ['BOOKMARK', bookmark('12', END)]);
-    } else if (r.kind === 'watch') events(r.res, ['ADDED', pod('web-2', '21')]);
-    else answer(r.res, 500, status(500, 'no list expected'));
-  });
-  const w = await f.open();
-  assert.deepEqual(f.kinds(), ['watch-list']);
-  const q = f.seen[0]!.query;
-  assert.equal(q.get('allowWatchBookmarks'), 'true');
-  assert.equal(q.get('resourceVersionMatch'), 'NotOlderThan');
-  assert.equal(q.get('labelSelector'), 'app=web');
-  assert.equal(q.get('resourceVersion'), null);
-  assert.deepEqual(names(w.objects()), ['web-0', 'web-1']);
-  assert.equal(w.objects()[0]!.metadata?.managedFields, undefined, 'managedFields trimmed');
-  assert.deepEqual(f.changes, ['add web-0', 'add web-1']);
+test(
+  'a watch-list is one request: the initial events are the list, the end bookmark says it is complete, then changes follow',
+  LIMIT,
+  async (t) => {
+    const f = await fake(t, (r) => {
+      if (r.kind === 'watch-list') {
+        events(r.res, ['ADDED', pod('web-0', '10')], ['ADDED', pod('web-1', '11')], ['BOOKMARK', bookmark('12', END)]);
+      } else if (r.kind === 'watch') events(r.res, ['ADDED', pod('web-2', '21')]);
+      else answer(r.res, 500, status(500, 'no list expected'));
+    });
+    const w = await f.open();
+    assert.deepEqual(f.kinds(), ['watch-list']);
+    const q = f.seen[0]!.query;
+    assert.equal(q.get('allowWatchBookmarks'), 'true');
+    assert.equal(q.get('resourceVersionMatch'), 'NotOlderThan');
+    assert.equal(q.get('labelSelector'), 'app=web');
+    assert.equal(q.get('resourceVersion'), null);
+    assert.deepEqual(names(w.objects()), ['web-0', 'web-1']);
+    assert.equal(w.objects()[0]!.metadata?.managedFields, undefined, 'managedFields trimmed');
+    assert.deepEqual(f.changes, ['add web-0', 'add web-1']);
 
-  events(f.seen[0]!.res, ['MODIFIED', pod('web-1', '13')], ['DELETED', pod('web-0', '14')], ['BOOKMARK', bookmark('20')]);
-  await until(() => f.changes.length === 4, 'the update and the delete');
-  assert.deepEqual(f.changes.slice(2), ['update web-1', 'delete web-0']);
-  // The server ends the stream: the watch resumes from the bookmark's resourceVersion, without listing.
-  f.seen[0]!.res.end();
-  await until(() => names(w.objects()).includes('web-2'), 'the resumed watch');
-  assert.deepEqual(f.kinds(), ['watch-list', 'watch']);
-  assert.equal(f.seen[1]!.query.get('resourceVersion'), '20');
-  assert.equal(f.seen[1]!.query.get('allowWatchBookmarks'), 'true');
-  assert.deepEqual(names(w.objects()), ['web-1', 'web-2']);
-  w.stop();
-});
+    events(
+      f.seen[0]!.res,
+      ['MODIFIED', pod('web-1', '13')],
+      ['DELETED', pod('web-0', '14')],
+      ['BOOKMARK', bookmark('20')],
+    );
+    await until(() => f.changes.length === 4, 'the update and the delete');
+    assert.deepEqual(f.changes.slice(2), ['update web-1', 'delete web-0']);
+    // The server ends the stream: the watch resumes from the bookmark's resourceVersion, without listing.
+    f.seen[0]!.res.end();
+    await until(() => names(w.objects()).includes('web-2'), 'the resumed watch');
+    assert.deepEqual(f.kinds(), ['watch-list', 'watch']);
+    assert.equal(f.seen[1]!.query.get('resourceVersion'), '20');
+    assert.equal(f.seen[1]!.query.get('allowWatchBookmarks'), 'true');
+    assert.deepEqual(names(w.objects()), ['web-1', 'web-2']);
+    w.stop();
+  },
+);
 
 /** How servers refuse a watch-list; each must end in a list and a watch, and be remembered. */
 const refusals: [string, (res: ServerResponse) => void][] = [
   ['HTTP 500: etcd without RequestWatchProgress', (res) => answer(res, 500, status(500, NO_PROGRESS, 'InternalError'))],
-  ['HTTP 422: 1.33 or the WatchList gate off', (res) => answer(res, 422, status(422, 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled'))],
+  [
+    'HTTP 422: 1.33 or the WatchList gate off',
+    (res) =>
+      answer(
+        res,
+        422,
+        status(
+          422,
+          'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
+        ),
+      ),
+  ],
   ['HTTP 400', (res) => answer(res, 400, status(400, 'sendInitialEvents is forbidden', 'BadRequest'))],
-  ['an ERROR event inside the stream', (res) => {
-    events(res, ['ERROR', status(500, NO_PROGRESS, 'InternalError')]);
-    res.end();
-  }],
-  ['sendInitialEvents ignored: a change before any end bookmark', (res) => events(res, ['ADDED', pod('web-0', '10')], ['MODIFIED', pod('web-0', '11')])],
+  [
+    'an ERROR event inside the stream',
+    (res) => {
+      events(res, ['ERROR', status(500, NO_PROGRESS, 'InternalError')]);
+      res.end();
+    },
+  ],
+  [
+    'sendInitialEvents ignored: a change before any end bookmark',
+    (res) => events(res, ['ADDED', pod('web-0', '10')], ['MODIFIED', pod('web-0', '11')]),
+  ],
 ];
 
 for (const [name, refuse] of refusals) {
@@ -159,7 +209,9 @@ test('lists opened together on a refusing server try one watch-list between them
     else if (r.kind === 'list') answer(r.res, 200, podList('5'));
     else events(r.res);
   });
-  const all = await Promise.all(['pods', 'persistentvolumeclaims', 'events'].map((k) => f.open(`/api/v1/namespaces/wl/${k}`)));
+  const all = await Promise.all(
+    ['pods', 'persistentvolumeclaims', 'events'].map((k) => f.open(`/api/v1/namespaces/wl/${k}`)),
+  );
   assert.equal(f.kinds().filter((k) => k === 'watch-list').length, 1);
   assert.equal(f.kinds().filter((k) => k === 'list').length, 3);
   for (const w of all) w.stop();
@@ -171,7 +223,8 @@ test('410 Gone when resuming: a fresh watch-list, and what it lacks is deleted',
     if (r.kind === 'watch-list' && lists++ === 0) {
       events(r.res, ['ADDED', pod('web-0', '10')], ['ADDED', pod('web-1', '11')], ['BOOKMARK', bookmark('12', END)]);
       r.res.end();
-    } else if (r.kind === 'watch-list') events(r.res, ['ADDED', pod('web-1', '30')], ['ADDED', pod('web-2', '31')], ['BOOKMARK', bookmark('32', END)]);
+    } else if (r.kind === 'watch-list')
+      events(r.res, ['ADDED', pod('web-1', '30')], ['ADDED', pod('web-2', '31')], ['BOOKMARK', bookmark('32', END)]);
     else if (r.kind === 'watch') answer(r.res, 410, status(410, 'too old resource version: 12 (25)', 'Expired'));
     else answer(r.res, 500, status(500, 'no list expected'));
   });
@@ -209,7 +262,10 @@ test('403 on the watch-list: the list says why, in the same words as without wat
     if (r.kind === 'list') answer(r.res, 403, status(403, forbidden, 'Forbidden'));
     else answer(r.res, 403, status(403, 'pods is forbidden: User "u" cannot watch resource "pods"', 'Forbidden'));
   });
-  await assert.rejects(f.open(), (err: Error) => err instanceof CliError && err.message === forbidden && httpCode(err) === 403);
+  await assert.rejects(
+    f.open(),
+    (err: Error) => err instanceof CliError && err.message === forbidden && httpCode(err) === 403,
+  );
   assert.deepEqual(f.kinds(), ['watch-list', 'list']);
 });
 

@@ -34,9 +34,18 @@ export function analyseCascade(rows: CascadeRow[]): Verdict<never> {
     'A StatefulSet deleted with its pods hands them to the garbage collector, which deletes them all at once: no ordinal waits',
     'for another. teardown scales to 0 first, so the controller removes them from the highest ordinal down, each after the one above is gone.',
   ];
-  if (rows.length < 2 || starts.length < rows.length || ends.length < rows.length) return verdict('N/A', 'Cascading delete: too few pods seen going to judge an order', why);
+  if (rows.length < 2 || starts.length < rows.length || ends.length < rows.length)
+    return verdict('N/A', 'Cascading delete: too few pods seen going to judge an order', why);
   const together = Math.max(...starts) < Math.min(...ends);
   return together
-    ? verdict('PASS', `Cascading delete has no order: all ${rows.length} pods began terminating within ${formatDuration(Math.max(...starts) - Math.min(...starts))}, before any was gone`, why)
-    : verdict('N/A', 'Cascading delete: the pods happened to go one after another this time; no order is promised either way', why);
+    ? verdict(
+        'PASS',
+        `Cascading delete has no order: all ${rows.length} pods began terminating within ${formatDuration(Math.max(...starts) - Math.min(...starts))}, before any was gone`,
+        why,
+      )
+    : verdict(
+        'N/A',
+        'Cascading delete: the pods happened to go one after another this time; no order is promised either way',
+        why,
+      );
 }

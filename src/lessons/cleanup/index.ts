@@ -4,4 +4,9 @@ import { rows } from './rows.ts';
 import * as steps from './steps.ts';
 import teardown from './teardown.ts';
 
-export default defineLesson({ name: 'cleanup', commands: [teardown], steps: { scaleDownAndDelete: steps.scaleDownAndDelete, cascadingDelete: steps.cascadingDelete }, rows });
+export default defineLesson({
+  name: 'cleanup',
+  commands: [teardown],
+  steps: { scaleDownAndDelete: steps.scaleDownAndDelete, cascadingDelete: steps.cascadingDelete },
+  rows,
+});

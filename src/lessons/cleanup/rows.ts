@@ -8,7 +8,8 @@ export const rows: RowSpec<CleanupEvidence>[] = [
     concept: 'Cascading delete order',
     outcome: () => 'Deleting the StatefulSet with its pods removes them all at once, in no order',
     needsTeardown: true,
-    judge: ({ teardown: t }) => (t?.cascade ? { result: t.cascade.verdict.result, evidence: t.cascade.verdict.headline } : undefined),
+    judge: ({ teardown: t }) =>
+      t?.cascade ? { result: t.cascade.verdict.result, evidence: t.cascade.verdict.headline } : undefined,
   },
   {
     part: 'end',

@@ -13,10 +13,25 @@ export interface CleanupEvidence {
 export const cleanupHeld = (t: { removals: Removal[] }): boolean => !t.removals.some(keptOwn);
 
 const tearDown = (s: TourScope<CleanupEvidence>, cascade: boolean): TourStep => ({
-  title: cascade ? 'Tear everything down with a cascading delete, claims included' : 'Tear everything down, claims included',
+  title: cascade
+    ? 'Tear everything down with a cascading delete, claims included'
+    : 'Tear everything down, claims included',
   run: async () => {
-    const r = (s.evidence.teardown = await s.call(teardown, { names: s.names, keepPvcs: false, keepNamespace: false, noScaleDown: cascade }));
-    return { result: passIf(cleanupHeld(r)), notes: [`Removed: ${r.removals.filter((x) => x.action === 'deleted').map((x) => x.resource).join(', ')}.`] };
+    const r = (s.evidence.teardown = await s.call(teardown, {
+      names: s.names,
+      keepPvcs: false,
+      keepNamespace: false,
+      noScaleDown: cascade,
+    }));
+    return {
+      result: passIf(cleanupHeld(r)),
+      notes: [
+        `Removed: ${r.removals
+          .filter((x) => x.action === 'deleted')
+          .map((x) => x.resource)
+          .join(', ')}.`,
+      ],
+    };
   },
 });
 

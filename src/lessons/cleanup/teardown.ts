@@ -7,7 +7,15 @@ import { absent, deleted, kept, notOurs, type Removal } from '../../lab/removal.
 import { phaseChart } from '../../ui/phases.ts';
 import { analyseCascade, cascadeRows } from './cascade.ts';
 import { CliError } from '../../errors.ts';
-import { CLAIM_TEMPLATE, claimName, isLabClaim, isManaged, ordinalOf, podName, type LabNames } from '../../lab/names.ts';
+import {
+  CLAIM_TEMPLATE,
+  claimName,
+  isLabClaim,
+  isManaged,
+  ordinalOf,
+  podName,
+  type LabNames,
+} from '../../lab/names.ts';
 import { claimsOwnedBy, ownedClaimsVerdict, type OwnedClaimRow } from '../retention/judge.ts';
 import { iso, relative } from '../../lab/timeline.ts';
 import { verdictLines } from '../../lab/verdict.ts';
@@ -47,9 +55,21 @@ export default defineCommand({
   describe: 'Scale the StatefulSet to 0 in order, then delete everything sts-lab created, claims included',
   builder: (y: Argv) =>
     y
-      .option('keep-pvcs', { type: 'boolean', default: false, describe: 'Keep the PersistentVolumeClaims (and so the data)' })
-      .option('keep-namespace', { type: 'boolean', default: false, describe: 'Keep the namespace even if sts-lab created it' })
-      .option('no-scale-down', { type: 'boolean', default: false, describe: 'Delete the StatefulSet with its pods at once (cascading) and show they go in no order' }),
+      .option('keep-pvcs', {
+        type: 'boolean',
+        default: false,
+        describe: 'Keep the PersistentVolumeClaims (and so the data)',
+      })
+      .option('keep-namespace', {
+        type: 'boolean',
+        default: false,
+        describe: 'Keep the namespace even if sts-lab created it',
+      })
+      .option('no-scale-down', {
+        type: 'boolean',
+        default: false,
+        describe: 'Delete the StatefulSet with its pods at once (cascading) and show they go in no order',
+      }),
   options: (a, g): TeardownOptions => ({
     names: g.names,
     keepPvcs: a['keep-pvcs'] === true,
@@ -60,13 +80,22 @@ export default defineCommand({
     const lab = await connectLab(ctx, o.names);
     const n = o.names;
     const sts = await lab.findStatefulSet();
-    const byController = isManaged(sts?.metadata?.labels) && sts?.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
-    if (byController && o.keepPvcs) throw new CliError('--keep-pvcs cannot keep these claims: the StatefulSet owns them (whenDeleted: Delete), so they go with it', 'kubectl sts-lab setup --retention whenDeleted=Retain first, or teardown without --keep-pvcs');
+    const byController =
+      isManaged(sts?.metadata?.labels) && sts?.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
+    if (byController && o.keepPvcs)
+      throw new CliError(
+        '--keep-pvcs cannot keep these claims: the StatefulSet owns them (whenDeleted: Delete), so they go with it',
+        'kubectl sts-lab setup --retention whenDeleted=Retain first, or teardown without --keep-pvcs',
+      );
     const stsUid = sts?.metadata?.uid ?? '';
     // The controller marks the claims of its pods; a claim above the replica count (left by a
     // scale-down) is owned only if it was made under this policy. Those it does not own, sts-lab deletes.
     const claimNames = byController && sts ? labOrdinals(sts).map((i) => claimName(n, i)) : [];
-    const claims = byController ? (await lab.waitForClaimOwner(stsUid, claimNames, OWNER_GRACE_MS)).filter((c) => isLabClaim(n, c.metadata?.name ?? '')) : [];
+    const claims = byController
+      ? (await lab.waitForClaimOwner(stsUid, claimNames, OWNER_GRACE_MS)).filter((c) =>
+          isLabClaim(n, c.metadata?.name ?? ''),
+        )
+      : [];
     const state: TeardownState = { removals: [], owned: claimsOwnedBy(claims, stsUid), ownedGone: [] };
     try {
       await runTasks<TeardownState>(
@@ -77,7 +106,10 @@ export default defineCommand({
               : `Scale statefulset.apps/${n.statefulSet} to 0, highest ordinal first`,
             task: (_c, t) => removePods(lab, ctx.globals.timeoutMs, state, t, o.noScaleDown === true),
           },
-          { title: 'Delete what sts-lab created', task: (_c, t) => t.newListr(deleteTasks(lab, o, state, ctx.globals.timeoutMs)) },
+          {
+            title: 'Delete what sts-lab created',
+            task: (_c, t) => t.newListr(deleteTasks(lab, o, state, ctx.globals.timeoutMs)),
+          },
           {
             title: `namespace/${n.namespace}`,
             task: async (_c, t) => {
@@ -105,9 +137,20 @@ export default defineCommand({
         deletionOrder: deletionOrder(state),
         removals: state.removals,
         claimsByController: ownedVerdict ? { claims: state.ownedGone, verdict: ownedVerdict } : null,
-        cascade: cascadeVerdict && { pods: rows.map((r) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone) })), verdict: cascadeVerdict },
+        cascade: cascadeVerdict && {
+          pods: rows.map((r) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone) })),
+          verdict: cascadeVerdict,
+        },
       },
-      chart: state.watch && phaseChart(state.cascaded ? 'Teardown: the StatefulSet deleted with its pods (cascading)' : 'Teardown: scaled to 0, highest ordinal first', history, (i) => podName(n, i)),
+      chart:
+        state.watch &&
+        phaseChart(
+          state.cascaded
+            ? 'Teardown: the StatefulSet deleted with its pods (cascading)'
+            : 'Teardown: scaled to 0, highest ordinal first',
+          history,
+          (i) => podName(n, i),
+        ),
     };
   },
   present: ({ data: d }) => {
@@ -118,12 +161,17 @@ export default defineCommand({
     const orderNotes = d.cascade
       ? verdictLines(d.cascade.verdict, verdictText)
       : order.length > 1
-        ? [`Pods removed in order ${order.join(', ')}: teardown scales to 0 first, because deleting a StatefulSet with its pods removes them all at once (teardown --no-scale-down shows it).`]
+        ? [
+            `Pods removed in order ${order.join(', ')}: teardown scales to 0 first, because deleting a StatefulSet with its pods removes them all at once (teardown --no-scale-down shows it).`,
+          ]
         : [];
     return {
       sections: [
         { headers: ['resource', 'action', 'detail'], rows: d.removals.map((r) => [r.resource, r.action, r.detail]) },
-        { headers: ['pod', 'terminating', 'gone'], rows: pods.map((r) => [r.pod, relative(at(r.terminating), t0), relative(at(r.gone), t0)]) },
+        {
+          headers: ['pod', 'terminating', 'gone'],
+          rows: pods.map((r) => [r.pod, relative(at(r.terminating), t0), relative(at(r.gone), t0)]),
+        },
       ],
       notes: [...(d.claimsByController ? verdictLines(d.claimsByController.verdict, verdictText) : []), ...orderNotes],
     };
@@ -143,16 +191,22 @@ async function removePods(lab: Lab, timeoutMs: number, state: TeardownState, t: 
   const n = lab.names;
   const sts = await lab.findStatefulSet();
   if (!sts) return removeOrphans(lab, timeoutMs, state, t);
-  if (!isManaged(sts.metadata?.labels)) return t.skip(`statefulset.apps/${n.statefulSet}: not created by sts-lab, left alone`);
+  if (!isManaged(sts.metadata?.labels))
+    return t.skip(`statefulset.apps/${n.statefulSet}: not created by sts-lab, left alone`);
   state.watch = await lab.watchPods();
   const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
   if (!cascade) {
     await lab.scaleStatefulSet(0);
-    return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, { policy: policyOf(sts.spec), start: startOrdinal(sts) }), { concurrent: true });
+    return t.newListr(
+      goneTasks(state.watch, ordinals, timeoutMs, { policy: policyOf(sts.spec), start: startOrdinal(sts) }),
+      { concurrent: true },
+    );
   }
   await lab.deleteStatefulSetWith('Background');
   state.cascaded = true;
-  state.removals.push(deleted(`statefulset.apps/${n.statefulSet}`, 'with its pods at once (propagationPolicy Background)'));
+  state.removals.push(
+    deleted(`statefulset.apps/${n.statefulSet}`, 'with its pods at once (propagationPolicy Background)'),
+  );
   return t.newListr(goneTasks(state.watch, ordinals, timeoutMs, UNORDERED), { concurrent: true });
 }
 
@@ -183,18 +237,29 @@ function deleteTasks(lab: Lab, o: TeardownOptions, state: TeardownState, timeout
       if (state.cascaded) return [];
       const removal = await lab.deleteStatefulSet();
       const order = deletionOrder(state);
-      return [order.length && removal.action === 'deleted' ? { ...removal, detail: `pods deleted in order ${order.join(', ')}` } : removal];
+      return [
+        order.length && removal.action === 'deleted'
+          ? { ...removal, detail: `pods deleted in order ${order.join(', ')}` }
+          : removal,
+      ];
     }),
     step(`service/${n.service}`, async () => [await lab.deleteService()]),
     step('persistentvolumeclaims', async () => {
       // Owned claims: sts-lab waits for the garbage collector and deletes none of them itself.
-      const owned = state.owned.map((c) => ordinalOf(n, c.pvc.slice(`${CLAIM_TEMPLATE}-`.length))).filter((i): i is number => i !== undefined);
+      const owned = state.owned
+        .map((c) => ordinalOf(n, c.pvc.slice(`${CLAIM_TEMPLATE}-`.length)))
+        .filter((i): i is number => i !== undefined);
       if (owned.length) {
         await lab.claimsGone(owned, timeoutMs);
         const goneAt = new Date().toISOString();
         state.ownedGone = state.owned.map((c) => ({ ...c, goneAt }));
       }
-      const byGc = state.owned.map((c) => deleted(`persistentvolumeclaim/${c.pvc}`, `by the garbage collector: owned by ${c.owner} (whenDeleted: Delete)`));
+      const byGc = state.owned.map((c) =>
+        deleted(
+          `persistentvolumeclaim/${c.pvc}`,
+          `by the garbage collector: owned by ${c.owner} (whenDeleted: Delete)`,
+        ),
+      );
       return [...byGc, ...(await lab.deleteClaims(o.keepPvcs ? '--keep-pvcs' : undefined))];
     }),
     step('configmaps', () => lab.deleteOwnConfigMaps()),

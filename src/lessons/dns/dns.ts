@@ -5,7 +5,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { labOrdinals } from '../../lab/ordinals.ts';
 import { CliError } from '../../errors.ts';
 import type { Lab } from '../../k8s/index.ts';
-import { dnsPresence, dnsVerdict, judgeLookup, LOOKUP_MARK, parseLookup, parseResolvConf, splitLookups, type DnsRow, type DnsSetup, type LookupOutcome, type SliceRecord } from './judge.ts';
+import {
+  dnsPresence,
+  dnsVerdict,
+  judgeLookup,
+  LOOKUP_MARK,
+  parseLookup,
+  parseResolvConf,
+  splitLookups,
+  type DnsRow,
+  type DnsSetup,
+  type LookupOutcome,
+  type SliceRecord,
+} from './judge.ts';
 import { byOrdinal, CLUSTER_DOMAIN, podDnsName, serviceDnsName, type LabNames } from '../../lab/names.ts';
 import { isReady } from '../../lab/pods.ts';
 import { verdictLines } from '../../lab/verdict.ts';
@@ -39,22 +51,30 @@ export default defineCommand({
     const pods = new Map([...byOrdinal(n, await lab.listPods())].filter(([o]) => wanted.includes(o)));
     const ready = [...pods.entries()].filter(([, p]) => isReady(p)).sort(([a], [b]) => a - b);
     if (!ready.length) throw new CliError('no Ready pod to resolve from', 'wait for the pods: kubectl sts-lab status');
-    const askerFor = (target: number | undefined) => (ready.find(([o]) => o !== target) ?? ready[0]!)[1].metadata!.name!;
+    const askerFor = (target: number | undefined) =>
+      (ready.find(([o]) => o !== target) ?? ready[0]!)[1].metadata!.name!;
     // publishNotReadyAddresses: the Service's records include pods that are not Ready.
     const publish = (await lab.findService())?.spec?.publishNotReadyAddresses === true;
     const published = [...pods.entries()].filter(([, p]) => publish || isReady(p)).sort(([a], [b]) => a - b);
-        const setup = await dnsSetup(lab, askerFor(undefined));
+    const setup = await dnsSetup(lab, askerFor(undefined));
     const presence = dnsPresence(setup);
     const deadline = Date.now() + Math.min(SETTLE_MS, ctx.globals.timeoutMs);
     const rows: DnsRow[] = [];
     const queries: Query[] = [
-      ...[...pods.entries()].sort(([a], [b]) => a - b).map(([o, p]) => ({
-        name: podDnsName(n, o),
-        from: askerFor(o),
-        expected: p.status?.podIP ? [p.status.podIP] : [],
-        expect: publish || isReady(p) ? ('answer' as const) : ('nxdomain' as const),
-      })),
-      { name: serviceDnsName(n), from: askerFor(undefined), expected: published.map(([, p]) => p.status?.podIP ?? '').filter(Boolean), expect: 'answer' as const },
+      ...[...pods.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([o, p]) => ({
+          name: podDnsName(n, o),
+          from: askerFor(o),
+          expected: p.status?.podIP ? [p.status.podIP] : [],
+          expect: publish || isReady(p) ? ('answer' as const) : ('nxdomain' as const),
+        })),
+      {
+        name: serviceDnsName(n),
+        from: askerFor(undefined),
+        expected: published.map(([, p]) => p.status?.podIP ?? '').filter(Boolean),
+        expect: 'answer' as const,
+      },
     ];
     const answers = settle(lab, queries, deadline);
     await runTasks(
@@ -71,7 +91,12 @@ export default defineCommand({
     rows.sort((a, b) => queries.findIndex((q) => q.name === a.name) - queries.findIndex((q) => q.name === b.name));
     const slices = await lab.endpointSlices();
     const records: SliceRecord[] = slices.flatMap((s) =>
-      (s.endpoints ?? []).map((e) => ({ hostname: e.hostname ?? null, addresses: e.addresses, ready: e.conditions?.ready ?? false, pod: e.targetRef?.name ?? null })),
+      (s.endpoints ?? []).map((e) => ({
+        hostname: e.hostname ?? null,
+        addresses: e.addresses,
+        ready: e.conditions?.ready ?? false,
+        pod: e.targetRef?.name ?? null,
+      })),
     );
     const judged = dnsVerdict({
       names: n,
@@ -89,7 +114,12 @@ export default defineCommand({
         service: n.service,
         publishNotReadyAddresses: publish,
         dnsAvailable: judged.dnsAvailable,
-        clusterDns: { present: presence.present, how: presence.how, nameservers: setup.resolv.nameservers, kubeDnsService: setup.service ?? null },
+        clusterDns: {
+          present: presence.present,
+          how: presence.how,
+          nameservers: setup.resolv.nameservers,
+          kubeDnsService: setup.service ?? null,
+        },
         verdict: judged.verdict,
         lookups: rows,
         endpointSlice: records,
@@ -100,9 +130,24 @@ export default defineCommand({
     sections: [
       {
         headers: ['name', 'asked from', 'api ip', 'expected', 'dns answer', 'result'],
-        rows: d.lookups.map((r) => [r.name, r.from, r.expected.join(',') || '<none>', r.expect === 'nxdomain' ? 'no record' : 'api ip', r.answer.join(',') || r.outcome, r.ok ? 'PASS' : d.dnsAvailable ? 'FAIL' : 'N/A']),
+        rows: d.lookups.map((r) => [
+          r.name,
+          r.from,
+          r.expected.join(',') || '<none>',
+          r.expect === 'nxdomain' ? 'no record' : 'api ip',
+          r.answer.join(',') || r.outcome,
+          r.ok ? 'PASS' : d.dnsAvailable ? 'FAIL' : 'N/A',
+        ]),
       },
-      { headers: ['endpointslice hostname', 'addresses', 'ready', 'pod'], rows: d.endpointSlice.map((r) => [r.hostname ?? '<none>', r.addresses.join(','), String(r.ready), r.pod ?? '<none>']) },
+      {
+        headers: ['endpointslice hostname', 'addresses', 'ready', 'pod'],
+        rows: d.endpointSlice.map((r) => [
+          r.hostname ?? '<none>',
+          r.addresses.join(','),
+          String(r.ready),
+          r.pod ?? '<none>',
+        ]),
+      },
     ],
     notes: verdictLines(d.verdict, verdictText),
   }),
@@ -116,7 +161,9 @@ async function lookupFrom(lab: Lab, from: string, names: string[]): Promise<Map<
     return new Map(names.map((name) => [name, parseLookup(parts.get(name) ?? r.stderr.toString())]));
   } catch (err) {
     if (err instanceof CliError && /did not finish within/.test(err.message)) {
-      return new Map(names.map((name) => [name, { kind: 'no-server', detail: `no answer within ${LOOKUP_TIMEOUT_MS / 1000}s` }]));
+      return new Map(
+        names.map((name) => [name, { kind: 'no-server', detail: `no answer within ${LOOKUP_TIMEOUT_MS / 1000}s` }]),
+      );
     }
     throw err;
   }
@@ -124,8 +171,15 @@ async function lookupFrom(lab: Lab, from: string, names: string[]): Promise<Map<
 
 /** The pods' resolver configuration (read inside a lab pod) and the kube-dns Service. */
 async function dnsSetup(lab: Lab, pod: string): Promise<DnsSetup> {
-  const [resolv, service] = await Promise.all([lab.exec(pod, ['cat', '/etc/resolv.conf'], { timeoutMs: 30_000 }), lab.clusterDnsService()]);
-  return { resolv: parseResolvConf(resolv.code === 0 ? resolv.stdout.toString() : ''), service, clusterDomain: CLUSTER_DOMAIN };
+  const [resolv, service] = await Promise.all([
+    lab.exec(pod, ['cat', '/etc/resolv.conf'], { timeoutMs: 30_000 }),
+    lab.clusterDnsService(),
+  ]);
+  return {
+    resolv: parseResolvConf(resolv.code === 0 ? resolv.stdout.toString() : ''),
+    service,
+    clusterDomain: CLUSTER_DOMAIN,
+  };
 }
 
 interface Query {
@@ -146,7 +200,11 @@ function settle(lab: Lab, queries: Query[], deadline: number): Map<Query, Promis
     void (async () => {
       let pending = group;
       for (;;) {
-        const outcomes = await lookupFrom(lab, from, pending.map((q) => q.name));
+        const outcomes = await lookupFrom(
+          lab,
+          from,
+          pending.map((q) => q.name),
+        );
         const last = Date.now() >= deadline || lab.interrupt.aborted;
         const again: Query[] = [];
         for (const q of pending) {

@@ -13,7 +13,10 @@ const IPV4 = /\b(\d{1,3}(?:\.\d{1,3}){3})\b/;
 
 /** Reads busybox/BIND nslookup or `getent hosts` output. */
 export function parseLookup(output: string): LookupOutcome {
-  if (/connection timed out|no servers could be reached|Connection refused|can't resolve '/i.test(output) && !/^Name:/m.test(output)) {
+  if (
+    /connection timed out|no servers could be reached|Connection refused|can't resolve '/i.test(output) &&
+    !/^Name:/m.test(output)
+  ) {
     return { kind: 'no-server', detail: output.trim().split('\n').at(-1) ?? '' };
   }
   const lines = output.split('\n');
@@ -27,7 +30,9 @@ export function parseLookup(output: string): LookupOutcome {
     return ips.length ? { kind: 'answer', ips: [...new Set(ips)].sort() } : { kind: 'nxdomain' };
   }
   // getent hosts: "10.244.0.5   name aliases"
-  const getent = lines.map((l) => /^(\d{1,3}(?:\.\d{1,3}){3})\s+\S/.exec(l.trim())?.[1]).filter((ip): ip is string => Boolean(ip));
+  const getent = lines
+    .map((l) => /^(\d{1,3}(?:\.\d{1,3}){3})\s+\S/.exec(l.trim())?.[1])
+    .filter((ip): ip is string => Boolean(ip));
   if (getent.length) return { kind: 'answer', ips: [...new Set(getent)].sort() };
   return { kind: 'nxdomain' };
 }
@@ -62,13 +67,27 @@ export interface DnsRow {
   ok: boolean;
 }
 
-export function judgeLookup(name: string, from: string, expected: string[], outcome: LookupOutcome, expect: DnsRow['expect'] = 'answer'): DnsRow {
+export function judgeLookup(
+  name: string,
+  from: string,
+  expected: string[],
+  outcome: LookupOutcome,
+  expect: DnsRow['expect'] = 'answer',
+): DnsRow {
   const answer = outcome.kind === 'answer' ? outcome.ips : [];
   const want = [...expected].sort();
   return {
-    name, expect, from, expected: want, answer, outcome: outcome.kind,
+    name,
+    expect,
+    from,
+    expected: want,
+    answer,
+    outcome: outcome.kind,
     ...(outcome.kind === 'no-server' ? { detail: outcome.detail } : {}),
-    ok: expect === 'nxdomain' ? outcome.kind === 'nxdomain' : outcome.kind === 'answer' && answer.join(',') === want.join(','),
+    ok:
+      expect === 'nxdomain'
+        ? outcome.kind === 'nxdomain'
+        : outcome.kind === 'answer' && answer.join(',') === want.join(','),
   };
 }
 
@@ -104,9 +123,20 @@ export function dnsPresence(d: DnsSetup): { present: boolean; how: string } {
   const servers = d.resolv.nameservers.join(', ');
   if (!d.resolv.nameservers.length) return { present: false, how: "the pods' /etc/resolv.conf names no nameserver" };
   const clusterSearch = d.resolv.search.some((s) => s === `svc.${d.clusterDomain}`);
-  const service = d.service ? `Service kube-system/kube-dns has clusterIP ${d.service}` : d.service === null ? 'no kube-dns Service in kube-system' : 'kube-system not readable';
-  if (clusterSearch || d.service) return { present: true, how: `the pods' resolv.conf points at ${servers}${clusterSearch ? ` with search domain svc.${d.clusterDomain}` : ''}; ${service}` };
-  return { present: false, how: `the pods' resolv.conf points at ${servers} without the cluster's search domains, and ${service}` };
+  const service = d.service
+    ? `Service kube-system/kube-dns has clusterIP ${d.service}`
+    : d.service === null
+      ? 'no kube-dns Service in kube-system'
+      : 'kube-system not readable';
+  if (clusterSearch || d.service)
+    return {
+      present: true,
+      how: `the pods' resolv.conf points at ${servers}${clusterSearch ? ` with search domain svc.${d.clusterDomain}` : ''}; ${service}`,
+    };
+  return {
+    present: false,
+    how: `the pods' resolv.conf points at ${servers} without the cluster's search domains, and ${service}`,
+  };
 }
 
 /** One EndpointSlice entry: what cluster DNS serves a pod's record from. */
@@ -133,7 +163,9 @@ export function dnsVerdict(e: DnsEvidence): { verdict: Verdict<never>; dnsAvaila
   const { names: n, rows, presence } = e;
   const publish = e.publishNotReady;
   // The EndpointSlice is where the records come from: ready there exactly when published.
-  const sliceWrong = e.pods.filter((p) => e.records.find((r) => r.pod === p.name)?.ready !== (publish || p.ready)).map((p) => p.name);
+  const sliceWrong = e.pods
+    .filter((p) => e.records.find((r) => r.pod === p.name)?.ready !== (publish || p.ready))
+    .map((p) => p.name);
   const unready = e.pods.filter((p) => !p.ready).map((p) => p.name);
   const silent = rows.some((r) => r.outcome === 'no-server');
   // Without cluster DNS, a host resolver's NXDOMAIN is no wrong answer: there is nothing to judge.
@@ -152,8 +184,16 @@ export function dnsVerdict(e: DnsEvidence): { verdict: Verdict<never>; dnsAvaila
     `The headless Service ${n.service} (clusterIP None) publishes one A record per ${publish ? 'pod, Ready or not (publishNotReadyAddresses: true)' : 'Ready pod'}: <pod>.${n.service}.${n.namespace}.svc.cluster.local,`,
     `from the hostname and subdomain the StatefulSet controller sets on each pod; the Service name itself resolves to all ${publish ? 'its' : 'Ready'} pods.`,
     `Cluster DNS ${presence.present ? 'is configured' : 'is absent'}: ${presence.how}.`,
-    ...rows.filter((r) => !r.ok && !noDns).map((r) => `${r.name}: got ${r.answer.join(', ') || r.detail || r.outcome}, expected ${r.expect === 'nxdomain' ? 'no record (the pod is not Ready)' : r.expected.join(', ')}`),
-    ...sliceWrong.map((p) => `${p}: the EndpointSlice's ready condition does not match the pod's readiness${publish ? ' (publishNotReadyAddresses)' : ''}`),
+    ...rows
+      .filter((r) => !r.ok && !noDns)
+      .map(
+        (r) =>
+          `${r.name}: got ${r.answer.join(', ') || r.detail || r.outcome}, expected ${r.expect === 'nxdomain' ? 'no record (the pod is not Ready)' : r.expected.join(', ')}`,
+      ),
+    ...sliceWrong.map(
+      (p) =>
+        `${p}: the EndpointSlice's ready condition does not match the pod's readiness${publish ? ' (publishNotReadyAddresses)' : ''}`,
+    ),
   ];
   return { verdict: verdict(noDns ? 'N/A' : passIf(ok), headline, why), dnsAvailable: !noDns };
 }

@@ -10,7 +10,12 @@ export const rows: RowSpec<DnsEvidence>[] = [
     judge: ({ dns }, n) =>
       dns && {
         result: dns.verdict.result,
-        evidence: dns.lookups.map((l) => `${l.name.split('.')[0]}${l.name.startsWith(n.service) ? ' (service)' : ''} → ${l.answer.join(',') || l.outcome}`).join('; '),
+        evidence: dns.lookups
+          .map(
+            (l) =>
+              `${l.name.split('.')[0]}${l.name.startsWith(n.service) ? ' (service)' : ''} → ${l.answer.join(',') || l.outcome}`,
+          )
+          .join('; '),
       },
   },
 ];

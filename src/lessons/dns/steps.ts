@@ -11,6 +11,9 @@ export const resolve: StepFactory<DnsEvidence> = (s) => ({
   title: 'Resolve every pod by its DNS name',
   run: async () => {
     const r = (s.evidence.dns = await s.call(dns, { names: s.names }));
-    return verdictOutcome(r.verdict, "Cluster DNS builds these records from the headless Service's EndpointSlice, which lists each Ready pod with its hostname.");
+    return verdictOutcome(
+      r.verdict,
+      "Cluster DNS builds these records from the headless Service's EndpointSlice, which lists each Ready pod with its hostname.",
+    );
   },
 });

@@ -28,7 +28,12 @@ export interface IdentityRow {
 
 /** The pod object's own words for its identity (everything but what is read inside it). */
 export interface IdentityPod {
-  metadata?: { name?: string; uid?: string; labels?: Record<string, string>; ownerReferences?: { kind?: string; name?: string; controller?: boolean }[] };
+  metadata?: {
+    name?: string;
+    uid?: string;
+    labels?: Record<string, string>;
+    ownerReferences?: { kind?: string; name?: string; controller?: boolean }[];
+  };
   spec?: { nodeName?: string; volumes?: { name?: string; persistentVolumeClaim?: { claimName?: string } }[] };
   status?: { podIP?: string };
 }
@@ -94,7 +99,8 @@ export interface WatchedChange {
 export function atMostOne(history: WatchedChange[], oldUid: string, newUid: string, t0: number): IdentityRow {
   const gone = history.findIndex((c) => c.uid === oldUid && c.type === 'delete');
   const created = history.findIndex((c) => c.uid === newUid && !c.initial);
-  const when = (i: number, what: string) => (i < 0 ? `${what}: not seen` : `${what} at +${history[i]!.at - t0}ms (event ${i + 1})`);
+  const when = (i: number, what: string) =>
+    i < 0 ? `${what}: not seen` : `${what} at +${history[i]!.at - t0}ms (event ${i + 1})`;
   return {
     field: 'at most one pod',
     before: when(gone, 'old gone'),
@@ -105,7 +111,11 @@ export function atMostOne(history: WatchedChange[], oldUid: string, newUid: stri
 }
 
 /** The re-created pod's revision (controller-revision-hash) against the one the controller should give it. */
-export function revisionRow(before: string | null, after: string | null, expected: { revision: string | null; which: 'current revision' | 'update revision' }): IdentityRow {
+export function revisionRow(
+  before: string | null,
+  after: string | null,
+  expected: { revision: string | null; which: 'current revision' | 'update revision' },
+): IdentityRow {
   return {
     field: 'revision (controller-revision-hash)',
     before: before ?? '<none>',
@@ -118,11 +128,15 @@ export function revisionRow(before: string | null, after: string | null, expecte
 /** The kill-pod verdict: every row held, or the rows that did not, one line each. */
 export function identityVerdict(pod: string, claim: string, rows: IdentityRow[]): Verdict<never> {
   const ok = rows.every((r) => r.ok);
-  return verdict(passIf(ok), ok ? `Stable identity held: ${pod} came back as itself` : `Stable identity broken for ${pod}`, [
-    'The StatefulSet controller re-creates a missing ordinal under the same name, with hostname = pod name and',
-    `the same claim ${claim}, so it re-attaches the same volume; only the UID (and perhaps the IP) is new,`,
-    'and it creates the new pod only after the old one is gone: never two pods with one identity. It gets the revision',
-    'its ordinal is due: below a RollingUpdate partition the current (old) one, otherwise the update revision.',
-    ...rows.filter((r) => !r.ok).map((r) => `${r.field}: expected ${r.expected}, was ${r.before} → ${r.after}`),
-  ]);
+  return verdict(
+    passIf(ok),
+    ok ? `Stable identity held: ${pod} came back as itself` : `Stable identity broken for ${pod}`,
+    [
+      'The StatefulSet controller re-creates a missing ordinal under the same name, with hostname = pod name and',
+      `the same claim ${claim}, so it re-attaches the same volume; only the UID (and perhaps the IP) is new,`,
+      'and it creates the new pod only after the old one is gone: never two pods with one identity. It gets the revision',
+      'its ordinal is due: below a RollingUpdate partition the current (old) one, otherwise the update revision.',
+      ...rows.filter((r) => !r.ok).map((r) => `${r.field}: expected ${r.expected}, was ${r.before} → ${r.after}`),
+    ],
+  );
 }

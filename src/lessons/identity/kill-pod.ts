@@ -6,7 +6,15 @@ import type { Lab, PodWatch, V1Pod, V1StatefulSet } from '../../k8s/index.ts';
 import { phaseChart } from '../../ui/phases.ts';
 import { formatDuration } from '../../lab/duration.ts';
 import { stallSentence } from '../../lab/diagnosis.ts';
-import { atMostOne, claimOf, compareIdentity, identityOf, identityVerdict, revisionRow, type Identity } from './judge.ts';
+import {
+  atMostOne,
+  claimOf,
+  compareIdentity,
+  identityOf,
+  identityVerdict,
+  revisionRow,
+  type Identity,
+} from './judge.ts';
 import { revisionFor, revisionOf } from '../updates/rollout.ts';
 import { startOrdinal } from '../../lab/ordinals.ts';
 import { claimName, podName, type LabNames } from '../../lab/names.ts';
@@ -30,16 +38,19 @@ export default defineCommand({
   command: 'kill-pod <ordinal>',
   describe: 'Delete one pod and watch it come back with the same name, hostname, claim and volume',
   builder: (y: Argv) =>
-    y
-      .positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' })
-      .option('force', { type: 'boolean', default: false, describe: 'Delete immediately (grace period 0) instead of gracefully' }),
+    y.positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' }).option('force', {
+      type: 'boolean',
+      default: false,
+      describe: 'Delete immediately (grace period 0) instead of gracefully',
+    }),
   args: 'ordinals',
   options: (a, g): KillOptions => ({ names: g.names, ordinal: requiredOrdinal(a.ordinal), force: a.force === true }),
   async run(o, ctx) {
     const n = o.names;
     const { lab, sts, name } = await connectToPod(ctx, n, o.ordinal);
     const old = await lab.findPod(name);
-    if (!old || !isReady(old)) throw new CliError(`pod ${name} is not Ready now`, 'wait until it is (kubectl sts-lab status), then kill it');
+    if (!old || !isReady(old))
+      throw new CliError(`pod ${name} is not Ready now`, 'wait until it is (kubectl sts-lab status), then kill it');
     const before = await identity(lab, old);
     return withPodWatch(lab, async (watch) => {
       const deletedAt = await recreate(watch, lab, sts, o, before.uid, ctx.globals);
@@ -54,15 +65,30 @@ export default defineCommand({
       const timingsMs = milestones(watch, before.uid, after.uid, deletedAt);
       return {
         ok: v.result === 'PASS',
-        data: { namespace: n.namespace, pod: name, force: o.force, before, after, comparison: rows, timingsMs, verdict: v },
+        data: {
+          namespace: n.namespace,
+          pod: name,
+          force: o.force,
+          before,
+          after,
+          comparison: rows,
+          timingsMs,
+          verdict: v,
+        },
         chart: phaseChart(`${name} deleted and re-created`, watch.history, (i) => podName(n, i)),
       };
     });
   },
   present: ({ data: d }) => ({
     sections: [
-      { headers: ['field', 'before', 'after', 'expected', 'held'], rows: d.comparison.map((r) => [r.field, r.before, r.after, r.expected, r.ok ? 'yes' : 'NO']) },
-      { headers: ['step', 'after deletion'], rows: Object.entries(d.timingsMs).map(([step, ms]) => [step, ms === null ? '-' : formatDuration(ms)]) },
+      {
+        headers: ['field', 'before', 'after', 'expected', 'held'],
+        rows: d.comparison.map((r) => [r.field, r.before, r.after, r.expected, r.ok ? 'yes' : 'NO']),
+      },
+      {
+        headers: ['step', 'after deletion'],
+        rows: Object.entries(d.timingsMs).map(([step, ms]) => [step, ms === null ? '-' : formatDuration(ms)]),
+      },
     ],
     notes: verdictLines(d.verdict, verdictText),
   }),
@@ -84,7 +110,14 @@ const revisionPlan = (sts: V1StatefulSet) => ({
 });
 
 /** Deletes the pod and follows it until its replacement is Ready; returns when the delete was sent. */
-async function recreate(watch: PodWatch, lab: Lab, sts: V1StatefulSet, o: KillOptions, oldUid: string, g: GlobalOptions): Promise<number> {
+async function recreate(
+  watch: PodWatch,
+  lab: Lab,
+  sts: V1StatefulSet,
+  o: KillOptions,
+  oldUid: string,
+  g: GlobalOptions,
+): Promise<number> {
   const name = podName(o.names, o.ordinal);
   const timeoutMs = g.timeoutMs;
   let deletedAt = 0;
@@ -121,7 +154,11 @@ async function recreate(watch: PodWatch, lab: Lab, sts: V1StatefulSet, o: KillOp
       {
         title: `${name}: Terminating → gone`,
         task: async (_c, t) => {
-          await watch.until((pods) => uidOf(pods.get(o.ordinal) ?? {}) !== oldUid, `the old ${name} to be gone (it is still Terminating)`, timeoutMs);
+          await watch.until(
+            (pods) => uidOf(pods.get(o.ordinal) ?? {}) !== oldUid,
+            `the old ${name} to be gone (it is still Terminating)`,
+            timeoutMs,
+          );
           t.title = `${name}: old pod gone after ${since()}`;
         },
       },
@@ -153,7 +190,8 @@ async function identity(lab: Lab, pod: V1Pod): Promise<Identity> {
     claim ? lab.findClaim(claim) : undefined,
     lab.exec(name, ['hostname'], { timeoutMs: 30_000 }),
   ]);
-  if (hostname.code !== 0) throw new CliError(`cannot read the hostname inside ${name}: ${hostname.stderr.toString().trim()}`);
+  if (hostname.code !== 0)
+    throw new CliError(`cannot read the hostname inside ${name}: ${hostname.stderr.toString().trim()}`);
   return identityOf(pod, hostname.stdout.toString().trim(), found?.spec?.volumeName ?? null);
 }
 

@@ -11,7 +11,8 @@ export const rows: RowSpec<IdentityEvidence>[] = [
   {
     part: 'seed',
     concept: 'Stable identity',
-    outcome: (n) => `Predictable names (${podName(n, 0)}..${podName(n, TOUR_REPLICAS - 1)}) and hostnames, kept when a pod is re-created`,
+    outcome: (n) =>
+      `Predictable names (${podName(n, 0)}..${podName(n, TOUR_REPLICAS - 1)}) and hostnames, kept when a pod is re-created`,
     judge: ({ hostnames, kill }) =>
       hostnames &&
       kill && {

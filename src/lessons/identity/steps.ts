@@ -10,7 +10,12 @@ const KILLED = 1;
 
 export interface IdentityEvidence {
   hostnames?: { pod: string; hostname: string }[];
-  kill?: { pod: string; verdict: Verdict<unknown>; before: { uid: string; ip: string | null }; after: { uid: string; hostname: string; ip: string | null } };
+  kill?: {
+    pod: string;
+    verdict: Verdict<unknown>;
+    before: { uid: string; ip: string | null };
+    after: { uid: string; hostname: string; ip: string | null };
+  };
 }
 
 export const hostnames: StepFactory<IdentityEvidence> = (s) => ({

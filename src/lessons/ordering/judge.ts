@@ -57,7 +57,10 @@ export interface OrderingOptions {
   terminations: boolean;
 }
 
-export function analyseOrdering(observations: Observation[], { policy, start, podName, terminations }: OrderingOptions): OrderingResult {
+export function analyseOrdering(
+  observations: Observation[],
+  { policy, start, podName, terminations }: OrderingOptions,
+): OrderingResult {
   const checks = [...existingPodChecks(observations, start, podName), ...replay(observations, start, podName)].filter(
     (c) => terminations || c.kind === 'create',
   );
@@ -79,7 +82,15 @@ export function analyseOrdering(observations: Observation[], { policy, start, po
     'and when scaling down removes the highest ordinal first, each completely gone before the next one starts terminating.',
   ];
   if (decided === 0) {
-    return { verdict: 'N/A', policy, checks, why: [...why, 'No pod was created or deleted in a way the evidence can judge (run watch-order --restart to see it from scratch).'] };
+    return {
+      verdict: 'N/A',
+      policy,
+      checks,
+      why: [
+        ...why,
+        'No pod was created or deleted in a way the evidence can judge (run watch-order --restart to see it from scratch).',
+      ],
+    };
   }
   return {
     verdict: failed.length ? 'FAIL' : 'PASS',
@@ -112,7 +123,14 @@ function replay(observations: Observation[], start: number, podName: (o: number)
   return checks;
 }
 
-function creationCheck(obs: Observation, index: number, state: Map<number, Slot>, all: Observation[], start: number, podName: (o: number) => string): Check {
+function creationCheck(
+  obs: Observation,
+  index: number,
+  state: Map<number, Slot>,
+  all: Observation[],
+  start: number,
+  podName: (o: number) => string,
+): Check {
   const created = toDate(obs.pod.metadata?.creationTimestamp);
   const notReady: string[] = [];
   for (let j = start; j < obs.ordinal; j++) {

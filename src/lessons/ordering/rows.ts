@@ -13,7 +13,13 @@ export const rows: RowSpec<OrderingEvidence>[] = [
       order && {
         result: order.verdict.result,
         evidence: order.timeline
-          .flatMap((r) => (r.afterPreviousReadyMs === null ? [] : [`${r.pod} created ${formatDuration(r.afterPreviousReadyMs)} after ${podName(n, r.ordinal - 1)} was Ready`]))
+          .flatMap((r) =>
+            r.afterPreviousReadyMs === null
+              ? []
+              : [
+                  `${r.pod} created ${formatDuration(r.afterPreviousReadyMs)} after ${podName(n, r.ordinal - 1)} was Ready`,
+                ],
+          )
           .join('; '),
       },
   },

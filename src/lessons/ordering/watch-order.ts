@@ -35,7 +35,11 @@ export default defineCommand({
   command: 'watch-order',
   describe: 'Follow the pods as the controller creates them, then prove they came up in order (0, 1, 2…)',
   builder: (y: Argv) =>
-    y.option('restart', { type: 'boolean', default: false, describe: 'Delete the pods first, so the ordered re-creation is recorded from scratch' }),
+    y.option('restart', {
+      type: 'boolean',
+      default: false,
+      describe: 'Delete the pods first, so the ordered re-creation is recorded from scratch',
+    }),
   options: (a, g): WatchOrderOptions => ({ names: g.names, restart: a.restart === true }),
   async run(o, ctx) {
     const lab = await connectLab(ctx, o.names);
@@ -51,7 +55,11 @@ export default defineCommand({
             {
               title: `Wait for statefulset.apps/${n.statefulSet} in namespace ${n.namespace}`,
               task: async (_c, t) => {
-                await sts.list.until(() => sts.list.current().length > 0, `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`, timeoutMs);
+                await sts.list.until(
+                  () => sts.list.current().length > 0,
+                  `statefulset.apps/${n.statefulSet} to exist (run kubectl sts-lab setup)`,
+                  timeoutMs,
+                );
                 const live = sts.list.objects()[0]!;
                 state.replicas = live.spec?.replicas ?? 1;
                 state.start = startOrdinal(live);
@@ -87,7 +95,12 @@ export default defineCommand({
           state,
         );
         const podNameOf = (i: number) => podName(n, i);
-        const result = analyseOrdering(pods.history, { policy: state.policy, start: state.start, podName: podNameOf, terminations: false });
+        const result = analyseOrdering(pods.history, {
+          policy: state.policy,
+          start: state.start,
+          podName: podNameOf,
+          terminations: false,
+        });
         const timeline = buildTimeline(pods.history, podNameOf).filter((r) => state.ordinals.includes(r.ordinal));
         return {
           ok: result.verdict !== 'FAIL',
@@ -101,7 +114,11 @@ export default defineCommand({
             verdict: orderingVerdict(result),
           },
           timeline,
-          chart: phaseChart(o.restart ? 'The pods deleted and re-created by the controller' : 'The pods as the controller created them', pods.history, podNameOf),
+          chart: phaseChart(
+            o.restart ? 'The pods deleted and re-created by the controller' : 'The pods as the controller created them',
+            pods.history,
+            podNameOf,
+          ),
         };
       });
     } finally {

@@ -26,8 +26,13 @@ interface OrphanOptions {
 
 export default defineCommand({
   command: 'orphan',
-  describe: 'Delete the StatefulSet but not its pods (propagationPolicy Orphan) and prove they run on, unowned; setup adopts them again',
-  builder: (y: Argv) => y.option('delete-pod', { type: 'string', describe: 'Then delete this orphan and watch that nothing re-creates it' }),
+  describe:
+    'Delete the StatefulSet but not its pods (propagationPolicy Orphan) and prove they run on, unowned; setup adopts them again',
+  builder: (y: Argv) =>
+    y.option('delete-pod', {
+      type: 'string',
+      describe: 'Then delete this orphan and watch that nothing re-creates it',
+    }),
   options(a, g): OrphanOptions {
     const [ordinal] = parseOrdinals(a['delete-pod']);
     if (a['delete-pod'] !== undefined && ordinal === undefined) throw new UsageError('--delete-pod needs an ordinal');
@@ -49,7 +54,11 @@ export default defineCommand({
             title: `Delete statefulset.apps/${n.statefulSet} with propagationPolicy Orphan`,
             task: async (_c, t) => {
               const notReady = [...before.values()].filter((p) => !isReady(p)).map((p) => p.metadata?.name);
-              if (notReady.length) throw new CliError(`${notReady.join(', ')} not Ready: orphan a lab whose pods are all Ready, so the proof is about the delete`, 'kubectl sts-lab status');
+              if (notReady.length)
+                throw new CliError(
+                  `${notReady.join(', ')} not Ready: orphan a lab whose pods are all Ready, so the proof is about the delete`,
+                  'kubectl sts-lab status',
+                );
               await lab.deleteStatefulSetWith('Orphan');
               await lab.statefulSetGone(timeoutMs);
               t.title = `statefulset.apps/${n.statefulSet} deleted, its pods orphaned`;
@@ -58,7 +67,11 @@ export default defineCommand({
           {
             title: 'The garbage collector removes the ownerReferences from the pods',
             task: async (_c, t) => {
-              await watch.until((pods) => [...pods.values()].every(isOrphan), 'the garbage collector to orphan the pods (is kube-controller-manager running?)', timeoutMs);
+              await watch.until(
+                (pods) => [...pods.values()].every(isOrphan),
+                'the garbage collector to orphan the pods (is kube-controller-manager running?)',
+                timeoutMs,
+              );
               t.title = `${before.size} pods orphaned: no ownerReference left`;
             },
           },
@@ -69,10 +82,16 @@ export default defineCommand({
                   task: async (_c, t) => {
                     const gone = uidOf(before.get(victim.pod) ?? {});
                     await lab.deletePod(victim.pod, false);
-                    await watch.until((pods) => uidOf(pods.get(victim.ordinal) ?? {}) !== gone, `${victim.pod} to be gone`, timeoutMs);
+                    await watch.until(
+                      (pods) => uidOf(pods.get(victim.ordinal) ?? {}) !== gone,
+                      `${victim.pod} to be gone`,
+                      timeoutMs,
+                    );
                     await waitOut(NOT_RECREATED_WINDOW_MS, ctx.interrupt);
                     recreated = watch.byOrdinal().has(victim.ordinal);
-                    t.title = recreated ? `${victim.pod} was re-created` : `${victim.pod} not re-created in ${formatDuration(NOT_RECREATED_WINDOW_MS)}`;
+                    t.title = recreated
+                      ? `${victim.pod} was re-created`
+                      : `${victim.pod} not re-created in ${formatDuration(NOT_RECREATED_WINDOW_MS)}`;
                   },
                 } satisfies Task,
               ]
@@ -87,7 +106,11 @@ export default defineCommand({
       return {
         ok: verdict.result !== 'FAIL',
         data: { namespace: n.namespace, statefulSet: n.statefulSet, pods: rows, deletedPod: deleted, verdict },
-        chart: phaseChart('The pods while their StatefulSet was deleted (propagationPolicy Orphan)', watch.history, (i) => podName(n, i)),
+        chart: phaseChart(
+          'The pods while their StatefulSet was deleted (propagationPolicy Orphan)',
+          watch.history,
+          (i) => podName(n, i),
+        ),
       };
     });
   },
@@ -95,7 +118,14 @@ export default defineCommand({
     sections: [
       {
         headers: ['pod', 'uid before', 'uid now', 'owner before', 'owner now', 'ready'],
-        rows: d.pods.map((r) => [r.pod, r.uidBefore.slice(0, 8), r.uidAfter?.slice(0, 8) ?? '<gone>', r.ownerBefore ?? '<none>', r.ownerAfter ?? '<none>', String(r.ready)]),
+        rows: d.pods.map((r) => [
+          r.pod,
+          r.uidBefore.slice(0, 8),
+          r.uidAfter?.slice(0, 8) ?? '<gone>',
+          r.ownerBefore ?? '<none>',
+          r.ownerAfter ?? '<none>',
+          String(r.ready),
+        ]),
       },
     ],
     notes: verdictLines(d.verdict, verdictText),

@@ -7,7 +7,8 @@ export const rows: RowSpec<OrphanEvidence>[] = [
   {
     part: 'lifecycle',
     concept: 'Orphan and adopt',
-    outcome: () => 'Deleted with propagationPolicy Orphan, the pods run on unowned; a new StatefulSet adopts them, data intact',
+    outcome: () =>
+      'Deleted with propagationPolicy Orphan, the pods run on unowned; a new StatefulSet adopts them, data intact',
     judge: ({ lifecycle: l = {} }) => {
       const { orphan, adopted, persist } = l;
       if (!orphan || !adopted || !persist) return undefined;

@@ -13,7 +13,11 @@ const ORPHAN_DELETED = 2;
 
 export interface OrphanEvidence {
   lifecycle?: {
-    orphan?: { verdict: Verdict<unknown>; pods: { pod: string; uidBefore: string }[]; deletedPod: { pod: string } | null };
+    orphan?: {
+      verdict: Verdict<unknown>;
+      pods: { pod: string; uidBefore: string }[];
+      deletedPod: { pod: string } | null;
+    };
     adopted?: { pod: string; uid: string; owner: string | null }[];
     persist?: { verdict: Verdict<unknown> };
   };
@@ -22,8 +26,14 @@ export interface OrphanEvidence {
 export const orphanPods: StepFactory<OrphanEvidence> = (s) => ({
   title: `Delete the StatefulSet but not its pods (propagationPolicy Orphan), then delete ${podName(s.names, ORPHAN_DELETED)}`,
   run: async () => {
-    const r = ((s.evidence.lifecycle ??= {}).orphan = await s.call(orphan, { names: s.names, deletePod: ORPHAN_DELETED }));
-    return verdictOutcome(r.verdict, 'Without an owner, nothing replaces a pod that goes: the identity guarantees come from the StatefulSet, not from the pods.');
+    const r = ((s.evidence.lifecycle ??= {}).orphan = await s.call(orphan, {
+      names: s.names,
+      deletePod: ORPHAN_DELETED,
+    }));
+    return verdictOutcome(
+      r.verdict,
+      'Without an owner, nothing replaces a pod that goes: the identity guarantees come from the StatefulSet, not from the pods.',
+    );
   },
 });
 
@@ -47,7 +57,10 @@ export const adopt: StepFactory<OrphanEvidence> = (s) => ({
 export const verifyAdopted: StepFactory<OrphanEvidence> = (s) => ({
   title: 'Verify the data survived the orphaning and the adoption',
   run: async () => {
-    const r = ((s.evidence.lifecycle ??= {}).persist = await s.call(checkPersistence, { names: s.names, ordinals: [] }));
+    const r = ((s.evidence.lifecycle ??= {}).persist = await s.call(checkPersistence, {
+      names: s.names,
+      ordinals: [],
+    }));
     return verdictOutcome(r.verdict);
   },
 });

@@ -29,9 +29,10 @@ export function readinessSwitch(wantReady: boolean) {
   return defineCommand({
     command: `${wantReady ? 'ready' : 'unready'} <ordinal>`,
     describe: wantReady
-      ? 'Turn the lab\'s readiness switch back on in one pod and follow it to Ready'
+      ? "Turn the lab's readiness switch back on in one pod and follow it to Ready"
       : 'Make one pod fail its readiness probe (its container keeps running) and follow it to NotReady',
-    builder: (y: Argv) => y.positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' }),
+    builder: (y: Argv) =>
+      y.positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' }),
     args: 'ordinals',
     options: (a, g): SwitchOptions => ({ names: g.names, ordinal: requiredOrdinal(a.ordinal) }),
     async run(o, ctx) {
@@ -40,7 +41,10 @@ export function readinessSwitch(wantReady: boolean) {
       const pod = await lab.findPod(name);
       if (!pod) throw new CliError(`pod ${name} does not exist now`, 'kubectl sts-lab status');
       if (!hasReadinessSwitch(pod.spec)) {
-        throw new CliError(`pod ${name} has no sts-lab readiness switch: its readiness probe is not the lab's (a lab made by an older sts-lab, or a template changed since)`, 'run `kubectl sts-lab setup`: it re-configures the StatefulSet and the controller rolls the pods onto the new template (under OnDelete: kill-pod each)');
+        throw new CliError(
+          `pod ${name} has no sts-lab readiness switch: its readiness probe is not the lab's (a lab made by an older sts-lab, or a template changed since)`,
+          'run `kubectl sts-lab setup`: it re-configures the StatefulSet and the controller rolls the pods onto the new template (under OnDelete: kill-pod each)',
+        );
       }
       const before: SwitchState = switchState(pod);
       const wanted = labOrdinals(sts);
@@ -58,7 +62,8 @@ export function readinessSwitch(wantReady: boolean) {
               task: async () => {
                 const script = wantReady ? `rm -f ${UNREADY_FILE}` : `touch ${UNREADY_FILE}`;
                 const r = await lab.exec(name, ['sh', '-c', script], { timeoutMs: 30_000 });
-                if (r.code !== 0) throw new CliError(`${script} in ${name} exited ${r.code}: ${r.stderr.toString().trim()}`);
+                if (r.code !== 0)
+                  throw new CliError(`${script} in ${name} exited ${r.code}: ${r.stderr.toString().trim()}`);
                 flippedAt = Date.now();
               },
             },
@@ -81,12 +86,16 @@ export function readinessSwitch(wantReady: boolean) {
             {
               title: 'The controller goes on with the pods it held back',
               enabled: () => resumed.length > 0,
-              task: (_c, t) => t.newListr(readyTasks(watch, resumed, { timeoutMs: ctx.globals.timeoutMs, ...sequence }), { concurrent: true }),
+              task: (_c, t) =>
+                t.newListr(readyTasks(watch, resumed, { timeoutMs: ctx.globals.timeoutMs, ...sequence }), {
+                  concurrent: true,
+                }),
             },
             {
               title: 'The controller goes on removing the pods it held back',
               enabled: () => condemned.length > 0,
-              task: (_c, t) => t.newListr(goneTasks(watch, condemned, ctx.globals.timeoutMs, sequence), { concurrent: true }),
+              task: (_c, t) =>
+                t.newListr(goneTasks(watch, condemned, ctx.globals.timeoutMs, sequence), { concurrent: true }),
             },
           ],
           { progress: ctx.globals.progress },
@@ -97,12 +106,32 @@ export function readinessSwitch(wantReady: boolean) {
         const held = [...resumed, ...condemned];
         const podNameOf = (i: number) => podName(n, i);
         const order = held.length
-          ? orderingVerdict(analyseOrdering(watch.history, { ...sequence, podName: podNameOf, terminations: condemned.length > 0 }), `The pods held back followed in order: ${held.map(podNameOf).join(', ')}`)
+          ? orderingVerdict(
+              analyseOrdering(watch.history, { ...sequence, podName: podNameOf, terminations: condemned.length > 0 }),
+              `The pods held back followed in order: ${held.map(podNameOf).join(', ')}`,
+            )
           : undefined;
-        const verdict = order ? { ...switched, result: combine(switched.result, order.result), why: [...switched.why, `${order.result}  ${order.headline}`] } : switched;
+        const verdict = order
+          ? {
+              ...switched,
+              result: combine(switched.result, order.result),
+              why: [...switched.why, `${order.result}  ${order.headline}`],
+            }
+          : switched;
         return {
           ok: verdict.result !== 'FAIL',
-          data: { namespace: n.namespace, pod: name, want, switchFile: UNREADY_FILE, before, after, tookMs, resumed: resumed.map(podNameOf), removed: condemned.map(podNameOf), verdict },
+          data: {
+            namespace: n.namespace,
+            pod: name,
+            want,
+            switchFile: UNREADY_FILE,
+            before,
+            after,
+            tookMs,
+            resumed: resumed.map(podNameOf),
+            removed: condemned.map(podNameOf),
+            verdict,
+          },
           chart: phaseChart(`${name}: the readiness switch ${wantReady ? 'on' : 'off'}`, watch.history, podNameOf),
           timeline: buildTimeline(watch.history, podNameOf).filter((r) => resumed.includes(r.ordinal)),
         };
@@ -112,7 +141,16 @@ export function readinessSwitch(wantReady: boolean) {
       sections: [
         {
           headers: ['pod', 'uid', 'ready before', 'ready now', 'restarts', 'took'],
-          rows: [[d.pod, d.after.uid.slice(0, 8), String(d.before.ready), String(d.after.ready), `${d.before.restarts} → ${d.after.restarts}`, formatDuration(d.tookMs)]],
+          rows: [
+            [
+              d.pod,
+              d.after.uid.slice(0, 8),
+              String(d.before.ready),
+              String(d.after.ready),
+              `${d.before.restarts} → ${d.after.restarts}`,
+              formatDuration(d.tookMs),
+            ],
+          ],
         },
         { headers: TIMELINE_HEADERS, rows: timelineCells(timeline) },
       ],

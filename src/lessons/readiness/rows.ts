@@ -4,13 +4,15 @@ import { combine, passIf } from '../../lab/verdict.ts';
 import type { RowSpec } from '../lesson.ts';
 import type { Lookup, ReadinessEvidence } from './steps.ts';
 
-const lookupOf = (d: { lookups: Lookup[] } | undefined, pod: string) => d?.lookups.find((l) => l.name.startsWith(`${pod}.`));
+const lookupOf = (d: { lookups: Lookup[] } | undefined, pod: string) =>
+  d?.lookups.find((l) => l.name.startsWith(`${pod}.`));
 
 export const rows: RowSpec<ReadinessEvidence>[] = [
   {
     part: 'lifecycle',
     concept: 'Scaling halts on an unhealthy pod',
-    outcome: (n) => `With ${podName(n, 1)} not Ready a scale-up creates nothing above it; once Ready the rest follow in order`,
+    outcome: (n) =>
+      `With ${podName(n, 1)} not Ready a scale-up creates nothing above it; once Ready the rest follow in order`,
     judge: ({ lifecycle: l = {} }) => {
       if (!l.halted || !l.resumed || !l.unreadyPod) return undefined;
       const stopped = l.halted.halted?.pod === l.unreadyPod && l.halted.verdict.checks.every((c) => c.ok === true);

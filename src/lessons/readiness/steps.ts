@@ -41,11 +41,22 @@ export const makeUnready: StepFactory<ReadinessEvidence> = (s) => ({
   run: async () => {
     kept(s);
     const r = await s.call(unready, { names: s.names, ordinal: UNREADY });
-    return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline} (${r.tookMs} ms).`, `The lab's probe fails while ${r.switchFile} exists; readiness never restarts a container.`] };
+    return {
+      result: r.verdict.result,
+      notes: [
+        `${r.verdict.result}: ${r.verdict.headline} (${r.tookMs} ms).`,
+        `The lab's probe fails while ${r.switchFile} exists; readiness never restarts a container.`,
+      ],
+    };
   },
 });
 
-const resolveStep = (s: TourScope<ReadinessEvidence>, title: string, keep: 'dnsWhileUnready' | 'dnsAfterReady', why: string): TourStep => ({
+const resolveStep = (
+  s: TourScope<ReadinessEvidence>,
+  title: string,
+  keep: 'dnsWhileUnready' | 'dnsAfterReady',
+  why: string,
+): TourStep => ({
   title,
   run: async () => {
     const r = (kept(s)[keep] = await s.call(dns, { names: s.names }));
@@ -54,7 +65,12 @@ const resolveStep = (s: TourScope<ReadinessEvidence>, title: string, keep: 'dnsW
 });
 
 export const resolveWhileUnready: StepFactory<ReadinessEvidence> = (s) =>
-  resolveStep(s, `Resolve the pods while ${podName(s.names, UNREADY)} is not Ready`, 'dnsWhileUnready', 'A headless Service publishes records for Ready pods only: peers that look a pod up by name do not find it while it is not Ready.');
+  resolveStep(
+    s,
+    `Resolve the pods while ${podName(s.names, UNREADY)} is not Ready`,
+    'dnsWhileUnready',
+    'A headless Service publishes records for Ready pods only: peers that look a pod up by name do not find it while it is not Ready.',
+  );
 
 export const haltedScaleUp: StepFactory<ReadinessEvidence> = (s) => ({
   title: `Scale up to 5 while ${podName(s.names, UNREADY)} is not Ready`,
@@ -62,7 +78,13 @@ export const haltedScaleUp: StepFactory<ReadinessEvidence> = (s) => ({
     const pod = podName(s.names, UNREADY);
     const r = (kept(s).halted = await s.call(scale, { names: s.names, replicas: 5 }));
     const asTaught = r.halted?.pod === pod && r.verdict.checks.every((c) => c.ok === true);
-    return { result: asTaught ? 'PASS' : 'FAIL', notes: [`The scale-up failed, as it should: ${r.verdict.headline}.`, 'OrderedReady builds each pod on a healthy predecessor: nothing is created above a pod that is not Ready.'] };
+    return {
+      result: asTaught ? 'PASS' : 'FAIL',
+      notes: [
+        `The scale-up failed, as it should: ${r.verdict.headline}.`,
+        'OrderedReady builds each pod on a healthy predecessor: nothing is created above a pod that is not Ready.',
+      ],
+    };
   },
 });
 
@@ -70,17 +92,28 @@ export const makeReady: StepFactory<ReadinessEvidence> = (s) => ({
   title: `Make ${podName(s.names, UNREADY)} Ready again: the controller goes on by itself`,
   run: async () => {
     const r = (kept(s).resumed = await s.call(ready, { names: s.names, ordinal: UNREADY }));
-    return { result: r.verdict.result, notes: [`${r.verdict.result}: ${r.verdict.headline}; then ${r.resumed.join(', ') || 'nothing'} followed.`] };
+    return {
+      result: r.verdict.result,
+      notes: [`${r.verdict.result}: ${r.verdict.headline}; then ${r.resumed.join(', ') || 'nothing'} followed.`],
+    };
   },
 });
 
 export const resolveAfterReady: StepFactory<ReadinessEvidence> = (s) =>
-  resolveStep(s, `Resolve the pods again, ${podName(s.names, UNREADY)} Ready`, 'dnsAfterReady', 'The EndpointSlice lists the pod as ready again, and cluster DNS serves its record.');
+  resolveStep(
+    s,
+    `Resolve the pods again, ${podName(s.names, UNREADY)} Ready`,
+    'dnsAfterReady',
+    'The EndpointSlice lists the pod as ready again, and cluster DNS serves its record.',
+  );
 
 export const scaleBack: StepFactory<ReadinessEvidence> = (s) => ({
   title: `Scale back to ${TOUR_REPLICAS}`,
   run: async () => {
     const r = await s.call(scale, { names: s.names, replicas: TOUR_REPLICAS });
-    return { result: combine(r.verdict.result, r.claimsVerdict.result), notes: [`${r.verdict.result}: ${r.verdict.headline}.`] };
+    return {
+      result: combine(r.verdict.result, r.claimsVerdict.result),
+      notes: [`${r.verdict.result}: ${r.verdict.headline}.`],
+    };
   },
 });

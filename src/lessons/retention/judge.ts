@@ -29,7 +29,9 @@ export function ownedClaimsVerdict(labClaims: string[], rows: OwnedClaimRow[]): 
   const ok = !unowned.length && !stayed.length && rows.length > 0;
   return verdict(
     passIf(ok),
-    ok ? `Claims deleted by the controller's policy: ${rows.map((r) => r.pvc).join(', ')} went with the StatefulSet, sts-lab deleted none` : 'The claims were not deleted through the StatefulSet',
+    ok
+      ? `Claims deleted by the controller's policy: ${rows.map((r) => r.pvc).join(', ')} went with the StatefulSet, sts-lab deleted none`
+      : 'The claims were not deleted through the StatefulSet',
     [
       'whenDeleted: Delete makes the StatefulSet an owner of each claim (an ownerReference the controller adds); once the',
       'StatefulSet is deleted, the garbage collector deletes what it owned. sts-lab only watched.',

@@ -9,6 +9,8 @@ export const rows: RowSpec<RetentionEvidence>[] = [
     outcome: () => 'With whenDeleted: Delete the garbage collector deletes the claims through their ownerReference',
     needsTeardown: true,
     judge: ({ teardown: t }) =>
-      t?.claimsByController ? { result: t.claimsByController.verdict.result, evidence: t.claimsByController.verdict.headline } : undefined,
+      t?.claimsByController
+        ? { result: t.claimsByController.verdict.result, evidence: t.claimsByController.verdict.headline }
+        : undefined,
   },
 ];

@@ -13,8 +13,16 @@ export interface RetentionEvidence {
 export const deleteWithStatefulSet: StepFactory<RetentionEvidence> = (s) => ({
   title: "Set the claims' retention to whenDeleted: Delete, for the teardown to show",
   run: async () => {
-    const r = await s.call(setup, { settings: { ...shiftedSettings(s), retention: { whenScaled: 'Retain', whenDeleted: 'Delete' } }, dryRun: false });
+    const r = await s.call(setup, {
+      settings: { ...shiftedSettings(s), retention: { whenScaled: 'Retain', whenDeleted: 'Delete' } },
+      dryRun: false,
+    });
     if (!('pods' in r)) throw new CliError('setup made a dry run');
-    return { result: 'PASS', notes: ['The StatefulSet controller now marks each claim as owned by the StatefulSet: deleting the StatefulSet will delete them.'] };
+    return {
+      result: 'PASS',
+      notes: [
+        'The StatefulSet controller now marks each claim as owned by the StatefulSet: deleting the StatefulSet will delete them.',
+      ],
+    };
   },
 });

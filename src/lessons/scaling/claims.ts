@@ -18,7 +18,12 @@ export interface ClaimRow {
 }
 
 /** from/to: replica counts; start: the first ordinal (spec.ordinals.start). */
-export function claimRows(n: LabNames, opts: { start: number; from: number; to: number; whenScaled: string }, before: ClaimLike[], after: ClaimLike[]): ClaimRow[] {
+export function claimRows(
+  n: LabNames,
+  opts: { start: number; from: number; to: number; whenScaled: string },
+  before: ClaimLike[],
+  after: ClaimLike[],
+): ClaimRow[] {
   const byName = (list: ClaimLike[]) => new Map(list.map((c) => [c.metadata?.name ?? '', c]));
   const was = byName(before);
   const now = byName(after);
@@ -44,7 +49,12 @@ export function claimRows(n: LabNames, opts: { start: number; from: number; to: 
       detail = `volume changed from ${pvBefore} to ${pv}`;
     } else {
       ok = true;
-      detail = expected === 'retained' ? `kept with its volume after the pod went (whenScaled: Retain)` : pvBefore ? 'same volume as before' : 'new claim, bound';
+      detail =
+        expected === 'retained'
+          ? `kept with its volume after the pod went (whenScaled: Retain)`
+          : pvBefore
+            ? 'same volume as before'
+            : 'new claim, bound';
     }
     rows.push({ ordinal, pvc, status, pv, pvBefore, expected, ok, detail });
   }
@@ -54,7 +64,13 @@ export function claimRows(n: LabNames, opts: { start: number; from: number; to: 
 export const CLAIM_HEADERS = ['ordinal', 'pvc', 'status', 'pv', 'expected', 'ok', 'detail'];
 
 export const claimCells = (r: ClaimRow): string[] => [
-  String(r.ordinal), r.pvc, r.status ?? '<none>', r.pv ?? '<none>', r.expected, r.ok ? 'yes' : 'NO', r.detail,
+  String(r.ordinal),
+  r.pvc,
+  r.status ?? '<none>',
+  r.pv ?? '<none>',
+  r.expected,
+  r.ok ? 'yes' : 'NO',
+  r.detail,
 ];
 
 /** The claims verdict of a scale: N/A when it halted, otherwise every claim as whenScaled wants it. */
@@ -66,5 +82,9 @@ export function claimsVerdict(claims: ClaimRow[], up: boolean, whenScaled: strin
     : whenScaled === 'Delete'
       ? `Claims: the claims of the ${removed.length} removed pods were deleted (whenScaled: Delete)`
       : `Claims: the claims of the ${removed.length} removed pods stay Bound to the same volumes, ready for a scale-up`;
-  return verdict(passIf(claims.every((c) => c.ok)), headline, claims.filter((c) => !c.ok).map((c) => `${c.pvc}: ${c.detail}`));
+  return verdict(
+    passIf(claims.every((c) => c.ok)),
+    headline,
+    claims.filter((c) => !c.ok).map((c) => `${c.pvc}: ${c.detail}`),
+  );
 }

@@ -26,21 +26,31 @@ export interface HaltInput {
 }
 
 export function analyseHalted(h: HaltInput): Verdict<HaltCheck> {
-  const changed = (pick: (c: Observation) => boolean) => [...new Set(h.history.filter((c) => !c.initial && pick(c)).map((c) => c.ordinal))];
+  const changed = (pick: (c: Observation) => boolean) => [
+    ...new Set(h.history.filter((c) => !c.initial && pick(c)).map((c) => c.ordinal)),
+  ];
   const watched = formatDuration(h.watchedMs);
   const blocker = h.stall.pod;
-  const moved = h.direction === 'up'
-    ? changed((c) => c.type === 'add' && c.ordinal > h.stall.ordinal)
-    : changed((c) => (c.type === 'delete' || Boolean(c.pod.metadata?.deletionTimestamp)) && h.waiting.includes(c.ordinal));
+  const moved =
+    h.direction === 'up'
+      ? changed((c) => c.type === 'add' && c.ordinal > h.stall.ordinal)
+      : changed(
+          (c) => (c.type === 'delete' || Boolean(c.pod.metadata?.deletionTimestamp)) && h.waiting.includes(c.ordinal),
+        );
   const checks: HaltCheck[] = h.waiting.map((o) => {
     const ok = !moved.includes(o);
     const name = h.podName(o);
     return {
       ordinal: o,
       ok,
-      detail: h.direction === 'up'
-        ? ok ? `${name} not created in ${watched} while ${blocker} was not Ready` : `${name} was created although ${blocker} was not Ready`
-        : ok ? `${name} not deleted in ${watched} while ${blocker} was not Ready` : `${name} was deleted although ${blocker} was not Ready`,
+      detail:
+        h.direction === 'up'
+          ? ok
+            ? `${name} not created in ${watched} while ${blocker} was not Ready`
+            : `${name} was created although ${blocker} was not Ready`
+          : ok
+            ? `${name} not deleted in ${watched} while ${blocker} was not Ready`
+            : `${name} was deleted although ${blocker} was not Ready`,
     };
   });
   const failed = checks.filter((c) => !c.ok);

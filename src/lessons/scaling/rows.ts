@@ -12,7 +12,10 @@ export const rows: RowSpec<ScalingEvidence>[] = [
       up &&
       down && {
         result: combine(up.verdict.result, up.claimsVerdict.result, down.verdict.result, down.claimsVerdict.result),
-        evidence: `created ${up.timeline.map((r) => r.pod).join(', ')}; deleted ${down.deletionOrder.join(', ')}; ${down.claims.filter((c) => c.expected === 'retained' && c.ok).map((c) => c.pvc).join(', ')} still Bound`,
+        evidence: `created ${up.timeline.map((r) => r.pod).join(', ')}; deleted ${down.deletionOrder.join(', ')}; ${down.claims
+          .filter((c) => c.expected === 'retained' && c.ok)
+          .map((c) => c.pvc)
+          .join(', ')} still Bound`,
       },
   },
 ];

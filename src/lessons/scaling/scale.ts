@@ -6,23 +6,45 @@ import { asUsage, StallError } from '../../errors.ts';
 import { phaseChart } from '../../ui/phases.ts';
 import type { Stall } from '../../lab/diagnosis.ts';
 import { analyseHalted } from './halted.ts';
-import { claimCells, CLAIM_HEADERS, claimRows, claimsVerdict } from './claims.ts';
+import { claimCells, CLAIM_HEADERS, claimRows, claimsVerdict, type ClaimRow } from './claims.ts';
 import { podName, type LabNames } from '../../lab/names.ts';
 import { isReady } from '../../lab/pods.ts';
 import { analyseOrdering } from '../ordering/judge.ts';
 import { buildTimeline, TIMELINE_HEADERS, timelineCells, timelineJson } from '../../lab/timeline.ts';
 import { replicaCount } from '../../lab/validate.ts';
-import { orderingVerdict, verdict, verdictLines, type CheckJson } from '../../lab/verdict.ts';
+import { orderingVerdict, verdict, verdictLines, type CheckJson, type Verdict } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
-import { defineCommand } from '../../command-support/command.ts';
+import { defineCommand, type Outcome } from '../../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { range, startOrdinal } from '../../lab/ordinals.ts';
 import { goneTasks, readyTasks } from '../../command-support/wait-ready.ts';
-import { policyOf } from '../../lab/manifests.ts';
+import { policyOf, type PodManagementPolicy } from '../../lab/manifests.ts';
+
+type TimelineJson = ReturnType<typeof timelineJson>;
 
 type Direction = 'up' | 'down' | 'none';
+
+/** scale's -o json. */
+export interface ScaleData {
+  namespace: string;
+  statefulSet: string;
+  from: number;
+  to: number;
+  changed: boolean;
+  direction: Direction;
+  podManagementPolicy: PodManagementPolicy;
+  whenScaled: string;
+  timeline: TimelineJson[];
+  deletionOrder: string[];
+  deletedAt: { pod: string; at: string }[];
+  halted: { pod: string; reason: string; detail: string; hint: string | null } | null;
+  /** The ordering checks, or a halted scale's. */
+  verdict: Verdict<{ ok: boolean | null }>;
+  claims: ClaimRow[];
+  claimsVerdict: Verdict<unknown>;
+}
 
 interface ScaleOptions {
   names: LabNames;
@@ -33,8 +55,11 @@ export default defineCommand({
   command: 'scale <replicas>',
   describe: 'Scale the StatefulSet and prove the order: up 0→N one by one, down from the highest ordinal',
   builder: (y: Argv) => y.positional('replicas', { type: 'string', describe: 'New number of pods (0-100)' }),
-  options: (a, g): ScaleOptions => ({ names: g.names, replicas: asUsage(() => replicaCount('replica count', a.replicas)) }),
-  async run(o, ctx) {
+  options: (a, g): ScaleOptions => ({
+    names: g.names,
+    replicas: asUsage(() => replicaCount('replica count', a.replicas)),
+  }),
+  async run(o, ctx): Promise<Outcome<ScaleData>> {
     const lab = await connectLab(ctx, o.names);
     const n = o.names;
     const sts = await ownStatefulSet(lab);
@@ -44,12 +69,28 @@ export default defineCommand({
     const policy = policyOf(sts.spec);
     const start = startOrdinal(sts);
     if (from === to) {
-      const unchanged = verdict<CheckJson>('N/A', `statefulset.apps/${n.statefulSet} already has ${to} replicas: no change`);
+      const unchanged = verdict<CheckJson>(
+        'N/A',
+        `statefulset.apps/${n.statefulSet} already has ${to} replicas: no change`,
+      );
       return {
         ok: true,
         data: {
-          namespace: n.namespace, statefulSet: n.statefulSet, from, to, changed: false, direction: 'none' as Direction, podManagementPolicy: policy, whenScaled,
-          timeline: [], deletionOrder: [], deletedAt: [], halted: null, verdict: unchanged, claims: [], claimsVerdict: verdict('N/A', unchanged.headline),
+          namespace: n.namespace,
+          statefulSet: n.statefulSet,
+          from,
+          to,
+          changed: false,
+          direction: 'none',
+          podManagementPolicy: policy,
+          whenScaled,
+          timeline: [],
+          deletionOrder: [],
+          deletedAt: [],
+          halted: null,
+          verdict: unchanged,
+          claims: [],
+          claimsVerdict: verdict('N/A', unchanged.headline),
         },
       };
     }
@@ -60,7 +101,9 @@ export default defineCommand({
     const started = Date.now();
     return withPodWatch(lab, async (pods) => {
       let halted: Stall | undefined;
-      const unreadyAtStart = [...pods.byOrdinal()].filter(([i, p]) => i < start + Math.min(from, to) && !isReady(p)).map(([i]) => i);
+      const unreadyAtStart = [...pods.byOrdinal()]
+        .filter(([i, p]) => i < start + Math.min(from, to) && !isReady(p))
+        .map(([i]) => i);
       try {
         await runTasks(
           [
@@ -69,9 +112,14 @@ export default defineCommand({
               task: async (_c, t) => {
                 await lab.scaleStatefulSet(to);
                 const timeoutMs = ctx.globals.timeoutMs;
-                return t.newListr(up ? readyTasks(pods, moving, { timeoutMs, policy, start }) : goneTasks(pods, moving, timeoutMs, { policy, start }), {
-                  concurrent: true,
-                });
+                return t.newListr(
+                  up
+                    ? readyTasks(pods, moving, { timeoutMs, policy, start })
+                    : goneTasks(pods, moving, timeoutMs, { policy, start }),
+                  {
+                    concurrent: true,
+                  },
+                );
               },
             },
             {
@@ -94,10 +142,23 @@ export default defineCommand({
       const timeline = buildTimeline(history, podNameOf).filter((r) => (up ? moving.includes(r.ordinal) : true));
       const claims = claimRows(n, { start, from, to, whenScaled }, claimsBefore, await lab.listClaims());
       // Parallel promises no order, and does not wait: say so when it went on past an unready pod.
-      const pastUnready = policy === 'Parallel' && unreadyAtStart.length
-        ? [`Parallel does not halt: ${up ? 'created' : 'removed'} ${moving.map(podNameOf).join(', ')} while ${unreadyAtStart.map(podNameOf).join(', ')} was not Ready.`]
-        : [];
-      const halt = halted && analyseHalted({ history, direction: up ? 'up' : 'down', waiting: moving, stall: halted, policy, watchedMs: Date.now() - started, podName: podNameOf });
+      const pastUnready =
+        policy === 'Parallel' && unreadyAtStart.length
+          ? [
+              `Parallel does not halt: ${up ? 'created' : 'removed'} ${moving.map(podNameOf).join(', ')} while ${unreadyAtStart.map(podNameOf).join(', ')} was not Ready.`,
+            ]
+          : [];
+      const halt =
+        halted &&
+        analyseHalted({
+          history,
+          direction: up ? 'up' : 'down',
+          waiting: moving,
+          stall: halted,
+          policy,
+          watchedMs: Date.now() - started,
+          podName: podNameOf,
+        });
       const ordered = orderingVerdict(
         ordering,
         up
@@ -115,13 +176,15 @@ export default defineCommand({
           from,
           to,
           changed: true,
-          direction: (up ? 'up' : 'down') as Direction,
+          direction: up ? 'up' : 'down',
           podManagementPolicy: policy,
           whenScaled,
           timeline: timeline.map(timelineJson),
           deletionOrder: deletions.map((c) => c.name),
           deletedAt: deletions.map((c) => ({ pod: c.name, at: new Date(c.at).toISOString() })),
-          halted: halted ? { pod: halted.pod, reason: halted.reason, detail: halted.detail, hint: halted.hint ?? null } : null,
+          halted: halted
+            ? { pod: halted.pod, reason: halted.reason, detail: halted.detail, hint: halted.hint ?? null }
+            : null,
           verdict: order,
           claims,
           claimsVerdict: claimsJudged,
@@ -137,7 +200,10 @@ export default defineCommand({
     return {
       sections: [
         { headers: TIMELINE_HEADERS, rows: up ? timelineCells(timeline) : [] },
-        { headers: ['order', 'pod', 'gone at'], rows: up ? [] : d.deletedAt.map((c, i) => [String(i + 1), c.pod, c.at]) },
+        {
+          headers: ['order', 'pod', 'gone at'],
+          rows: up ? [] : d.deletedAt.map((c, i) => [String(i + 1), c.pod, c.at]),
+        },
         { headers: CLAIM_HEADERS, rows: d.halted ? [] : d.claims.map(claimCells) },
       ],
       notes: [
@@ -148,4 +214,3 @@ export default defineCommand({
     };
   },
 });
-

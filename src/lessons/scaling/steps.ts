@@ -37,7 +37,10 @@ export const down: StepFactory<ScalingEvidence> = (s) => ({
     const r = (s.evidence.down = await s.call(scale, { names: s.names, replicas: 2 }));
     return {
       result: combine(r.verdict.result, r.claimsVerdict.result),
-      notes: [`${r.verdict.result}: ${r.verdict.headline} (${r.deletionOrder.join(', ')}).`, `${r.claimsVerdict.result}: ${r.claimsVerdict.headline}.`],
+      notes: [
+        `${r.verdict.result}: ${r.verdict.headline} (${r.deletionOrder.join(', ')}).`,
+        `${r.claimsVerdict.result}: ${r.claimsVerdict.headline}.`,
+      ],
     };
   },
 });

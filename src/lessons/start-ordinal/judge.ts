@@ -31,10 +31,14 @@ export interface StartOrdinalInput {
 export function startOrdinalVerdict(s: StartOrdinalInput): Verdict<StartOrdinalCheck> | null {
   if (!s.requested && !s.onServer) return null;
   if (s.onServer !== s.requested) {
-    return verdict('N/A', `--start-ordinal ${s.requested} not judged: the API server (${s.serverVersion}) dropped spec.ordinals.start, so the pods are numbered from ${s.onServer}`, [
-      'spec.ordinals is GA from Kubernetes 1.31 (feature gate StatefulSetStartOrdinal: beta and on by default from 1.27).',
-      'The other lessons work on the pods as they are.',
-    ]);
+    return verdict(
+      'N/A',
+      `--start-ordinal ${s.requested} not judged: the API server (${s.serverVersion}) dropped spec.ordinals.start, so the pods are numbered from ${s.onServer}`,
+      [
+        'spec.ordinals is GA from Kubernetes 1.31 (feature gate StatefulSetStartOrdinal: beta and on by default from 1.27).',
+        'The other lessons work on the pods as they are.',
+      ],
+    );
   }
   const rows = new Map(s.pods.map((r) => [r.ordinal, r]));
   const checks = s.wanted.map((ordinal): StartOrdinalCheck => {
@@ -65,7 +69,7 @@ export function startOrdinalVerdict(s: StartOrdinalInput): Verdict<StartOrdinalC
       : `Ordinals start at ${s.onServer}: pods ${podName(s.names, s.wanted[0] ?? s.onServer)}${s.wanted.length > 1 ? `..${s.wanted[s.wanted.length - 1]}` : ''}, each on its own claim`,
     [
       `spec.ordinals.start numbers the pods from ${s.onServer} instead of 0: the same stable names, DNS records and claims, shifted;`,
-      'the controller creates them in order from the first ordinal, and counts a rolling update\'s partition from it.',
+      "the controller creates them in order from the first ordinal, and counts a rolling update's partition from it.",
       ...failed.map((c) => c.detail),
       ...strays.map((r) => `${r.pod} is outside ordinals ${span} and still exists`),
     ],

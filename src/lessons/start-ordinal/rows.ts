@@ -9,7 +9,8 @@ export const rows: RowSpec<StartOrdinalEvidence>[] = [
   {
     part: 'lifecycle',
     concept: 'Start ordinal',
-    outcome: (n) => `With spec.ordinals.start 1 the pods are ${podName(n, 1)}..${TOUR_REPLICAS}: the pods in both ranges stay, and the order counts from 1`,
+    outcome: (n) =>
+      `With spec.ordinals.start 1 the pods are ${podName(n, 1)}..${TOUR_REPLICAS}: the pods in both ranges stay, and the order counts from 1`,
     judge: ({ lifecycle: l = {} }) => {
       if (!l.shift || !l.reordered) return undefined;
       const { before, after, verdict: v } = l.shift;
@@ -22,7 +23,12 @@ export const rows: RowSpec<StartOrdinalEvidence>[] = [
       const first = l.reordered.verdict.checks.find((c) => c.kind === 'create' && c.evidence === 'watch')?.ordinal;
       const firstPod = after.find((p) => p.ordinal === first)?.pod;
       return {
-        result: combine(v?.result ?? 'FAIL', passIf(keptSame && added.length > 0 && removed.length > 0), l.reordered.verdict.result, passIf(first !== undefined && first === after[0]?.ordinal)),
+        result: combine(
+          v?.result ?? 'FAIL',
+          passIf(keptSame && added.length > 0 && removed.length > 0),
+          l.reordered.verdict.result,
+          passIf(first !== undefined && first === after[0]?.ordinal),
+        ),
         evidence: `${kept.map((p) => p.pod).join(', ')} kept ${keptSame ? 'their UIDs' : 'NOT their UIDs'}, ${added.join(', ') || 'nothing'} created, ${removed.join(', ') || 'nothing'} removed; re-created in order, first ${firstPod ?? `ordinal ${first ?? 'none'}`}`,
       };
     },

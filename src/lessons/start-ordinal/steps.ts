@@ -14,7 +14,11 @@ export const SHIFTED_START = 1;
 export interface StartOrdinalEvidence {
   lifecycle?: {
     /** The pods before and after setup --start-ordinal, and that setup's verdict. */
-    shift?: { before: { pod: string; uid: string | null }[]; after: { ordinal: number; pod: string; uid: string | null }[]; verdict: Verdict<unknown> | null };
+    shift?: {
+      before: { pod: string; uid: string | null }[];
+      after: { ordinal: number; pod: string; uid: string | null }[];
+      verdict: Verdict<unknown> | null;
+    };
     /** watch-order --restart after the shift: its creation checks, in the order the API committed them. */
     reordered?: { verdict: Verdict<{ kind: string; ordinal: number; evidence: string }> };
   };
@@ -29,7 +33,11 @@ export const shift: StepFactory<StartOrdinalEvidence> = (s) => ({
     const before = await s.call(status, { names: s.names });
     const r = await s.call(setup, { settings: shiftedSettings(s), dryRun: false });
     if (!('pods' in r) || !before.deployed) throw new CliError('setup made a dry run, or the lab was gone');
-    (s.evidence.lifecycle ??= {}).shift = { before: before.pods.filter((p) => p.uid).map(({ pod, uid }) => ({ pod, uid })), after: r.pods, verdict: r.startOrdinal.verdict };
+    (s.evidence.lifecycle ??= {}).shift = {
+      before: before.pods.filter((p) => p.uid).map(({ pod, uid }) => ({ pod, uid })),
+      after: r.pods,
+      verdict: r.startOrdinal.verdict,
+    };
     const v = r.startOrdinal.verdict;
     return {
       result: v?.result ?? 'FAIL',

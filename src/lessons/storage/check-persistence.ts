@@ -20,7 +20,8 @@ interface CheckOptions {
 export default defineCommand({
   command: 'check-persistence [ordinals..]',
   describe: 'Read the markers back and prove the data survived (default: every journaled pod)',
-  builder: (y) => y.positional('ordinals', { type: 'string', array: true, describe: 'Pod ordinals (default: all in the journal)' }),
+  builder: (y) =>
+    y.positional('ordinals', { type: 'string', array: true, describe: 'Pod ordinals (default: all in the journal)' }),
   args: 'ordinals',
   options: (a, g): CheckOptions => ({ names: g.names, ordinals: parseOrdinals(a.ordinals) }),
   async run(o, ctx) {
@@ -28,12 +29,19 @@ export default defineCommand({
     const n = o.names;
     const journal = await lab.readJournal();
     if (!journal.length) {
-      throw new CliError(`nothing to check: no journal in namespace "${n.namespace}"`, 'run `kubectl sts-lab write-data` first');
+      throw new CliError(
+        `nothing to check: no journal in namespace "${n.namespace}"`,
+        'run `kubectl sts-lab write-data` first',
+      );
     }
     const wanted = o.ordinals.length ? new Set(o.ordinals) : undefined;
     const entries = journal.filter((e) => !wanted || wanted.has(e.ordinal));
     const missing = [...(wanted ?? [])].filter((ord) => !journal.some((e) => e.ordinal === ord));
-    if (missing.length) throw new CliError(`nothing was written to ordinal ${missing.join(', ')}`, 'run `kubectl sts-lab write-data` for it first');
+    if (missing.length)
+      throw new CliError(
+        `nothing was written to ordinal ${missing.join(', ')}`,
+        'run `kubectl sts-lab write-data` for it first',
+      );
     const rows: PersistenceRow[] = [];
     await runTasks(
       entries.map((entry): Task => ({
@@ -48,15 +56,23 @@ export default defineCommand({
     );
     rows.sort((a, b) => a.ordinal - b.ordinal);
     const v = persistenceVerdict(rows);
-    return { ok: v.result === 'PASS', data: { namespace: n.namespace, statefulSet: n.statefulSet, verdict: v, pods: rows } };
+    return {
+      ok: v.result === 'PASS',
+      data: { namespace: n.namespace, statefulSet: n.statefulSet, verdict: v, pods: rows },
+    };
   },
   present: ({ data: d }) => ({
     sections: [
       {
         headers: ['ordinal', 'pod', 'uid at write', 'uid now', 'pvc/pv unchanged', 'content', 'result'],
         rows: d.pods.map((r) => [
-          String(r.ordinal), r.pod, r.uidAtWrite.slice(0, 8), r.uidNow ? `${r.uidNow.slice(0, 8)}${r.podRecreated ? ' (new pod)' : ''}` : '<none>',
-          r.pvcSame && r.pvSame ? 'yes' : 'NO', r.contentMatch ? 'match' : 'DIFFERS', r.ok ? 'PASS' : 'FAIL',
+          String(r.ordinal),
+          r.pod,
+          r.uidAtWrite.slice(0, 8),
+          r.uidNow ? `${r.uidNow.slice(0, 8)}${r.podRecreated ? ' (new pod)' : ''}` : '<none>',
+          r.pvcSame && r.pvSame ? 'yes' : 'NO',
+          r.contentMatch ? 'match' : 'DIFFERS',
+          r.ok ? 'PASS' : 'FAIL',
         ]),
       },
     ],
@@ -66,9 +82,18 @@ export default defineCommand({
 
 async function observe(lab: Lab, e: JournalEntry): Promise<Observed> {
   const [pod, claim] = await Promise.all([lab.findPod(e.pod), lab.findClaim(e.pvc)]);
-  const base = { podUid: pod?.metadata?.uid ?? null, pvcUid: claim?.metadata?.uid ?? null, pv: claim?.spec?.volumeName ?? null };
-  if (!pod || !isReady(pod)) return { ...base, content: { error: `pod ${e.pod} is not Ready, so the file cannot be read` } };
+  const base = {
+    podUid: pod?.metadata?.uid ?? null,
+    pvcUid: claim?.metadata?.uid ?? null,
+    pv: claim?.spec?.volumeName ?? null,
+  };
+  if (!pod || !isReady(pod))
+    return { ...base, content: { error: `pod ${e.pod} is not Ready, so the file cannot be read` } };
   const r = await lab.exec(e.pod, ['cat', e.file], { timeoutMs: 60_000 });
-  if (r.code !== 0) return { ...base, content: { error: `cannot read ${e.file}: ${r.stderr.toString().trim() || `exit code ${r.code}`}` } };
+  if (r.code !== 0)
+    return {
+      ...base,
+      content: { error: `cannot read ${e.file}: ${r.stderr.toString().trim() || `exit code ${r.code}`}` },
+    };
   return { ...base, content: r.stdout };
 }

@@ -5,4 +5,9 @@ import { rows } from './rows.ts';
 import { setUp, switchToOnDelete, verify, write } from './steps.ts';
 import writeData from './write-data.ts';
 
-export default defineLesson({ name: 'storage', commands: [writeData, checkPersistence], steps: { setUp, switchToOnDelete, write, verify }, rows });
+export default defineLesson({
+  name: 'storage',
+  commands: [writeData, checkPersistence],
+  steps: { setUp, switchToOnDelete, write, verify },
+  rows,
+});

@@ -63,7 +63,10 @@ export function judge(entry: JournalEntry, now: Observed): PersistenceRow {
   const contentMatch = readable && sha256(now.content as Buffer) === entry.sha256;
   const reasons: string[] = [];
   if (!readable) reasons.push((now.content as { error: string }).error);
-  else if (!contentMatch) reasons.push(`content changed (${(now.content as Buffer).length} bytes, sha256 ${sha256(now.content as Buffer).slice(0, 12)} instead of ${entry.sha256.slice(0, 12)})`);
+  else if (!contentMatch)
+    reasons.push(
+      `content changed (${(now.content as Buffer).length} bytes, sha256 ${sha256(now.content as Buffer).slice(0, 12)} instead of ${entry.sha256.slice(0, 12)})`,
+    );
   if (!pvcSame) reasons.push(now.pvcUid ? 'the claim was replaced' : 'the claim is gone');
   if (!pvSame) reasons.push(`the volume changed (${entry.pv} → ${now.pv ?? 'none'})`);
   const ok = reasons.length === 0;
@@ -78,7 +81,11 @@ export function judge(entry: JournalEntry, now: Observed): PersistenceRow {
     pvSame,
     contentMatch,
     ok,
-    reason: ok ? (podRecreated ? 'same bytes in a new pod: the volume outlived the pod' : 'same bytes, same pod') : reasons.join('; '),
+    reason: ok
+      ? podRecreated
+        ? 'same bytes in a new pod: the volume outlived the pod'
+        : 'same bytes, same pod'
+      : reasons.join('; '),
   };
 }
 
@@ -87,7 +94,10 @@ export function persistenceVerdict(rows: PersistenceRow[]): Verdict<never> {
   const ok = rows.every((r) => r.ok);
   const headline = ok
     ? `Stable storage held: all ${rows.length} markers read back byte for byte`
-    : `Stable storage broken for ${rows.filter((r) => !r.ok).map((r) => r.pod).join(', ')}`;
+    : `Stable storage broken for ${rows
+        .filter((r) => !r.ok)
+        .map((r) => r.pod)
+        .join(', ')}`;
   return verdict(passIf(ok), headline, [
     'Each pod mounts its own claim (data-<pod>), which outlives the pod: a re-created pod re-attaches the same volume.',
     ...rows.filter((r) => !r.ok).map((r) => `${r.pod}: ${r.reason}`),

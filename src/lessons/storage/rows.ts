@@ -10,7 +10,12 @@ export const rows: RowSpec<StorageEvidence>[] = [
     outcome: () => 'Each pod gets its own claim and volume',
     judge: ({ setupPods }) => {
       const pods = setupPods?.filter((p) => p.ordinal < TOUR_REPLICAS);
-      return pods && { result: claimsHeld(pods) ? 'PASS' : 'FAIL', evidence: pods.map((p) => `${p.pvc} ${p.pvcStatus ?? 'missing'} → ${p.pv ?? 'no volume'}`).join('; ') };
+      return (
+        pods && {
+          result: claimsHeld(pods) ? 'PASS' : 'FAIL',
+          evidence: pods.map((p) => `${p.pvc} ${p.pvcStatus ?? 'missing'} → ${p.pv ?? 'no volume'}`).join('; '),
+        }
+      );
     },
   },
   {
@@ -20,7 +25,9 @@ export const rows: RowSpec<StorageEvidence>[] = [
     judge: ({ persist }) =>
       persist && {
         result: persist.verdict.result,
-        evidence: persist.pods.map((p) => `${p.pod}${p.podRecreated ? ' (new pod)' : ''}: ${p.contentMatch ? 'same bytes' : p.reason}`).join('; '),
+        evidence: persist.pods
+          .map((p) => `${p.pod}${p.podRecreated ? ' (new pod)' : ''}: ${p.contentMatch ? 'same bytes' : p.reason}`)
+          .join('; '),
       },
   },
 ];

@@ -4,7 +4,14 @@ import { CliError } from '../../errors.ts';
 import type { PodRow } from '../../lab/pod-rows.ts';
 import { passIf, type Verdict } from '../../lab/verdict.ts';
 import setup from '../../commands/setup.ts';
-import { TOUR_REPLICAS, tourSettings, verdictOutcome, type StepFactory, type TourScope, type TourStep } from '../../tour/scope.ts';
+import {
+  TOUR_REPLICAS,
+  tourSettings,
+  verdictOutcome,
+  type StepFactory,
+  type TourScope,
+  type TourStep,
+} from '../../tour/scope.ts';
 import checkPersistence from './check-persistence.ts';
 import type { PersistenceRow } from './judge.ts';
 import writeData, { writeHeld } from './write-data.ts';
@@ -17,10 +24,14 @@ export interface StorageEvidence {
 
 /** Each pod Ready with a Bound claim and a volume of its own. */
 export const claimsHeld = (pods: PodRow[]): boolean =>
-  pods.length === TOUR_REPLICAS && pods.every((p) => p.ready && p.pvcStatus === 'Bound') && new Set(pods.map((p) => p.pv).filter(Boolean)).size === pods.length;
+  pods.length === TOUR_REPLICAS &&
+  pods.every((p) => p.ready && p.pvcStatus === 'Bound') &&
+  new Set(pods.map((p) => p.pv).filter(Boolean)).size === pods.length;
 
 const setupWith = (s: TourScope<StorageEvidence>, updateStrategy?: 'OnDelete'): TourStep => ({
-  title: updateStrategy ? 'Switch the StatefulSet to updateStrategy OnDelete' : 'Create the namespace, the headless Service and the StatefulSet',
+  title: updateStrategy
+    ? 'Switch the StatefulSet to updateStrategy OnDelete'
+    : 'Create the namespace, the headless Service and the StatefulSet',
   run: async () => {
     const n = s.names;
     const r = await s.call(setup, { settings: { ...tourSettings(s), updateStrategy }, dryRun: false });

@@ -40,13 +40,20 @@ export default defineCommand({
     y
       .positional('ordinals', { type: 'string', array: true, describe: 'Pod ordinals (default: all)' })
       .option('all', { type: 'boolean', default: false, describe: 'Every pod of the StatefulSet' })
-      .option('message', { type: 'string', describe: 'Text to write instead of the default (pod name, random token, time)' })
-      .option('message-file', { type: 'string', describe: "Write this file's bytes ('-' for stdin), for large or binary content" }),
+      .option('message', {
+        type: 'string',
+        describe: 'Text to write instead of the default (pod name, random token, time)',
+      })
+      .option('message-file', {
+        type: 'string',
+        describe: "Write this file's bytes ('-' for stdin), for large or binary content",
+      }),
   args: 'ordinals',
   options(a, g): WriteOptions {
     const ordinals = parseOrdinals(a.ordinals);
     if (a.all === true && ordinals.length) throw new UsageError('give ordinals or --all, not both');
-    if (a.message !== undefined && a['message-file'] !== undefined) throw new UsageError('give --message or --message-file, not both');
+    if (a.message !== undefined && a['message-file'] !== undefined)
+      throw new UsageError('give --message or --message-file, not both');
     const file = a['message-file'] === undefined ? undefined : String(a['message-file']);
     let message: Buffer | undefined = a.message === undefined ? undefined : Buffer.from(String(a.message), 'utf8');
     if (file !== undefined) {
@@ -89,10 +96,20 @@ export default defineCommand({
     sections: [
       {
         headers: ['ordinal', 'pod', 'pvc', 'pv', 'bytes', 'on the volume', 'sha256'],
-        rows: d.written.map((e) => [String(e.ordinal), e.pod, e.pvc, e.pv ?? '<none>', String(e.bytes), String(e.bytesOnDisk ?? '?'), e.sha256.slice(0, 12)]),
+        rows: d.written.map((e) => [
+          String(e.ordinal),
+          e.pod,
+          e.pvc,
+          e.pv ?? '<none>',
+          String(e.bytes),
+          String(e.bytesOnDisk ?? '?'),
+          e.sha256.slice(0, 12),
+        ]),
       },
     ],
-    notes: d.written.filter((e) => !writeHeld(e)).map((e) => `FAIL  ${e.pod}: sent ${e.bytes} bytes, the volume holds ${e.bytesOnDisk ?? 'an unknown size'}`),
+    notes: d.written
+      .filter((e) => !writeHeld(e))
+      .map((e) => `FAIL  ${e.pod}: sent ${e.bytes} bytes, the volume holds ${e.bytesOnDisk ?? 'an unknown size'}`),
   }),
 });
 
@@ -100,11 +117,21 @@ async function writeMarker(lab: Lab, ordinal: number, o: WriteOptions): Promise<
   const n = lab.names;
   const name = podName(n, ordinal);
   const pod = await lab.findPod(name);
-  if (!pod || !isReady(pod)) throw new CliError(`pod ${name} is not Ready, so its volume cannot be written now`, 'wait for it: kubectl sts-lab status');
+  if (!pod || !isReady(pod))
+    throw new CliError(
+      `pod ${name} is not Ready, so its volume cannot be written now`,
+      'wait for it: kubectl sts-lab status',
+    );
   const claim = await lab.findClaim(claimName(n, ordinal));
   const content = o.message ?? Buffer.from(defaultMessage(name, randomBytes(8).toString('hex'), new Date()), 'utf8');
-  const r = await lab.exec(name, ['sh', '-c', WRITE_SCRIPT, 'sh', MARKER_FILE], { stdin: content, timeoutMs: o.execTimeoutMs });
-  if (r.code !== 0) throw new CliError(`writing ${MARKER_FILE} in pod ${name} failed (exit code ${r.code}): ${r.stderr.toString().trim()}`);
+  const r = await lab.exec(name, ['sh', '-c', WRITE_SCRIPT, 'sh', MARKER_FILE], {
+    stdin: content,
+    timeoutMs: o.execTimeoutMs,
+  });
+  if (r.code !== 0)
+    throw new CliError(
+      `writing ${MARKER_FILE} in pod ${name} failed (exit code ${r.code}): ${r.stderr.toString().trim()}`,
+    );
   return {
     pod: name,
     ordinal,

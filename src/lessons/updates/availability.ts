@@ -33,6 +33,11 @@ export function peakUnavailable(history: Observation[], ordinals: number[]): Pea
  */
 export function effectiveMaxUnavailable(value: number | string | undefined, replicas: number): number {
   if (value === undefined) return 1;
-  const n = typeof value === 'number' ? value : /^\d+%$/.test(value) ? Math.floor((Number.parseInt(value, 10) * replicas) / 100) : Number(value);
+  const n =
+    typeof value === 'number'
+      ? value
+      : /^\d+%$/.test(value)
+        ? Math.floor((Number.parseInt(value, 10) * replicas) / 100)
+        : Number(value);
   return Math.max(1, Number.isFinite(n) ? n : 1);
 }

@@ -7,18 +7,28 @@ import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
 
 export default defineCommand({
   command: 'history',
-  describe: 'List the StatefulSet\'s revisions (ControllerRevisions): what each changed and which pods run it now',
+  describe: "List the StatefulSet's revisions (ControllerRevisions): what each changed and which pods run it now",
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
   async run({ names: n }, ctx) {
     const lab = await connectLab(ctx, n);
     const sts = await ownStatefulSet(lab);
     const [revisions, pods] = await Promise.all([lab.controllerRevisions(sts.metadata?.uid ?? ''), lab.listPods()]);
     const status = { currentRevision: sts.status?.currentRevision, updateRevision: sts.status?.updateRevision };
-    const rows = historyRows(revisions, pods.map((p) => ({ name: p.metadata?.name ?? '', labels: p.metadata?.labels ?? {} })), status);
+    const rows = historyRows(
+      revisions,
+      pods.map((p) => ({ name: p.metadata?.name ?? '', labels: p.metadata?.labels ?? {} })),
+      status,
+    );
     const stale = staleCurrentNote(sts.spec?.updateStrategy?.type, status, pods.map(revisionOf));
     return {
       ok: true,
-      data: { namespace: n.namespace, statefulSet: n.statefulSet, currentRevision: sts.status?.currentRevision ?? null, updateRevision: sts.status?.updateRevision ?? null, revisions: rows },
+      data: {
+        namespace: n.namespace,
+        statefulSet: n.statefulSet,
+        currentRevision: sts.status?.currentRevision ?? null,
+        updateRevision: sts.status?.updateRevision ?? null,
+        revisions: rows,
+      },
       remarks: stale ? [stale] : [],
     };
   },
@@ -26,7 +36,13 @@ export default defineCommand({
     sections: [
       {
         headers: ['revision', 'name', 'role', 'pods now', 'change from the revision before'],
-        rows: d.revisions.map((r) => [String(r.revision), r.name, [r.current && 'current', r.update && 'update'].filter(Boolean).join(', ') || '-', r.pods.join(', ') || '<none>', r.change]),
+        rows: d.revisions.map((r) => [
+          String(r.revision),
+          r.name,
+          [r.current && 'current', r.update && 'update'].filter(Boolean).join(', ') || '-',
+          r.pods.join(', ') || '<none>',
+          r.change,
+        ]),
       },
     ],
   }),

@@ -31,11 +31,19 @@ interface RollbackOptions {
 
 export default defineCommand({
   command: 'rollback',
-  describe: 'Restore the previous revision\'s pod template, show what the controller does by itself, and (--delete-stuck) free the pods stuck on the broken revision',
+  describe:
+    "Restore the previous revision's pod template, show what the controller does by itself, and (--delete-stuck) free the pods stuck on the broken revision",
   builder: (y: Argv) =>
     y
-      .option('to-revision', { type: 'string', describe: 'The revision number to restore (kubectl sts-lab history); default: the one before the roll-out' })
-      .option('delete-stuck', { type: 'boolean', default: false, describe: 'Delete pods still on another revision once the controller has had its chance (forced rollback)' }),
+      .option('to-revision', {
+        type: 'string',
+        describe: 'The revision number to restore (kubectl sts-lab history); default: the one before the roll-out',
+      })
+      .option('delete-stuck', {
+        type: 'boolean',
+        default: false,
+        describe: 'Delete pods still on another revision once the controller has had its chance (forced rollback)',
+      }),
   options: (a, g): RollbackOptions =>
     asUsage(() => ({
       names: g.names,
@@ -51,9 +59,14 @@ export default defineCommand({
     const timeoutMs = ctx.globals.timeoutMs;
     const strategy = sts.spec?.updateStrategy?.type ?? 'RollingUpdate';
     // A server with MaxUnavailableStatefulSet on defaults maxUnavailable (to 1); one without drops it.
-    const gateOn = strategy === 'RollingUpdate' ? sts.spec?.updateStrategy?.rollingUpdate?.maxUnavailable !== undefined : undefined;
+    const gateOn =
+      strategy === 'RollingUpdate' ? sts.spec?.updateStrategy?.rollingUpdate?.maxUnavailable !== undefined : undefined;
     // The version only names the server in the verdict: a server that does not tell it still rolls back.
-    const [revisions, pods, serverVersion] = await Promise.all([lab.controllerRevisions(sts.metadata?.uid ?? ''), lab.listPods(), lab.serverVersion().catch(() => null)]);
+    const [revisions, pods, serverVersion] = await Promise.all([
+      lab.controllerRevisions(sts.metadata?.uid ?? ''),
+      lab.listPods(),
+      lab.serverVersion().catch(() => null),
+    ]);
     const target = (() => {
       try {
         return rollbackTarget(revisions, sts.status ?? {}, pods.map(revisionOf), o.toRevision);
@@ -69,13 +82,19 @@ export default defineCommand({
       let targetRevision = target.name;
       let stuck: number[] = [];
       const offTarget = (pods: ReadonlyMap<number, PodLike>) =>
-        ordinals.filter((i) => { const p = pods.get(i); return !(p && isReady(p) && revisionOf(p) === targetRevision); });
+        ordinals.filter((i) => {
+          const p = pods.get(i);
+          return !(p && isReady(p) && revisionOf(p) === targetRevision);
+        });
       await runTasks(
         [
           {
             title: `Restore the pod template of revision ${target.revision} (${target.name})`,
             task: async (_c, t) => {
-              if (!restore) return t.skip(`the template already is revision ${target.revision} (${target.name}): only pods lag behind`);
+              if (!restore)
+                return t.skip(
+                  `the template already is revision ${target.revision} (${target.name}): only pods lag behind`,
+                );
               const patched = await lab.restoreTemplate(template);
               targetRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
               t.title = `statefulset.apps/${n.statefulSet}: template of revision ${target.revision} restored, update revision ${targetRevision}`;
@@ -84,9 +103,15 @@ export default defineCommand({
           {
             title: `Does the controller roll back by itself? (watched until done, or until nothing moves for ${formatDuration(SELF_HEAL_WINDOW_MS)})`,
             task: async (_c, t) => {
-              const healed = await watch.untilDoneOrQuiet((pods) => !offTarget(pods).length, SELF_HEAL_WINDOW_MS, timeoutMs);
+              const healed = await watch.untilDoneOrQuiet(
+                (pods) => !offTarget(pods).length,
+                SELF_HEAL_WINDOW_MS,
+                timeoutMs,
+              );
               stuck = healed ? [] : offTarget(watch.byOrdinal());
-              t.title = healed ? 'The controller rolled every pod back by itself' : `Nothing moved for ${formatDuration(SELF_HEAL_WINDOW_MS)}: ${stuck.map((i) => podName(n, i)).join(', ')} still off revision ${targetRevision}`;
+              t.title = healed
+                ? 'The controller rolled every pod back by itself'
+                : `Nothing moved for ${formatDuration(SELF_HEAL_WINDOW_MS)}: ${stuck.map((i) => podName(n, i)).join(', ')} still off revision ${targetRevision}`;
             },
           },
           {
@@ -95,7 +120,9 @@ export default defineCommand({
             task: async (_c, t) => {
               for (const i of [...stuck].reverse()) await lab.deletePod(podName(n, i), false);
               const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === targetRevision;
-              return t.newListr(readyTasks(watch, stuck, { timeoutMs, policy, start: startOrdinal(sts), accept }), { concurrent: true });
+              return t.newListr(readyTasks(watch, stuck, { timeoutMs, policy, start: startOrdinal(sts), accept }), {
+                concurrent: true,
+              });
             },
           },
         ],
@@ -103,7 +130,18 @@ export default defineCommand({
       );
       const deleted = o.deleteStuck ? stuck : [];
       const { rows, expectedSelfHeal, verdict } = analyseRollback({
-        ordinals, before, after: watch.byOrdinal(), target: targetRevision, policy, deleted, stuck, windowMs: SELF_HEAL_WINDOW_MS, podName: (i) => podName(n, i), serverVersion, strategy, gateOn,
+        ordinals,
+        before,
+        after: watch.byOrdinal(),
+        target: targetRevision,
+        policy,
+        deleted,
+        stuck,
+        windowMs: SELF_HEAL_WINDOW_MS,
+        podName: (i) => podName(n, i),
+        serverVersion,
+        strategy,
+        gateOn,
       });
       return {
         ok: verdict.result !== 'FAIL',
@@ -122,7 +160,9 @@ export default defineCommand({
           expectedSelfHeal,
           verdict,
         },
-        chart: phaseChart(`Rollback to revision ${target.revision} (${targetRevision})`, watch.history, (i) => podName(n, i)),
+        chart: phaseChart(`Rollback to revision ${target.revision} (${targetRevision})`, watch.history, (i) =>
+          podName(n, i),
+        ),
       };
     });
   },
@@ -130,7 +170,15 @@ export default defineCommand({
     sections: [
       {
         headers: ['ordinal', 'pod', 'revision before', 'ready before', 'what happened', 'revision now', 'ready now'],
-        rows: d.pods.map((r) => [String(r.ordinal), r.pod, r.revisionBefore ?? '<none>', String(r.readyBefore), r.action, r.revisionNow ?? '<none>', String(r.readyNow)]),
+        rows: d.pods.map((r) => [
+          String(r.ordinal),
+          r.pod,
+          r.revisionBefore ?? '<none>',
+          String(r.readyBefore),
+          r.action,
+          r.revisionNow ?? '<none>',
+          String(r.readyNow),
+        ]),
       },
     ],
     notes: verdictLines(d.verdict, verdictText),

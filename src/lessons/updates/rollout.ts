@@ -59,7 +59,8 @@ export const firstMoving = (r: Pick<RolloutInput, 'start' | 'partition'>): numbe
 const partitionText = (r: Pick<RolloutInput, 'start' | 'partition'>): string =>
   `partition ${r.partition}${r.start ? ` (ordinals below ${firstMoving(r)})` : ''}`;
 
-export const rolloutOrdinals = (r: Pick<RolloutInput, 'start' | 'replicas'>): number[] => range(r.start, r.start + r.replicas);
+export const rolloutOrdinals = (r: Pick<RolloutInput, 'start' | 'replicas'>): number[] =>
+  range(r.start, r.start + r.replicas);
 
 export function rolloutRows(r: RolloutInput): RolloutRow[] {
   return rolloutOrdinals(r).map((ordinal) => {
@@ -86,7 +87,8 @@ export function rolloutRows(r: RolloutInput): RolloutRow[] {
 }
 
 /** Index in the watch stream (commit order) of the first change that satisfies pick. */
-const indexOf = (h: Observation[], pick: (c: Observation) => boolean): number => h.findIndex((c) => !c.initial && pick(c));
+const indexOf = (h: Observation[], pick: (c: Observation) => boolean): number =>
+  h.findIndex((c) => !c.initial && pick(c));
 
 export interface RolloutAnalysis {
   rows: RolloutRow[];
@@ -101,12 +103,22 @@ export function analyseRollout(r: RolloutInput): RolloutAnalysis {
   for (const row of rows) {
     if (row.ordinal < firstMoving(r)) {
       const untouched = row.newUid === null && row.newRevision === row.oldRevision;
-      checks.push({ ordinal: row.ordinal, ok: untouched, detail: untouched ? `${row.pod} below the partition: untouched (same UID, revision ${row.oldRevision})` : `${row.pod} is below the ${partitionText(r)} but was replaced or changed revision` });
+      checks.push({
+        ordinal: row.ordinal,
+        ok: untouched,
+        detail: untouched
+          ? `${row.pod} below the partition: untouched (same UID, revision ${row.oldRevision})`
+          : `${row.pod} is below the ${partitionText(r)} but was replaced or changed revision`,
+      });
       continue;
     }
     const onNew = row.newRevision === r.updateRevision;
     if (!row.moves) {
-      checks.push({ ordinal: row.ordinal, ok: onNew, detail: `${row.pod} was already on revision ${r.updateRevision}${row.newUid ? ' but was replaced anyway' : ''}` });
+      checks.push({
+        ordinal: row.ordinal,
+        ok: onNew,
+        detail: `${row.pod} was already on revision ${r.updateRevision}${row.newUid ? ' but was replaced anyway' : ''}`,
+      });
       continue;
     }
     const goneAt = indexOf(h, (c) => uidOf(c.pod) === row.oldUid && c.type === 'delete');
@@ -139,16 +151,25 @@ export function analyseRollout(r: RolloutInput): RolloutAnalysis {
       : 'The StatefulSet controller updates pods in reverse ordinal order, deleting one and waiting for its replacement to be',
     `${max > 1 ? 'pods' : 'Running and Ready before the next; pods'} below spec.updateStrategy.rollingUpdate.partition (counted from the first ordinal) keep the old template.`,
     // Kept by the API server but not acted on: the controller manager lacks the feature gate.
-    ...(max > 1 && moved.length > 1 && peak.count === 1 ? [`The server kept maxUnavailable ${max}, yet the controller replaced one pod at a time: is the MaxUnavailableStatefulSet feature gate on in kube-controller-manager? (on by default from 1.${GATE_ON_MINOR}, --feature-gates before)`] : []),
+    ...(max > 1 && moved.length > 1 && peak.count === 1
+      ? [
+          `The server kept maxUnavailable ${max}, yet the controller replaced one pod at a time: is the MaxUnavailableStatefulSet feature gate on in kube-controller-manager? (on by default from 1.${GATE_ON_MINOR}, --feature-gates before)`,
+        ]
+      : []),
     ...failed.map((c) => c.detail),
   ];
-  return { rows, peak, verdict: verdict(order.length || failed.length ? passIf(!failed.length) : 'N/A', headline, why, checks) };
+  return {
+    rows,
+    peak,
+    verdict: verdict(order.length || failed.length ? passIf(!failed.length) : 'N/A', headline, why, checks),
+  };
 }
 
 type Moved = Pick<RolloutRow, 'ordinal' | 'pod' | 'oldUid' | 'newUid'>;
 
 /** Index in the watch stream of the moment the old pod began terminating (or vanished). */
-const terminatingAt = (h: Observation[], m: Moved): number => indexOf(h, (c) => uidOf(c.pod) === m.oldUid && Boolean(c.pod.metadata?.deletionTimestamp || c.type === 'delete'));
+const terminatingAt = (h: Observation[], m: Moved): number =>
+  indexOf(h, (c) => uidOf(c.pod) === m.oldUid && Boolean(c.pod.metadata?.deletionTimestamp || c.type === 'delete'));
 
 /** maxUnavailable 1: the next lower ordinal begins terminating only after the higher one's replacement is Ready. */
 function oneAtATimeChecks(h: Observation[], moved: Moved[]): RolloutCheck[] {
@@ -157,7 +178,13 @@ function oneAtATimeChecks(h: Observation[], moved: Moved[]): RolloutCheck[] {
     const higherReady = indexOf(h, (c) => uidOf(c.pod) === higher.newUid && isReady(c.pod));
     const lowerTerminating = terminatingAt(h, lower);
     const ok = higherReady >= 0 && lowerTerminating > higherReady;
-    return { ordinal: lower.ordinal, ok, detail: ok ? `${lower.pod} was touched only after the new ${higher.pod} was Ready` : `${lower.pod} began terminating before the new ${higher.pod} was Ready` };
+    return {
+      ordinal: lower.ordinal,
+      ok,
+      detail: ok
+        ? `${lower.pod} was touched only after the new ${higher.pod} was Ready`
+        : `${lower.pod} began terminating before the new ${higher.pod} was Ready`,
+    };
   });
 }
 
@@ -168,7 +195,13 @@ function windowChecks(r: RolloutInput, moved: Moved[], max: number, peak: PeakUn
   const order = moved.slice(1).map((lower, i) => {
     const higher = moved[i]!;
     const ok = terminating(higher) >= 0 && terminating(lower) > terminating(higher);
-    return { ordinal: lower.ordinal, ok, detail: ok ? `${lower.pod} began terminating after ${higher.pod} did` : `${lower.pod} began terminating before ${higher.pod}` };
+    return {
+      ordinal: lower.ordinal,
+      ok,
+      detail: ok
+        ? `${lower.pod} began terminating after ${higher.pod} did`
+        : `${lower.pod} began terminating before ${higher.pod}`,
+    };
   });
   const bound = {
     ordinal: peak.ordinals[0] ?? 0,
@@ -196,12 +229,21 @@ export function revisionFor(p: RevisionPlan, ordinal: number): { revision: strin
 }
 
 /** OnDelete: a new template, and for the whole window no pod replaced, every pod on its old revision. */
-export function analyseOnDelete(r: RolloutInput, windowMs: number): { rows: RolloutRow[]; verdict: Verdict<RolloutCheck> } {
+export function analyseOnDelete(
+  r: RolloutInput,
+  windowMs: number,
+): { rows: RolloutRow[]; verdict: Verdict<RolloutCheck> } {
   const rows = rolloutRows({ ...r, partition: r.replicas });
   const checks = rows.map((row) => {
     const replaced = row.terminating !== null || row.gone !== null || row.newUid !== null;
     const ok = !replaced && row.newRevision === row.oldRevision;
-    return { ordinal: row.ordinal, ok, detail: ok ? `${row.pod} untouched (same UID, revision ${row.oldRevision})` : `${row.pod} was replaced or changed revision although the strategy is OnDelete` };
+    return {
+      ordinal: row.ordinal,
+      ok,
+      detail: ok
+        ? `${row.pod} untouched (same UID, revision ${row.oldRevision})`
+        : `${row.pod} was replaced or changed revision although the strategy is OnDelete`,
+    };
   });
   const failed = checks.filter((c) => !c.ok);
   const seconds = Math.round(windowMs / 1000);
@@ -221,11 +263,18 @@ export function analyseOnDelete(r: RolloutInput, windowMs: number): { rows: Roll
     `Once every pod runs it and is Ready, status.currentRevision becomes ${r.updateRevision} too from Kubernetes 1.${ON_DELETE_COMPLETES_MINOR}; before, it keeps the old one.`,
     ...failed.map((c) => c.detail),
   ];
-  return { rows: rows.map((x) => ({ ...x, moves: false })), verdict: verdict(unchanged ? 'N/A' : passIf(!failed.length), headline, why, checks) };
+  return {
+    rows: rows.map((x) => ({ ...x, moves: false })),
+    verdict: verdict(unchanged ? 'N/A' : passIf(!failed.length), headline, why, checks),
+  };
 }
 
 /** The server dropped maxUnavailable (no feature gate): that part is not judged, the roll-out still is. */
-export function maxUnavailableDropped(v: Verdict<RolloutCheck>, requested: number | string, serverVersion: string): Verdict<RolloutCheck> {
+export function maxUnavailableDropped(
+  v: Verdict<RolloutCheck>,
+  requested: number | string,
+  serverVersion: string,
+): Verdict<RolloutCheck> {
   return verdict(
     v.result === 'FAIL' ? 'FAIL' : 'N/A',
     `maxUnavailable ${requested} not judged: the API server (${serverVersion}) dropped spec.updateStrategy.rollingUpdate.maxUnavailable`,

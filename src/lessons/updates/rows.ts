@@ -35,10 +35,12 @@ export interface UpdatesEvidence {
   persist?: { verdict: Verdict<unknown>; pods: PersistenceRow[] };
 }
 
-
 /** Pods the roll-out replaced, in the order their replacements appeared. */
 export const replacedInOrder = (r: Rolled): string[] =>
-  r.pods.filter((p) => p.newUid && p.created).sort((a, b) => Date.parse(a.created!) - Date.parse(b.created!)).map((p) => p.pod);
+  r.pods
+    .filter((p) => p.newUid && p.created)
+    .sort((a, b) => Date.parse(a.created!) - Date.parse(b.created!))
+    .map((p) => p.pod);
 
 const revisionOf = (k: Killed) => k.comparison.find((c) => c.field.startsWith('revision'));
 
@@ -55,7 +57,10 @@ const list = (pods: string[]) => pods.join(', ') || 'none';
 
 export function orderedRollingUpdate(u: UpdatesEvidence): Judged | undefined {
   if (!u.full) return undefined;
-  return { result: u.full.verdict.result, evidence: `replaced ${list(replacedInOrder(u.full))}; ${u.full.verdict.checks.filter((c) => c.ok && /touched only after/.test(c.detail)).length} waits for the pod above to be Ready` };
+  return {
+    result: u.full.verdict.result,
+    evidence: `replaced ${list(replacedInOrder(u.full))}; ${u.full.verdict.checks.filter((c) => c.ok && /touched only after/.test(c.detail)).length} waits for the pod above to be Ready`,
+  };
 }
 
 export function partitionedRollout(u: UpdatesEvidence): Judged | undefined {
@@ -70,14 +75,19 @@ export function partitionedRollout(u: UpdatesEvidence): Judged | undefined {
 export function onDeleteHeld(u: UpdatesEvidence): Judged | undefined {
   if (!u.onDelete || !u.onDeleteKill) return undefined;
   const kill = killedOnto(u.onDeleteKill, 'update revision');
-  return { result: combine(u.onDelete.verdict.result, kill.result), evidence: `${u.onDelete.verdict.headline}; ${kill.evidence}` };
+  return {
+    result: combine(u.onDelete.verdict.result, kill.result),
+    evidence: `${u.onDelete.verdict.headline}; ${kill.evidence}`,
+  };
 }
 
 /** The broken update must stall with every piece of evidence holding; the rollback must then complete. */
 export function forcedRollback(u: UpdatesEvidence): Judged | undefined {
   if (!u.broken || !u.rollback) return undefined;
   const stalledRight = Boolean(u.broken.stalled) && u.broken.verdict.checks.every((c) => c.ok);
-  const freed = u.rollback.deleted.length ? `; ${list(u.rollback.deleted)} stuck, deleted, back on ${u.rollback.updateRevision}` : `; the controller rolled back by itself to ${u.rollback.updateRevision}`;
+  const freed = u.rollback.deleted.length
+    ? `; ${list(u.rollback.deleted)} stuck, deleted, back on ${u.rollback.updateRevision}`
+    : `; the controller rolled back by itself to ${u.rollback.updateRevision}`;
   return {
     result: combine(passIf(stalledRight), u.rollback.verdict.result),
     evidence: `${u.broken.stalled ? `stalled at ${u.broken.stalled.pod} (${u.broken.stalled.reason})` : 'did not stall'}; ${u.broken.verdict.checks.filter((c) => c.ok && /untouched/.test(c.detail)).length} lower pods untouched${freed}`,
@@ -89,11 +99,20 @@ export function dataSurvivesUpdates(u: UpdatesEvidence): Judged | undefined {
   const recreated = u.persist.pods.every((p) => p.podRecreated);
   return {
     result: combine(u.persist.verdict.result, passIf(recreated)),
-    evidence: u.persist.pods.map((p) => `${p.pod}${p.podRecreated ? ' (new pod)' : ' (never replaced)'}: ${p.contentMatch ? 'same bytes' : p.reason}`).join('; '),
+    evidence: u.persist.pods
+      .map(
+        (p) =>
+          `${p.pod}${p.podRecreated ? ' (new pod)' : ' (never replaced)'}: ${p.contentMatch ? 'same bytes' : p.reason}`,
+      )
+      .join('; '),
   };
 }
 
-const updatesRow = (concept: string, outcome: RowSpec<UpdatesLessonEvidence>['outcome'], judge: (u: UpdatesEvidence) => Judged | undefined): RowSpec<UpdatesLessonEvidence> => ({
+const updatesRow = (
+  concept: string,
+  outcome: RowSpec<UpdatesLessonEvidence>['outcome'],
+  judge: (u: UpdatesEvidence) => Judged | undefined,
+): RowSpec<UpdatesLessonEvidence> => ({
   part: 'updates',
   concept,
   outcome,
@@ -101,9 +120,31 @@ const updatesRow = (concept: string, outcome: RowSpec<UpdatesLessonEvidence>['ou
 });
 
 export const rows: RowSpec<UpdatesLessonEvidence>[] = [
-  updatesRow('Ordered rolling update', (n) => `A template change replaces ${podName(n, 2)}, then ${podName(n, 1)}, then ${podName(n, 0)}, each after the one above is Ready`, orderedRollingUpdate),
-  updatesRow('Partitioned roll-out', () => 'A canary (partition 2) moves only the top pod; a pod below keeps the old revision when re-created; partition 0 moves the rest', partitionedRollout),
-  updatesRow('Forced rollback', () => 'A template that never gets Ready stalls at the top pod, lower pods untouched; rollback restores every pod', forcedRollback),
-  updatesRow('OnDelete', () => 'A template change moves no pod; a deleted pod comes back on the new revision', onDeleteHeld),
-  updatesRow('Data survives updates', () => 'Same claims, volumes and bytes after every update and the rollback', dataSurvivesUpdates),
+  updatesRow(
+    'Ordered rolling update',
+    (n) =>
+      `A template change replaces ${podName(n, 2)}, then ${podName(n, 1)}, then ${podName(n, 0)}, each after the one above is Ready`,
+    orderedRollingUpdate,
+  ),
+  updatesRow(
+    'Partitioned roll-out',
+    () =>
+      'A canary (partition 2) moves only the top pod; a pod below keeps the old revision when re-created; partition 0 moves the rest',
+    partitionedRollout,
+  ),
+  updatesRow(
+    'Forced rollback',
+    () => 'A template that never gets Ready stalls at the top pod, lower pods untouched; rollback restores every pod',
+    forcedRollback,
+  ),
+  updatesRow(
+    'OnDelete',
+    () => 'A template change moves no pod; a deleted pod comes back on the new revision',
+    onDeleteHeld,
+  ),
+  updatesRow(
+    'Data survives updates',
+    () => 'Same claims, volumes and bytes after every update and the rollback',
+    dataSurvivesUpdates,
+  ),
 ];

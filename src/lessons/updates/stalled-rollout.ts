@@ -23,7 +23,10 @@ export function analyseStalled(r: RolloutInput, stall: Stall, now: number): Roll
   });
   for (const row of rows) {
     if (row.ordinal === stall.ordinal) continue;
-    const ok = row.ordinal < stall.ordinal ? row.newUid === null && row.newRevision === row.oldRevision : row.newRevision === r.updateRevision;
+    const ok =
+      row.ordinal < stall.ordinal
+        ? row.newUid === null && row.newRevision === row.oldRevision
+        : row.newRevision === r.updateRevision;
     checks.push({
       ordinal: row.ordinal,
       ok,
@@ -46,5 +49,9 @@ export function analyseStalled(r: RolloutInput, stall: Stall, now: number): Roll
     stallSentence(stall),
     ...failed.map((c) => c.detail),
   ];
-  return { rows, peak: peakUnavailable(r.history, rolloutOrdinals(r)), verdict: verdict('FAIL', headline, why, checks) };
+  return {
+    rows,
+    peak: peakUnavailable(r.history, rolloutOrdinals(r)),
+    verdict: verdict('FAIL', headline, why, checks),
+  };
 }

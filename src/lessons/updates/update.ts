@@ -10,7 +10,14 @@ import { isReady, type PodLike } from '../../lab/pods.ts';
 import { effectiveMaxUnavailable } from './availability.ts';
 import type { Stall } from '../../lab/diagnosis.ts';
 import { labOrdinals, startOrdinal } from '../../lab/ordinals.ts';
-import { analyseOnDelete, analyseRollout, firstMoving, maxUnavailableDropped, revisionOf, type RolloutRow } from './rollout.ts';
+import {
+  analyseOnDelete,
+  analyseRollout,
+  firstMoving,
+  maxUnavailableDropped,
+  revisionOf,
+  type RolloutRow,
+} from './rollout.ts';
 import { analyseStalled } from './stalled-rollout.ts';
 import { iso, relative } from '../../lab/timeline.ts';
 import { image, maxUnavailable, replicaCount } from '../../lab/validate.ts';
@@ -34,16 +41,30 @@ export interface UpdateOptions {
   breakReadiness: boolean;
 }
 
-
 export default defineCommand({
   command: 'update',
-  describe: 'Change the pod template and prove the roll-out: highest ordinal first, one at a time, partition respected (OnDelete: nothing moves)',
+  describe:
+    'Change the pod template and prove the roll-out: highest ordinal first, one at a time, partition respected (OnDelete: nothing moves)',
   builder: (y: Argv) =>
     y
-      .option('image', { type: 'string', describe: 'New container image (default: bump the sts-lab/updated-at annotation, no pull needed)' })
-      .option('partition', { type: 'string', default: '0', describe: 'Only pods from this index up move, counted from the first ordinal (replicas - 1 is a canary)' })
-      .option('break', { type: 'boolean', default: false, describe: 'A template whose readiness probe never passes: watch the roll-out stall (then: rollback)' })
-      .option('max-unavailable', { type: 'string', describe: 'Let the controller replace up to N pods (or N%) at once (feature gate MaxUnavailableStatefulSet)' }),
+      .option('image', {
+        type: 'string',
+        describe: 'New container image (default: bump the sts-lab/updated-at annotation, no pull needed)',
+      })
+      .option('partition', {
+        type: 'string',
+        default: '0',
+        describe: 'Only pods from this index up move, counted from the first ordinal (replicas - 1 is a canary)',
+      })
+      .option('break', {
+        type: 'boolean',
+        default: false,
+        describe: 'A template whose readiness probe never passes: watch the roll-out stall (then: rollback)',
+      })
+      .option('max-unavailable', {
+        type: 'string',
+        describe: 'Let the controller replace up to N pods (or N%) at once (feature gate MaxUnavailableStatefulSet)',
+      }),
   options: (a, g): UpdateOptions =>
     asUsage(() => ({
       names: g.names,
@@ -61,14 +82,21 @@ export default defineCommand({
     const ordinals = labOrdinals(sts);
     const onDelete = sts.spec?.updateStrategy?.type === 'OnDelete';
     if (onDelete && (o.partition || o.maxUnavailable !== undefined)) {
-      throw new UsageError(`${o.partition ? '--partition' : '--max-unavailable'} is for RollingUpdate: this StatefulSet uses updateStrategy OnDelete`);
+      throw new UsageError(
+        `${o.partition ? '--partition' : '--max-unavailable'} is for RollingUpdate: this StatefulSet uses updateStrategy OnDelete`,
+      );
     }
     const timeoutMs = ctx.globals.timeoutMs;
     const policy = policyOf(sts.spec);
     // A staged roll-out (a canary, say) is continued by lowering its partition, not by a new template.
     // The pods tell, not status.currentRevision: the controller updates that a moment after the last pod is Ready.
     const pending = sts.status?.updateRevision;
-    const staged = !onDelete && !o.image && !o.breakReadiness && Boolean(pending) && (await lab.listPods()).some((p) => revisionOf(p) !== pending);
+    const staged =
+      !onDelete &&
+      !o.image &&
+      !o.breakReadiness &&
+      Boolean(pending) &&
+      (await lab.listPods()).some((p) => revisionOf(p) !== pending);
     return withPodWatch(lab, async (watch) => {
       const before = new Map<number, PodLike>(watch.byOrdinal());
       let updateRevision = '';
@@ -83,8 +111,20 @@ export default defineCommand({
                 : `Change the pod template of statefulset.apps/${n.statefulSet} (${[o.image && `image ${o.image}`, o.breakReadiness && 'a readiness probe that never passes'].filter(Boolean).join(', ') || 'annotation sts-lab/updated-at'}), partition ${o.partition}`,
               task: async (_c, t) => {
                 const notReady = [...before.entries()].filter(([i, p]) => ordinals.includes(i) && !isReady(p));
-                if (notReady.length) throw new CliError(`${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`, 'after a stalled update: kubectl sts-lab rollback; otherwise kubectl sts-lab status');
-                const patched = await lab.patchTemplate(sts, { image: o.image, partition: o.partition, maxUnavailable: o.maxUnavailable, stamp: new Date().toISOString(), breakReadiness: o.breakReadiness, partitionOnly: staged, onDelete });
+                if (notReady.length)
+                  throw new CliError(
+                    `${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`,
+                    'after a stalled update: kubectl sts-lab rollback; otherwise kubectl sts-lab status',
+                  );
+                const patched = await lab.patchTemplate(sts, {
+                  image: o.image,
+                  partition: o.partition,
+                  maxUnavailable: o.maxUnavailable,
+                  stamp: new Date().toISOString(),
+                  breakReadiness: o.breakReadiness,
+                  partitionOnly: staged,
+                  onDelete,
+                });
                 // Read back: a server without the feature gate drops the field without a word.
                 keptMaxUnavailable = patched.spec?.updateStrategy?.rollingUpdate?.maxUnavailable;
                 updateRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
@@ -103,10 +143,19 @@ export default defineCommand({
               title: 'Follow the roll-out, highest ordinal first',
               enabled: () => !onDelete,
               task: (_c, t) => {
-                const moving = ordinals.filter((i) => i >= firstMoving({ start, partition: o.partition }) && revisionOf(before.get(i) ?? {}) !== updateRevision).reverse();
-                if (!moving.length) return t.skip(`every pod at or above partition ${o.partition} already runs ${updateRevision}`);
+                const moving = ordinals
+                  .filter(
+                    (i) =>
+                      i >= firstMoving({ start, partition: o.partition }) &&
+                      revisionOf(before.get(i) ?? {}) !== updateRevision,
+                  )
+                  .reverse();
+                if (!moving.length)
+                  return t.skip(`every pod at or above partition ${o.partition} already runs ${updateRevision}`);
                 const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === updateRevision;
-                return t.newListr(readyTasks(watch, moving, { timeoutMs, policy, start, accept }), { concurrent: true });
+                return t.newListr(readyTasks(watch, moving, { timeoutMs, policy, start, accept }), {
+                  concurrent: true,
+                });
               },
             },
           ],
@@ -118,11 +167,27 @@ export default defineCommand({
         stalled = e.stall;
       }
       const effective = effectiveMaxUnavailable(keptMaxUnavailable, replicas);
-      const input = { history: watch.history, before, after: watch.byOrdinal(), start, replicas, partition: o.partition, updateRevision, maxUnavailable: effective, podName: (i: number) => podName(n, i) };
-      const analysis = onDelete ? { ...analyseOnDelete(input, ON_DELETE_WINDOW_MS), peak: undefined } : stalled ? analyseStalled(input, stalled, Date.now()) : analyseRollout(input);
+      const input = {
+        history: watch.history,
+        before,
+        after: watch.byOrdinal(),
+        start,
+        replicas,
+        partition: o.partition,
+        updateRevision,
+        maxUnavailable: effective,
+        podName: (i: number) => podName(n, i),
+      };
+      const analysis = onDelete
+        ? { ...analyseOnDelete(input, ON_DELETE_WINDOW_MS), peak: undefined }
+        : stalled
+          ? analyseStalled(input, stalled, Date.now())
+          : analyseRollout(input);
       // Servers with the gate default the field to 1: kept means the value asked for came back.
       const dropped = o.maxUnavailable !== undefined && keptMaxUnavailable !== o.maxUnavailable;
-      const verdict = dropped ? maxUnavailableDropped(analysis.verdict, o.maxUnavailable!, await lab.serverVersion()) : analysis.verdict;
+      const verdict = dropped
+        ? maxUnavailableDropped(analysis.verdict, o.maxUnavailable!, await lab.serverVersion())
+        : analysis.verdict;
       return {
         ok: verdict.result !== 'FAIL',
         data: {
@@ -130,27 +195,56 @@ export default defineCommand({
           statefulSet: n.statefulSet,
           strategy: onDelete ? ('OnDelete' as const) : ('RollingUpdate' as const),
           partition: o.partition,
-          maxUnavailable: { requested: o.maxUnavailable ?? null, onServer: keptMaxUnavailable ?? null, effective, peakUnavailable: analysis.peak?.count ?? null },
+          maxUnavailable: {
+            requested: o.maxUnavailable ?? null,
+            onServer: keptMaxUnavailable ?? null,
+            effective,
+            peakUnavailable: analysis.peak?.count ?? null,
+          },
           image: o.image ?? null,
           continued: staged,
           stalled: stalled ? { pod: stalled.pod, reason: stalled.reason, detail: stalled.detail } : null,
           currentRevision: sts.status?.currentRevision ?? null,
           updateRevision,
-          pods: analysis.rows.map((r: RolloutRow) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone), created: iso(r.created), ready: iso(r.ready) })),
+          pods: analysis.rows.map((r: RolloutRow) => ({
+            ...r,
+            terminating: iso(r.terminating),
+            gone: iso(r.gone),
+            created: iso(r.created),
+            ready: iso(r.ready),
+          })),
           verdict,
         },
-        chart: phaseChart(`${onDelete ? 'OnDelete: the template changed' : 'Rolling update'} to revision ${updateRevision}${stalled ? ` (stalled at ${stalled.pod})` : ''}`, watch.history, (i) => podName(n, i)),
+        chart: phaseChart(
+          `${onDelete ? 'OnDelete: the template changed' : 'Rolling update'} to revision ${updateRevision}${stalled ? ` (stalled at ${stalled.pod})` : ''}`,
+          watch.history,
+          (i) => podName(n, i),
+        ),
       };
     });
   },
   present: ({ data: d }) => {
     const at = (t: string | null) => (t === null ? null : Date.parse(t));
-    const t0 = Math.min(Date.now(), ...d.pods.flatMap((r) => [r.terminating, r.gone, r.created, r.ready].map(at)).filter((t): t is number => t !== null));
+    const t0 = Math.min(
+      Date.now(),
+      ...d.pods
+        .flatMap((r) => [r.terminating, r.gone, r.created, r.ready].map(at))
+        .filter((t): t is number => t !== null),
+    );
     return {
       sections: [
         {
           headers: ['ordinal', 'pod', 'old revision', 'terminating', 'gone', 'new created', 'ready', 'revision now'],
-          rows: d.pods.map((r) => [String(r.ordinal), r.pod, r.oldRevision ?? '<none>', relative(at(r.terminating), t0), relative(at(r.gone), t0), relative(at(r.created), t0), relative(at(r.ready), t0), r.newRevision ?? '<none>']),
+          rows: d.pods.map((r) => [
+            String(r.ordinal),
+            r.pod,
+            r.oldRevision ?? '<none>',
+            relative(at(r.terminating), t0),
+            relative(at(r.gone), t0),
+            relative(at(r.created), t0),
+            relative(at(r.ready), t0),
+            r.newRevision ?? '<none>',
+          ]),
         },
       ],
       notes: verdictLines(d.verdict, verdictText),

@@ -5,34 +5,86 @@ import type { PhaseChart } from '../../../src/ui/phases.ts';
 import { reportHtml } from '../../../src/report/html.ts';
 
 const report: LabReport = {
-  namespace: 'scenarios', statefulSet: 'nginx-sts', startedAt: '2026-12-01T10:00:00.000Z', finishedAt: '2026-12-01T10:01:00.000Z',
-  context: 'kind-<lab>', server: 'https://127.0.0.1:6443', serverVersion: 'v1.34.4', parts: ['seed'],
-  rows: [{ concept: 'Ordered deployment', outcome: 'Pods created in order', result: 'PASS', evidence: 'nginx-sts-1 created <after> nginx-sts-0' }, { concept: 'Cleanup', outcome: 'gone', result: 'FAIL', evidence: 'not reached' }],
-  steps: [{ step: 'Create the lab', result: 'PASS', durationMs: 5200, notes: ['one & two'] }, { step: 'Check names', result: 'PASS', durationMs: 300, notes: [] }],
+  namespace: 'scenarios',
+  statefulSet: 'nginx-sts',
+  startedAt: '2026-12-01T10:00:00.000Z',
+  finishedAt: '2026-12-01T10:01:00.000Z',
+  context: 'kind-<lab>',
+  server: 'https://127.0.0.1:6443',
+  serverVersion: 'v1.34.4',
+  parts: ['seed'],
+  rows: [
+    {
+      concept: 'Ordered deployment',
+      outcome: 'Pods created in order',
+      result: 'PASS',
+      evidence: 'nginx-sts-1 created <after> nginx-sts-0',
+    },
+    { concept: 'Cleanup', outcome: 'gone', result: 'FAIL', evidence: 'not reached' },
+  ],
+  steps: [
+    { step: 'Create the lab', result: 'PASS', durationMs: 5200, notes: ['one & two'] },
+    { step: 'Check names', result: 'PASS', durationMs: 300, notes: [] },
+  ],
   passed: false,
   stopped: null,
 };
 const chart: PhaseChart = {
-  title: 'The pods', origin: 1000, end: 5000,
+  title: 'The pods',
+  origin: 1000,
+  end: 5000,
   rows: [
-    { ordinal: 0, pod: 'nginx-sts-0', segments: [{ phase: 'pending', from: 1000, to: 2000, uid: 'a' }, { phase: 'ready', from: 2000, to: 5000, uid: 'a' }] },
-    { ordinal: 1, pod: 'nginx-sts-1', segments: [{ phase: 'pending', from: 2100, to: 3000, uid: 'b' }, { phase: 'running', from: 3000, to: 3500, uid: 'b' }, { phase: 'ready', from: 3500, to: 5000, uid: 'b' }] },
+    {
+      ordinal: 0,
+      pod: 'nginx-sts-0',
+      segments: [
+        { phase: 'pending', from: 1000, to: 2000, uid: 'a' },
+        { phase: 'ready', from: 2000, to: 5000, uid: 'a' },
+      ],
+    },
+    {
+      ordinal: 1,
+      pod: 'nginx-sts-1',
+      segments: [
+        { phase: 'pending', from: 2100, to: 3000, uid: 'b' },
+        { phase: 'running', from: 3000, to: 3500, uid: 'b' },
+        { phase: 'ready', from: 3500, to: 5000, uid: 'b' },
+      ],
+    },
   ],
 };
 
 test('the HTML report: self-contained, escaped, a row per concept, a bar per segment in time order, a text alternative', () => {
   const html = reportHtml(report, [[chart], []]);
-  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/);
+  assert.match(
+    html,
+    /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/,
+  );
   assert.doesNotMatch(html, /<(script|link|img|iframe)\b|\b(src|href)=|url\(/i);
   assert.match(html, /<title>StatefulSet lab report: FAIL<\/title>/);
   assert.match(html, /context <code>kind-&#60;lab&#62;<\/code>/, 'text is escaped');
-  assert.match(html, /<tr><th scope="row">Ordered deployment<\/th><td>Pods created in order<\/td><td class="result pass">PASS<\/td><td>nginx-sts-1 created &#60;after&#62; nginx-sts-0<\/td><\/tr>/);
+  assert.match(
+    html,
+    /<tr><th scope="row">Ordered deployment<\/th><td>Pods created in order<\/td><td class="result pass">PASS<\/td><td>nginx-sts-1 created &#60;after&#62; nginx-sts-0<\/td><\/tr>/,
+  );
   assert.match(html, /<td class="result fail">FAIL<\/td>/);
-  const bars = [...html.matchAll(/<rect class="bar (\w+)" data-pod="([\w-]+)" data-phase="\w+" x="([\d.]+)"/g)].map((m) => [m[2], m[1], Number(m[3])]);
-  assert.deepEqual(bars.map(([pod, phase]) => `${pod} ${phase}`), ['nginx-sts-0 pending', 'nginx-sts-0 ready', 'nginx-sts-1 pending', 'nginx-sts-1 running', 'nginx-sts-1 ready']);
+  const bars = [...html.matchAll(/<rect class="bar (\w+)" data-pod="([\w-]+)" data-phase="\w+" x="([\d.]+)"/g)].map(
+    (m) => [m[2], m[1], Number(m[3])],
+  );
+  assert.deepEqual(
+    bars.map(([pod, phase]) => `${pod} ${phase}`),
+    ['nginx-sts-0 pending', 'nginx-sts-0 ready', 'nginx-sts-1 pending', 'nginx-sts-1 running', 'nginx-sts-1 ready'],
+  );
   assert.ok((bars[2]![2] as number) > (bars[1]![2] as number), 'nginx-sts-1 starts right of nginx-sts-0 turning Ready');
-  assert.match(html, /<desc id="chart-1-desc">nginx-sts-0: pending\/creating 0\.0 s–1\.0 s, ready 1\.0 s–4\.0 s; nginx-sts-1: /);
-  assert.equal([...html.matchAll(/<tr><th scope="row">nginx-sts-\d<\/th><td>/g)].length, 5, 'the timeline as a table, a row per segment');
+  assert.match(
+    html,
+    /<desc id="chart-1-desc">nginx-sts-0: pending\/creating 0\.0 s–1\.0 s, ready 1\.0 s–4\.0 s; nginx-sts-1: /,
+  );
+  assert.equal(
+    [...html.matchAll(/<tr><th scope="row">nginx-sts-\d<\/th><td>/g)].length,
+    5,
+    'the timeline as a table, a row per segment',
+  );
   assert.match(html, /@media print/);
   assert.match(html, /@media \(prefers-color-scheme: dark\)/);
   assert.equal([...html.matchAll(/<figure class="timeline"/g)].length, 1, 'only the steps that drew one');

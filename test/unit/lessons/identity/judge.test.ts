@@ -3,14 +3,32 @@ import { test } from 'node:test';
 import { atMostOne, compareIdentity, identityOf, type Identity } from '../../../../src/lessons/identity/judge.ts';
 
 const pod = (uid: string, claim = 'data-nginx-sts-1') => ({
-  metadata: { name: 'nginx-sts-1', uid, labels: { 'apps.kubernetes.io/pod-index': '1' }, ownerReferences: [{ kind: 'StatefulSet', name: 'nginx-sts', controller: true }] },
-  spec: { nodeName: 'vm', volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }, { name: 'kube-api-access' }] },
+  metadata: {
+    name: 'nginx-sts-1',
+    uid,
+    labels: { 'apps.kubernetes.io/pod-index': '1' },
+    ownerReferences: [{ kind: 'StatefulSet', name: 'nginx-sts', controller: true }],
+  },
+  spec: {
+    nodeName: 'vm',
+    volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }, { name: 'kube-api-access' }],
+  },
   status: { podIP: '10.0.0.1' },
 });
 
 test('identity is read from the pod object: owner, pod-index label and the claim its volume names', () => {
   const id = identityOf(pod('a'), 'nginx-sts-1', 'pv-1');
-  assert.deepEqual(id, { name: 'nginx-sts-1', uid: 'a', owner: 'StatefulSet/nginx-sts', podIndex: '1', hostname: 'nginx-sts-1', ip: '10.0.0.1', node: 'vm', pvc: 'data-nginx-sts-1', pv: 'pv-1' });
+  assert.deepEqual(id, {
+    name: 'nginx-sts-1',
+    uid: 'a',
+    owner: 'StatefulSet/nginx-sts',
+    podIndex: '1',
+    hostname: 'nginx-sts-1',
+    ip: '10.0.0.1',
+    node: 'vm',
+    pvc: 'data-nginx-sts-1',
+    pv: 'pv-1',
+  });
 });
 
 test('every "same" row can fail: another claim, a lost owner, fields missing on both sides', () => {
@@ -21,23 +39,40 @@ test('every "same" row can fail: another claim, a lost owner, fields missing on 
   assert.equal(rows({ ...identityOf(pod('b'), 'nginx-sts-1', 'pv-1'), owner: null }).owner, false);
   assert.equal(rows(identityOf(pod('a'), 'nginx-sts-1', 'pv-1')).uid, false);
   const blank: Identity = { ...before, pv: null };
-  assert.equal(Object.fromEntries(compareIdentity(blank, { ...blank, uid: 'b' }).map((r) => [r.field, r.ok])).pv, false);
+  assert.equal(
+    Object.fromEntries(compareIdentity(blank, { ...blank, uid: 'b' }).map((r) => [r.field, r.ok])).pv,
+    false,
+  );
 });
 
-test('at most one pod: the old pod\'s deletion must come before the new pod in the watch stream', () => {
-  const ok = atMostOne([
-    { type: 'update', uid: 'old', at: 1100 },
-    { type: 'delete', uid: 'old', at: 1400 },
-    { type: 'add', uid: 'new', at: 1500 },
-  ], 'old', 'new', 1000);
+test("at most one pod: the old pod's deletion must come before the new pod in the watch stream", () => {
+  const ok = atMostOne(
+    [
+      { type: 'update', uid: 'old', at: 1100 },
+      { type: 'delete', uid: 'old', at: 1400 },
+      { type: 'add', uid: 'new', at: 1500 },
+    ],
+    'old',
+    'new',
+    1000,
+  );
   assert.equal(ok.ok, true);
   assert.match(ok.before, /old gone at \+400ms/);
-  const overlap = atMostOne([
-    { type: 'add', uid: 'new', at: 1300 },
-    { type: 'delete', uid: 'old', at: 1400 },
-  ], 'old', 'new', 1000);
+  const overlap = atMostOne(
+    [
+      { type: 'add', uid: 'new', at: 1300 },
+      { type: 'delete', uid: 'old', at: 1400 },
+    ],
+    'old',
+    'new',
+    1000,
+  );
   assert.equal(overlap.ok, false);
-  assert.equal(atMostOne([{ type: 'add', uid: 'new', at: 1300 }], 'old', 'new', 1000).ok, false, 'a deletion never seen proves nothing');
+  assert.equal(
+    atMostOne([{ type: 'add', uid: 'new', at: 1300 }], 'old', 'new', 1000).ok,
+    false,
+    'a deletion never seen proves nothing',
+  );
 });
 
 test('the pod-index label may be absent on both sides (clusters before 1.28), but not on one', () => {

@@ -13,7 +13,12 @@ const iso = (s: number) => new Date(T0 + s * 1000).toISOString();
 /** A pod snapshot: created at second `c`, Ready since second `r` (if given), terminating if `gone`. */
 function pod(o: number, uid: string, c: number, r?: number, dying?: number): PodLike {
   return {
-    metadata: { name: name(o), uid, creationTimestamp: iso(c), ...(dying !== undefined ? { deletionTimestamp: iso(dying) } : {}) } as PodLike['metadata'],
+    metadata: {
+      name: name(o),
+      uid,
+      creationTimestamp: iso(c),
+      ...(dying !== undefined ? { deletionTimestamp: iso(dying) } : {}),
+    },
     status: {
       phase: r === undefined ? 'Pending' : 'Running',
       conditions: r === undefined ? [] : [{ type: 'Ready', status: 'True', lastTransitionTime: iso(r) }],
@@ -21,7 +26,13 @@ function pod(o: number, uid: string, c: number, r?: number, dying?: number): Pod
   };
 }
 
-const ev = (type: Observation['type'], o: number, p: PodLike, at: number, initial = false): Observation => ({ type, ordinal: o, pod: p, at: T0 + at * 1000, initial });
+const ev = (type: Observation['type'], o: number, p: PodLike, at: number, initial = false): Observation => ({
+  type,
+  ordinal: o,
+  pod: p,
+  at: T0 + at * 1000,
+  initial,
+});
 
 /** 0, 1, 2 each created after its predecessor is Ready. */
 const inOrder: Observation[] = [
@@ -36,7 +47,14 @@ const inOrder: Observation[] = [
 test('in order: PASS, one check per created pod', () => {
   const r = analyseOrdering(inOrder, ordered);
   assert.equal(r.verdict, 'PASS');
-  assert.deepEqual(r.checks.map((c) => [c.kind, c.ordinal, c.ok]), [['create', 0, true], ['create', 1, true], ['create', 2, true]]);
+  assert.deepEqual(
+    r.checks.map((c) => [c.kind, c.ordinal, c.ok]),
+    [
+      ['create', 0, true],
+      ['create', 1, true],
+      ['create', 2, true],
+    ],
+  );
   assert.match(r.checks[2]!.detail, /web-2 created after web-1 was Ready/);
   assert.equal(r.why.length, 2);
 });
@@ -49,14 +67,21 @@ test('out of order: pod 2 created while pod 1 is still starting is a FAIL naming
 });
 
 test('Parallel: no order promised, verdict N/A whatever happened', () => {
-  const events = [ev('add', 0, pod(0, 'a', 0), 0), ev('add', 1, pod(1, 'b', 0), 0.1), ev('add', 2, pod(2, 'c', 0), 0.2)];
+  const events = [
+    ev('add', 0, pod(0, 'a', 0), 0),
+    ev('add', 1, pod(1, 'b', 0), 0.1),
+    ev('add', 2, pod(2, 'c', 0), 0.2),
+  ];
   const r = analyseOrdering(events, { ...ordered, policy: 'Parallel' });
   assert.equal(r.verdict, 'N/A');
   assert.match(r.why.join(' '), /No order is promised/);
 });
 
 test('a pod that restarts mid-way: successor waits, and its creation after recovery passes', () => {
-  const notReady: PodLike = { ...pod(0, 'a', 0, 4), status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } };
+  const notReady: PodLike = {
+    ...pod(0, 'a', 0, 4),
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
+  };
   const events = [
     ev('add', 0, pod(0, 'a', 0), 0),
     ev('update', 0, pod(0, 'a', 0, 4), 4),
@@ -71,10 +96,18 @@ test('a pod that restarts mid-way: successor waits, and its creation after recov
 
 test("missing events: a lost Ready update is recovered from the pod's own Ready timestamp", () => {
   // The watch missed web-0's Ready update (reconnect); a later snapshot says Ready since second 4.
-  const events = [ev('add', 0, pod(0, 'a', 0), 0), ev('add', 1, pod(1, 'b', 4), 4.1), ev('update', 0, pod(0, 'a', 0, 4), 20)];
+  const events = [
+    ev('add', 0, pod(0, 'a', 0), 0),
+    ev('add', 1, pod(1, 'b', 4), 4.1),
+    ev('update', 0, pod(0, 'a', 0, 4), 20),
+  ];
   assert.equal(analyseOrdering(events, ordered).verdict, 'PASS');
   // …but not when that timestamp is later than the successor's creation.
-  const late = [ev('add', 0, pod(0, 'a', 0), 0), ev('add', 1, pod(1, 'b', 4), 4.1), ev('update', 0, pod(0, 'a', 0, 7), 20)];
+  const late = [
+    ev('add', 0, pod(0, 'a', 0), 0),
+    ev('add', 1, pod(1, 'b', 4), 4.1),
+    ev('update', 0, pod(0, 'a', 0, 7), 20),
+  ];
   assert.equal(analyseOrdering(late, ordered).verdict, 'FAIL');
 });
 
@@ -89,7 +122,10 @@ test('pods that existed before watching are judged by their timestamps, never fa
   const initial = [ev('add', 0, pod(0, 'a', 0, 4), 50, true), ev('add', 1, pod(1, 'b', 4, 8), 50, true)];
   const r = analyseOrdering(initial, ordered);
   assert.equal(r.verdict, 'PASS');
-  assert.deepEqual(r.checks.map((c) => [c.ordinal, c.ok, c.evidence]), [[1, true, 'timestamps']]);
+  assert.deepEqual(
+    r.checks.map((c) => [c.ordinal, c.ok, c.evidence]),
+    [[1, true, 'timestamps']],
+  );
   // web-0 restarted later, so its Ready time is after web-1's creation: inconclusive.
   const restarted = [ev('add', 0, pod(0, 'a', 0, 30), 50, true), ev('add', 1, pod(1, 'b', 4, 8), 50, true)];
   const unsure = analyseOrdering(restarted, ordered);
@@ -109,8 +145,18 @@ test('scale down: highest first, each gone before the next starts terminating', 
   ];
   const r = analyseOrdering(down, ordered);
   assert.equal(r.verdict, 'PASS');
-  assert.deepEqual(r.checks.filter((c) => c.evidence === 'watch').map((c) => [c.kind, c.ordinal]), [['terminate', 4], ['terminate', 3]]);
-  const overlapping = [...base, ev('update', 4, pod(4, 'u4', 16, 19, 110), 110), ev('update', 3, pod(3, 'u3', 12, 15, 110), 110.5)];
+  assert.deepEqual(
+    r.checks.filter((c) => c.evidence === 'watch').map((c) => [c.kind, c.ordinal]),
+    [
+      ['terminate', 4],
+      ['terminate', 3],
+    ],
+  );
+  const overlapping = [
+    ...base,
+    ev('update', 4, pod(4, 'u4', 16, 19, 110), 110),
+    ev('update', 3, pod(3, 'u3', 12, 15, 110), 110.5),
+  ];
   const bad = analyseOrdering(overlapping, ordered);
   assert.equal(bad.verdict, 'FAIL');
   assert.match(bad.why.at(-1)!, /web-3 began terminating while web-4 still existed/);
@@ -127,9 +173,21 @@ test('kill and recreate: only the re-creation is checked, against its predecesso
   ];
   const r = analyseOrdering(events, creations);
   assert.equal(r.verdict, 'PASS', 'a pod deleted by hand promises no termination order; its re-creation is checked');
-  assert.deepEqual(r.checks.filter((c) => c.evidence === 'watch').map((c) => [c.kind, c.ordinal, c.ok]), [['create', 1, true]]);
+  assert.deepEqual(
+    r.checks.filter((c) => c.evidence === 'watch').map((c) => [c.kind, c.ordinal, c.ok]),
+    [['create', 1, true]],
+  );
   const early = [...events.slice(0, 4), ev('add', 1, { ...pod(1, 'n1', 112) }, 112.1)];
-  early.splice(3, 0, ev('update', 0, { ...pod(0, 'u0', 0), status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } }, 111));
+  early.splice(
+    3,
+    0,
+    ev(
+      'update',
+      0,
+      { ...pod(0, 'u0', 0), status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } },
+      111,
+    ),
+  );
   assert.equal(analyseOrdering(early, creations).verdict, 'FAIL', 're-created while web-0 was not Ready');
 });
 
@@ -141,6 +199,9 @@ test('ordinals from 5: the pod at the start is created first, and nothing below 
   ];
   const r = analyseOrdering(shifted, { ...creations, start: 5 });
   assert.equal(r.verdict, 'PASS', r.why.join('\n'));
-  assert.deepEqual(r.checks.map((c) => c.detail), ['web-5 created first', 'web-6 created after web-5 was Ready']);
+  assert.deepEqual(
+    r.checks.map((c) => c.detail),
+    ['web-5 created first', 'web-6 created after web-5 was Ready'],
+  );
   assert.equal(analyseOrdering(shifted, creations).verdict, 'FAIL', 'counted from 0, web-0..4 would be missing');
 });

@@ -3,12 +3,25 @@ import { test } from 'node:test';
 import { claimRows } from '../../../../src/lessons/scaling/claims.ts';
 
 const n = { namespace: 'scenarios', statefulSet: 'nginx-sts', service: 'nginx-headless' };
-const claim = (o: number, pv: string, phase = 'Bound') => ({ metadata: { name: `data-nginx-sts-${o}` }, spec: { volumeName: pv }, status: { phase } });
+const claim = (o: number, pv: string, phase = 'Bound') => ({
+  metadata: { name: `data-nginx-sts-${o}` },
+  spec: { volumeName: pv },
+  status: { phase },
+});
 const five = [0, 1, 2, 3, 4].map((o) => claim(o, `pv-${o}`));
 
 test('scale down with Retain: the removed ordinals keep Bound claims on the same volumes', () => {
   const rows = claimRows(n, { start: 0, from: 5, to: 2, whenScaled: 'Retain' }, five, five);
-  assert.deepEqual(rows.map((r) => [r.ordinal, r.expected, r.ok]), [[0, 'in use', true], [1, 'in use', true], [2, 'retained', true], [3, 'retained', true], [4, 'retained', true]]);
+  assert.deepEqual(
+    rows.map((r) => [r.ordinal, r.expected, r.ok]),
+    [
+      [0, 'in use', true],
+      [1, 'in use', true],
+      [2, 'retained', true],
+      [3, 'retained', true],
+      [4, 'retained', true],
+    ],
+  );
 });
 
 test('a retained claim that lost its volume or vanished fails', () => {
@@ -24,7 +37,10 @@ test('a retained claim that lost its volume or vanished fails', () => {
 test('scale down with whenScaled Delete: removed claims must be gone', () => {
   const ok = claimRows(n, { start: 0, from: 5, to: 3, whenScaled: 'Delete' }, five, five.slice(0, 3));
   assert.ok(ok.every((r) => r.ok));
-  assert.deepEqual(ok.slice(3).map((r) => r.expected), ['deleted', 'deleted']);
+  assert.deepEqual(
+    ok.slice(3).map((r) => r.expected),
+    ['deleted', 'deleted'],
+  );
   const notDeleted = claimRows(n, { start: 0, from: 5, to: 3, whenScaled: 'Delete' }, five, five);
   assert.equal(notDeleted[4]!.ok, false);
 });
@@ -40,5 +56,12 @@ test('scale up: new claims bound, reused claims keep their volume', () => {
 test('ordinals from 5 (spec.ordinals.start): the claims are counted from the first ordinal', () => {
   const shifted = [5, 6, 7].map((o) => claim(o, `pv-${o}`));
   const rows = claimRows(n, { start: 5, from: 3, to: 1, whenScaled: 'Retain' }, shifted, shifted);
-  assert.deepEqual(rows.map((r) => [r.pvc, r.expected, r.ok]), [['data-nginx-sts-5', 'in use', true], ['data-nginx-sts-6', 'retained', true], ['data-nginx-sts-7', 'retained', true]]);
+  assert.deepEqual(
+    rows.map((r) => [r.pvc, r.expected, r.ok]),
+    [
+      ['data-nginx-sts-5', 'in use', true],
+      ['data-nginx-sts-6', 'retained', true],
+      ['data-nginx-sts-7', 'retained', true],
+    ],
+  );
 });

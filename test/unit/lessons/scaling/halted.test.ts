@@ -4,8 +4,17 @@ import type { Stall } from '../../../../src/lab/diagnosis.ts';
 import { analyseHalted } from '../../../../src/lessons/scaling/halted.ts';
 import type { Observation } from '../../../../src/lessons/ordering/judge.ts';
 
-const stall: Stall = { pod: 'web-1', ordinal: 1, state: 'is not Ready', reason: 'Running, not Ready', detail: 'Readiness probe failed', key: 'k' };
-const pod = (uid: string, deleting = false) => ({ metadata: { uid, ...(deleting ? { deletionTimestamp: '2026-12-01T10:00:00Z' } : {}) } });
+const stall: Stall = {
+  pod: 'web-1',
+  ordinal: 1,
+  state: 'is not Ready',
+  reason: 'Running, not Ready',
+  detail: 'Readiness probe failed',
+  key: 'k',
+};
+const pod = (uid: string, deleting = false) => ({
+  metadata: { uid, ...(deleting ? { deletionTimestamp: '2026-12-01T10:00:00Z' } : {}) },
+});
 const base = { stall, policy: 'OrderedReady' as const, watchedMs: 30_000, podName: (i: number) => `web-${i}` };
 
 test('a halted scale-up: FAIL (it did not happen), every check holding when nothing above was created', () => {
@@ -22,10 +31,29 @@ test('a pod created above the blocker, or removed below the new count, fails the
   assert.match(up.why.join('\n'), /web-3 was created although web-1 was not Ready/);
   const removed: Observation[] = [{ at: 1, type: 'update', ordinal: 4, pod: pod('y', true) }];
   const down = analyseHalted({ ...base, history: removed, direction: 'down', waiting: [4, 3, 2] });
-  assert.deepEqual(down.checks.map((c) => [c.ordinal, c.ok]), [[4, false], [3, true], [2, true]]);
+  assert.deepEqual(
+    down.checks.map((c) => [c.ordinal, c.ok]),
+    [
+      [4, false],
+      [3, true],
+      [2, true],
+    ],
+  );
 });
 
 test('ordinals from 5: the waiting pods are the shifted ones', () => {
-  const v = analyseHalted({ ...base, stall: { ...stall, pod: 'web-6', ordinal: 6 }, history: [{ at: 1, type: 'add', ordinal: 8, pod: pod('z') }], direction: 'up', waiting: [8, 9] });
-  assert.deepEqual(v.checks.map((c) => [c.ordinal, c.ok]), [[8, false], [9, true]]);
+  const v = analyseHalted({
+    ...base,
+    stall: { ...stall, pod: 'web-6', ordinal: 6 },
+    history: [{ at: 1, type: 'add', ordinal: 8, pod: pod('z') }],
+    direction: 'up',
+    waiting: [8, 9],
+  });
+  assert.deepEqual(
+    v.checks.map((c) => [c.ordinal, c.ok]),
+    [
+      [8, false],
+      [9, true],
+    ],
+  );
 });

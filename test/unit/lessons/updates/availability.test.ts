@@ -8,7 +8,13 @@ const pod = (uid: string, ready: boolean, deleting = false) => ({
   metadata: { uid, ...(deleting ? { deletionTimestamp: '2026-12-01T10:00:00Z' } : {}) },
   status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
 });
-const at = (n: number, type: Observation['type'], ordinal: number, p: ReturnType<typeof pod>, initial = false): Observation => ({ at: n, type, ordinal, pod: p, ...(initial ? { initial } : {}) });
+const at = (
+  n: number,
+  type: Observation['type'],
+  ordinal: number,
+  p: ReturnType<typeof pod>,
+  initial = false,
+): Observation => ({ at: n, type, ordinal, pod: p, ...(initial ? { initial } : {}) });
 
 test('peakUnavailable replays the stream: terminating, absent and unready pods count, the initial list does not', () => {
   const h = [
@@ -22,8 +28,16 @@ test('peakUnavailable replays the stream: terminating, absent and unready pods c
     at(6, 'update', 0, pod('a', true)),
   ];
   assert.deepEqual(peakUnavailable(h, [0, 1]), { count: 2, at: 3, ordinals: [0, 1] });
-  assert.deepEqual(peakUnavailable(h.slice(0, 2), [0, 1]), { count: 0, at: null, ordinals: [] }, 'a quiet watch: nothing was down');
-  assert.deepEqual(peakUnavailable(h, [1]), { count: 1, at: 1, ordinals: [1] }, 'only the ordinals the StatefulSet wants count');
+  assert.deepEqual(
+    peakUnavailable(h.slice(0, 2), [0, 1]),
+    { count: 0, at: null, ordinals: [] },
+    'a quiet watch: nothing was down',
+  );
+  assert.deepEqual(
+    peakUnavailable(h, [1]),
+    { count: 1, at: 1, ordinals: [1] },
+    'only the ordinals the StatefulSet wants count',
+  );
 });
 
 test('the controller reads maxUnavailable as a count, or a percentage rounded down, never below 1', () => {
@@ -37,5 +51,6 @@ test('the controller reads maxUnavailable as a count, or a percentage rounded do
 test('--max-unavailable takes 1..100 or a percentage', () => {
   assert.equal(maxUnavailable('2'), 2);
   assert.equal(maxUnavailable('50%'), '50%');
-  for (const bad of ['0', '-1', 'x', '0%', '101%', '1.5', '']) assert.throws(() => maxUnavailable(bad), /invalid --max-unavailable/);
+  for (const bad of ['0', '-1', 'x', '0%', '101%', '1.5', ''])
+    assert.throws(() => maxUnavailable(bad), /invalid --max-unavailable/);
 });

@@ -5,24 +5,50 @@ import type { Observation } from '../../../../src/lessons/ordering/judge.ts';
 import { analyseStalled } from '../../../../src/lessons/updates/stalled-rollout.ts';
 
 const pod = (uid: string, rev: string, ready: boolean, deleting = false) => ({
-  metadata: { uid, labels: { 'controller-revision-hash': rev }, ...(deleting ? { deletionTimestamp: '2026-12-01T10:00:00Z' } : {}) },
+  metadata: {
+    uid,
+    labels: { 'controller-revision-hash': rev },
+    ...(deleting ? { deletionTimestamp: '2026-12-01T10:00:00Z' } : {}),
+  },
   status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
 });
 const before = new Map([0, 1, 2].map((i) => [i, pod(`old${i}`, 'old', true)]));
-const stall = (ordinal: number): Stall => ({ pod: `web-${ordinal}`, ordinal, state: 'is not Ready', reason: 'Running, not Ready', detail: 'Readiness probe failed: connection refused', key: 'k' });
+const stall = (ordinal: number): Stall => ({
+  pod: `web-${ordinal}`,
+  ordinal,
+  state: 'is not Ready',
+  reason: 'Running, not Ready',
+  detail: 'Readiness probe failed: connection refused',
+  key: 'k',
+});
 const history = (i: number): Observation[] => [
   { at: 1000, type: 'update', ordinal: i, pod: pod(`old${i}`, 'old', true, true) },
   { at: 2000, type: 'delete', ordinal: i, pod: pod(`old${i}`, 'old', true, true) },
   { at: 3000, type: 'add', ordinal: i, pod: pod(`new${i}`, 'new', false) },
 ];
-const input = (after: Map<number, ReturnType<typeof pod>>, h: Observation[]) => ({ history: h, before, after, start: 0, replicas: 3, partition: 0, updateRevision: 'new', podName: (i: number) => `web-${i}` });
+const input = (after: Map<number, ReturnType<typeof pod>>, h: Observation[]) => ({
+  history: h,
+  before,
+  after,
+  start: 0,
+  replicas: 3,
+  partition: 0,
+  updateRevision: 'new',
+  podName: (i: number) => `web-${i}`,
+});
 
 test('a roll-out stalled at the top ordinal with the lower pods untouched: FAIL, with every piece of evidence holding', () => {
   const after = new Map([...before, [2, pod('new2', 'new', false)]]);
   const r = analyseStalled(input(after, history(2)), stall(2), 33_000);
   assert.equal(r.verdict.result, 'FAIL');
-  assert.ok(r.verdict.checks.every((c) => c.ok), JSON.stringify(r.verdict.checks));
-  assert.match(r.verdict.headline, /Roll-out stalled at web-2 \(Running, not Ready\); web-0, web-1 untouched for 30\.0s/);
+  assert.ok(
+    r.verdict.checks.every((c) => c.ok),
+    JSON.stringify(r.verdict.checks),
+  );
+  assert.match(
+    r.verdict.headline,
+    /Roll-out stalled at web-2 \(Running, not Ready\); web-0, web-1 untouched for 30\.0s/,
+  );
   assert.match(r.verdict.why.join('\n'), /web-2 is not Ready: Running, not Ready: Readiness probe failed/);
 });
 
