@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { buildSea, HOST_NODE, ROOT } from '../scripts/sea.ts';
+import { buildSea, HOST_NODE, ROOT } from '../scripts/lib/sea.ts';
 import { clusterPaths } from '../test/cluster/paths.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { SHARED_PREFIX } from '../src/k8s-assets.ts';
-import { narrowWidthFastPath } from './string-width-fast.ts';
+import { narrowWidthFastPath } from './lib/string-width-fast.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -26,7 +26,7 @@ const lazySegmenters = (text: string) =>
       `let ${name}$$; const ${name} = { segment: (s) => (${name}$$ ??= new Intl.Segmenter(${opts})).segment(s) };`,
   );
 
-// 4. string-width's fast path for one-column strings: scripts/string-width-fast.ts.
+// 4. string-width's fast path for one-column strings: scripts/lib/string-width-fast.ts.
 
 const startupFriendly: Plugin = {
   name: 'startup-friendly-modules',
@@ -37,7 +37,7 @@ const startupFriendly: Plugin = {
       if (/[\\/]string-width[\\/]index\.js$/.test(args.path)) {
         const fast = narrowWidthFastPath(out);
         if (fast === out)
-          throw new Error(`${args.path}: string-width changed shape; update scripts/string-width-fast.ts`);
+          throw new Error(`${args.path}: string-width changed shape; update scripts/lib/string-width-fast.ts`);
         out = fast;
       }
       return out === text ? undefined : { contents: out, loader: 'js' };

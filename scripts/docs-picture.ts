@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openInChromium } from './chromium.ts';
+import { openInChromium } from './lib/chromium.ts';
 
 const [report, out] = process.argv.slice(2);
 if (!report || !out) throw new Error('usage: node scripts/docs-picture.ts REPORT.html OUT.png');

@@ -15,8 +15,8 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { buildSea, HOST_NODE, ROOT } from './sea.ts';
-import { krewManifest, type ReleasePlatform } from './krew.ts';
+import { buildSea, HOST_NODE, ROOT } from './lib/sea.ts';
+import { krewManifest, type ReleasePlatform } from './lib/krew.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; homepage?: string };
 const NODE_VERSION = (

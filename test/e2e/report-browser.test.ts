@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
-import { openInChromium } from '../../scripts/chromium.ts';
+import { openInChromium } from '../../scripts/lib/chromium.ts';
 import { ROOT, sharesClusterDns } from './cluster-env.ts';
 import { dropNamespace, IMAGE, sts, uniqueName } from './harness.ts';
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { krewProblems } from '../../scripts/krew.ts';
+import { krewProblems } from '../../scripts/lib/krew.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const RELEASE = join(ROOT, 'release');

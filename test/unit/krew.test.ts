@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { krewManifest, krewProblems } from '../../scripts/krew.ts';
+import { krewManifest, krewProblems } from '../../scripts/lib/krew.ts';
 
 const good = () =>
   parse(

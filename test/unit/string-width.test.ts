@@ -3,7 +3,7 @@ import { globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { NARROW, narrowWidthFastPath } from '../../scripts/string-width-fast.ts';
+import { NARROW, narrowWidthFastPath } from '../../scripts/lib/string-width-fast.ts';
 
 // Every string-width installed, so every one the bundle can carry (cliui's, yargs', listr2's helpers', cli-table3's).
 const root = join(import.meta.dirname, '..', '..');
