@@ -8,7 +8,11 @@ import { ROOT } from '../cluster/paths.ts';
 /** The command reference's "- `CMD -o json`: `{…}`" lines, by command. */
 export function documented(): Map<string, string> {
   const reference = readFileSync(join(ROOT, 'docs', 'commands.md'), 'utf8');
-  return new Map([...reference.matchAll(/^- `([a-z-]+) -o json`: `(\{.*?\})`/gm)].map((m) => [m[1]!, m[2]!]));
+  const shapes = new Map([...reference.matchAll(/^- `([a-z-]+) -o json`: `(\{.*?\})`/gm)].map((m) => [m[1]!, m[2]!]));
+  // "- `unready -o json`: `{…}` …, and `ready -o json` the same".
+  for (const m of reference.matchAll(/^- `([a-z-]+) -o json`:.*?, and `([a-z-]+) -o json` the same/gm))
+    shapes.set(m[2]!, shapes.get(m[1]!)!);
+  return shapes;
 }
 
 /** Splits "{a, b: {c, d}, e: [X]}" into its top-level entries. */

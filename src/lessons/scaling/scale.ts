@@ -38,7 +38,7 @@ export interface ScaleData {
   whenScaled: string;
   timeline: TimelineJson[];
   deletionOrder: string[];
-  deletedAt: { pod: string; at: string }[];
+  deletions: { pod: string; at: string }[];
   halted: { pod: string; reason: string; detail: string; hint: string | null } | null;
   /** The ordering checks, or a halted scale's. */
   verdict: Verdict<{ ok: boolean | null }>;
@@ -86,7 +86,7 @@ export default defineCommand({
           whenScaled,
           timeline: [],
           deletionOrder: [],
-          deletedAt: [],
+          deletions: [],
           halted: null,
           verdict: unchanged,
           claims: [],
@@ -167,7 +167,7 @@ export default defineCommand({
       );
       const order = halt ?? { ...ordered, why: [...ordered.why, ...pastUnready] };
       const claimsJudged = claimsVerdict(claims, up, whenScaled, Boolean(halted));
-      const deletions = pods.deletions();
+      const gone = pods.deletions();
       return {
         ok: !halt && ordering.verdict !== 'FAIL' && claims.every((c) => c.ok),
         data: {
@@ -180,8 +180,8 @@ export default defineCommand({
           podManagementPolicy: policy,
           whenScaled,
           timeline: timeline.map(timelineJson),
-          deletionOrder: deletions.map((c) => c.name),
-          deletedAt: deletions.map((c) => ({ pod: c.name, at: new Date(c.at).toISOString() })),
+          deletionOrder: gone.map((c) => c.name),
+          deletions: gone.map((c) => ({ pod: c.name, at: new Date(c.at).toISOString() })),
           halted: halted
             ? { pod: halted.pod, reason: halted.reason, detail: halted.detail, hint: halted.hint ?? null }
             : null,
@@ -202,7 +202,7 @@ export default defineCommand({
         { headers: TIMELINE_HEADERS, rows: up ? timelineCells(timeline) : [] },
         {
           headers: ['order', 'pod', 'gone at'],
-          rows: up ? [] : d.deletedAt.map((c, i) => [String(i + 1), c.pod, c.at]),
+          rows: up ? [] : d.deletions.map((c, i) => [String(i + 1), c.pod, c.at]),
         },
         { headers: CLAIM_HEADERS, rows: d.halted ? [] : d.claims.map(claimCells) },
       ],
