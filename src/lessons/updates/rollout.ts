@@ -29,7 +29,21 @@ export interface RolloutRow {
   moves: boolean;
 }
 
+/** What a roll-out check is about: the report counts checks by kind, never by their words. */
+export type RolloutCheckKind =
+  | 'below partition'
+  | 'already updated'
+  | 'replaced'
+  | 'waited for the pod above'
+  | 'terminated after the pod above'
+  | 'max unavailable'
+  | 'untouched'
+  | 'stalled first'
+  | 'untouched below the stall'
+  | 'above the stall';
+
 export interface RolloutCheck {
+  kind: RolloutCheckKind;
   ordinal: number;
   ok: boolean;
   detail: string;
@@ -104,6 +118,7 @@ export function analyseRollout(r: RolloutInput): RolloutAnalysis {
     if (row.ordinal < firstMoving(r)) {
       const untouched = row.newUid === null && row.newRevision === row.oldRevision;
       checks.push({
+        kind: 'below partition',
         ordinal: row.ordinal,
         ok: untouched,
         detail: untouched
@@ -115,6 +130,7 @@ export function analyseRollout(r: RolloutInput): RolloutAnalysis {
     const onNew = row.newRevision === r.updateRevision;
     if (!row.moves) {
       checks.push({
+        kind: 'already updated',
         ordinal: row.ordinal,
         ok: onNew,
         detail: `${row.pod} was already on revision ${r.updateRevision}${row.newUid ? ' but was replaced anyway' : ''}`,
@@ -125,6 +141,7 @@ export function analyseRollout(r: RolloutInput): RolloutAnalysis {
     const createdAt = indexOf(h, (c) => uidOf(c.pod) === row.newUid);
     const atMostOne = goneAt >= 0 && createdAt > goneAt;
     checks.push({
+      kind: 'replaced',
       ordinal: row.ordinal,
       ok: onNew && atMostOne,
       detail: !onNew
@@ -173,12 +190,13 @@ const terminatingAt = (h: Observation[], m: Moved): number =>
 
 /** maxUnavailable 1: the next lower ordinal begins terminating only after the higher one's replacement is Ready. */
 function oneAtATimeChecks(h: Observation[], moved: Moved[]): RolloutCheck[] {
-  return moved.slice(1).map((lower, i) => {
+  return moved.slice(1).map((lower, i): RolloutCheck => {
     const higher = moved[i]!;
     const higherReady = indexOf(h, (c) => uidOf(c.pod) === higher.newUid && isReady(c.pod));
     const lowerTerminating = terminatingAt(h, lower);
     const ok = higherReady >= 0 && lowerTerminating > higherReady;
     return {
+      kind: 'waited for the pod above',
       ordinal: lower.ordinal,
       ok,
       detail: ok
@@ -192,10 +210,11 @@ function oneAtATimeChecks(h: Observation[], moved: Moved[]): RolloutCheck[] {
 function windowChecks(r: RolloutInput, moved: Moved[], max: number, peak: PeakUnavailable): RolloutCheck[] {
   const h = r.history;
   const terminating = (m: Moved) => terminatingAt(h, m);
-  const order = moved.slice(1).map((lower, i) => {
+  const order = moved.slice(1).map((lower, i): RolloutCheck => {
     const higher = moved[i]!;
     const ok = terminating(higher) >= 0 && terminating(lower) > terminating(higher);
     return {
+      kind: 'terminated after the pod above',
       ordinal: lower.ordinal,
       ok,
       detail: ok
@@ -203,7 +222,8 @@ function windowChecks(r: RolloutInput, moved: Moved[], max: number, peak: PeakUn
         : `${lower.pod} began terminating before ${higher.pod}`,
     };
   });
-  const bound = {
+  const bound: RolloutCheck = {
+    kind: 'max unavailable',
     ordinal: peak.ordinals[0] ?? 0,
     ok: peak.count <= max,
     detail: `at most ${peak.count} pod${peak.count === 1 ? '' : 's'} unavailable at once (maxUnavailable ${max})${peak.count ? `: ${peak.ordinals.map(r.podName).join(', ')} together` : ''}`,
@@ -234,10 +254,11 @@ export function analyseOnDelete(
   windowMs: number,
 ): { rows: RolloutRow[]; verdict: Verdict<RolloutCheck> } {
   const rows = rolloutRows({ ...r, partition: r.replicas });
-  const checks = rows.map((row) => {
+  const checks = rows.map((row): RolloutCheck => {
     const replaced = row.terminating !== null || row.gone !== null || row.newUid !== null;
     const ok = !replaced && row.newRevision === row.oldRevision;
     return {
+      kind: 'untouched',
       ordinal: row.ordinal,
       ok,
       detail: ok

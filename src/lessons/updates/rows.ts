@@ -4,12 +4,10 @@ import type { PersistenceRow } from '../storage/judge.ts';
 import { podName } from '../../lab/names.ts';
 import { combine, passIf, type Verdict } from '../../lab/verdict.ts';
 import type { Judged, RowSpec } from '../lesson.ts';
+import type { RolloutCheck } from './rollout.ts';
 import type { UpdatesLessonEvidence } from './steps.ts';
 
-interface Check {
-  ok: boolean;
-  detail: string;
-}
+type Check = Pick<RolloutCheck, 'kind' | 'ok' | 'detail'>;
 
 export interface Rolled {
   verdict: Verdict<Check>;
@@ -59,7 +57,7 @@ export function orderedRollingUpdate(u: UpdatesEvidence): Judged | undefined {
   if (!u.full) return undefined;
   return {
     result: u.full.verdict.result,
-    evidence: `replaced ${list(replacedInOrder(u.full))}; ${u.full.verdict.checks.filter((c) => c.ok && /touched only after/.test(c.detail)).length} waits for the pod above to be Ready`,
+    evidence: `replaced ${list(replacedInOrder(u.full))}; ${u.full.verdict.checks.filter((c) => c.ok && c.kind === 'waited for the pod above').length} waits for the pod above to be Ready`,
   };
 }
 
@@ -90,7 +88,7 @@ export function forcedRollback(u: UpdatesEvidence): Judged | undefined {
     : `; the controller rolled back by itself to ${u.rollback.updateRevision}`;
   return {
     result: combine(passIf(stalledRight), u.rollback.verdict.result),
-    evidence: `${u.broken.stalled ? `stalled at ${u.broken.stalled.pod} (${u.broken.stalled.reason})` : 'did not stall'}; ${u.broken.verdict.checks.filter((c) => c.ok && /untouched/.test(c.detail)).length} lower pods untouched${freed}`,
+    evidence: `${u.broken.stalled ? `stalled at ${u.broken.stalled.pod} (${u.broken.stalled.reason})` : 'did not stall'}; ${u.broken.verdict.checks.filter((c) => c.ok && c.kind === 'untouched below the stall').length} lower pods untouched${freed}`,
   };
 }
 

@@ -14,6 +14,7 @@ export function analyseStalled(r: RolloutInput, stall: Stall, now: number): Roll
   const firstToMove = Math.max(-1, ...rows.filter((x) => x.moves).map((x) => x.ordinal));
   const checks: RolloutCheck[] = [];
   checks.push({
+    kind: 'stalled first',
     ordinal: stall.ordinal,
     ok: stall.ordinal === firstToMove && stuck?.newRevision === r.updateRevision,
     detail:
@@ -28,6 +29,7 @@ export function analyseStalled(r: RolloutInput, stall: Stall, now: number): Roll
         ? row.newUid === null && row.newRevision === row.oldRevision
         : row.newRevision === r.updateRevision;
     checks.push({
+      kind: row.ordinal < stall.ordinal ? 'untouched below the stall' : 'above the stall',
       ordinal: row.ordinal,
       ok,
       detail:

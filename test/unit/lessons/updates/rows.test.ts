@@ -10,7 +10,13 @@ const rolled = (pods: string[], extra: Partial<Rolled> = {}): Rolled => ({
     'PASS',
     'ok',
     [],
-    pods.slice(1).map((p) => ({ ok: true, detail: `${p} was touched only after the new pod above was Ready` })),
+    pods
+      .slice(1)
+      .map((p) => ({
+        kind: 'waited for the pod above' as const,
+        ok: true,
+        detail: `${p} was touched only after the new pod above was Ready`,
+      })),
   ),
   pods: pods.map((pod, i) => ({
     pod,
@@ -37,9 +43,9 @@ const full = (): UpdatesEvidence => ({
       'stalled',
       [],
       [
-        { ok: true, detail: 'nginx-sts-2 was replaced first' },
-        { ok: true, detail: 'nginx-sts-0 untouched for 30s' },
-        { ok: true, detail: 'nginx-sts-1 untouched for 30s' },
+        { kind: 'stalled first' as const, ok: true, detail: 'nginx-sts-2 was replaced first' },
+        { kind: 'untouched below the stall' as const, ok: true, detail: 'nginx-sts-0 untouched for 30s' },
+        { kind: 'untouched below the stall' as const, ok: true, detail: 'nginx-sts-1 untouched for 30s' },
       ],
     ),
     stalled: { pod: 'nginx-sts-2', reason: 'Running, not Ready' },
