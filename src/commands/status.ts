@@ -3,7 +3,8 @@
 import { staleCurrentNote } from '../lessons/updates/revisions.ts';
 import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
-import { POD_HEADERS, podCells, podRows, type PodRow } from '../lab/pod-rows.ts';
+import { podRows, type PodRow } from '../lab/pod-rows.ts';
+import { POD_HEADERS, podCells } from '../ui/cells.ts';
 import { revisionOf } from '../lessons/updates/rollout.ts';
 import type { Outcome } from '../command-support/command.ts';
 import { defineCommand } from '../command-support/command.ts';

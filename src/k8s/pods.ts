@@ -2,7 +2,7 @@
 // since this view opened, in the order the API server committed it (evidence for the ordering analysis).
 import type { V1Pod } from '@kubernetes/client-node';
 import { byOrdinal, ordinalOf, type LabNames } from '../lab/names.ts';
-import type { Observation } from '../lessons/ordering/judge.ts';
+import type { Observation } from '../lab/observation.ts';
 import { stageOf, type Stage } from '../lab/pods.ts';
 import type { Cluster } from './cluster.ts';
 import type { ChangeType } from './informer.ts';

@@ -51,19 +51,3 @@ export function podRows(
       };
     });
 }
-
-const dash = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? '<none>' : v);
-
-export const POD_HEADERS = ['ordinal', 'pod', 'phase', 'ready', 'ip', 'node', 'pvc', 'pvc status', 'pv'];
-
-export const podCells = (r: PodRow): string[] => [
-  String(r.ordinal),
-  r.pod,
-  r.phase,
-  r.ready ? 'true' : 'false',
-  dash(r.ip),
-  dash(r.node),
-  r.pvc,
-  dash(r.pvcStatus),
-  dash(r.pv),
-];

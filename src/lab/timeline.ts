@@ -1,7 +1,7 @@
 // When each pod of the StatefulSet reached each stage: the timeline table of watch-order
 // and scale. Times come from the watch (ms) for what sts-lab saw happen, and from the API's
 // own timestamps (s) for pods that already existed when it started watching.
-import type { Observation } from '../lessons/ordering/judge.ts';
+import type { Observation } from './observation.ts';
 import { condition, isReady, toDate, uidOf, type PodLike } from './pods.ts';
 
 export interface TimelineRow {
@@ -77,37 +77,6 @@ export function buildTimeline(observations: Observation[], podName: (o: number) 
   return rows;
 }
 
-/** "+4.2s" relative to the first creation in the table. */
-export function relative(t: number | null, origin: number): string {
-  if (t === null) return '-';
-  const s = (t - origin) / 1000;
-  return `${s >= 0 ? '+' : ''}${s.toFixed(1)}s`;
-}
-
-export const TIMELINE_HEADERS = [
-  'ordinal',
-  'pod',
-  'created',
-  'scheduled',
-  'running',
-  'ready',
-  'Δ after previous ready',
-];
-
-export function timelineCells(rows: TimelineRow[]): string[][] {
-  const origin = Math.min(...rows.map((r) => r.created ?? Infinity));
-  return rows.map((r) => [
-    String(r.ordinal),
-    r.pod,
-    relative(r.created, origin),
-    relative(r.scheduled, origin),
-    relative(r.running, origin),
-    relative(r.ready, origin),
-    r.afterPreviousReadyMs === null ? '-' : `${(r.afterPreviousReadyMs / 1000).toFixed(1)}s`,
-  ]);
-}
-
-/** An instant in -o json: ISO 8601. */
 export const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** A timeline row in -o json: instants as ISO 8601. */

@@ -1,6 +1,5 @@
 // One verdict for every check sts-lab makes: its -o json shape ({result, headline, why,
 // checks}) and the lines printed under a check's table.
-import type { Check, OrderingResult } from '../lessons/ordering/judge.ts';
 
 export type Result = 'PASS' | 'FAIL' | 'N/A';
 
@@ -24,20 +23,6 @@ export const passIf = (ok: boolean): Result => (ok ? 'PASS' : 'FAIL');
 /** FAIL wins, then N/A: a row made of several verdicts. */
 export const combine = (...results: Result[]): Result =>
   results.includes('FAIL') ? 'FAIL' : results.includes('N/A') ? 'N/A' : 'PASS';
-
-/** An ordering check in -o json: the instant as ISO 8601, like every instant sts-lab prints. */
-export type CheckJson = Omit<Check, 'at'> & { at: string };
-
-const HEADLINE: Record<Result, string> = {
-  PASS: 'OrderedReady held: pod N+1 was created only after pod N was Ready',
-  FAIL: 'OrderedReady violated',
-  'N/A': 'Order not judged',
-};
-
-export function orderingVerdict(r: OrderingResult, passHeadline = HEADLINE.PASS): Verdict<CheckJson> {
-  const checks = r.checks.map((c) => ({ ...c, at: new Date(c.at).toISOString() }));
-  return verdict(r.verdict, r.verdict === 'PASS' ? passHeadline : HEADLINE[r.verdict], r.why, checks);
-}
 
 /** "PASS  <headline>" followed by the why lines, indented. */
 export function verdictLines(v: Verdict<unknown>, paintResult: (r: Result) => string): string[] {

@@ -1,7 +1,7 @@
 // How each pod spent the time sts-lab watched it: pending (scheduled, pulling, creating its
 // container), running (not Ready yet), ready, terminating. Replayed from the watch in commit
 // order, so a chart of it is drawn from the same evidence as the verdicts.
-import type { Observation } from '../lessons/ordering/judge.ts';
+import type { Observation } from '../lab/observation.ts';
 import { isReady, uidOf, type PodLike } from '../lab/pods.ts';
 
 export type Phase = 'pending' | 'running' | 'ready' | 'terminating';

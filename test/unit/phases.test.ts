@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Observation } from '../../src/lessons/ordering/judge.ts';
+import type { Observation } from '../../src/lab/observation.ts';
 import { phaseChart } from '../../src/ui/phases.ts';
 import { renderChart } from '../../src/ui/chart.ts';
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ordinalOf, podDnsName, claimName, serviceDnsName } from '../../src/lab/names.ts';
 import { isReady, readySince, stageOf, type PodLike } from '../../src/lab/pods.ts';
-import { podCells, podRows } from '../../src/lab/pod-rows.ts';
+import { podRows } from '../../src/lab/pod-rows.ts';
+import { podCells } from '../../src/ui/cells.ts';
 
 const names = { namespace: 'scenarios', statefulSet: 'nginx-sts', service: 'nginx-headless' };
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { timelineJson } from '../../src/lab/timeline.ts';
-import { combine, orderingVerdict, verdict, verdictLines } from '../../src/lab/verdict.ts';
+import { combine, verdict, verdictLines } from '../../src/lab/verdict.ts';
+import { orderingVerdict } from '../../src/lessons/ordering/judge.ts';
 
 test('one verdict shape: result, headline, why, checks; ordering checks carry ISO instants', () => {
   const v = orderingVerdict({

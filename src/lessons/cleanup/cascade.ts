@@ -2,7 +2,7 @@
 // Background) lets the garbage collector delete every pod at once, in no order; a scale to 0
 // first is what makes them go from the highest ordinal down.
 import { formatDuration } from '../../lab/duration.ts';
-import type { Observation } from '../ordering/judge.ts';
+import type { Observation } from '../../lab/observation.ts';
 import { verdict, type Verdict } from '../../lab/verdict.ts';
 
 export interface CascadeRow {

@@ -17,7 +17,8 @@ import {
   type LabNames,
 } from '../../lab/names.ts';
 import { claimsOwnedBy, ownedClaimsVerdict, type OwnedClaimRow } from '../retention/judge.ts';
-import { iso, relative } from '../../lab/timeline.ts';
+import { iso } from '../../lab/timeline.ts';
+import { relative } from '../../ui/cells.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks, type Task } from '../../ui/tasks.ts';

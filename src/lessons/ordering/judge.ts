@@ -6,17 +6,9 @@
 //   termination: before pod N begins to terminate, every pod above N is completely gone.
 // The API's own second-resolution timestamps back the stream up where it has gaps (a
 // reconnect, a re-list).
-import { isReady, readySince, toDate, uidOf, type PodLike } from '../../lab/pods.ts';
-
-export interface Observation {
-  /** When sts-lab saw it, ms since the epoch. */
-  at: number;
-  type: 'add' | 'update' | 'delete';
-  ordinal: number;
-  pod: PodLike;
-  /** Part of the first list: the pod existed before sts-lab started watching. */
-  initial?: boolean;
-}
+import type { Observation } from '../../lab/observation.ts';
+import { isReady, readySince, toDate, uidOf } from '../../lab/pods.ts';
+import { verdict, type Verdict } from '../../lab/verdict.ts';
 
 import type { Result } from '../../lab/verdict.ts';
 import type { PodManagementPolicy } from '../../lab/manifests.ts';
@@ -209,4 +201,18 @@ function existingPodChecks(observations: Observation[], start: number, podName: 
     });
   }
   return checks;
+}
+
+/** An ordering check in -o json: the instant as ISO 8601, like every instant sts-lab prints. */
+export type CheckJson = Omit<Check, 'at'> & { at: string };
+
+const HEADLINE: Record<Result, string> = {
+  PASS: 'OrderedReady held: pod N+1 was created only after pod N was Ready',
+  FAIL: 'OrderedReady violated',
+  'N/A': 'Order not judged',
+};
+
+export function orderingVerdict(r: OrderingResult, passHeadline = HEADLINE.PASS): Verdict<CheckJson> {
+  const checks = r.checks.map((c) => ({ ...c, at: new Date(c.at).toISOString() }));
+  return verdict(r.verdict, r.verdict === 'PASS' ? passHeadline : HEADLINE[r.verdict], r.why, checks);
 }

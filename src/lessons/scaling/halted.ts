@@ -3,7 +3,7 @@
 // the whole observation no pod above the blocking one appeared (up) or went (down).
 import { stallSentence, type Stall } from '../../lab/diagnosis.ts';
 import { formatDuration } from '../../lab/duration.ts';
-import type { Observation } from '../ordering/judge.ts';
+import type { Observation } from '../../lab/observation.ts';
 import { verdict, type Verdict } from '../../lab/verdict.ts';
 import type { PodManagementPolicy } from '../../lab/manifests.ts';
 

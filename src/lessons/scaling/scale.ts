@@ -10,9 +10,11 @@ import { claimCells, CLAIM_HEADERS, claimRows, claimsVerdict, type ClaimRow } fr
 import { podName, type LabNames } from '../../lab/names.ts';
 import { isReady } from '../../lab/pods.ts';
 import { analyseOrdering } from '../ordering/judge.ts';
-import { buildTimeline, TIMELINE_HEADERS, timelineCells, timelineJson } from '../../lab/timeline.ts';
+import { buildTimeline, timelineJson } from '../../lab/timeline.ts';
+import { TIMELINE_HEADERS, timelineCells } from '../../ui/cells.ts';
 import { replicaCount } from '../../lab/validate.ts';
-import { orderingVerdict, verdict, verdictLines, type CheckJson, type Verdict } from '../../lab/verdict.ts';
+import { verdict, verdictLines, type Verdict } from '../../lab/verdict.ts';
+import { orderingVerdict, type CheckJson } from '../ordering/judge.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand, type Outcome } from '../../command-support/command.ts';

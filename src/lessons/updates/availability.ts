@@ -1,6 +1,6 @@
 // maxUnavailable, proved from the watch: replaying the stream tells how many of the
 // StatefulSet's ordinals had no Ready pod at each committed change.
-import type { Observation } from '../ordering/judge.ts';
+import type { Observation } from '../../lab/observation.ts';
 import { isReady, type PodLike } from '../../lab/pods.ts';
 
 export interface PeakUnavailable {

@@ -2,7 +2,7 @@
 // above the partition from the highest ordinal down, each old pod gone and its replacement
 // Ready before the next one is touched; pods below the partition are not touched at all.
 import { peakUnavailable, type PeakUnavailable } from './availability.ts';
-import type { Observation } from '../ordering/judge.ts';
+import type { Observation } from '../../lab/observation.ts';
 import { range } from '../../lab/ordinals.ts';
 import { GATE_ON_MINOR, maxUnavailableGateText, ON_DELETE_COMPLETES_MINOR } from '../../lab/server-version.ts';
 import { isReady, uidOf, type PodLike } from '../../lab/pods.ts';

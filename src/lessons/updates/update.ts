@@ -19,7 +19,8 @@ import {
   type RolloutRow,
 } from './rollout.ts';
 import { analyseStalled } from './stalled-rollout.ts';
-import { iso, relative } from '../../lab/timeline.ts';
+import { iso } from '../../lab/timeline.ts';
+import { relative } from '../../ui/cells.ts';
 import { image, maxUnavailable, replicaCount } from '../../lab/validate.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';

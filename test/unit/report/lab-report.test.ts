@@ -7,7 +7,7 @@ import { reportPassed, reportRows } from '../../../src/report/lab-report.ts';
 import type { TourEvidence } from '../../../src/lessons/registry.ts';
 import { claimsHeld } from '../../../src/lessons/storage/steps.ts';
 import { cleanupHeld } from '../../../src/lessons/cleanup/steps.ts';
-import type { Observation } from '../../../src/lessons/ordering/judge.ts';
+import type { Observation } from '../../../src/lab/observation.ts';
 import { judge, sha256, type JournalEntry } from '../../../src/lessons/storage/judge.ts';
 import type { PodRow } from '../../../src/lab/pod-rows.ts';
 import { buildTimeline } from '../../../src/lab/timeline.ts';

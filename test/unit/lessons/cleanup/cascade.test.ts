@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyseCascade, cascadeRows } from '../../../../src/lessons/cleanup/cascade.ts';
-import type { Observation } from '../../../../src/lessons/ordering/judge.ts';
+import type { Observation } from '../../../../src/lab/observation.ts';
 
 const p = (uid: string, deleting: boolean) => ({
   metadata: { uid, ...(deleting ? { deletionTimestamp: '2026-12-01T10:00:00Z' } : {}) },

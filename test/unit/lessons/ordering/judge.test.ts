@@ -1,7 +1,8 @@
 // The ordering analysis on recorded event sequences.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyseOrdering, type Observation } from '../../../../src/lessons/ordering/judge.ts';
+import { analyseOrdering } from '../../../../src/lessons/ordering/judge.ts';
+import type { Observation } from '../../../../src/lab/observation.ts';
 import type { PodLike } from '../../../../src/lab/pods.ts';
 
 const name = (o: number) => `web-${o}`;

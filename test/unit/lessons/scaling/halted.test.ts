@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Stall } from '../../../../src/lab/diagnosis.ts';
 import { analyseHalted } from '../../../../src/lessons/scaling/halted.ts';
-import type { Observation } from '../../../../src/lessons/ordering/judge.ts';
+import type { Observation } from '../../../../src/lab/observation.ts';
 
 const stall: Stall = {
   pod: 'web-1',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { effectiveMaxUnavailable, peakUnavailable } from '../../../../src/lessons/updates/availability.ts';
-import type { Observation } from '../../../../src/lessons/ordering/judge.ts';
+import type { Observation } from '../../../../src/lab/observation.ts';
 import { maxUnavailable } from '../../../../src/lab/validate.ts';
 
 const pod = (uid: string, ready: boolean, deleting = false) => ({

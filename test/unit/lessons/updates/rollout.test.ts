@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Observation } from '../../../../src/lessons/ordering/judge.ts';
+import type { Observation } from '../../../../src/lab/observation.ts';
 import { revisionRow } from '../../../../src/lessons/identity/judge.ts';
 import {
   analyseOnDelete,

@@ -10,13 +10,11 @@ const rolled = (pods: string[], extra: Partial<Rolled> = {}): Rolled => ({
     'PASS',
     'ok',
     [],
-    pods
-      .slice(1)
-      .map((p) => ({
-        kind: 'waited for the pod above' as const,
-        ok: true,
-        detail: `${p} was touched only after the new pod above was Ready`,
-      })),
+    pods.slice(1).map((p) => ({
+      kind: 'waited for the pod above' as const,
+      ok: true,
+      detail: `${p} was touched only after the new pod above was Ready`,
+    })),
   ),
   pods: pods.map((pod, i) => ({
     pod,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Stall } from '../../../../src/lab/diagnosis.ts';
-import type { Observation } from '../../../../src/lessons/ordering/judge.ts';
+import type { Observation } from '../../../../src/lab/observation.ts';
 import { analyseStalled } from '../../../../src/lessons/updates/stalled-rollout.ts';
 
 const pod = (uid: string, rev: string, ready: boolean, deleting = false) => ({
