@@ -23,7 +23,10 @@ interface Event {
   user: { username: string };
 }
 
-/** The audit events of requests in one namespace made while `run` ran (rotation aside: the log is large enough for a bench). */
+/**
+ * The audit events of requests in one namespace made while `run` ran (rotation aside: the log is large enough for a
+ * bench).
+ */
 function requestsOf(ns: string, run: () => void): Event[] {
   const from = statSync(AUDIT).size;
   // A watch is logged when it ends: one a cluster component opened before the run is not the run's.

@@ -85,7 +85,10 @@ function readIfThere(file: string): Buffer | undefined {
 
 const KEPT_CACHES = 4;
 
-/** Written atomically (commands run side by side); the newest few are kept (installs side by side); a read-only home is no error. */
+/**
+ * Written atomically (commands run side by side); the newest few are kept (installs side by side); a read-only home is
+ * no error.
+ */
 function keep(file: string, script: Script): void {
   const dir = join(file, '..');
   try {

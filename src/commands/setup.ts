@@ -201,7 +201,8 @@ export default defineCommand({
             },
           },
           {
-            // Fewer replicas, or ordinals that start elsewhere: the controller removes the pods outside the range, highest first.
+            // Fewer replicas, or ordinals that start elsewhere: the controller removes the pods outside the range,
+            // highest first.
             title: 'Wait for the pods outside the ordinals to be removed',
             enabled: () => condemned(state).length > 0,
             task: (_c, t) => {
@@ -299,7 +300,8 @@ function preflightTasks(lab: Lab, s: LabSettings, state: SetupState): Task<Setup
     version: lab.serverVersion(),
     permissions: lab.readNamespace().then((ns) => {
       state.namespace = ns === 'unreadable' ? undefined : (ns ?? null);
-      const wanted = ns !== undefined ? LAB_PERMISSIONS : [CREATE_NAMESPACE, ...LAB_PERMISSIONS]; // unreadable: a namespace-scoped user's own namespace
+      // unreadable: a namespace-scoped user's own namespace.
+      const wanted = ns !== undefined ? LAB_PERMISSIONS : [CREATE_NAMESPACE, ...LAB_PERMISSIONS];
       return lab.deniedPermissions(wanted).then((denied) => ({ wanted, denied }));
     }),
     classes: lab.storageClasses(),

@@ -117,7 +117,10 @@ export class Kube extends Cluster {
     }
   }
 
-  /** The credentials, this Kube's connection pool, and the name the API server's audit log knows sts-lab by (kubectl sends kubectl/VERSION). */
+  /**
+   * The credentials, this Kube's connection pool, and the name the API server's audit log knows sts-lab by (kubectl
+   * sends kubectl/VERSION).
+   */
   private async authenticate(ctx: RequestContext): Promise<void> {
     await this.config.applySecurityAuthentication(ctx);
     this.pool ??= ctx.getDispatcher();

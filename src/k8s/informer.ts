@@ -77,7 +77,10 @@ export async function watch<T extends KubernetesObject>(
   return follow(kube, spec, lw, () => listed, onChange);
 }
 
-/** Starts the cache and keeps it going; a WatchListRefused comes back as it is, for the caller to list and watch instead. */
+/**
+ * Starts the cache and keeps it going; a WatchListRefused comes back as it is, for the caller to list and watch
+ * instead.
+ */
 async function follow<T extends KubernetesObject>(
   kube: Kube,
   spec: WatchSpec,

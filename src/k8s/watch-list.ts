@@ -8,14 +8,23 @@ import { httpCode } from './errors.ts';
 import type { WatchSpec } from './informer.ts';
 
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
-/** A server that ignores sendInitialEvents starts a plain watch and never sends the end bookmark: this long, then it counts as refused. */
+/**
+ * A server that ignores sendInitialEvents starts a plain watch and never sends the end bookmark: this long, then it
+ * counts as refused.
+ */
 const INITIAL_EVENTS_MS = 5000;
-/** Before reconnecting after a watch that ended having delivered nothing (a server closing every watch at once is not hammered). */
+/**
+ * Before reconnecting after a watch that ended having delivered nothing (a server closing every watch at once is not
+ * hammered).
+ */
 const IDLE_RECONNECT_MS = 1000;
 
 /** Why a watch-list did not list: the caller lists and watches instead. */
 export class WatchListRefused extends Error {
-  /** The server itself said no (a status, an ERROR event, a plain watch): later watch-lists would be refused too. False after a network failure. */
+  /**
+   * The server itself said no (a status, an ERROR event, a plain watch): later watch-lists would be refused too. False
+   * after a network failure.
+   */
   readonly answered: boolean;
   constructor(why: string, answered: boolean, cause?: unknown) {
     super(`watch-list refused: ${why}`, { cause });
@@ -130,7 +139,8 @@ export class WatchList<T extends KubernetesObject> {
             progressed = true;
             settle();
           } else if (type !== 'BOOKMARK') {
-            // ERROR: the server cannot serve it (e.g. its etcd lacks RequestWatchProgress); a change: it ignored sendInitialEvents.
+            // ERROR: the server cannot serve it (e.g. its etcd lacks RequestWatchProgress); a change: it ignored
+            // sendInitialEvents.
             const why =
               type === 'ERROR'
                 ? (obj.message ?? `ERROR event ${obj.code ?? ''}`)

@@ -8,7 +8,10 @@ export const MOUNT_PATH = '/usr/share/nginx/html';
 export const CLUSTER_DOMAIN = 'cluster.local';
 /** The pod-template annotation `update` bumps: a template change that needs no image pull. */
 export const UPDATED_AT_ANNOTATION = 'sts-lab/updated-at';
-/** What setup last applied, as a hash of the object's spec (src/lab/manifests.ts): an unchanged object is not written again. */
+/**
+ * What setup last applied, as a hash of the object's spec (src/lab/manifests.ts): an unchanged object is not written
+ * again.
+ */
 export const SPEC_HASH_ANNOTATION = 'sts-lab/spec-hash';
 /** `update --break`: a readiness probe on a port nothing listens on, so the new pod never becomes Ready. */
 export const BROKEN_ANNOTATION = 'sts-lab/broken';

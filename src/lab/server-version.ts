@@ -15,7 +15,10 @@ export const GATE_ON_MINOR = 37;
 /** From 1.37 the controller completes an OnDelete update too: currentRevision becomes the update revision. */
 export const ON_DELETE_COMPLETES_MINOR = 37;
 
-/** From 1.37, with the gate on, the controller deletes old-revision pods that are already unavailable, whatever the budget. */
+/**
+ * From 1.37, with the gate on, the controller deletes old-revision pods that are already unavailable, whatever the
+ * budget.
+ */
 export const REPLACES_UNAVAILABLE_MINOR = 37;
 
 export interface GateDefault {
@@ -29,7 +32,10 @@ export function maxUnavailableGate(minor: number): GateDefault {
   return { stage: 'beta', onByDefault: minor >= GATE_ON_MINOR };
 }
 
-/** The gate's default on this server, with what other versions do: "on v1.36.3 it is beta but off by default (on by default from 1.37)". */
+/**
+ * The gate's default on this server, with what other versions do: "on v1.36.3 it is beta but off by default (on by
+ * default from 1.37)".
+ */
 export function maxUnavailableGateText(gitVersion: string): string {
   const minor = minorOf(gitVersion);
   const on = `on by default from 1.${GATE_ON_MINOR}`;

@@ -87,7 +87,10 @@ export async function holdDnsLock(mode: 'shared' | 'exclusive'): Promise<() => v
   return () => child.stdin.end();
 }
 
-/** For a file whose tests resolve names through cluster DNS, which dns-outage.test.ts stops: the lock, shared, for the whole file. */
+/**
+ * For a file whose tests resolve names through cluster DNS, which dns-outage.test.ts stops: the lock, shared, for the
+ * whole file.
+ */
 export function sharesClusterDns(): void {
   let release: () => void = () => undefined;
   before(async () => (release = await holdDnsLock('shared')));

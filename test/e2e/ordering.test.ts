@@ -65,7 +65,8 @@ test('ordering', async (t) => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^PASS\s+OrderedReady held: pod N\+1 was created only after pod N was Ready$/m);
     assert.match(r.stdout, /ORDINAL\s+POD\s+CREATED\s+SCHEDULED\s+RUNNING\s+READY/);
-    // The picture under the table: each pod ready, terminating, then pending again and ready; without colour when piped.
+    // The picture under the table: each pod ready, terminating, then pending again and ready; without colour when
+    // piped.
     assert.match(
       r.stdout,
       /^The pods deleted and re-created by the controller\n(nginx-sts-\d │█*╳+ *░+▒*█+\n){3} +└─+┬[─┬]*\n +0s .*\n +░ pending\/creating {3}▒ running {3}█ ready {3}╳ terminating$/m,

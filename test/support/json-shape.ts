@@ -63,7 +63,9 @@ export function sameShape(where: string, doc: string, value: unknown): void {
   }
 }
 
-/** No epoch numbers for instants, no duration without its unit in its name (inside an …Ms object, every number is one). */
+/**
+ * No epoch numbers for instants, no duration without its unit in its name (inside an …Ms object, every number is one).
+ */
 export function timeConvention(where: string, value: unknown, durations = false): void {
   if (Array.isArray(value)) return value.forEach((v, i) => timeConvention(`${where}[${i}]`, v, durations));
   if (!value || typeof value !== 'object') return;

@@ -44,7 +44,9 @@ const status = (code: number, message: string, reason = 'Invalid') => ({
   code,
 });
 
-/** Watch events on a stream left open; its headers go out at once, as an API server's do (client-node waits for them). */
+/**
+ * Watch events on a stream left open; its headers go out at once, as an API server's do (client-node waits for them).
+ */
 function events(res: ServerResponse, ...list: [string, object][]): void {
   if (!res.headersSent) res.writeHead(200, { 'Content-Type': 'application/json' }).flushHeaders();
   for (const [type, object] of list) res.write(JSON.stringify({ type, object }) + '\n');
@@ -60,7 +62,9 @@ const podList = (rv: string, ...items: V1Pod[]) => ({
   items,
 });
 
-/** A fake API server that lets `respond` answer every request, and a Kube pointed at it; both closed when the test ends. */
+/**
+ * A fake API server that lets `respond` answer every request, and a Kube pointed at it; both closed when the test ends.
+ */
 async function fake(t: TestContext, respond: (r: Seen) => void) {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {

@@ -195,7 +195,10 @@ async function identity(lab: Lab, pod: V1Pod): Promise<Identity> {
   return identityOf(pod, hostname.stdout.toString().trim(), found?.spec?.volumeName ?? null);
 }
 
-/** When each step of this pod was seen, in ms after the delete call, from the watch's own record (other pods may change meanwhile). */
+/**
+ * When each step of this pod was seen, in ms after the delete call, from the watch's own record (other pods may change
+ * meanwhile).
+ */
 function milestones(w: PodWatch, oldUid: string, newUid: string, t0: number) {
   const h = w.history.filter((c) => !c.initial);
   const first = (p: (c: (typeof h)[number]) => boolean) => {

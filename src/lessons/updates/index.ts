@@ -1,4 +1,5 @@
-// Updates: a rolling update from the highest ordinal, partitions, OnDelete, a forced rollback, and the data through all of it.
+// Updates: a rolling update from the highest ordinal, partitions, OnDelete, a forced rollback, and the data through all
+// of it.
 import { defineLesson } from '../lesson.ts';
 import history from './history.ts';
 import rollback from './rollback.ts';

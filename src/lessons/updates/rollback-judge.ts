@@ -78,7 +78,10 @@ export interface RollbackInput {
   /** The API server's gitVersion (null: it did not say) and spec.updateStrategy.type, named in the verdict. */
   serverVersion: string | null;
   strategy: string;
-  /** MaxUnavailableStatefulSet as the API server shows it: maxUnavailable kept (on) or dropped (off); undefined without a rollingUpdate. */
+  /**
+   * MaxUnavailableStatefulSet as the API server shows it: maxUnavailable kept (on) or dropped (off); undefined without
+   * a rollingUpdate.
+   */
   gateOn: boolean | undefined;
 }
 
@@ -175,7 +178,10 @@ export interface RollbackExpectation {
   because: string;
 }
 
-/** What the controller is known to do on this version, policy and gate: context for the verdict, which is judged from the pods alone. */
+/**
+ * What the controller is known to do on this version, policy and gate: context for the verdict, which is judged from
+ * the pods alone.
+ */
 export function rollbackExpectation(
   e: Pick<RollbackInput, 'serverVersion' | 'policy' | 'strategy' | 'gateOn'> & { broken: boolean },
 ): RollbackExpectation {

@@ -241,7 +241,10 @@ export interface RevisionPlan {
 
 export type RevisionKind = 'current revision' | 'update revision';
 
-/** The revision the controller gives a re-created pod: below a RollingUpdate partition the current one, else the update revision. */
+/**
+ * The revision the controller gives a re-created pod: below a RollingUpdate partition the current one, else the update
+ * revision.
+ */
 export function revisionFor(p: RevisionPlan, ordinal: number): { revision: string | null; which: RevisionKind } {
   return p.strategy === 'RollingUpdate' && ordinal < firstMoving(p)
     ? { revision: p.currentRevision, which: 'current revision' }

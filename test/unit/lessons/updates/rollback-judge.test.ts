@@ -136,7 +136,8 @@ test('rollback: the stuck pod deleted and back on the target passes; so does a c
   assert.equal(notReady.verdict.result, 'FAIL', 'on the target revision but not Ready is not rolled back');
 });
 
-// What each server did beside what to expect there. The pods decide the verdict; version, policy and gate only explain it.
+// What each server did beside what to expect there. The pods decide the verdict; version, policy and gate only explain
+// it.
 const stuckAfter = before;
 const healedAfter = new Map([
   [0, before.get(0)!],
