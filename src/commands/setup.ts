@@ -161,81 +161,7 @@ export default defineCommand({
     watching.catch(() => undefined); // reported by the step that needs it
     try {
       await runTasks<SetupState>(
-        [
-          { title: 'Preflight', task: (_c, t) => t.newListr(preflightTasks(lab, o.settings, state)) },
-          {
-            title: 'Create the lab',
-            task: async (_c, t) => {
-              // Watch before creating, so every pod's whole life is seen.
-              state.watch = await watching;
-              // Lab pods without a controller: left by an orphaning delete, for the new StatefulSet to adopt.
-              state.orphans = new Map(
-                [...state.watch.byOrdinal().values()]
-                  .filter((p) => isManaged(p.metadata?.labels) && isOrphan(p))
-                  .map((p) => [p.metadata?.name ?? '', p]),
-              );
-              return t.newListr(applyTasks(lab, objects, state));
-            },
-          },
-          {
-            title: `Wait for ${o.settings.replicas} pod${o.settings.replicas === 1 ? '' : 's'} to be Ready (${o.settings.podManagementPolicy})`,
-            task: async (_c, t) => {
-              const timeoutMs = ctx.globals.timeoutMs;
-              const live = state.live!;
-              // A re-configured template, or adopted pods made from another one, roll (RollingUpdate): wait for the
-              // pods on the new revision, not just Ready.
-              const configured = state.applied.some((a) => a.kind === 'statefulset.apps' && a.action === 'configured');
-              const rolls = !o.settings.updateStrategy && (configured || Boolean(state.orphans?.size));
-              const revision = rolls ? await lab.updateRevision(live.metadata?.generation ?? 0, timeoutMs) : undefined;
-              const accept = (_i: number, pod: PodLike) => isReady(pod) && (!revision || revisionOf(pod) === revision);
-              t.title = `Wait for ${ordinalsText(labOrdinals(live))} to be Ready (${o.settings.podManagementPolicy})`;
-              return t.newListr(
-                readyTasks(state.watch!, labOrdinals(live), {
-                  timeoutMs,
-                  policy: o.settings.podManagementPolicy,
-                  start: startOrdinal(live),
-                  accept,
-                }),
-                { concurrent: true },
-              );
-            },
-          },
-          {
-            // Fewer replicas, or ordinals that start elsewhere: the controller removes the pods outside the range,
-            // highest first.
-            title: 'Wait for the pods outside the ordinals to be removed',
-            enabled: () => condemned(state).length > 0,
-            task: (_c, t) => {
-              const outside = condemned(state);
-              t.title = `Wait for ${outside.map((i) => podName(o.settings, i)).join(', ')} to be removed (outside ${ordinalsText(labOrdinals(state.live!))})`;
-              return t.newListr(
-                goneTasks(state.watch!, outside, ctx.globals.timeoutMs, {
-                  policy: o.settings.podManagementPolicy,
-                  start: startOrdinal(state.live!),
-                }),
-                { concurrent: true },
-              );
-            },
-          },
-          {
-            title: 'Adoption: the new StatefulSet takes the orphaned pods as its own',
-            enabled: () => Boolean(state.orphans?.size),
-            task: async (_c, t) => {
-              const stsUid = state.live!.metadata?.uid ?? '';
-              const mine = (p: V1Pod | undefined) =>
-                !p || p.metadata?.ownerReferences?.some((r) => r.controller && r.uid === stsUid);
-              const names = [...state.orphans!.keys()];
-              await state.watch!.until(
-                (pods) => names.every((name) => mine([...pods.values()].find((p) => p.metadata?.name === name))),
-                'the StatefulSet controller to adopt the orphaned pods',
-                ctx.globals.timeoutMs,
-              );
-              const now = new Map([...state.watch!.byOrdinal().values()].map((p) => [p.metadata?.name ?? '', p]));
-              state.adoption = adoptionVerdict(state.orphans!, state.watch!.history, now, stsUid);
-              t.title = state.adoption.verdict.headline;
-            },
-          },
-        ],
+        setupTasks(lab, o.settings, objects, state, watching, ctx.globals.timeoutMs),
         { progress: ctx.globals.progress },
         state,
       );
@@ -285,6 +211,91 @@ export default defineCommand({
   },
   present,
 });
+
+/** Preflight, create, then follow the pods: to Ready, away when outside the ordinals, adopted when orphans. */
+function setupTasks(
+  lab: Lab,
+  settings: LabSettings,
+  objects: LabObjects,
+  state: SetupState,
+  watching: Promise<PodWatch>,
+  timeoutMs: number,
+): Task<SetupState>[] {
+  return [
+    { title: 'Preflight', task: (_c, t) => t.newListr(preflightTasks(lab, settings, state)) },
+    {
+      title: 'Create the lab',
+      task: async (_c, t) => {
+        // Watch before creating, so every pod's whole life is seen.
+        state.watch = await watching;
+        // Lab pods without a controller: left by an orphaning delete, for the new StatefulSet to adopt.
+        state.orphans = new Map(
+          [...state.watch.byOrdinal().values()]
+            .filter((p) => isManaged(p.metadata?.labels) && isOrphan(p))
+            .map((p) => [p.metadata?.name ?? '', p]),
+        );
+        return t.newListr(applyTasks(lab, objects, state));
+      },
+    },
+    {
+      title: `Wait for ${settings.replicas} pod${settings.replicas === 1 ? '' : 's'} to be Ready (${settings.podManagementPolicy})`,
+      task: async (_c, t) => {
+        const live = state.live!;
+        // A re-configured template, or adopted pods made from another one, roll (RollingUpdate): wait for the
+        // pods on the new revision, not just Ready.
+        const configured = state.applied.some((a) => a.kind === 'statefulset.apps' && a.action === 'configured');
+        const rolls = !settings.updateStrategy && (configured || Boolean(state.orphans?.size));
+        const revision = rolls ? await lab.updateRevision(live.metadata?.generation ?? 0, timeoutMs) : undefined;
+        const accept = (_i: number, pod: PodLike) => isReady(pod) && (!revision || revisionOf(pod) === revision);
+        t.title = `Wait for ${ordinalsText(labOrdinals(live))} to be Ready (${settings.podManagementPolicy})`;
+        return t.newListr(
+          readyTasks(state.watch!, labOrdinals(live), {
+            timeoutMs,
+            policy: settings.podManagementPolicy,
+            start: startOrdinal(live),
+            accept,
+          }),
+          { concurrent: true },
+        );
+      },
+    },
+    {
+      // Fewer replicas, or ordinals that start elsewhere: the controller removes the pods outside the range,
+      // highest first.
+      title: 'Wait for the pods outside the ordinals to be removed',
+      enabled: () => condemned(state).length > 0,
+      task: (_c, t) => {
+        const outside = condemned(state);
+        t.title = `Wait for ${outside.map((i) => podName(settings, i)).join(', ')} to be removed (outside ${ordinalsText(labOrdinals(state.live!))})`;
+        return t.newListr(
+          goneTasks(state.watch!, outside, timeoutMs, {
+            policy: settings.podManagementPolicy,
+            start: startOrdinal(state.live!),
+          }),
+          { concurrent: true },
+        );
+      },
+    },
+    {
+      title: 'Adoption: the new StatefulSet takes the orphaned pods as its own',
+      enabled: () => Boolean(state.orphans?.size),
+      task: async (_c, t) => {
+        const stsUid = state.live!.metadata?.uid ?? '';
+        const mine = (p: V1Pod | undefined) =>
+          !p || p.metadata?.ownerReferences?.some((r) => r.controller && r.uid === stsUid);
+        const names = [...state.orphans!.keys()];
+        await state.watch!.until(
+          (pods) => names.every((name) => mine([...pods.values()].find((p) => p.metadata?.name === name))),
+          'the StatefulSet controller to adopt the orphaned pods',
+          timeoutMs,
+        );
+        const now = new Map([...state.watch!.byOrdinal().values()].map((p) => [p.metadata?.name ?? '', p]));
+        state.adoption = adoptionVerdict(state.orphans!, state.watch!.history, now, stsUid);
+        t.title = state.adoption.verdict.headline;
+      },
+    },
+  ];
+}
 
 /** Lab pods the StatefulSet's range leaves out, highest first. */
 function condemned(state: SetupState): number[] {

@@ -17,7 +17,8 @@ import { verdict, verdictLines, type Verdict } from '../../lab/verdict.ts';
 import { orderingVerdict, type CheckJson } from '../ordering/judge.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
-import { defineCommand, type Outcome } from '../../command-support/command.ts';
+import { defineCommand, type Outcome, type RunContext } from '../../command-support/command.ts';
+import type { Lab, PodWatch } from '../../k8s/index.ts';
 import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { range, startOrdinal } from '../../lab/ordinals.ts';
@@ -102,42 +103,10 @@ export default defineCommand({
     const claimsBefore = await lab.listClaims();
     const started = Date.now();
     return withPodWatch(lab, async (pods) => {
-      let halted: Stall | undefined;
       const unreadyAtStart = [...pods.byOrdinal()]
         .filter(([i, p]) => i < start + Math.min(from, to) && !isReady(p))
         .map(([i]) => i);
-      try {
-        await runTasks(
-          [
-            {
-              title: `Scale statefulset.apps/${n.statefulSet} from ${from} to ${to}`,
-              task: async (_c, t) => {
-                await lab.scaleStatefulSet(to);
-                const timeoutMs = ctx.globals.timeoutMs;
-                return t.newListr(
-                  up
-                    ? readyTasks(pods, moving, { timeoutMs, policy, start })
-                    : goneTasks(pods, moving, timeoutMs, { policy, start }),
-                  {
-                    concurrent: true,
-                  },
-                );
-              },
-            },
-            {
-              title: 'Wait for the controller to delete the claims of removed pods (whenScaled: Delete)',
-              enabled: () => !up && whenScaled === 'Delete',
-              task: () => lab.claimsGone(moving, ctx.globals.timeoutMs),
-            },
-          ],
-          { progress: ctx.globals.progress },
-        );
-      } catch (e) {
-        // Held up by a pod the lab keeps (below the old count going up, below the new one going
-        // down): the lesson of a halted scale, not an error. A new pod that cannot start still is.
-        if (!(e instanceof StallError) || e.stall.ordinal >= start + (up ? from : to)) throw e;
-        halted = e.stall;
-      }
+      const halted = await follow(lab, pods, o, ctx, { up, moving, start, policy, whenScaled, from, to });
       const podNameOf = (i: number) => podName(n, i);
       const history = pods.history;
       const ordering = analyseOrdering(history, { policy, start, podName: podNameOf, terminations: !up });
@@ -216,3 +185,60 @@ export default defineCommand({
     };
   },
 });
+
+/** What scale decided before it changed anything. */
+interface ScalePlan {
+  up: boolean;
+  /** The ordinals the controller creates (lowest first) or removes (highest first). */
+  moving: number[];
+  start: number;
+  policy: PodManagementPolicy;
+  whenScaled: string;
+  from: number;
+  to: number;
+}
+
+/** Scales and follows the pods; a pod the lab keeps holding the scale up is a finding, returned. */
+async function follow(
+  lab: Lab,
+  pods: PodWatch,
+  o: ScaleOptions,
+  ctx: RunContext,
+  plan: ScalePlan,
+): Promise<Stall | undefined> {
+  const { up, moving, start, policy, whenScaled, from, to } = plan;
+  const n = o.names;
+  try {
+    await runTasks(
+      [
+        {
+          title: `Scale statefulset.apps/${n.statefulSet} from ${from} to ${to}`,
+          task: async (_c, t) => {
+            await lab.scaleStatefulSet(to);
+            const timeoutMs = ctx.globals.timeoutMs;
+            return t.newListr(
+              up
+                ? readyTasks(pods, moving, { timeoutMs, policy, start })
+                : goneTasks(pods, moving, timeoutMs, { policy, start }),
+              {
+                concurrent: true,
+              },
+            );
+          },
+        },
+        {
+          title: 'Wait for the controller to delete the claims of removed pods (whenScaled: Delete)',
+          enabled: () => !up && whenScaled === 'Delete',
+          task: () => lab.claimsGone(moving, ctx.globals.timeoutMs),
+        },
+      ],
+      { progress: ctx.globals.progress },
+    );
+  } catch (e) {
+    // Held up by a pod the lab keeps (below the old count going up, below the new one going
+    // down): the lesson of a halted scale, not an error. A new pod that cannot start still is.
+    if (!(e instanceof StallError) || e.stall.ordinal >= start + (up ? from : to)) throw e;
+    return e.stall;
+  }
+  return undefined;
+}

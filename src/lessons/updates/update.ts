@@ -25,11 +25,12 @@ import { image, maxUnavailable, replicaCount } from '../../lab/validate.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
-import { defineCommand } from '../../command-support/command.ts';
+import { defineCommand, type RunContext } from '../../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { readyTasks, waitOut } from '../../command-support/wait-ready.ts';
-import { policyOf } from '../../lab/manifests.ts';
+import { policyOf, type PodManagementPolicy } from '../../lab/manifests.ts';
+import type { Lab, PodWatch, V1StatefulSet } from '../../k8s/index.ts';
 
 /** How long OnDelete is watched for a pod the controller replaces by itself (it never should). */
 const ON_DELETE_WINDOW_MS = 10_000;
@@ -87,7 +88,6 @@ export default defineCommand({
         `${o.partition ? '--partition' : '--max-unavailable'} is for RollingUpdate: this StatefulSet uses updateStrategy OnDelete`,
       );
     }
-    const timeoutMs = ctx.globals.timeoutMs;
     const policy = policyOf(sts.spec);
     // A staged roll-out (a canary, say) is continued by lowering its partition, not by a new template.
     // The pods tell, not status.currentRevision: the controller updates that a moment after the last pod is Ready.
@@ -100,73 +100,14 @@ export default defineCommand({
       (await lab.listPods()).some((p) => revisionOf(p) !== pending);
     return withPodWatch(lab, async (watch) => {
       const before = new Map<number, PodLike>(watch.byOrdinal());
-      let updateRevision = '';
-      let keptMaxUnavailable: number | string | undefined;
-      let stalled: Stall | undefined;
-      try {
-        await runTasks(
-          [
-            {
-              title: staged
-                ? `Continue the staged roll-out of statefulset.apps/${n.statefulSet}: partition ${o.partition}`
-                : `Change the pod template of statefulset.apps/${n.statefulSet} (${[o.image && `image ${o.image}`, o.breakReadiness && 'a readiness probe that never passes'].filter(Boolean).join(', ') || 'annotation sts-lab/updated-at'}), partition ${o.partition}`,
-              task: async (_c, t) => {
-                const notReady = [...before.entries()].filter(([i, p]) => ordinals.includes(i) && !isReady(p));
-                if (notReady.length)
-                  throw new CliError(
-                    `${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`,
-                    'after a stalled update: kubectl sts-lab rollback; otherwise kubectl sts-lab status',
-                  );
-                const patched = await lab.patchTemplate(sts, {
-                  image: o.image,
-                  partition: o.partition,
-                  maxUnavailable: o.maxUnavailable,
-                  stamp: new Date().toISOString(),
-                  breakReadiness: o.breakReadiness,
-                  partitionOnly: staged,
-                  onDelete,
-                });
-                // Read back: a server without the feature gate drops the field without a word.
-                keptMaxUnavailable = patched.spec?.updateStrategy?.rollingUpdate?.maxUnavailable;
-                updateRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
-                t.title = `statefulset.apps/${n.statefulSet}: new revision ${updateRevision}, partition ${o.partition}`;
-              },
-            },
-            {
-              title: `OnDelete: watch ${ON_DELETE_WINDOW_MS / 1000}s for any pod the controller replaces by itself`,
-              enabled: () => onDelete,
-              task: async (_c, t) => {
-                await waitOut(ON_DELETE_WINDOW_MS, ctx.interrupt);
-                t.title = `OnDelete: watched ${ON_DELETE_WINDOW_MS / 1000}s`;
-              },
-            },
-            {
-              title: 'Follow the roll-out, highest ordinal first',
-              enabled: () => !onDelete,
-              task: (_c, t) => {
-                const moving = ordinals
-                  .filter(
-                    (i) =>
-                      i >= firstMoving({ start, partition: o.partition }) &&
-                      revisionOf(before.get(i) ?? {}) !== updateRevision,
-                  )
-                  .reverse();
-                if (!moving.length)
-                  return t.skip(`every pod at or above partition ${o.partition} already runs ${updateRevision}`);
-                const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === updateRevision;
-                return t.newListr(readyTasks(watch, moving, { timeoutMs, policy, start, accept }), {
-                  concurrent: true,
-                });
-              },
-            },
-          ],
-          { progress: ctx.globals.progress },
-        );
-      } catch (e) {
-        // A roll-out that cannot finish is this command's finding, not its failure.
-        if (!(e instanceof StallError) || onDelete || !updateRevision) throw e;
-        stalled = e.stall;
-      }
+      const { updateRevision, keptMaxUnavailable, stalled } = await rollOut(lab, watch, sts, o, ctx, {
+        ordinals,
+        start,
+        policy,
+        onDelete,
+        staged,
+        before,
+      });
       const effective = effectiveMaxUnavailable(keptMaxUnavailable, replicas);
       const input = {
         history: watch.history,
@@ -252,3 +193,96 @@ export default defineCommand({
     };
   },
 });
+
+/** What update decided before it changed anything. */
+interface RollPlan {
+  ordinals: number[];
+  start: number;
+  policy: PodManagementPolicy;
+  onDelete: boolean;
+  staged: boolean;
+  /** The pods as the watch opened. */
+  before: ReadonlyMap<number, PodLike>;
+}
+
+/** Changes the template (or the partition) and follows the roll-out; a stall is a finding, returned. */
+async function rollOut(
+  lab: Lab,
+  watch: PodWatch,
+  sts: V1StatefulSet,
+  o: UpdateOptions,
+  ctx: RunContext,
+  plan: RollPlan,
+) {
+  const { ordinals, start, policy, onDelete, staged, before } = plan;
+  const n = o.names;
+  const timeoutMs = ctx.globals.timeoutMs;
+  let updateRevision = '';
+  let keptMaxUnavailable: number | string | undefined;
+  let stalled: Stall | undefined;
+  try {
+    await runTasks(
+      [
+        {
+          title: staged
+            ? `Continue the staged roll-out of statefulset.apps/${n.statefulSet}: partition ${o.partition}`
+            : `Change the pod template of statefulset.apps/${n.statefulSet} (${[o.image && `image ${o.image}`, o.breakReadiness && 'a readiness probe that never passes'].filter(Boolean).join(', ') || 'annotation sts-lab/updated-at'}), partition ${o.partition}`,
+          task: async (_c, t) => {
+            const notReady = [...before.entries()].filter(([i, p]) => ordinals.includes(i) && !isReady(p));
+            if (notReady.length)
+              throw new CliError(
+                `${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`,
+                'after a stalled update: kubectl sts-lab rollback; otherwise kubectl sts-lab status',
+              );
+            const patched = await lab.patchTemplate(sts, {
+              image: o.image,
+              partition: o.partition,
+              maxUnavailable: o.maxUnavailable,
+              stamp: new Date().toISOString(),
+              breakReadiness: o.breakReadiness,
+              partitionOnly: staged,
+              onDelete,
+            });
+            // Read back: a server without the feature gate drops the field without a word.
+            keptMaxUnavailable = patched.spec?.updateStrategy?.rollingUpdate?.maxUnavailable;
+            updateRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
+            t.title = `statefulset.apps/${n.statefulSet}: new revision ${updateRevision}, partition ${o.partition}`;
+          },
+        },
+        {
+          title: `OnDelete: watch ${ON_DELETE_WINDOW_MS / 1000}s for any pod the controller replaces by itself`,
+          enabled: () => onDelete,
+          task: async (_c, t) => {
+            await waitOut(ON_DELETE_WINDOW_MS, ctx.interrupt);
+            t.title = `OnDelete: watched ${ON_DELETE_WINDOW_MS / 1000}s`;
+          },
+        },
+        {
+          title: 'Follow the roll-out, highest ordinal first',
+          enabled: () => !onDelete,
+          task: (_c, t) => {
+            const moving = ordinals
+              .filter(
+                (i) =>
+                  i >= firstMoving({ start, partition: o.partition }) &&
+                  revisionOf(before.get(i) ?? {}) !== updateRevision,
+              )
+              .reverse();
+            if (!moving.length)
+              return t.skip(`every pod at or above partition ${o.partition} already runs ${updateRevision}`);
+            const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === updateRevision;
+            return t.newListr(readyTasks(watch, moving, { timeoutMs, policy, start, accept }), {
+              concurrent: true,
+            });
+          },
+        },
+      ],
+      { progress: ctx.globals.progress },
+    );
+  } catch (e) {
+    // A roll-out that cannot finish is this command's finding, not its failure.
+    if (!(e instanceof StallError) || onDelete || !updateRevision) throw e;
+    stalled = e.stall;
+  }
+  return { updateRevision, keptMaxUnavailable, stalled };
+}
