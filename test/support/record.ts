@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import './from-source.ts';
 import { main } from '../../src/cli.ts';
 import { connect } from '../../src/k8s/client.ts';
-import { clusterPaths } from '../cluster/paths.ts';
+import { clusterPaths, ROOT } from '../cluster/paths.ts';
 import { FIXTURES, NAMESPACE, SCENARIOS, type Scenario } from './scenarios.ts';
 import { RecordingCluster } from './replay.ts';
 
@@ -60,6 +60,12 @@ async function withoutDefaultClass(body: () => Promise<void>): Promise<void> {
   }
 }
 
+try {
+  execFileSync('bash', [join(ROOT, 'test', 'cluster', 'status.sh')], { stdio: 'ignore' });
+} catch {
+  console.error('error: the local cluster is not running: npm run cluster:up first');
+  process.exit(1);
+}
 mkdirSync(FIXTURES, { recursive: true });
 kubectl('delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=true');
 for (const s of SCENARIOS) {
