@@ -37,7 +37,7 @@ export function parseLookup(output: string): LookupOutcome {
   return { kind: 'nxdomain' };
 }
 
-/** The line that opens each name's output when one shell looks up several names (src/commands/dns.ts). */
+/** The line that opens each name's output when one shell looks up several names (dns.ts). */
 export const LOOKUP_MARK = '### sts-lab lookup';
 
 /** Each name's own output out of one shell's, by the marker lines; a name with no section is missing. */
