@@ -17,13 +17,21 @@ const env = {
 };
 const RUNS = Number(process.env.BENCH_OVERHEAD_RUNS ?? 3);
 
-const run = (args: string[]): Promise<{ code: number | null; stdout: string; endedAt: number }> =>
+const run = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; endedAt: number }> =>
   new Promise((resolve) => {
-    const p = spawn('kubectl-sts_lab', args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const p = spawn('kubectl-sts_lab', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.on('close', (code) => resolve({ code, stdout, endedAt: Date.now() }));
+    let stderr = '';
+    p.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    p.on('close', (code) => resolve({ code, stdout, stderr, endedAt: Date.now() }));
   });
+
+/** A lab left behind would run on into the tests that follow (a node test counts the pods on its node). */
+async function tearDown(ns: string): Promise<void> {
+  const r = await run(['-n', ns, 'teardown', '--progress', 'none']);
+  if (r.code !== 0) throw new Error(`teardown of ${ns} exited ${r.code}: ${r.stderr.trim()}`);
+}
 
 interface WatchEvent {
   type: string;
@@ -32,7 +40,7 @@ interface WatchEvent {
 
 async function measure(replicas: number, parallel: boolean) {
   const ns = `sts-lab-bench-overhead-${replicas}`;
-  await run(['-n', ns, 'teardown', '--progress', 'none']);
+  await tearDown(ns);
   const watcher = spawn(
     'kubectl',
     ['get', '--raw', `/api/v1/namespaces/${ns}/pods?watch=1&labelSelector=app%3Dnginx-sts`],
@@ -74,9 +82,9 @@ async function measure(replicas: number, parallel: boolean) {
   ]);
   watcher.kill();
   stsWatcher.kill();
-  if (setup.code !== 0) throw new Error(`setup of ${replicas} exited ${setup.code}`);
+  if (setup.code !== 0) throw new Error(`setup of ${replicas} exited ${setup.code}: ${setup.stderr.trim()}`);
   const seen = (JSON.parse(setup.stdout) as { readySeen: { uid: string; at: string }[] }).readySeen;
-  await run(['-n', ns, 'teardown', '--progress', 'none']);
+  await tearDown(ns);
   const lastReady = Math.max(...ready.values());
   if (created === undefined || firstSeen === undefined || ready.size !== replicas || seen.length !== replicas)
     throw new Error(`the watches saw ${ready.size} and ${seen.length} of ${replicas} pods Ready`);

@@ -62,6 +62,11 @@ interface PodSpecLike {
 export const PULL_GRACE_MS = 45_000;
 export const UNSCHEDULABLE_GRACE_MS = 30_000;
 export const CLAIM_GRACE_MS = 30_000;
+/**
+ * Before a claim no provisioner has taken up counts as "no provisioner": one that runs may be
+ * minutes behind (local-path makes one volume at a time, and other namespaces' claims queue first).
+ */
+export const NO_PROVISIONER_GRACE_MS = 120_000;
 const CONTAINER_ERROR_GRACE_MS = 15_000;
 /** A readiness probe failing this long on a running container (the lab's probe passes in seconds). */
 export const PROBE_GRACE_MS = 30_000;
@@ -319,7 +324,7 @@ function claimStall(
       ...base,
       reason: 'claim Pending',
       detail: `claim ${wantedName} is Pending and no provisioner has taken it up: ${external.message}`,
-      graceMs: CLAIM_GRACE_MS,
+      graceMs: NO_PROVISIONER_GRACE_MS,
       key: `noprov:${uid}`,
       hint: `no provisioner${provisioner ? ` "${provisioner}"` : ''} answers in this cluster: pass --storage-class with a class whose provisioner runs (kubectl get storageclass), or kubectl describe pvc ${wantedName} -n ${s.names.namespace}`,
     };

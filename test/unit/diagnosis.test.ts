@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  CLAIM_GRACE_MS,
+  NO_PROVISIONER_GRACE_MS,
   findStall,
   PROBE_GRACE_MS,
   PULL_GRACE_MS,
@@ -268,7 +268,7 @@ test("a claim no provisioner takes up is named, with the provisioner's absence a
   const s = findStall(snap({ pods: new Map([[0, pending]]), claims, events: [external] }))!;
   assert.equal(s.reason, 'claim Pending');
   assert.match(s.detail, /claim data-nginx-sts-0 is Pending and no provisioner has taken it up: .*example\.com\/none/);
-  assert.equal(s.graceMs, CLAIM_GRACE_MS);
+  assert.equal(s.graceMs, NO_PROVISIONER_GRACE_MS);
   const working = findStall(
     snap({
       pods: new Map([[0, pending]]),
