@@ -124,6 +124,8 @@ subjects: [{ kind: ServiceAccount, name: no-bulk, namespace: ${ns} }]
   assert.equal(r.code, 0, r.stderr);
   for (const claim of ['data-nginx-sts-0', 'data-nginx-sts-1']) {
     assert.match(r.stdout, new RegExp(`persistentvolumeclaim/${claim}\\s+deleted`));
+    // Accepted deletes: the claim goes once the protection finalizer lets go, a moment later.
+    await kubectl(['wait', '--for=delete', `persistentvolumeclaim/${claim}`, '-n', ns, '--timeout=60s']);
     assert.equal(await exists('persistentvolumeclaim', claim, ns), false, `${claim} is gone`);
   }
 });
