@@ -5,6 +5,9 @@ import type { TimelineRow } from '../lab/timeline.ts';
 const dash = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? '<none>' : v);
 
 /** "+4.2s" relative to the first creation in the table. */
+/** An ISO 8601 instant of -o json back in ms, for relative(). */
+export const instant = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+
 export function relative(t: number | null, origin: number): string {
   if (t === null) return '-';
   const s = (t - origin) / 1000;

@@ -18,7 +18,7 @@ import {
 } from '../../lab/names.ts';
 import { claimsOwnedBy, ownedClaimsVerdict, type OwnedClaimRow } from '../retention/judge.ts';
 import { iso } from '../../lab/timeline.ts';
-import { relative } from '../../ui/cells.ts';
+import { instant, relative } from '../../ui/cells.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks, type Task } from '../../ui/tasks.ts';
@@ -156,8 +156,7 @@ export default defineCommand({
   },
   present: ({ data: d }) => {
     const pods = d.cascade?.pods ?? [];
-    const at = (t: string | null) => (t === null ? null : Date.parse(t));
-    const t0 = Math.min(...pods.map((r) => at(r.terminating) ?? Infinity));
+    const t0 = Math.min(...pods.map((r) => instant(r.terminating) ?? Infinity));
     const order = d.deletionOrder;
     const orderNotes = d.cascade
       ? verdictLines(d.cascade.verdict, verdictText)
@@ -171,7 +170,7 @@ export default defineCommand({
         { headers: ['resource', 'action', 'detail'], rows: d.removals.map((r) => [r.resource, r.action, r.detail]) },
         {
           headers: ['pod', 'terminating', 'gone'],
-          rows: pods.map((r) => [r.pod, relative(at(r.terminating), t0), relative(at(r.gone), t0)]),
+          rows: pods.map((r) => [r.pod, relative(instant(r.terminating), t0), relative(instant(r.gone), t0)]),
         },
       ],
       notes: [...(d.claimsByController ? verdictLines(d.claimsByController.verdict, verdictText) : []), ...orderNotes],

@@ -20,7 +20,7 @@ import {
 } from './rollout.ts';
 import { analyseStalled } from './stalled-rollout.ts';
 import { iso } from '../../lab/timeline.ts';
-import { relative } from '../../ui/cells.ts';
+import { instant, relative } from '../../ui/cells.ts';
 import { image, maxUnavailable, replicaCount } from '../../lab/validate.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
@@ -166,11 +166,10 @@ export default defineCommand({
     });
   },
   present: ({ data: d }) => {
-    const at = (t: string | null) => (t === null ? null : Date.parse(t));
     const t0 = Math.min(
       Date.now(),
       ...d.pods
-        .flatMap((r) => [r.terminating, r.gone, r.created, r.ready].map(at))
+        .flatMap((r) => [r.terminating, r.gone, r.created, r.ready].map(instant))
         .filter((t): t is number => t !== null),
     );
     return {
@@ -181,10 +180,10 @@ export default defineCommand({
             String(r.ordinal),
             r.pod,
             r.oldRevision ?? '<none>',
-            relative(at(r.terminating), t0),
-            relative(at(r.gone), t0),
-            relative(at(r.created), t0),
-            relative(at(r.ready), t0),
+            relative(instant(r.terminating), t0),
+            relative(instant(r.gone), t0),
+            relative(instant(r.created), t0),
+            relative(instant(r.ready), t0),
             r.newRevision ?? '<none>',
           ]),
         },
