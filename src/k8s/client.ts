@@ -85,6 +85,10 @@ export class Kube extends Cluster {
     return execInPod(this, namespace, pod, command, opts);
   }
 
+  override afterInterrupt(timeoutMs: number): Kube {
+    return new Kube(this.config, AbortSignal.timeout(timeoutMs), this.requestTimeoutMs);
+  }
+
   private async json<T>(method: Method, path: string, query?: Query, body?: object, contentType?: string): Promise<T> {
     const text = await this.send(method, path, query, body, contentType);
     return (text ? JSON.parse(text) : undefined) as T;

@@ -51,6 +51,13 @@ export abstract class Cluster {
     onChange: (type: ChangeType, obj: T) => void,
   ): Promise<Watched<T>>;
   abstract exec(namespace: string, pod: string, command: string[], opts: ExecOptions): Promise<ExecResult>;
+  /**
+   * The same cluster for putting things back after Ctrl-C: its requests ignore the interrupt and
+   * end after timeoutMs. A recording has no interrupt to ignore.
+   */
+  afterInterrupt(_timeoutMs: number): Cluster {
+    return this;
+  }
   /** Any failure as the CliError a user reads. */
   abstract fail(err: unknown): Error;
 

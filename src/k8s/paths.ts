@@ -5,6 +5,7 @@ const PREFIX = {
   storage: '/apis/storage.k8s.io/v1',
   discovery: '/apis/discovery.k8s.io/v1',
   authorization: '/apis/authorization.k8s.io/v1',
+  policy: '/apis/policy/v1',
 } as const;
 
 type Group = keyof typeof PREFIX;

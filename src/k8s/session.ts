@@ -4,6 +4,8 @@
 import type {
   KubernetesObject,
   V1Namespace,
+  V1Node,
+  V1Pod,
   V1PodTemplateSpec,
   V1Service,
   V1StatefulSet,
@@ -12,11 +14,13 @@ import type {
 import type { JournalEntry } from '../lessons/storage/judge.ts';
 import type { Permission } from '../lab/permissions.ts';
 import type { LabNames } from '../lab/names.ts';
+import type { BudgetManifest } from '../lab/manifests.ts';
 import { ensureNamespace, ensureService, ensureStatefulSet } from './apply.ts';
 import type { Cluster, ExecOptions, ExecResult } from './cluster.ts';
 
 import { readJournal, recordInJournal } from './journal.ts';
 import * as lab from './lab.ts';
+import * as nodes from './nodes.ts';
 import { PodWatch } from './pods.ts';
 import { deniedPermissions, isDefaultClass, serverVersion, storageClasses } from './preflight.ts';
 import { LabLists } from './shared.ts';
@@ -79,13 +83,32 @@ export type LabWrites = Pick<
   | 'deleteNamespace'
 >;
 
+/** The nodes around the lab and the disruptions it makes: cordons, taints, evictions, held pods. */
+export type LabNodes = Pick<
+  LabSession,
+  | 'listNodes'
+  | 'watchNodes'
+  | 'findVolume'
+  | 'podsOnNode'
+  | 'cordon'
+  | 'uncordon'
+  | 'taintOutOfService'
+  | 'removeOutOfService'
+  | 'ensureBudget'
+  | 'watchBudget'
+  | 'evict'
+  | 'holdPod'
+  | 'releasePod'
+  | 'undoDisruptions'
+>;
+
 /** Running a command inside one of the lab's pods. */
 export interface LabExec {
   exec(pod: string, command: string[], opts: ExecOptions): Promise<ExecResult>;
 }
 
 /** Everything a command may do with its lab. */
-export type Lab = LabIdentity & LabReads & LabWatches & LabWrites & LabExec;
+export type Lab = LabIdentity & LabReads & LabWatches & LabWrites & LabNodes & LabExec;
 
 export class LabSession implements Lab {
   private readonly kube: Cluster;
@@ -182,6 +205,30 @@ export class LabSession implements Lab {
   deleteOrphanPods = async () => teardown.deleteOrphanPods(this.kube, this.names, await this.listPods());
   foreignObjects = () => teardown.foreignObjects(this.kube, this.names.namespace);
   deleteNamespace = (timeoutMs: number) => teardown.deleteNamespace(this.kube, this.names.namespace, timeoutMs);
+
+  // The nodes around it, and the disruptions it makes
+  listNodes = () => nodes.listNodes(this.kube);
+  watchNodes = () => nodes.watchNodes(this.kube);
+  findVolume = (name: string) => nodes.findVolume(this.kube, name);
+  podsOnNode = (node: string) => nodes.podsOnNode(this.kube, node);
+  cordon = (node: string) => nodes.cordon(this.kube, this.names, node);
+  uncordon = (node: V1Node) => nodes.uncordon(this.kube, this.names, node);
+  taintOutOfService = (node: string) => nodes.taintOutOfService(this.kube, this.names, node);
+  removeOutOfService = (node: string) => nodes.removeOutOfService(this.kube, this.names, node);
+  ensureBudget = (desired: BudgetManifest) => nodes.ensureBudget(this.kube, desired);
+  watchBudget = () => nodes.watchBudget(this.kube, this.names);
+  evict = (pod: string, dryRun: boolean) => nodes.evict(this.kube, this.names, pod, dryRun);
+  holdPod = (pod: V1Pod) => nodes.holdPod(this.kube, this.names, pod);
+  releasePod = (pod: V1Pod) => nodes.releasePod(this.kube, this.names, pod);
+  /**
+   * Removes every budget, cordon, taint and finalizer this lab added; after Ctrl-C (interrupted) on requests that
+   * ignore it and end within 2.5 s, before the process exits.
+   */
+  undoDisruptions = async (interrupted = false) => {
+    const kube = interrupted ? this.kube.afterInterrupt(2500) : this.kube;
+    const pods = interrupted ? (this.lists.pods.cached() ?? []) : await this.listPods();
+    return nodes.undoDisruptions(kube, this.names, pods);
+  };
 
   // The cluster around it
   serverVersion = () => serverVersion(this.kube);

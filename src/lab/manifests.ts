@@ -2,12 +2,13 @@
 // setup applies, with the user's settings filled in. Pure: the YAML texts are passed in.
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
-import { SPEC_HASH_ANNOTATION, type LabNames } from './names.ts';
+import { budgetName, NOT_READY_TAINT, SPEC_HASH_ANNOTATION, UNREACHABLE_TAINT, type LabNames } from './names.ts';
 
 export interface ManifestSources {
   namespace: string;
   service: string;
   statefulset: string;
+  poddisruptionbudget: string;
 }
 
 export type PodManagementPolicy = 'OrderedReady' | 'Parallel';
@@ -35,6 +36,11 @@ export interface LabSettings extends LabNames {
   updateStrategy?: UpdateStrategy | undefined;
   /** The headless Service publishes DNS records for pods that are not Ready too. */
   publishNotReady?: boolean | undefined;
+  /**
+   * How long the pods stay bound to a node that is NotReady or unreachable before taint-based eviction deletes them;
+   * unset: the cluster's default (the DefaultTolerationSeconds admission plugin's 300 s).
+   */
+  tolerationSeconds?: number | undefined;
 }
 
 // The fields of manifests/*.yaml that setup fills in; the rest is carried as it is written.
@@ -64,7 +70,10 @@ export interface StatefulSetManifest extends Manifest {
     ordinals?: { start: number };
     podManagementPolicy: PodManagementPolicy;
     selector: { matchLabels: Record<string, string> };
-    template: { metadata: { labels: Record<string, string> }; spec: { containers: { name: string; image: string }[] } };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: { containers: { name: string; image: string }[]; tolerations?: Toleration[] };
+    };
     volumeClaimTemplates: {
       metadata: { name: string };
       spec: { resources: { requests: { storage: string } }; storageClassName?: string };
@@ -73,6 +82,20 @@ export interface StatefulSetManifest extends Manifest {
     updateStrategy?: { type: UpdateStrategy };
   };
 }
+
+export interface Toleration {
+  key: string;
+  operator: 'Exists';
+  effect: 'NoExecute';
+  tolerationSeconds: number;
+}
+
+export interface BudgetManifest extends Manifest {
+  spec: { maxUnavailable: number; selector: { matchLabels: Record<string, string> } };
+}
+
+/** The NoExecute taints the node lifecycle controller puts on a node that stops answering or reports NotReady. */
+const NODE_FAILURE_TAINTS = [NOT_READY_TAINT, UNREACHABLE_TAINT];
 
 export interface LabObjects {
   namespace: NamespaceManifest;
@@ -109,9 +132,28 @@ export function renderManifests(src: ManifestSources, s: LabSettings): LabObject
   if (s.storageClass) claim.spec.storageClassName = s.storageClass;
   if (s.retention) sts.spec.persistentVolumeClaimRetentionPolicy = { ...s.retention };
   if (s.updateStrategy === 'OnDelete') sts.spec.updateStrategy = { type: 'OnDelete' };
+  if (s.tolerationSeconds !== undefined) {
+    const seconds = s.tolerationSeconds;
+    sts.spec.template.spec.tolerations = NODE_FAILURE_TAINTS.map((key) => ({
+      key,
+      operator: 'Exists',
+      effect: 'NoExecute',
+      tolerationSeconds: seconds,
+    }));
+  }
 
   for (const o of [service, sts]) stampSpecHash(o);
   return { namespace, service, statefulSet: sts };
+}
+
+/** The lab's PodDisruptionBudget: at most one lab pod evicted at a time. */
+export function renderBudget(src: ManifestSources, n: LabNames): BudgetManifest {
+  const pdb = parse(src.poddisruptionbudget) as BudgetManifest;
+  pdb.metadata.name = budgetName(n);
+  pdb.metadata.namespace = n.namespace;
+  pdb.metadata.labels.app = n.statefulSet;
+  pdb.spec.selector.matchLabels = { app: n.statefulSet };
+  return pdb;
 }
 
 /** A digest of what sts-lab asked for, so a re-run can tell "unchanged" without diffing server defaults. */

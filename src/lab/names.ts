@@ -15,6 +15,21 @@ export const UPDATED_AT_ANNOTATION = 'sts-lab/updated-at';
 export const SPEC_HASH_ANNOTATION = 'sts-lab/spec-hash';
 /** `update --break`: a readiness probe on a port nothing listens on, so the new pod never becomes Ready. */
 export const BROKEN_ANNOTATION = 'sts-lab/broken';
+/** The finalizer node-failure --simulate holds a deleted pod with: a kubelet that never confirms. */
+export const HOLD_FINALIZER = 'sts-lab.dev/hold';
+/** On a node sts-lab cordoned or tainted, naming the lab (namespace/statefulset): only those it undoes. */
+export const CORDONED_FOR_ANNOTATION = 'sts-lab/cordoned-for';
+export const TAINTED_FOR_ANNOTATION = 'sts-lab/out-of-service-for';
+/** The taint of non-graceful node shutdown: pod GC force-deletes the pods of a NotReady node that has it. */
+export const OUT_OF_SERVICE_TAINT = {
+  key: 'node.kubernetes.io/out-of-service',
+  value: 'nodeshutdown',
+  effect: 'NoExecute',
+};
+export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
+export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
+export const labMark = (n: LabNames): string => `${n.namespace}.${n.statefulSet}`;
+export const budgetName = (n: LabNames): string => `${n.statefulSet}-budget`;
 export const NEVER_READY_PROBE = { tcpSocket: { port: 1 }, periodSeconds: 2 };
 
 export interface LabNames {

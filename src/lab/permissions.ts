@@ -62,3 +62,27 @@ export function ruleAllows(rule: ResourceRule, p: Permission): boolean {
     !rule.resourceNames?.length
   );
 }
+
+/** drain and its simulation: the budget and the Eviction API, in the lab's namespace (the edit role has them). */
+export const BUDGET_PERMISSIONS: Permission[] = [
+  { verb: 'create', resource: 'poddisruptionbudgets', group: 'policy' },
+  { verb: 'delete', resource: 'poddisruptionbudgets', group: 'policy' },
+  { verb: 'create', resource: 'pods', subresource: 'eviction' },
+];
+
+/** Reading nodes: where a pod runs, whether its node answers. Cluster-scoped. */
+export const NODE_READ_PERMISSIONS: Permission[] = [
+  { verb: 'list', resource: 'nodes', clusterScoped: true },
+  { verb: 'watch', resource: 'nodes', clusterScoped: true },
+];
+
+/** Cordons and the out-of-service taint. Cluster-scoped: usually cluster-admin only. */
+export const NODE_WRITE_PERMISSIONS: Permission[] = [{ verb: 'patch', resource: 'nodes', clusterScoped: true }];
+
+/** The hold simulation: a finalizer on the lab's own pod. */
+export const HOLD_PERMISSIONS: Permission[] = [{ verb: 'patch', resource: 'pods' }];
+
+/** A one-line refusal naming the cluster-scoped permission a node lesson lacks, and the simulation that needs none. */
+export function nodeRightsMessage(what: string, denied: Permission[]): string {
+  return `cannot ${what}: missing permission ${denied.map(describePermission).join(', ')} (cluster-scoped)`;
+}

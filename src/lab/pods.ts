@@ -4,6 +4,8 @@
 export interface Condition {
   type: string;
   status: string;
+  reason?: string | undefined;
+  message?: string | undefined;
   lastTransitionTime?: Date | string | undefined;
 }
 

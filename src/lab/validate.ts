@@ -98,3 +98,11 @@ export function startOrdinal(raw: unknown, replicas: number): number {
     throw new Error(`invalid --start-ordinal ${text}: the last ordinal must stay below 2^31`);
   return n;
 }
+
+/** --toleration-seconds: how long pods stay on a failed node before taint-based eviction (0 evicts at once). */
+export function tolerationSeconds(raw: unknown): number {
+  const text = String(raw).trim();
+  if (!/^\d+$/.test(text) || Number(text) > 3600)
+    throw new Error(`invalid --toleration-seconds "${String(raw)}": must be a whole number of seconds from 0 to 3600`);
+  return Number(text);
+}

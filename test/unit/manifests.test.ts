@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { policyOf, renderManifests as render, specHash, type LabSettings } from '../../src/lab/manifests.ts';
+import {
+  policyOf,
+  renderBudget,
+  renderManifests as render,
+  specHash,
+  type LabSettings,
+} from '../../src/lab/manifests.ts';
 
 // The tests read any field of the rendered YAML, not only the ones setup fills in.
 
@@ -17,6 +23,7 @@ const SOURCES = {
   namespace: read('namespace.yaml'),
   service: read('service.yaml'),
   statefulset: read('statefulset.yaml'),
+  poddisruptionbudget: read('poddisruptionbudget.yaml'),
 };
 
 const settings = (over: Partial<LabSettings> = {}): LabSettings => ({
@@ -116,4 +123,25 @@ test('policyOf: the policy the server reports, OrderedReady where it reports non
   assert.equal(policyOf({ podManagementPolicy: 'OrderedReady' }), 'OrderedReady');
   assert.equal(policyOf({}), 'OrderedReady');
   assert.equal(policyOf(undefined), 'OrderedReady');
+});
+
+test('--toleration-seconds sets both NoExecute node-failure tolerations; unset leaves the cluster default', () => {
+  const pods = (s: LabSettings) => renderManifests(SOURCES, s).statefulSet.spec.template.spec;
+  assert.equal(pods(settings()).tolerations, undefined);
+  assert.deepEqual(
+    pods(settings({ tolerationSeconds: 10 })).tolerations.map((t: Loose) => [t.key, t.effect, t.tolerationSeconds]),
+    [
+      ['node.kubernetes.io/not-ready', 'NoExecute', 10],
+      ['node.kubernetes.io/unreachable', 'NoExecute', 10],
+    ],
+  );
+});
+
+test("the lab's budget allows one pod unavailable, selects the lab's pods and carries the managed-by label", () => {
+  const pdb = renderBudget(SOURCES, { namespace: 'ns1', statefulSet: 'web', service: 'web-headless' });
+  assert.equal(pdb.metadata.name, 'web-budget');
+  assert.equal(pdb.metadata.namespace, 'ns1');
+  assert.equal(pdb.spec.maxUnavailable, 1);
+  assert.deepEqual(pdb.spec.selector.matchLabels, { app: 'web' });
+  assert.equal(pdb.metadata.labels[MANAGED_BY_LABEL], 'sts-lab');
 });
