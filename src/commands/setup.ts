@@ -17,12 +17,20 @@ import { podRows, type PodRow } from '../lab/pod-rows.ts';
 import { POD_HEADERS, podCells } from '../ui/cells.ts';
 import { minorOf } from '../lab/server-version.ts';
 import { POD_INDEX_LABEL, startOrdinalVerdict, type StartOrdinalCheck } from '../lessons/start-ordinal/judge.ts';
-import { image, parseRetention, quantity, replicaCount, startOrdinal as startOrdinalFlag } from '../lab/validate.ts';
+import {
+  image,
+  parseRetention,
+  quantity,
+  replicaCount,
+  startOrdinal as startOrdinalFlag,
+  tolerationSeconds as tolerationSecondsFlag,
+} from '../lab/validate.ts';
 import type { Verdict } from '../lab/verdict.ts';
 import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand, type Outcome, type Presentation } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
 import { goneTasks, readyTasks } from '../command-support/wait-ready.ts';
+import { volumePins } from '../command-support/volume-pins.ts';
 
 export const DEFAULT_IMAGE = 'nginx:1.27-alpine';
 
@@ -122,6 +130,11 @@ export default defineCommand({
         type: 'string',
         describe: 'PVC retention policy, e.g. whenScaled=Delete,whenDeleted=Retain (default: Retain both)',
       })
+      .option('toleration-seconds', {
+        type: 'string',
+        describe:
+          "How long pods stay on a node that stops answering before they are evicted (default: the cluster's, 300 s)",
+      })
       .option('dry-run', {
         type: 'boolean',
         default: false,
@@ -140,6 +153,8 @@ export default defineCommand({
           retention: a.retention === undefined ? undefined : parseRetention(String(a.retention)),
           updateStrategy: a['update-strategy'] === 'OnDelete' ? ('OnDelete' as const) : undefined,
           publishNotReady: a['publish-not-ready'] === true,
+          tolerationSeconds:
+            a['toleration-seconds'] === undefined ? undefined : tolerationSecondsFlag(a['toleration-seconds']),
         },
         dryRun: a['dry-run'] === true,
       };
@@ -168,7 +183,8 @@ export default defineCommand({
       const [watch, live] = [await watching, state.live];
       if (!live) throw new CliError(`statefulset.apps "${o.settings.statefulSet}" was not applied`);
       const pods = watch.byOrdinal();
-      const rows = podRows(o.settings, labOrdinals(live), pods, await lab.listClaims());
+      const claims = await lab.listClaims();
+      const rows = podRows(o.settings, labOrdinals(live), pods, claims, await volumePins(lab, claims));
       const requested = o.settings.startOrdinal ?? 0;
       const onServer = startOrdinal(live);
       const shifted = startOrdinalVerdict({

@@ -1,5 +1,5 @@
-// status: the lab as it is now — StatefulSet, headless Service, pods with their claims,
-// and the DNS name each pod is reachable at.
+// status: the lab as it is now — StatefulSet, headless Service, pods with their nodes, claims
+// and where each volume lets its pod run, and the DNS name each pod is reachable at.
 import { staleCurrentNote } from '../lessons/updates/revisions.ts';
 import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
@@ -9,6 +9,7 @@ import { revisionOf } from '../lessons/updates/rollout.ts';
 import type { Outcome } from '../command-support/command.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { allInOrder, connectLab } from '../command-support/target.ts';
+import { volumePins } from '../command-support/volume-pins.ts';
 import { policyOf, type PodManagementPolicy } from '../lab/manifests.ts';
 
 export interface StatusStatefulSet {
@@ -59,7 +60,7 @@ export default defineCommand({
     }
     const replicas = sts?.spec?.replicas ?? 0;
     const wanted = sts ? labOrdinals(sts) : [];
-    const rows = podRows(n, wanted, byOrdinal(n, pods), claims);
+    const rows = podRows(n, wanted, byOrdinal(n, pods), claims, await volumePins(lab, claims));
     const statefulSet = sts && {
       name: n.statefulSet,
       replicas,

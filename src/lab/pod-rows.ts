@@ -20,6 +20,8 @@ export interface PodRow {
   pvc: string;
   pvcStatus: string | null;
   pv: string | null;
+  /** The nodes the volume is pinned to: [] any node, null unknown (no volume, or PersistentVolumes not readable). */
+  volumeNodes: string[] | null;
 }
 
 /** One row per ordinal that has a pod or is wanted by the spec. */
@@ -28,6 +30,7 @@ export function podRows(
   wanted: number[],
   pods: ReadonlyMap<number, PodLike>,
   claims: ClaimLike[],
+  pins: ReadonlyMap<string, string[] | null> = new Map(),
 ): PodRow[] {
   const ordinals = new Set<number>([...pods.keys(), ...wanted]);
   const claimsByName = new Map(claims.map((c) => [c.metadata?.name ?? '', c]));
@@ -48,6 +51,7 @@ export function podRows(
         pvc: claimName(n, ordinal),
         pvcStatus: claim?.status?.phase ?? null,
         pv: claim?.spec?.volumeName ?? null,
+        volumeNodes: pins.get(claim?.spec?.volumeName ?? '') ?? null,
       };
     });
 }

@@ -1,13 +1,14 @@
 // The cells of the tables commands print: pods with their claims, and the timeline of a watch.
 import type { PodRow } from '../lab/pod-rows.ts';
 import type { TimelineRow } from '../lab/timeline.ts';
+import { pinText } from '../lab/volumes.ts';
 
 const dash = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? '<none>' : v);
 
-/** "+4.2s" relative to the first creation in the table. */
 /** An ISO 8601 instant of -o json back in ms, for relative(). */
 export const instant = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 
+/** "+4.2s" relative to the first creation in the table. */
 export function relative(t: number | null, origin: number): string {
   if (t === null) return '-';
   const s = (t - origin) / 1000;
@@ -37,9 +38,7 @@ export function timelineCells(rows: TimelineRow[]): string[][] {
   ]);
 }
 
-/** An instant in -o json: ISO 8601. */
-
-export const POD_HEADERS = ['ordinal', 'pod', 'phase', 'ready', 'ip', 'node', 'pvc', 'pvc status', 'pv'];
+export const POD_HEADERS = ['ordinal', 'pod', 'phase', 'ready', 'ip', 'node', 'pvc', 'pvc status', 'pv', 'volume node'];
 
 export const podCells = (r: PodRow): string[] => [
   String(r.ordinal),
@@ -51,4 +50,5 @@ export const podCells = (r: PodRow): string[] => [
   r.pvc,
   dash(r.pvcStatus),
   dash(r.pv),
+  r.pv ? pinText(r.volumeNodes) : '<none>',
 ];

@@ -51,13 +51,15 @@ test('stages: Pending → ContainerCreating → Running → Ready, and Terminati
   assert.equal(isReady(dying), false, 'a terminating pod is not counted as Ready');
 });
 
-test('pod rows: one per wanted ordinal, with claim and volume', () => {
+test('pod rows: one per wanted ordinal, with claim, volume and where the volume may run', () => {
   const pods = new Map([
     [0, { ...pod({ phase: 'Running', podIP: '10.244.0.2', conditions: [{ type: 'Ready', status: 'True' }] }) }],
   ]);
   const claims = [{ metadata: { name: 'data-nginx-sts-0' }, spec: { volumeName: 'pv-a' }, status: { phase: 'Bound' } }];
-  const rows = podRows(names, [0, 1], pods, claims);
+  const rows = podRows(names, [0, 1], pods, claims, new Map([['pv-a', ['vm']]]));
   assert.equal(rows.length, 2);
+  assert.deepEqual(rows[0]!.volumeNodes, ['vm']);
+  assert.equal(podRows(names, [0], pods, claims)[0]!.volumeNodes, null, 'not read: unknown');
   assert.deepEqual(podCells(rows[0]!), [
     '0',
     'nginx-sts-0',
@@ -68,6 +70,7 @@ test('pod rows: one per wanted ordinal, with claim and volume', () => {
     'data-nginx-sts-0',
     'Bound',
     'pv-a',
+    'vm',
   ]);
   assert.deepEqual(podCells(rows[1]!), [
     '1',
@@ -77,6 +80,7 @@ test('pod rows: one per wanted ordinal, with claim and volume', () => {
     '<none>',
     '<none>',
     'data-nginx-sts-1',
+    '<none>',
     '<none>',
     '<none>',
   ]);

@@ -1,8 +1,9 @@
 // Stable identity, as data: what must stay the same when a StatefulSet pod is deleted and
-// re-created (name, owner, ordinal label, hostname, claim, volume), what must change (UID),
+// re-created (name, owner, ordinal label, hostname, claim, volume and where it may run), what must change (UID),
 // what may (IP, node), and that the old pod was gone before the new one was created.
 import { CLAIM_TEMPLATE } from '../../lab/names.ts';
 import { passIf, verdict, type Verdict } from '../../lab/verdict.ts';
+import { pinText } from '../../lab/volumes.ts';
 
 export interface Identity {
   name: string;
@@ -14,6 +15,8 @@ export interface Identity {
   node: string | null;
   pvc: string | null;
   pv: string | null;
+  /** Where the volume lets the pod run (its node affinity); null without a volume. */
+  volumeNode: string | null;
 }
 
 export type Expectation = 'same' | 'new' | 'may differ' | 'old gone first' | 'current revision' | 'update revision';
@@ -40,7 +43,12 @@ export interface IdentityPod {
 
 const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
-export function identityOf(pod: IdentityPod, hostname: string, pv: string | null): Identity {
+export function identityOf(
+  pod: IdentityPod,
+  hostname: string,
+  pv: string | null,
+  volumeNodes: string[] | null = null,
+): Identity {
   const owner = pod.metadata?.ownerReferences?.find((r) => r.controller) ?? pod.metadata?.ownerReferences?.[0];
   return {
     name: pod.metadata?.name ?? '',
@@ -52,6 +60,7 @@ export function identityOf(pod: IdentityPod, hostname: string, pv: string | null
     node: pod.spec?.nodeName ?? null,
     pvc: claimOf(pod),
     pv,
+    volumeNode: pv ? pinText(volumeNodes) : null,
   };
 }
 
@@ -72,6 +81,7 @@ const FIELDS: [keyof Identity, string, Expectation][] = [
   ['node', 'node', 'may differ'],
   ['pvc', 'pvc', 'same'],
   ['pv', 'pv', 'same'],
+  ['volumeNode', 'volume node affinity', 'same'],
 ];
 
 export function compareIdentity(before: Identity, after: Identity): IdentityRow[] {

@@ -20,6 +20,7 @@ import { startOrdinal } from '../../lab/ordinals.ts';
 import { claimName, podName, type LabNames } from '../../lab/names.ts';
 import { isReady, uidOf, type PodLike } from '../../lab/pods.ts';
 import { verdictLines } from '../../lab/verdict.ts';
+import { volumeNodes } from '../../lab/volumes.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
@@ -192,7 +193,9 @@ async function identity(lab: Lab, pod: V1Pod): Promise<Identity> {
   ]);
   if (hostname.code !== 0)
     throw new CliError(`cannot read the hostname inside ${name}: ${hostname.stderr.toString().trim()}`);
-  return identityOf(pod, hostname.stdout.toString().trim(), found?.spec?.volumeName ?? null);
+  const pv = found?.spec?.volumeName ?? null;
+  const nodes = pv ? volumeNodes(await lab.findVolume(pv)) : null;
+  return identityOf(pod, hostname.stdout.toString().trim(), pv, nodes);
 }
 
 /**

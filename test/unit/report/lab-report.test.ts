@@ -27,6 +27,7 @@ const podRow = (i: number, over: Partial<PodRow> = {}): PodRow => ({
   pvc: `data-nginx-sts-${i}`,
   pvcStatus: 'Bound',
   pv: `pv-${i}`,
+  volumeNodes: [],
   ...over,
 });
 const scaled = {

@@ -28,7 +28,11 @@ test('identity is read from the pod object: owner, pod-index label and the claim
     node: 'vm',
     pvc: 'data-nginx-sts-1',
     pv: 'pv-1',
+    volumeNode: 'unknown',
   });
+  assert.equal(identityOf(pod('a'), 'nginx-sts-1', 'pv-1', ['node-b']).volumeNode, 'node-b');
+  assert.equal(identityOf(pod('a'), 'nginx-sts-1', 'pv-1', []).volumeNode, 'any node');
+  assert.equal(identityOf(pod('a'), 'nginx-sts-1', null, ['node-b']).volumeNode, null);
 });
 
 test('every "same" row can fail: another claim, a lost owner, fields missing on both sides', () => {
@@ -38,6 +42,16 @@ test('every "same" row can fail: another claim, a lost owner, fields missing on 
   assert.equal(rows(identityOf(pod('b', 'data-other'), 'nginx-sts-1', 'pv-1')).pvc, false);
   assert.equal(rows({ ...identityOf(pod('b'), 'nginx-sts-1', 'pv-1'), owner: null }).owner, false);
   assert.equal(rows(identityOf(pod('a'), 'nginx-sts-1', 'pv-1')).uid, false);
+  const pinnedBefore = identityOf(pod('a'), 'nginx-sts-1', 'pv-1', ['node-a']);
+  assert.equal(
+    Object.fromEntries(
+      compareIdentity(pinnedBefore, identityOf(pod('b'), 'nginx-sts-1', 'pv-1', ['node-b'])).map((r) => [
+        r.field,
+        r.ok,
+      ]),
+    )['volume node affinity'],
+    false,
+  );
   const blank: Identity = { ...before, pv: null };
   assert.equal(
     Object.fromEntries(compareIdentity(blank, { ...blank, uid: 'b' }).map((r) => [r.field, r.ok])).pv,

@@ -18,6 +18,7 @@ const row = (ordinal: number, over: Partial<PodRow> = {}): PodRow => ({
   pvc: `data-nginx-sts-${ordinal}`,
   pvcStatus: 'Bound',
   pv: `pv-${ordinal}`,
+  volumeNodes: [],
   ...over,
 });
 const input = (over: Partial<StartOrdinalInput> = {}): StartOrdinalInput => ({
