@@ -6,6 +6,7 @@ import type { StepFactory, TourPart } from '../tour/scope.ts';
 import cleanup from './cleanup/index.ts';
 import dns from './dns/index.ts';
 import identity from './identity/index.ts';
+import nodes from './nodes/index.ts';
 import type { EvidenceOf, Lesson } from './lesson.ts';
 import ordering from './ordering/index.ts';
 import orphan from './orphan/index.ts';
@@ -27,6 +28,7 @@ export const LESSONS = [
   readiness,
   orphan,
   startOrdinal,
+  nodes,
   cleanup,
   retention,
 ] as const;
@@ -85,6 +87,15 @@ export const TOUR_PLANS: Record<TourPart, StepFactory<TourEvidence>[]> = {
     startOrdinal.steps.shift,
     startOrdinal.steps.reorder,
     retention.steps.deleteWithStatefulSet,
+  ],
+  nodes: [
+    nodes.steps.pinnedLab,
+    nodes.steps.drainPinned,
+    nodes.steps.uncordonNode,
+    nodes.steps.movingLab,
+    nodes.steps.drainMoving,
+    nodes.steps.uncordonMoving,
+    nodes.steps.failNode,
   ],
 };
 

@@ -9,8 +9,16 @@ import type { Result } from '../lab/verdict.ts';
 /** The scenario's pods: 0..2. */
 export const TOUR_REPLICAS = 3;
 
-/** The tour's parts: the seed scenario, the updates, and the lifecycle (readiness, orphans, deletes). */
-export type TourPart = 'seed' | 'updates' | 'lifecycle';
+/** The tour's parts: the seed scenario, updates, lifecycle (readiness, orphans, deletes), nodes (drain, failure). */
+export type TourPart = 'seed' | 'updates' | 'lifecycle' | 'nodes';
+export const TOUR_PARTS: TourPart[] = ['seed', 'updates', 'lifecycle', 'nodes'];
+
+/** How the nodes part fails and recovers a node: the user's commands (sts-lab never stops a node itself). */
+export interface NodeDrill {
+  failWith: string | undefined;
+  recoverWith: string | undefined;
+  recovery: 'wait' | 'force' | 'out-of-service';
+}
 
 export interface StepOutcome {
   result: Result;
@@ -26,6 +34,7 @@ export interface TourStep {
 export interface TourScope<E = object> {
   names: LabNames;
   pod: PodSettings;
+  nodes: NodeDrill;
   ctx: RunContext;
   evidence: E;
   serverVersion: string | null;

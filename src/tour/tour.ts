@@ -5,7 +5,7 @@ import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
-import { asUsage, CliError, InterruptedError } from '../errors.ts';
+import { asUsage, CliError, InterruptedError, UsageError } from '../errors.ts';
 import { reportMarkdown, reportPassed, reportRows, type LabReport } from '../report/lab-report.ts';
 import type { PhaseChart } from '../ui/phases.ts';
 import type { LabNames } from '../lab/names.ts';
@@ -15,12 +15,13 @@ import type { RunContext } from '../command-support/command.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
 import { podFlags, podSettings, type PodSettings } from '../commands/setup.ts';
-import type { TourPart, TourScope } from './scope.ts';
+import { TOUR_PARTS, type NodeDrill, type TourPart, type TourScope } from './scope.ts';
 
 interface TourOptions {
   names: LabNames;
   parts: TourPart[];
   pod: PodSettings;
+  nodes: NodeDrill;
   keep: boolean;
   report?: string | undefined;
   stepByStep: boolean;
@@ -33,10 +34,21 @@ export default defineCommand({
     podFlags(y)
       .option('part', {
         type: 'string',
-        choices: ['seed', 'updates', 'lifecycle', 'all'],
         default: 'seed',
         describe:
-          'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; lifecycle: readiness, orphans, deletes; all: every part',
+          'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; lifecycle: readiness, orphans, deletes; nodes: drain and node failure; all: every part; or a list, e.g. seed,nodes',
+      })
+      .option('fail-with', {
+        type: 'string',
+        describe:
+          'nodes part: the command that stops a node ({node} is replaced); without it the node failure is skipped',
+      })
+      .option('recover-with', { type: 'string', describe: 'nodes part: the command that starts it again' })
+      .option('recovery', {
+        type: 'string',
+        choices: ['wait', 'force', 'out-of-service'],
+        default: 'out-of-service',
+        describe: 'nodes part: how the failed pod is freed (see node-failure --help)',
       })
       .option('keep', {
         type: 'boolean',
@@ -55,11 +67,9 @@ export default defineCommand({
       }),
   options: (a, g): TourOptions => ({
     names: g.names,
-    parts:
-      a.part === 'all'
-        ? ['seed', 'updates', 'lifecycle']
-        : [a.part === 'updates' || a.part === 'lifecycle' ? a.part : 'seed'],
+    parts: tourParts(String(a.part)),
     pod: asUsage(() => podSettings(a)),
+    nodes: nodeDrill(a),
     keep: a.keep === true,
     report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
     stepByStep: a['step-by-step'] === true,
@@ -76,6 +86,7 @@ export default defineCommand({
     const scope: TourScope<TourEvidence> = {
       names: n,
       pod: o.pod,
+      nodes: o.nodes,
       ctx,
       evidence: {},
       serverVersion: null,
@@ -174,6 +185,27 @@ export default defineCommand({
     };
   },
 });
+
+/** --fail-with and --recover-with come together: a node the tour stops, it must start again. */
+function nodeDrill(a: Record<string, unknown>): NodeDrill {
+  const failWith = a['fail-with'] === undefined ? undefined : String(a['fail-with']);
+  const recoverWith = a['recover-with'] === undefined ? undefined : String(a['recover-with']);
+  if (Boolean(failWith) !== Boolean(recoverWith))
+    throw new UsageError('--fail-with and --recover-with go together: the node the tour stops, it starts again');
+  return { failWith, recoverWith, recovery: String(a.recovery) as NodeDrill['recovery'] };
+}
+
+/** --part: one part, all, or a comma-separated list, run in the tour's own order. */
+export function tourParts(text: string): TourPart[] {
+  const asked = text.split(',').map((p) => p.trim());
+  if (asked.includes('all')) return TOUR_PARTS;
+  const unknown = asked.filter((p) => !TOUR_PARTS.includes(p as TourPart));
+  if (unknown.length)
+    throw new UsageError(
+      `invalid --part "${unknown.join(',')}": choose from ${[...TOUR_PARTS, 'all'].join(', ')}, or a comma-separated list`,
+    );
+  return TOUR_PARTS.filter((p) => asked.includes(p));
+}
 
 /** An output path is checked before anything changes in the cluster, not after a whole tour. */
 function writableFile(flag: string, file: string): string {

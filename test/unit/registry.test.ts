@@ -17,7 +17,15 @@ test("every lesson's commands reach the CLI, once, and each has its -o json docu
 
 test('a command whose arguments are ordinals takes a positional argument', () => {
   const ordinals = COMMANDS.filter((c) => c.args === 'ordinals');
-  assert.deepEqual(ordinals.map(nameOf).sort(), ['check-persistence', 'kill-pod', 'ready', 'unready', 'write-data']);
+  assert.deepEqual(ordinals.map(nameOf).sort(), [
+    'check-persistence',
+    'drain',
+    'kill-pod',
+    'node-failure',
+    'ready',
+    'unready',
+    'write-data',
+  ]);
   for (const c of ordinals) assert.match(c.command, /<ordinal>|\[ordinals\.\.\]/, c.command);
 });
 

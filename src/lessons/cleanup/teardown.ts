@@ -42,6 +42,8 @@ export interface TeardownOptions {
 
 interface TeardownState {
   removals: Removal[];
+  /** The lab's cordons, taints, budget and hold finalizers, undone first (a held pod would never go). */
+  undone: string[];
   watch?: PodWatch;
   cascaded?: boolean;
   /** Claims the StatefulSet owns (whenDeleted: Delete): the garbage collector's to delete. */
@@ -97,10 +99,19 @@ export default defineCommand({
           isLabClaim(n, c.metadata?.name ?? ''),
         )
       : [];
-    const state: TeardownState = { removals: [], owned: claimsOwnedBy(claims, stsUid), ownedGone: [] };
+    const state: TeardownState = { removals: [], undone: [], owned: claimsOwnedBy(claims, stsUid), ownedGone: [] };
     try {
       await runTasks<TeardownState>(
         [
+          {
+            title: "Undo the lab's disruptions: cordons, taints, budget, hold finalizers",
+            task: async (_c, t) => {
+              state.undone = await lab.undoDisruptions();
+              t.title = state.undone.length
+                ? state.undone.join('; ')
+                : 'no cordon, taint, budget or finalizer of the lab';
+            },
+          },
           {
             title: o.noScaleDown
               ? `Delete statefulset.apps/${n.statefulSet} with its pods at once (cascading, no scale to 0 first)`
@@ -137,6 +148,7 @@ export default defineCommand({
         statefulSet: n.statefulSet,
         deletionOrder: deletionOrder(state),
         removals: state.removals,
+        undone: state.undone,
         claimsByController: ownedVerdict ? { claims: state.ownedGone, verdict: ownedVerdict } : null,
         cascade: cascadeVerdict && {
           pods: rows.map((r) => ({ ...r, terminating: iso(r.terminating), gone: iso(r.gone) })),

@@ -93,7 +93,9 @@ export function judge(entry: JournalEntry, now: Observed): PersistenceRow {
 export function persistenceVerdict(rows: PersistenceRow[]): Verdict<never> {
   const ok = rows.every((r) => r.ok);
   const headline = ok
-    ? `Stable storage held: all ${rows.length} markers read back byte for byte`
+    ? rows.length === 1
+      ? `Stable storage held: the marker read back byte for byte`
+      : `Stable storage held: all ${rows.length} markers read back byte for byte`
     : `Stable storage broken for ${rows
         .filter((r) => !r.ok)
         .map((r) => r.pod)
