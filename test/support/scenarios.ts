@@ -24,6 +24,9 @@ export const SCENARIOS: Scenario[] = [
   { name: 'write-data', argv: () => lab('write-data'), exit: 0 },
   { name: 'kill-pod', argv: () => lab('kill-pod', '1'), exit: 0 },
   { name: 'check-persistence', argv: () => lab('check-persistence'), exit: 0 },
+  // On the default class (local-path, pinned): nginx-sts-1 stays Pending until uncordon.
+  { name: 'drain', argv: () => lab('drain', '1'), exit: 0 },
+  { name: 'uncordon', argv: () => lab('uncordon'), exit: 0 },
   { name: 'dns', argv: () => lab('dns'), exit: 0 },
   { name: 'scale-up', argv: () => lab('scale', '4'), exit: 0 },
   { name: 'scale-down', argv: () => lab('scale', '3'), exit: 0 },
