@@ -84,5 +84,5 @@ export const HOLD_PERMISSIONS: Permission[] = [{ verb: 'patch', resource: 'pods'
 
 /** A one-line refusal naming the cluster-scoped permission a node lesson lacks, and the simulation that needs none. */
 export function nodeRightsMessage(what: string, denied: Permission[]): string {
-  return `cannot ${what}: missing permission ${denied.map(describePermission).join(', ')} (cluster-scoped)`;
+  return `cannot ${what}: missing ${denied.length > 1 ? 'permissions' : 'permission'} ${denied.map(describePermission).join(', ')} (cluster-scoped)`;
 }

@@ -478,8 +478,8 @@ export function drainVerdict(d: Omit<DrainData, 'verdict'>): Verdict<Check> {
       : 'The volume is not pinned to the node: the re-created pod took its claim to another node.';
   return judged(
     {
-      pass: `Drain respected the budget: ${moved.map((m) => `${m.pod} ${m.stage === 'Ready' ? `Ready on ${m.node}` : m.stage}`).join(', ')}`,
-      fail: `Drain of ${node} did not keep the StatefulSet's promises`,
+      pass: `${simulate ? 'Simulated drain (evictions only, no cordon)' : 'Drain'} respected the budget: ${moved.map((m) => `${m.pod} ${m.stage === 'Ready' ? `Ready on ${m.node}` : m.stage}`).join(', ')}`,
+      fail: `${simulate ? 'Simulated drain' : 'Drain'} of ${node} did not keep the StatefulSet's promises`,
     },
     [
       `An eviction asks the budget first (${refused.length ? `${refused.length} refused and retried` : 'none refused'}); a plain delete would not. The controller re-creates the same name on the same claim.`,

@@ -459,12 +459,15 @@ async function askOldIp(
   ip: string,
 ): Promise<{ answered: boolean; detail: string }> {
   if (!from || !ip) return { answered: false, detail: 'no other Ready lab pod to ask from' };
-  const r = await lab.exec(from, ['wget', '-q', '-T', '3', '-O', '/dev/null', `http://${ip}/`], { timeoutMs: 15_000 });
+  // timeout(1), not wget -T: Debian's static busybox wget crashes on -T.
+  const r = await lab.exec(from, ['timeout', '3', 'wget', '-q', '-O', '/dev/null', `http://${ip}/`], {
+    timeoutMs: 15_000,
+  });
   const err = r.stderr.toString().trim();
   // A 403 or 404 is an answer too: a server still listens there.
   return {
     answered: r.code === 0 || /HTTP\/1\.[01] \d{3}|server returned error/.test(err),
-    detail: err || `exit ${r.code}`,
+    detail: err || (r.code === 143 || r.code === 124 ? 'no answer within 3s' : `exit ${r.code}`),
   };
 }
 
