@@ -27,7 +27,8 @@ echo "== tour --part all on Kubernetes $STS_LAB_K8S_VERSION"
 tour=0
 KUBECONFIG=$STS_LAB_KUBECONFIG PATH="$STS_LAB_KUBECTL_DIR:$PWD/dist/bin:$PATH" \
   kubectl sts-lab -n "compat-tour-$$" --progress plain tour --part all --image "$STS_LAB_IMAGE" --report "compat-$STS_LAB_K8S_VERSION.md" \
-  >>"$log" 2>&1 || tour=$?
+  --storage-class shared-hostpath --fail-with "bash $PWD/test/cluster/node.sh {node} poweroff" \
+  --recover-with "bash $PWD/test/cluster/node.sh {node} start" >>"$log" 2>&1 || tour=$?
 tail -n 25 "compat-$STS_LAB_K8S_VERSION.md" 2>/dev/null | grep -E '^\| ' | awk -F'|' '{print $2 "|" $4}' || true
 result=PASS; { [ "$e2e" = 0 ] && [ "$tour" = 0 ]; } || result=FAIL
 pass=$(sed -n 's/^ℹ pass //p' "$log" | awk '{n+=$1} END {print n}'); total=$(sed -n 's/^ℹ tests //p' "$log" | awk '{n+=$1} END {print n}')
