@@ -163,9 +163,14 @@ export default defineCommand({
                       lab,
                       p,
                       evictions,
-                      { timeoutMs, interrupt: ctx.interrupt, stuck: () => heldByScheduler(watch, p) },
+                      {
+                        timeoutMs,
+                        interrupt: ctx.interrupt,
+                        stuck: () => heldByScheduler(watch, p),
+                        blockers: () => notReadyOthers(watch, p),
+                      },
                       (e) => {
-                        t.output = `${e.pod}: refused, retrying every ${RETRY_MS / 1000}s: ${e.message}`;
+                        t.output = `${e.pod}: refused (${notReadyOthers(watch, p)}), retrying every ${RETRY_MS / 1000}s: ${e.message}`;
                       },
                     );
                     if (!evicted.accepted) heldBack.push({ pod: evicted.pod, reason: heldByScheduler(watch, p) ?? '' });
@@ -200,7 +205,10 @@ export default defineCommand({
           { progress: ctx.globals.progress },
         );
       } catch (err) {
-        if (err instanceof InterruptedError) await lab.undoDisruptions(true).catch(() => undefined);
+        // A drain that stops half-way leaves no cordon or budget behind (Ctrl-C included).
+        const undone = await lab.undoDisruptions(err instanceof InterruptedError).catch(() => []);
+        if (err instanceof CliError && !(err instanceof InterruptedError) && undone.length)
+          throw new CliError(err.message, `${err.hint ? `${err.hint}; ` : ''}undone: ${undone.join(', ')}`);
         throw err;
       }
       const persistence = await bytesHeld(lab, ctx, n, o.ordinal, moved);
@@ -311,6 +319,8 @@ interface Retry {
   interrupt: AbortSignal;
   /** Why retrying is pointless now (an evicted pod the scheduler cannot place), if it is. */
   stuck: () => string | undefined;
+  /** The lab pods that spend the budget now, in words. */
+  blockers: () => string;
 }
 
 /**
@@ -322,7 +332,7 @@ async function evictUntilAccepted(
   lab: Lab,
   pod: V1Pod,
   log: Eviction[],
-  { timeoutMs, interrupt, stuck }: Retry,
+  { timeoutMs, interrupt, stuck, blockers }: Retry,
   onRefused: (e: Eviction) => void,
 ): Promise<Eviction> {
   const name = pod.metadata?.name ?? '';
@@ -334,11 +344,19 @@ async function evictUntilAccepted(
     if (Date.now() + RETRY_MS > deadline)
       throw new CliError(
         `the eviction of ${name} was still refused after ${formatDuration(timeoutMs)}: ${e.message}`,
-        'another lab pod is not Ready (kubectl sts-lab status): the budget allows one at a time',
+        `the budget allows one lab pod unavailable at a time, and ${blockers()} (kubectl sts-lab status)`,
       );
     onRefused(e);
     await pause(RETRY_MS, interrupt);
   }
+}
+
+/** The other lab pods that are not Ready now: what the budget counts against an eviction. */
+function notReadyOthers(watch: PodWatch, p: V1Pod): string {
+  const names = [...watch.byOrdinal().values()]
+    .filter((x) => x.metadata?.name !== p.metadata?.name && !isReady(x))
+    .map((x) => `${x.metadata?.name} is not Ready (${stageOf(x)})`);
+  return names.length ? names.join(', ') : 'no other lab pod is unavailable';
 }
 
 /** Another lab pod the scheduler cannot place because its volume is pinned elsewhere, in words. */
