@@ -202,7 +202,7 @@ export function tourParts(text: string): TourPart[] {
   const unknown = asked.filter((p) => !TOUR_PARTS.includes(p as TourPart));
   if (unknown.length)
     throw new UsageError(
-      `invalid --part "${unknown.join(',')}": choose from ${[...TOUR_PARTS, 'all'].join(', ')}, or a comma-separated list`,
+      `invalid argument "${unknown.join(',')}" for "--part" flag: must be one of ${[...TOUR_PARTS, 'all'].join(', ')}, or a comma-separated list of them`,
     );
   return TOUR_PARTS.filter((p) => asked.includes(p));
 }

@@ -87,7 +87,7 @@ const BAD_INPUT: [string[], number, RegExp][] = [
   [
     ['tour', '--part', 'upgrades'],
     2,
-    /^error: invalid argument "upgrades" for "--part" flag: must be one of seed, updates, lifecycle, all$/,
+    /^error: invalid argument "upgrades" for "--part" flag: must be one of seed, updates, lifecycle, nodes, all, or a comma-separated list of them$/,
   ],
   [['update', '--max-unavailable'], 2, /^error: flag needs an argument: --max-unavailable$/],
   [
