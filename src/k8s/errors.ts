@@ -30,6 +30,16 @@ export const isNotFound = (err: unknown): boolean => httpCode(err) === 404;
 export const isConflict = (err: unknown): boolean => httpCode(err) === 409;
 export const isForbidden = (err: unknown): boolean => httpCode(err) === 403;
 
+/** A read these credentials may not make answers undefined (the caller says what that means); others throw. */
+export async function unlessForbidden<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (err) {
+    if (isForbidden(err)) return undefined;
+    throw err;
+  }
+}
+
 // OpenSSL's verification codes as Go's crypto/x509 words them (what kubectl prints).
 const UNKNOWN_AUTHORITY = 'x509: certificate signed by unknown authority';
 const X509_WORDS: Record<string, string> = {

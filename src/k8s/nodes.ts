@@ -16,7 +16,7 @@ import {
 } from '../lab/names.ts';
 import type { BudgetManifest } from '../lab/manifests.ts';
 import type { Cluster, JsonPatch } from './cluster.ts';
-import { httpCode, isConflict, isForbidden } from './errors.ts';
+import { httpCode, isConflict, unlessForbidden } from './errors.ts';
 import { LiveList } from './live.ts';
 import { pathOf } from './paths.ts';
 
@@ -25,49 +25,33 @@ const nodePath = (name?: string) => pathOf('core', 'nodes', undefined, name);
 const pointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** Every node, or undefined when these credentials may not list them. */
-export async function listNodes(kube: Cluster): Promise<V1Node[] | undefined> {
-  try {
-    return await kube.list<V1Node>(nodePath());
-  } catch (err) {
-    if (isForbidden(err)) return undefined;
-    throw err;
-  }
-}
+export const listNodes = (kube: Cluster): Promise<V1Node[] | undefined> =>
+  unlessForbidden(kube.list<V1Node>(nodePath()));
 
 /** Follows every node (cluster-scoped: needs watch on nodes). */
 export const watchNodes = (kube: Cluster): Promise<LiveList<V1Node>> =>
   LiveList.start<V1Node>(kube, { path: nodePath() });
 
 /** A PersistentVolume, or undefined when it is absent or cannot be read (cluster-scoped). */
-export async function findVolume(kube: Cluster, name: string): Promise<V1PersistentVolume | undefined> {
-  try {
-    return await kube.find<V1PersistentVolume>(pathOf('core', 'persistentvolumes', undefined, name));
-  } catch (err) {
-    if (isForbidden(err)) return undefined;
-    throw err;
-  }
-}
+export const findVolume = (kube: Cluster, name: string): Promise<V1PersistentVolume | undefined> =>
+  unlessForbidden(kube.find<V1PersistentVolume>(pathOf('core', 'persistentvolumes', undefined, name)));
 
 /** Every pod on a node, in all namespaces; undefined when these credentials may not list them. */
-export async function podsOnNode(kube: Cluster, node: string): Promise<V1Pod[] | undefined> {
-  try {
-    return await kube.list<V1Pod>(pathOf('core', 'pods'), { fieldSelector: `spec.nodeName=${node}` });
-  } catch (err) {
-    if (isForbidden(err)) return undefined;
-    throw err;
-  }
-}
+export const podsOnNode = (kube: Cluster, node: string): Promise<V1Pod[] | undefined> =>
+  unlessForbidden(kube.list<V1Pod>(pathOf('core', 'pods'), { fieldSelector: `spec.nodeName=${node}` }));
 
 /** Marks the node unschedulable for this lab; false when it already was (someone else's cordon: left alone). */
 export async function cordon(kube: Cluster, n: LabNames, node: string): Promise<boolean> {
-  const current = await kube.get<V1Node>(nodePath(node));
-  if (current.spec?.unschedulable) return current.metadata?.annotations?.[CORDONED_FOR_ANNOTATION] === labMark(n);
-  await kube.patch(nodePath(node), [
-    { op: 'test', path: '/metadata/resourceVersion', value: current.metadata?.resourceVersion },
-    ...annotate(current, CORDONED_FOR_ANNOTATION, labMark(n)),
-    { op: 'add', path: '/spec/unschedulable', value: true },
-  ]);
-  return true;
+  return retryOnConflict(async () => {
+    const current = await kube.get<V1Node>(nodePath(node));
+    if (current.spec?.unschedulable) return current.metadata?.annotations?.[CORDONED_FOR_ANNOTATION] === labMark(n);
+    await kube.patch(nodePath(node), [
+      { op: 'test', path: '/metadata/resourceVersion', value: current.metadata?.resourceVersion },
+      ...annotate(current, CORDONED_FOR_ANNOTATION, labMark(n)),
+      { op: 'add', path: '/spec/unschedulable', value: true },
+    ]);
+    return true;
+  });
 }
 
 /** Makes the node schedulable again if this lab cordoned it; false when there was nothing of the lab's to undo. */
@@ -222,11 +206,6 @@ export async function releasePod(kube: Cluster, n: LabNames, pod: V1Pod): Promis
   return true;
 }
 
-const unlessForbidden = (err: unknown): false => {
-  if (isForbidden(err)) return false;
-  throw err;
-};
-
 /** What undoDisruptions found of the lab's and removed, in kubectl's words. */
 export async function undoDisruptions(kube: Cluster, n: LabNames, pods: readonly V1Pod[]): Promise<string[]> {
   const undone: string[] = [];
@@ -234,8 +213,7 @@ export async function undoDisruptions(kube: Cluster, n: LabNames, pods: readonly
     if (await releasePod(kube, n, pod))
       undone.push(`pod/${pod.metadata?.name ?? ''} finalizer ${HOLD_FINALIZER} removed`);
   // Credentials that may not read budgets made none.
-  if (await deleteBudget(kube, n).catch(unlessForbidden))
-    undone.push(`poddisruptionbudget.policy/${budgetName(n)} deleted`);
+  if (await unlessForbidden(deleteBudget(kube, n))) undone.push(`poddisruptionbudget.policy/${budgetName(n)} deleted`);
   for (const node of markedNodes((await listNodes(kube)) ?? [], n)) {
     const name = node.metadata?.name ?? '';
     if (await removeOutOfService(kube, n, name)) undone.push(`node/${name} untainted (${OUT_OF_SERVICE_TAINT.key})`);

@@ -3,7 +3,7 @@
 import type { V1SelfSubjectAccessReview, V1SelfSubjectRulesReview, V1StorageClass } from '@kubernetes/client-node';
 import { ruleAllows, type Permission, type ResourceRule } from '../lab/permissions.ts';
 import type { Cluster } from './cluster.ts';
-import { isForbidden } from './errors.ts';
+import { unlessForbidden } from './errors.ts';
 import { pathOf } from './paths.ts';
 
 export async function serverVersion(kube: Cluster): Promise<string> {
@@ -55,11 +55,5 @@ export const isDefaultClass = (sc: V1StorageClass): boolean =>
   DEFAULT_ANNOTATIONS.some((a) => sc.metadata?.annotations?.[a] === 'true');
 
 /** All StorageClasses, or undefined when these credentials may not list them. */
-export async function storageClasses(kube: Cluster): Promise<V1StorageClass[] | undefined> {
-  try {
-    return await kube.list<V1StorageClass>(pathOf('storage', 'storageclasses'));
-  } catch (err) {
-    if (isForbidden(err)) return undefined;
-    throw err;
-  }
-}
+export const storageClasses = (kube: Cluster): Promise<V1StorageClass[] | undefined> =>
+  unlessForbidden(kube.list<V1StorageClass>(pathOf('storage', 'storageclasses')));
