@@ -2,7 +2,7 @@
 # Installs the Debian packages a task needs and the machine lacks (apt-get update first), quietly:
 # apt's log is shown only when the install fails.
 #   bash scripts/host-packages.sh release   # strip for both Linux targets, zip
-#   bash scripts/host-packages.sh test      # the release's, qemu for the linux-arm64 checks, chromium
+#   bash scripts/host-packages.sh test      # the release's, qemu for the linux-arm64 checks, chromium, JUnit checkers
 set -euo pipefail
 need=""
 want() { # test package: the package is needed when the test fails
@@ -24,7 +24,10 @@ for task in "$@"; do
       want '[ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ]' 'libc6-arm64-cross libstdc++6-arm64-cross'
       want '[ -e /usr/aarch64-linux-gnu/lib/libatomic.so.1 ]' libatomic1-arm64-cross
       # The HTML report is tested in a real browser.
-      want 'command -v chromium' chromium ;;
+      want 'command -v chromium' chromium
+      # --junit files are validated against Jenkins' junit-4 schema and read by a real consumer.
+      want 'command -v xmllint' libxml2-utils
+      want '/usr/bin/python3 -c "import junitparser"' python3-junitparser ;;
     *) echo "usage: host-packages.sh release|test" >&2; exit 2 ;;
   esac
 done

@@ -11,6 +11,8 @@ import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
 import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
+import type { ClusterFacts } from './lab/cluster-facts.ts';
+import type { TestCase } from './ui/junit.ts';
 
 /** The lab's own commands around the lessons': create it, look at it, run the tour, complete the shell. */
 export const COMMANDS: Registered[] = [setup, status, ...LESSON_COMMANDS, tour, completion];
@@ -91,6 +93,8 @@ export async function main(
       throw err ?? new UsageError(unknownCommand(msg, argv) ?? invalidChoice(msg) ?? msg);
     });
   let ran = false;
+  // Where --junit goes once the command is known: an error after that is a test case too.
+  let junit: { file: string; command: string; startedAt: Date } | undefined;
   // Flags that take a value, with their aliases: known once the command's builder has run.
   let valued = new Set<string>();
   for (const c of COMMANDS) {
@@ -109,8 +113,15 @@ export async function main(
       const globals: GlobalOptions = parseGlobals(raw);
       verbose = globals.verbose;
       applyColor(globals.color);
+      const command = c.command.split(' ')[0]!;
+      if (globals.junit && c.judges === false)
+        throw new UsageError(
+          `--junit: ${command} judges nothing; use it with tour or a command that ends in a verdict`,
+        );
+      if (globals.junit) junit = { file: globals.junit, command, startedAt: new Date() };
       const report = await c.invoke(raw, { globals, interrupt, cluster });
       io.out(await formatReport(report, globals.output, globals.noHeaders));
+      if (junit) await writeJunit(junit, report.cases ?? [], report.facts ?? null, report.data);
       exitCode = report.ok ? EXIT.ok : EXIT.fail;
     });
   }
@@ -120,10 +131,46 @@ export async function main(
     if (!ran && !argv.some((a) => ['--help', '-h', '--version'].includes(a))) io.out(await parser.getHelp());
     return exitCode;
   } catch (err) {
+    if (junit && !(err instanceof UsageError)) await junitError(junit, err).catch(() => undefined);
     io.err(errorText(err, verbose));
     return exitCodeFor(err);
   }
 }
+
+async function writeJunit(
+  j: { file: string; command: string; startedAt: Date },
+  cases: TestCase[],
+  facts: ClusterFacts | null,
+  data: unknown,
+): Promise<void> {
+  const [{ writeFile }, { suiteOf }, { junitXml }] = await Promise.all([
+    import('node:fs/promises'),
+    import('./command-support/judged.ts'),
+    import('./ui/junit.ts'),
+  ]);
+  try {
+    await writeFile(j.file, junitXml(suiteOf(`sts-lab ${j.command}`, j.startedAt, cases, facts, data)));
+  } catch (e) {
+    throw new CliError(`cannot write --junit ${j.file}: ${(e as Error).message}`);
+  }
+}
+
+/** A command that could not finish is one <error> case: CI shows why instead of a missing report. */
+const junitError = (j: { file: string; command: string; startedAt: Date }, err: unknown) =>
+  writeJunit(
+    j,
+    [
+      {
+        classname: `sts-lab.${j.command}`,
+        name: j.command,
+        result: 'ERROR',
+        message: err instanceof Error ? err.message : String(err),
+        evidence: err instanceof CliError && err.hint ? `hint: ${err.hint}` : '',
+      },
+    ],
+    null,
+    null,
+  );
 
 /** kubectl's wording for a mistyped subcommand, with a suggestion when one is close. */
 function unknownCommand(msg: string, argv: string[]): string | undefined {

@@ -1,6 +1,7 @@
 // The flags every subcommand takes, kubectl's names and meanings (plugins do not inherit
 // kubectl's own flags, so sts-lab brings them).
 import type { Argv } from 'yargs';
+import { writableFile } from './command-support/output-file.ts';
 import { asUsage } from './errors.ts';
 import { parseDuration } from './lab/duration.ts';
 import type { LabNames } from './lab/names.ts';
@@ -29,6 +30,8 @@ export interface GlobalOptions extends ConnectionOptions {
   progress: ProgressMode;
   verbose: boolean;
   timeoutMs: number;
+  /** --junit FILE: the verdicts as JUnit XML, for CI. */
+  junit?: string | undefined;
 }
 
 export function globalFlags<T>(y: Argv<T>) {
@@ -69,6 +72,10 @@ export function globalFlags<T>(y: Argv<T>) {
       default: 'auto',
       describe: 'Progress on stderr: auto (live on a terminal), plain (one line per step), none',
     })
+    .option('junit', {
+      type: 'string',
+      describe: 'Also write the verdicts as JUnit XML to this file, for CI (tour and every command that judges)',
+    })
     .option('name', { type: 'string', default: 'nginx-sts', describe: 'Name of the StatefulSet' })
     .option('service', { type: 'string', default: 'nginx-headless', describe: 'Name of the headless Service' })
     .option('verbose', {
@@ -99,6 +106,7 @@ export function parseGlobals(a: RawGlobals): GlobalOptions {
     color: (str('color') ?? 'auto') as ColorMode,
     progress: (str('progress') ?? 'auto') as ProgressMode,
     verbose: a['verbose'] === true,
+    junit: a['junit'] === undefined ? undefined : writableFile('--junit', String(a['junit'])),
   }));
 }
 

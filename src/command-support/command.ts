@@ -4,11 +4,20 @@
 // tables, a chart and verdict lines. The tour calls run() alone and keeps the data.
 import type { Argv } from 'yargs';
 import type { Cluster } from '../k8s/cluster.ts';
+import type { ClusterFacts } from '../lab/cluster-facts.ts';
 import type { GlobalOptions } from '../options.ts';
 import type { TimelineRow } from '../lab/timeline.ts';
 import type { PhaseChart } from '../ui/phases.ts';
 import type { Report } from '../ui/output.ts';
 import type { Section } from '../ui/table.ts';
+import type { TestCase } from '../ui/junit.ts';
+import { renderTable } from '../ui/table.ts';
+import { asUsage } from '../errors.ts';
+import { parseLimits, thresholdOptions, thresholdVerdict, type Limits, type ThresholdFlag } from '../lab/thresholds.ts';
+import { verdictLines, type Verdict } from '../lab/verdict.ts';
+import { verdictText } from '../ui/color.ts';
+import { verdictCases, verdictsIn } from './judged.ts';
+import { connectLab } from './target.ts';
 
 export interface RunContext {
   globals: GlobalOptions;
@@ -49,7 +58,16 @@ export interface Command<O, D> {
   options(argv: Record<string, unknown>, globals: GlobalOptions): O;
   run(options: O, ctx: RunContext): Promise<Outcome<D>>;
   present(outcome: Outcome<D>, options: O): Presentation;
+  /** false: the command shows the lab and judges nothing (no --junit). */
+  judges?: false;
+  /** The test cases --junit writes; by default one per verdict in the data. */
+  cases?: (data: D) => TestCase[];
+  /** The times this command measures, and the threshold flags (--max-recovery…) that judge them. */
+  measures?: { flags: readonly ThresholdFlag[]; measured: (data: D) => Measured };
 }
+
+/** What a command timed, for each threshold flag: null when it could not be measured. */
+export type Measured = Partial<Record<ThresholdFlag, { what: string; ms: number | null }>>;
 
 /** What the registry (cli.ts, completion) needs of a command: argv in, a report out. */
 export interface Registered {
@@ -57,19 +75,64 @@ export interface Registered {
   describe: string;
   builder?: ((y: Argv) => Argv) | undefined;
   args?: ArgumentKind | undefined;
+  judges?: false | undefined;
   invoke(argv: Record<string, unknown>, ctx: RunContext): Promise<Report<unknown>>;
 }
 
 /** A command, typed for callers such as tour, and registrable with the CLI. */
 export const defineCommand = <O, D>(c: Command<O, D>): Command<O, D> & Registered => ({
   ...c,
+  builder: (y: Argv) => {
+    const built = (c.builder ?? ((b: Argv) => b))(y);
+    return c.measures ? built.options(thresholdOptions(c.measures.flags)) : built;
+  },
   invoke: async (argv, ctx) => {
     const options = c.options(argv, ctx.globals);
-    const outcome = await c.run(options, ctx);
+    const limits = c.measures ? asUsage(() => parseLimits(argv, c.measures!.flags)) : {};
+    const outcome = withThresholds(await c.run(options, ctx), limits, c.measures?.measured);
     const view = c.present(outcome, options);
-    return { ...outcome, ...view, notes: [...(view.notes ?? []), ...(outcome.remarks ?? [])] };
+    const thresholds = (outcome.data as { thresholds?: Verdict<unknown> }).thresholds;
+    const report = {
+      ...outcome,
+      ...view,
+      notes: [
+        ...(view.notes ?? []),
+        ...(thresholds ? verdictLines(thresholds, verdictText) : []),
+        ...(outcome.remarks ?? []),
+      ],
+    };
+    return c.judges === false ? report : judged(c, report, ctx);
   },
 });
+
+/** The limits asked for, judged against what the run measured: a time over its limit fails the command. */
+function withThresholds<D>(o: Outcome<D>, limits: Limits, measured?: (d: D) => Measured): Outcome<D> {
+  const v = measured && thresholdVerdict(limits, measured(o.data));
+  if (!v) return o;
+  return { ...o, ok: o.ok && v.result !== 'FAIL', data: { ...o.data, thresholds: v } };
+}
+
+/**
+ * A report with verdicts names the cluster they were proved on (its data's `cluster`, unless the command read it
+ * itself) and carries its JUnit test cases.
+ */
+async function judged<O, D>(c: Command<O, D>, report: Report<D>, ctx: RunContext): Promise<Report<unknown>> {
+  if (!verdictsIn(report.data).length) return report;
+  const own = (report.data as { cluster?: ClusterFacts | null }).cluster;
+  const cluster =
+    own !== undefined
+      ? own
+      : await connectLab(ctx, ctx.globals.names)
+          .then((lab) => lab.clusterFacts())
+          .catch(() => null);
+  const data = { ...report.data, cluster };
+  const name = c.command.split(' ')[0]!;
+  const tables = report.sections
+    .filter((s) => s.rows.length)
+    .map((s) => renderTable(s, false))
+    .join('\n\n');
+  return { ...report, data, facts: cluster, cases: c.cases?.(report.data) ?? verdictCases(name, data, tables) };
+}
 
 /** The -o json data of a command. */
 export type DataOf<C> = C extends Command<infer _O, infer D> ? D : never;

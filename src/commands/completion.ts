@@ -59,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName '${BIN}', '${BIN}.exe' -ScriptBl
 export default defineCommand({
   command: 'completion <shell>',
   describe: `Print a shell completion script (${SHELLS.join(', ')}); kubectl itself completes through the helper in the archive`,
+  judges: false,
   builder: (y: Argv) => y.positional('shell', { type: 'string', describe: SHELLS.join(', ') }),
   options: (a): { shell: Shell } =>
     asUsage(() => {

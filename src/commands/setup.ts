@@ -9,7 +9,7 @@ import { labOrdinals, ordinalsText, startOrdinal } from '../lab/ordinals.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
 import { revisionOf } from '../lessons/updates/rollout.ts';
 import { adoptionVerdict, isOrphan, type Adoption } from '../lessons/orphan/judge.ts';
-import { verdictLines } from '../lab/verdict.ts';
+import { passIf, verdict, verdictLines } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import type { LabObjects, LabSettings } from '../lab/manifests.ts';
 import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
@@ -30,7 +30,8 @@ import { runTasks, type Task } from '../ui/tasks.ts';
 import { defineCommand, type Outcome, type Presentation } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
 import { goneTasks, readyTasks } from '../command-support/wait-ready.ts';
-import { volumePins } from '../command-support/volume-pins.ts';
+import { pinsOf, volumesOf } from '../command-support/volume-pins.ts';
+import { attachTiming, slowestAttach, type AttachTiming } from '../lab/attach.ts';
 
 export const DEFAULT_IMAGE = 'nginx:1.27-alpine';
 
@@ -72,6 +73,13 @@ export interface SetupResult {
   startOrdinal: { requested: number; onServer: number; verdict: Verdict<StartOrdinalCheck> | null };
   /** Pods seen becoming Ready while setup watched, with the instant each event arrived. */
   readySeen: { pod: string; uid: string; at: string }[];
+  /** From the first write to every pod Ready (0 when they all were already); what --max-ready judges. */
+  readyMs: number | null;
+  /** Each pod's claim bound and volume attached; attachMs the slowest, what --max-attach judges. */
+  attach: AttachTiming[];
+  attachMs: number | null;
+  /** Every pod Ready with a Bound claim and a volume of its own, as read after the wait. */
+  verdict: Verdict<never>;
 }
 
 /** --dry-run: what would be applied, as a v1 List. */
@@ -171,6 +179,7 @@ export default defineCommand({
 
     const lab = await connectLab(ctx, o.settings);
     const state: SetupState = { applied: [] };
+    const startedAt = Date.now();
     // The pods' watch opens while preflight asks its questions; it is needed only once creating starts.
     const watching = lab.watchPods();
     watching.catch(() => undefined); // reported by the step that needs it
@@ -184,7 +193,13 @@ export default defineCommand({
       if (!live) throw new CliError(`statefulset.apps "${o.settings.statefulSet}" was not applied`);
       const pods = watch.byOrdinal();
       const claims = await lab.listClaims();
-      const rows = podRows(o.settings, labOrdinals(live), pods, claims, await volumePins(lab, claims));
+      const volumes = await volumesOf(lab, claims);
+      const rows = podRows(o.settings, labOrdinals(live), pods, claims, pinsOf(volumes));
+      const attach = rows.flatMap((r) => {
+        const pod = pods.get(r.ordinal);
+        const claim = claims.find((c) => c.metadata?.name === r.pvc);
+        return pod && claim ? [attachTiming(pod, claim, volumes.get(r.pv ?? ''))] : [];
+      });
       const requested = o.settings.startOrdinal ?? 0;
       const onServer = startOrdinal(live);
       const shifted = startOrdinalVerdict({
@@ -197,7 +212,7 @@ export default defineCommand({
         podIndex: (i) => pods.get(i)?.metadata?.labels?.[POD_INDEX_LABEL],
       });
       return {
-        ok: state.adoption?.verdict.result !== 'FAIL' && shifted?.result !== 'FAIL',
+        ok: state.adoption?.verdict.result !== 'FAIL' && shifted?.result !== 'FAIL' && claimsHeld(rows),
         data: {
           context: lab.context,
           server: lab.server,
@@ -210,6 +225,10 @@ export default defineCommand({
           adopted: state.adoption?.adopted ?? [],
           startOrdinal: { requested, onServer, verdict: shifted },
           readySeen: readySeen(watch.history),
+          readyMs: readyAfter(watch.history, rows, startedAt),
+          attach,
+          attachMs: slowestAttach(attach),
+          verdict: storageVerdict(rows),
         },
         chart: phaseChart(
           `The pods of statefulset.apps/${o.settings.statefulSet} (${o.settings.podManagementPolicy})`,
@@ -226,7 +245,46 @@ export default defineCommand({
     }
   },
   present,
+  measures: {
+    flags: ['max-ready', 'max-attach'],
+    measured: (d) =>
+      'pods' in d
+        ? {
+            'max-ready': { what: `${d.pods.length} pods Ready`, ms: d.readyMs },
+            'max-attach': { what: 'slowest claim bound and attached', ms: d.attachMs },
+          }
+        : {},
+  },
 });
+
+/** Each pod Ready, its claim Bound, and a volume of its own. */
+export const claimsHeld = (pods: PodRow[]): boolean =>
+  pods.every((p) => p.ready && p.pvcStatus === 'Bound') &&
+  new Set(pods.map((p) => p.pv).filter(Boolean)).size === pods.length;
+
+function storageVerdict(rows: PodRow[]): Verdict<never> {
+  const bad = rows.filter((p) => !p.ready || p.pvcStatus !== 'Bound');
+  const shared = new Set(rows.map((p) => p.pv).filter(Boolean)).size !== rows.length;
+  return verdict(
+    passIf(claimsHeld(rows)),
+    claimsHeld(rows)
+      ? `${rows.length} pods Ready, each with its own Bound claim and volume`
+      : `Not every pod is Ready with a claim of its own`,
+    [
+      ...bad.map((p) => `${p.pod}: ${p.ready ? 'Ready' : p.phase}, claim ${p.pvc} ${p.pvcStatus ?? 'absent'}`),
+      ...(shared ? ['two pods share a volume'] : []),
+    ],
+  );
+}
+
+/** Write → every wanted pod Ready, from the watch: a pod Ready before setup looked counts as Ready at once. */
+function readyAfter(history: PodChange[], rows: PodRow[], startedAt: number): number | null {
+  const times = rows.map((r) => {
+    const seen = history.find((c) => c.uid === r.uid && c.stage === 'Ready');
+    return seen ? Math.max(0, (seen.initial ? startedAt : seen.at) - startedAt) : null;
+  });
+  return times.length && times.every((t) => t !== null) ? Math.max(...(times as number[])) : null;
+}
 
 /** Preflight, create, then follow the pods: to Ready, away when outside the ordinals, adopted when orphans. */
 function setupTasks(

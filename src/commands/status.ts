@@ -45,6 +45,7 @@ export type StatusData =
 export default defineCommand({
   command: 'status',
   describe: 'Show the StatefulSet, the headless Service, the pods, their claims and DNS names',
+  judges: false,
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
   async run({ names: n }, ctx): Promise<Outcome<StatusData>> {
     const lab = await connectLab(ctx, n);

@@ -15,9 +15,11 @@ import {
   BROKEN_ANNOTATION,
   claimName,
   NEVER_READY_PROBE,
+  SENT_FIELDS_ANNOTATION,
   UPDATED_AT_ANNOTATION,
   type LabNames,
 } from '../lab/names.ts';
+import { withSent } from '../lab/cluster-facts.ts';
 import type { Cluster, JsonPatch } from './cluster.ts';
 import { pathOf } from './paths.ts';
 import type { LabLists } from './shared.ts';
@@ -173,7 +175,21 @@ export async function patchTemplate(
   const strategy: JsonPatch = c.onDelete
     ? []
     : [{ op: 'add', path: '/spec/updateStrategy', value: { type: 'RollingUpdate', rollingUpdate } }];
-  const body = [...strategy, ...templateOps(current, c)];
+  // The sent-fields annotation, so a later command can tell a dropped maxUnavailable from one never sent.
+  const sent: JsonPatch =
+    c.maxUnavailable === undefined
+      ? []
+      : [
+          {
+            op: 'add',
+            path: '/metadata/annotations',
+            value: {
+              ...current.metadata?.annotations,
+              [SENT_FIELDS_ANNOTATION]: withSent(current, ['maxUnavailable']),
+            },
+          },
+        ];
+  const body = [...strategy, ...sent, ...templateOps(current, c)];
   return kube.patch(pathOf('apps', 'statefulsets', n.namespace, n.statefulSet), body);
 }
 

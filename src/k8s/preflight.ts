@@ -51,7 +51,7 @@ const DEFAULT_ANNOTATIONS = [
   'storageclass.beta.kubernetes.io/is-default-class',
 ];
 
-export const isDefaultClass = (sc: V1StorageClass): boolean =>
+export const isDefaultClass = (sc: { metadata?: { annotations?: Record<string, string> } }): boolean =>
   DEFAULT_ANNOTATIONS.some((a) => sc.metadata?.annotations?.[a] === 'true');
 
 /** All StorageClasses, or undefined when these credentials may not list them. */

@@ -18,6 +18,7 @@ import type { BudgetManifest } from '../lab/manifests.ts';
 import { ensureNamespace, ensureService, ensureStatefulSet } from './apply.ts';
 import type { Cluster, ExecOptions, ExecResult } from './cluster.ts';
 
+import { clusterFacts, type ClusterFacts } from '../lab/cluster-facts.ts';
 import { readJournal, recordInJournal } from './journal.ts';
 import * as lab from './lab.ts';
 import * as nodes from './nodes.ts';
@@ -53,6 +54,7 @@ export type LabReads = Pick<
   | 'isDefaultClass'
   | 'clusterDnsService'
   | 'namespaceNames'
+  | 'clusterFacts'
 >;
 
 /** Following the lab: the shared watches and the waits made of them. */
@@ -121,6 +123,7 @@ export class LabSession implements Lab {
    */
   private statefulSetVersion: bigint | 'written' | undefined;
   private journal: JournalEntry[] | undefined;
+  private around: Promise<[string | null, V1StorageClass[] | undefined, V1Node[] | undefined]> | undefined;
 
   constructor(kube: Cluster, names: LabNames) {
     this.kube = kube;
@@ -236,6 +239,28 @@ export class LabSession implements Lab {
   storageClasses = () => storageClasses(this.kube);
   isDefaultClass = (sc: V1StorageClass) => isDefaultClass(sc);
   clusterDnsService = () => lab.clusterDnsService(this.kube);
+  /**
+   * The cluster a verdict is proved on. The version, classes and nodes are read once a session; the StatefulSet each
+   * time (answered from its watch when open). askedClass: --storage-class, when there is no StatefulSet yet.
+   */
+  clusterFacts = async (askedClass?: string): Promise<ClusterFacts> => {
+    this.around ??= Promise.all([
+      serverVersion(this.kube).catch(() => null),
+      storageClasses(this.kube),
+      nodes.listNodes(this.kube),
+    ]);
+    const [[version, classes, nodeList], sts] = await Promise.all([this.around, this.findStatefulSet()]);
+    return clusterFacts({
+      context: this.context,
+      server: this.server,
+      serverVersion: version,
+      classes,
+      isDefault: isDefaultClass,
+      askedClass,
+      nodes: nodeList,
+      statefulSet: sts,
+    });
+  };
   namespaceNames = () => lab.namespaceNames(this.kube);
 
   /**

@@ -2,7 +2,14 @@
 // setup applies, with the user's settings filled in. Pure: the YAML texts are passed in.
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
-import { budgetName, NOT_READY_TAINT, SPEC_HASH_ANNOTATION, UNREACHABLE_TAINT, type LabNames } from './names.ts';
+import {
+  budgetName,
+  NOT_READY_TAINT,
+  SENT_FIELDS_ANNOTATION,
+  SPEC_HASH_ANNOTATION,
+  UNREACHABLE_TAINT,
+  type LabNames,
+} from './names.ts';
 
 export interface ManifestSources {
   namespace: string;
@@ -142,6 +149,11 @@ export function renderManifests(src: ManifestSources, s: LabSettings): LabObject
     }));
   }
 
+  const sent = [
+    ...(sts.spec.ordinals ? ['ordinals'] : []),
+    ...(sts.spec.persistentVolumeClaimRetentionPolicy ? ['persistentVolumeClaimRetentionPolicy'] : []),
+  ];
+  if (sent.length) sts.metadata.annotations = { ...sts.metadata.annotations, [SENT_FIELDS_ANNOTATION]: sent.join(',') };
   for (const o of [service, sts]) stampSpecHash(o);
   return { namespace, service, statefulSet: sts };
 }

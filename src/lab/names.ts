@@ -13,6 +13,11 @@ export const UPDATED_AT_ANNOTATION = 'sts-lab/updated-at';
  * again.
  */
 export const SPEC_HASH_ANNOTATION = 'sts-lab/spec-hash';
+/**
+ * The optional StatefulSet fields sts-lab sent (maxUnavailable, ordinals, the retention policy), so any later command
+ * can tell a field the server dropped from one never sent.
+ */
+export const SENT_FIELDS_ANNOTATION = 'sts-lab/sent-fields';
 /** `update --break`: a readiness probe on a port nothing listens on, so the new pod never becomes Ready. */
 export const BROKEN_ANNOTATION = 'sts-lab/broken';
 /** The finalizer node-failure --simulate holds a deleted pod with: a kubelet that never confirms. */

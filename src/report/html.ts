@@ -3,6 +3,7 @@
 // text alternative for every chart. The charts are SVG, drawn from the watch's phases.
 import { PHASE_LABEL as LABEL, PHASES, type PhaseChart } from '../ui/phases.ts';
 import type { LabReport } from './lab-report.ts';
+import { factsText } from '../lab/cluster-facts.ts';
 
 const W = 760;
 const LEFT = 110;
@@ -42,7 +43,7 @@ ${figures}</li>`;
 <body>
 <header>
 <h1>StatefulSet lab report: <span class="result ${verdict.toLowerCase()}">${verdict}</span></h1>
-<p>StatefulSet <code>${esc(r.statefulSet)}</code> in namespace <code>${esc(r.namespace)}</code> on ${r.context ? `context <code>${esc(r.context)}</code>, ` : ''}${r.server ? `<code>${esc(r.server)}</code>, ` : ''}Kubernetes ${esc(r.serverVersion ?? 'unknown')}; tour parts: ${esc(r.parts.join(', '))}; ${esc(r.startedAt)} to ${esc(r.finishedAt)}.</p>
+<p>StatefulSet <code>${esc(r.statefulSet)}</code> in namespace <code>${esc(r.namespace)}</code> on ${r.context ? `context <code>${esc(r.context)}</code>, ` : ''}${r.server ? `<code>${esc(r.server)}</code>, ` : ''}Kubernetes ${esc(r.serverVersion ?? 'unknown')}${r.cluster ? `, ${esc(factsText(r.cluster))}` : ''}; tour parts: ${esc(r.parts.join(', '))}; ${esc(r.startedAt)} to ${esc(r.finishedAt)}.</p>
 </header>
 <main>
 <table class="report">

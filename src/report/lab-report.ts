@@ -5,8 +5,15 @@ import type { LabNames } from '../lab/names.ts';
 import type { Result } from '../lab/verdict.ts';
 import { REPORTED, type TourEvidence } from '../lessons/registry.ts';
 import type { TourPart } from '../tour/scope.ts';
+import { factsText, type ClusterFacts } from '../lab/cluster-facts.ts';
+import type { TestCase } from '../ui/junit.ts';
+import type { Measured } from '../command-support/command.ts';
+import { formatDuration } from '../lab/duration.ts';
+import { THRESHOLD_FLAGS, type Limits, type ThresholdFlag } from '../lab/thresholds.ts';
 
 export interface ReportRow {
+  /** The tour part that proves it; end: the teardown that closes every tour; limits: a threshold asked for. */
+  part: TourPart | 'end' | 'limits';
   concept: string;
   outcome: string;
   result: Result;
@@ -22,6 +29,8 @@ export interface LabReport {
   context: string | null;
   server: string | null;
   serverVersion: string | null;
+  /** The cluster the rows were proved on, read while the lab stood. */
+  cluster: ClusterFacts | null;
   parts: TourPart[];
   rows: ReportRow[];
   steps: { step: string; result: Result; durationMs: number; notes: string[] }[];
@@ -38,11 +47,66 @@ export function reportRows(n: LabNames, e: TourEvidence, o: { parts: TourPart[];
   const specs = REPORTED.flatMap((l) => l.rows).filter((r) => !(o.keep && r.needsTeardown));
   const inPart = (part: TourPart | 'end') => specs.filter((r) => r.part === part);
   return [...o.parts.flatMap(inPart), ...inPart('end')].map((r) => ({
+    part: r.part,
     concept: r.concept,
     outcome: r.outcome(n),
     ...(r.judge(e, n) ?? { result: 'FAIL', evidence: 'not reached' }),
   }));
 }
+
+/** One row per threshold asked for: every time the tour's commands measured for it within the limit. */
+export function thresholdRows(limits: Limits, measured: Measured[]): ReportRow[] {
+  return THRESHOLD_FLAGS.filter((f) => limits[f] !== undefined).map((flag) => {
+    const limit = limits[flag]!;
+    const times = measured.flatMap((m) => (m[flag] ? [m[flag]] : []));
+    const over = times.filter((t) => t.ms === null || t.ms > limit);
+    const text = (t: { what: string; ms: number | null }) =>
+      `${t.what} ${t.ms === null ? 'not measured' : formatDuration(t.ms)}`;
+    return {
+      part: 'limits',
+      concept: `Within --${flag} ${formatDuration(limit)}`,
+      outcome: THRESHOLD_OUTCOME[flag],
+      result: times.length && !over.length ? 'PASS' : 'FAIL',
+      evidence: times.length
+        ? over.length
+          ? `over ${formatDuration(limit)}: ${over.map(text).join('; ')}${
+              over.length < times.length
+                ? `; within: ${times
+                    .filter((t) => !over.includes(t))
+                    .map(text)
+                    .join('; ')}`
+                : ''
+            }`
+          : times.map(text).join('; ')
+        : 'nothing measured it: no step of these parts times it',
+    };
+  });
+}
+
+const THRESHOLD_OUTCOME: Record<ThresholdFlag, string> = {
+  'max-ready': 'Every setup from nothing to every pod Ready within the limit',
+  'max-recovery': 'Every lost pod (deleted, or on a failed node) Ready again within the limit',
+  'max-attach': "Every pod's claim bound and volume attached within the limit",
+};
+
+/** One JUnit case per row, and an <error> for the step the tour could not go past. */
+export function reportCases(r: LabReport): TestCase[] {
+  const rows = r.rows.map((x): TestCase => ({
+    classname: `sts-lab.tour.${x.part}`,
+    name: x.concept,
+    result: x.result,
+    message: x.evidence,
+    evidence: `expected: ${x.outcome}\nevidence: ${x.evidence}`,
+  }));
+  const stopped: TestCase[] = r.stopped
+    ? [{ classname: 'sts-lab.tour', name: 'tour steps', result: 'ERROR', message: r.stopped, evidence: '' }]
+    : [];
+  return [...rows, ...stopped];
+}
+
+/** The header line: the lab, the cluster it was proved on, when. */
+export const reportHeader = (r: LabReport): string =>
+  `StatefulSet \`${r.statefulSet}\` in namespace \`${r.namespace}\`, ${r.server ? `API server ${r.server}, ` : ''}Kubernetes ${r.serverVersion ?? 'unknown'}${r.cluster ? `, ${factsText(r.cluster)}` : ''}, ${r.startedAt} – ${r.finishedAt}; tour parts: ${r.parts.join(', ')}.`;
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -50,7 +114,7 @@ export function reportMarkdown(r: LabReport): string {
   const lines = [
     `# StatefulSet lab report: ${r.passed ? 'PASS' : 'FAIL'}`,
     '',
-    `StatefulSet \`${r.statefulSet}\` in namespace \`${r.namespace}\`, ${r.server ? `API server ${r.server}, ` : ''}Kubernetes ${r.serverVersion ?? 'unknown'}, ${r.startedAt} – ${r.finishedAt}; tour parts: ${r.parts.join(', ')}.`,
+    reportHeader(r),
     '',
     '| Key concept | Expected outcome | Result | Evidence |',
     '|---|---|---|---|',

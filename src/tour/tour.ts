@@ -1,19 +1,28 @@
 // tour: the whole scenario in one command. Each step runs the subcommand a learner would
 // type (with its own task list), then says in two or three lines what the cluster did and
 // why; the end is a lab report with one PASS/FAIL row per key concept of the scenario.
-import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
 import { asUsage, CliError, InterruptedError, UsageError } from '../errors.ts';
-import { reportMarkdown, reportPassed, reportRows, type LabReport } from '../report/lab-report.ts';
+import {
+  reportCases,
+  reportMarkdown,
+  reportPassed,
+  reportRows,
+  thresholdRows,
+  type LabReport,
+} from '../report/lab-report.ts';
+import type { ClusterFacts } from '../lab/cluster-facts.ts';
+import { parseLimits, thresholdOptions, THRESHOLD_FLAGS, type Limits } from '../lab/thresholds.ts';
 import type { PhaseChart } from '../ui/phases.ts';
 import type { LabNames } from '../lab/names.ts';
 import { TOUR_PLANS, teardownStep, type TourEvidence } from '../lessons/registry.ts';
 import { verdictText } from '../ui/color.ts';
 import type { RunContext } from '../command-support/command.ts';
-import { defineCommand } from '../command-support/command.ts';
+import { defineCommand, type Measured } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
+import { writableFile } from '../command-support/output-file.ts';
 import { podFlags, podSettings, type PodSettings } from '../commands/setup.ts';
 import { TOUR_PARTS, type NodeDrill, type TourPart, type TourScope } from './scope.ts';
 
@@ -25,6 +34,7 @@ interface TourOptions {
   keep: boolean;
   report?: string | undefined;
   stepByStep: boolean;
+  limits: Limits;
 }
 
 export default defineCommand({
@@ -64,7 +74,8 @@ export default defineCommand({
         type: 'boolean',
         default: false,
         describe: 'Wait for Enter between steps (on a terminal)',
-      }),
+      })
+      .options(thresholdOptions(THRESHOLD_FLAGS)),
   options: (a, g): TourOptions => ({
     names: g.names,
     parts: tourParts(String(a.part)),
@@ -73,6 +84,7 @@ export default defineCommand({
     keep: a.keep === true,
     report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
     stepByStep: a['step-by-step'] === true,
+    limits: asUsage(() => parseLimits(a, THRESHOLD_FLAGS)),
   }),
   async run(o, ctx) {
     const n = o.names;
@@ -83,6 +95,8 @@ export default defineCommand({
     // The timelines each step's commands drew, for the HTML report.
     const charts: PhaseChart[][] = [];
     let drawn: PhaseChart[] = [];
+    // Every time the steps' commands measured, for the thresholds' rows.
+    const measured: Measured[] = [];
     const scope: TourScope<TourEvidence> = {
       names: n,
       pod: o.pod,
@@ -95,6 +109,7 @@ export default defineCommand({
       call: async (cmd, options) => {
         const r = await cmd.run(options, ctx satisfies RunContext);
         if (r.chart?.rows.length) drawn.push(r.chart);
+        if (cmd.measures) measured.push(cmd.measures.measured(r.data));
         return r.data;
       },
     };
@@ -105,10 +120,14 @@ export default defineCommand({
     let failure: string | undefined;
     // The steps share one session: each kind is listed and watched once for the whole tour.
     // A lab that cannot be reached fails in its first step, as it would alone.
-    const release = await connectLab(ctx, n).then(
-      (lab) => lab.hold(),
-      () => () => undefined,
-    );
+    const lab = await connectLab(ctx, n).catch(() => undefined);
+    const release = lab?.hold() ?? (() => undefined);
+    // The cluster the rows are proved on, read once the lab's StatefulSet stands (before the teardown removes it).
+    let cluster: ClusterFacts | null = null;
+    const readFacts = async () => {
+      if (lab && !cluster?.podManagementPolicy)
+        cluster = await lab.clusterFacts(o.pod.storageClass).catch(() => cluster);
+    };
     try {
       for (const [i, step] of plan.entries()) {
         if (i > 0 && o.stepByStep) await pressEnter(`Next: ${step.title}`, ctx.interrupt);
@@ -118,6 +137,7 @@ export default defineCommand({
         charts.push(drawn);
         try {
           const { result, notes } = await step.run();
+          await readFacts();
           steps.push({ step: step.title, result, durationMs: Date.now() - t0, notes });
           say(notes.map((l) => `   ${l}`));
         } catch (err) {
@@ -142,7 +162,10 @@ export default defineCommand({
       release();
     }
 
-    const rows = reportRows(n, scope.evidence, { parts: o.parts, keep: o.keep });
+    const rows = [
+      ...reportRows(n, scope.evidence, { parts: o.parts, keep: o.keep }),
+      ...thresholdRows(o.limits, measured),
+    ];
     const report: LabReport = {
       namespace: n.namespace,
       statefulSet: n.statefulSet,
@@ -151,6 +174,7 @@ export default defineCommand({
       context: scope.cluster?.context ?? null,
       server: scope.cluster?.server ?? null,
       serverVersion: scope.serverVersion,
+      cluster,
       parts: o.parts,
       rows,
       steps,
@@ -171,6 +195,7 @@ export default defineCommand({
     }
     return { ok: report.passed, data: report, remarks: o.report ? [`      Report written to ${o.report}`] : [] };
   },
+  cases: reportCases,
   present: ({ data: r }) => {
     return {
       sections: [
@@ -205,22 +230,6 @@ export function tourParts(text: string): TourPart[] {
       `invalid argument "${unknown.join(',')}" for "--part" flag: must be one of ${[...TOUR_PARTS, 'all'].join(', ')}, or a comma-separated list of them`,
     );
   return TOUR_PARTS.filter((p) => asked.includes(p));
-}
-
-/** An output path is checked before anything changes in the cluster, not after a whole tour. */
-function writableFile(flag: string, file: string): string {
-  const dir = dirname(resolve(file));
-  const fail = (why: string) => {
-    throw new CliError(`cannot write ${flag} ${file}: ${why}`);
-  };
-  if (!existsSync(dir)) fail(`no such directory ${dir}`);
-  if (existsSync(file) && statSync(file).isDirectory()) fail('it is a directory');
-  try {
-    accessSync(existsSync(file) ? file : dir, constants.W_OK);
-  } catch {
-    fail('permission denied');
-  }
-  return file;
 }
 
 /** --step-by-step: on a terminal, wait for Enter; elsewhere a no-op. */

@@ -1,4 +1,6 @@
 // Prints a command's report on stdout: tables and verdict lines, or the data as JSON/YAML.
+import type { ClusterFacts } from '../lab/cluster-facts.ts';
+import type { TestCase } from './junit.ts';
 import type { PhaseChart } from './phases.ts';
 import type { OutputFormat } from '../options.ts';
 import type { Section } from './table.ts';
@@ -13,6 +15,9 @@ export interface Report<T = unknown> {
   notes?: string[];
   /** false makes the process exit 1: a failed check, not an error. */
   ok: boolean;
+  /** What --junit writes: a test case per verdict or report row, and the cluster they were proved on. */
+  cases?: TestCase[] | undefined;
+  facts?: ClusterFacts | null | undefined;
 }
 
 /** The printers are loaded on use, so that --help and usage errors never pay for them. */

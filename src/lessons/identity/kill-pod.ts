@@ -93,6 +93,10 @@ export default defineCommand({
     ],
     notes: verdictLines(d.verdict, verdictText),
   }),
+  measures: {
+    flags: ['max-recovery'],
+    measured: (d) => ({ 'max-recovery': { what: `${d.pod} deleted → Ready again`, ms: d.timingsMs.ready } }),
+  },
 });
 
 /** The pod that took the ordinal's place: same ordinal, another UID. */

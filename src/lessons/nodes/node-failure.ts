@@ -166,6 +166,12 @@ export default defineCommand({
       ...verdictLines(d.verdict, verdictText),
     ],
   }),
+  measures: {
+    flags: ['max-recovery'],
+    // A simulation fails no node: there is no failover to time.
+    measured: (d) =>
+      d.simulation ? {} : { 'max-recovery': { what: `${d.pod} failover`, ms: d.replacement.failoverMs } },
+  },
 });
 
 /** The pods' NoExecute toleration of an unreachable node (the smallest, as the eviction controller takes it). */

@@ -1,7 +1,7 @@
 // The storage lesson's report rows: a claim per pod (setup's data), and bytes that outlived their pod.
 import { TOUR_REPLICAS } from '../../tour/scope.ts';
 import type { RowSpec } from '../lesson.ts';
-import { claimsHeld, type StorageEvidence } from './steps.ts';
+import { tourClaimsHeld, type StorageEvidence } from './steps.ts';
 
 export const rows: RowSpec<StorageEvidence>[] = [
   {
@@ -12,7 +12,7 @@ export const rows: RowSpec<StorageEvidence>[] = [
       const pods = setupPods?.filter((p) => p.ordinal < TOUR_REPLICAS);
       return (
         pods && {
-          result: claimsHeld(pods) ? 'PASS' : 'FAIL',
+          result: tourClaimsHeld(pods) ? 'PASS' : 'FAIL',
           evidence: pods.map((p) => `${p.pvc} ${p.pvcStatus ?? 'missing'} → ${p.pv ?? 'no volume'}`).join('; '),
         }
       );

@@ -3,7 +3,7 @@
 import { CliError } from '../../errors.ts';
 import type { PodRow } from '../../lab/pod-rows.ts';
 import { passIf, type Verdict } from '../../lab/verdict.ts';
-import setup from '../../commands/setup.ts';
+import setup, { claimsHeld } from '../../commands/setup.ts';
 import {
   TOUR_REPLICAS,
   tourSettings,
@@ -22,11 +22,8 @@ export interface StorageEvidence {
   persist?: { verdict: Verdict<unknown>; pods: PersistenceRow[] };
 }
 
-/** Each pod Ready with a Bound claim and a volume of its own. */
-export const claimsHeld = (pods: PodRow[]): boolean =>
-  pods.length === TOUR_REPLICAS &&
-  pods.every((p) => p.ready && p.pvcStatus === 'Bound') &&
-  new Set(pods.map((p) => p.pv).filter(Boolean)).size === pods.length;
+/** The tour's three pods, each Ready with a Bound claim and a volume of its own. */
+export const tourClaimsHeld = (pods: PodRow[]): boolean => pods.length === TOUR_REPLICAS && claimsHeld(pods);
 
 const setupWith = (s: TourScope<StorageEvidence>, updateStrategy?: 'OnDelete'): TourStep => ({
   title: updateStrategy
@@ -42,7 +39,7 @@ const setupWith = (s: TourScope<StorageEvidence>, updateStrategy?: 'OnDelete'): 
     const pods = r.pods.filter((p) => p.ordinal < TOUR_REPLICAS);
     s.evidence.setupPods ??= pods;
     return {
-      result: passIf(claimsHeld(pods)),
+      result: passIf(tourClaimsHeld(pods)),
       notes: updateStrategy
         ? [
             `statefulset.apps/${n.statefulSet} now has updateStrategy OnDelete (${r.applied.find((a) => a.kind === 'statefulset.apps')?.action ?? 'applied'}): the pods kept running as they were.`,

@@ -43,6 +43,7 @@ export default defineCommand({
       .option('message', {
         type: 'string',
         describe: 'Text to write instead of the default (pod name, random token, time)',
+        judges: false,
       })
       .option('message-file', {
         type: 'string',

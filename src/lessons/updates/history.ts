@@ -8,6 +8,7 @@ import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
 export default defineCommand({
   command: 'history',
   describe: "List the StatefulSet's revisions (ControllerRevisions): what each changed and which pods run it now",
+  judges: false,
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
   async run({ names: n }, ctx) {
     const lab = await connectLab(ctx, n);

@@ -12,15 +12,17 @@ const report: LabReport = {
   context: 'kind-<lab>',
   server: 'https://127.0.0.1:6443',
   serverVersion: 'v1.34.4',
+  cluster: null,
   parts: ['seed'],
   rows: [
     {
+      part: 'seed',
       concept: 'Ordered deployment',
       outcome: 'Pods created in order',
       result: 'PASS',
       evidence: 'nginx-sts-1 created <after> nginx-sts-0',
     },
-    { concept: 'Cleanup', outcome: 'gone', result: 'FAIL', evidence: 'not reached' },
+    { part: 'end', concept: 'Cleanup', outcome: 'gone', result: 'FAIL', evidence: 'not reached' },
   ],
   steps: [
     { step: 'Create the lab', result: 'PASS', durationMs: 5200, notes: ['one & two'] },

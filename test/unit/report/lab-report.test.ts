@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { Changes } from '../../../src/k8s/wait.ts';
 import { reportPassed, reportRows } from '../../../src/report/lab-report.ts';
 import type { TourEvidence } from '../../../src/lessons/registry.ts';
-import { claimsHeld } from '../../../src/lessons/storage/steps.ts';
+import { tourClaimsHeld as claimsHeld } from '../../../src/lessons/storage/steps.ts';
 import { cleanupHeld } from '../../../src/lessons/cleanup/steps.ts';
 import type { Observation } from '../../../src/lab/observation.ts';
 import { judge, sha256, type JournalEntry } from '../../../src/lessons/storage/judge.ts';
@@ -112,7 +112,7 @@ test('report rows fail on the evidence: a wrong hostname, a shared volume, a kep
   const row = reportRows(n, noDns, { parts: ['seed'], keep: false })[2]!;
   assert.deepEqual([row.result, row.evidence], ['FAIL', 'not reached']);
   assert.equal(reportPassed(reportRows(n, noDns, { parts: ['seed'], keep: false })), false);
-  assert.equal(reportPassed([{ concept: 'c', outcome: 'o', result: 'N/A', evidence: '' }]), false, 'N/A is no pass');
+  assert.equal(reportPassed([{ part: 'seed', concept: 'c', outcome: 'o', result: 'N/A', evidence: '' }]), false, 'N/A is no pass');
 });
 
 test('claims and cleanup judgements', () => {
