@@ -23,11 +23,11 @@ export function verdictsIn(data: unknown, path = ''): [string, Verdict<unknown>]
 /** Every measured duration in the data, by its path ("timingsMs.ready", "failoverMs"). */
 export function durationsIn(data: unknown, path = ''): [string, number][] {
   if (!data || typeof data !== 'object') return [];
-  return Object.entries(data).flatMap(([k, v]): [string, number][] => {
+  return Object.entries(data as Record<string, unknown>).flatMap(([k, v]): [string, number][] => {
     const at = path ? `${path}.${k}` : k;
     if (typeof v === 'number' && /Ms$/.test(k)) return [[at, v]];
     if (k.endsWith('Ms') && v && typeof v === 'object')
-      return Object.entries(v).flatMap(([sub, ms]): [string, number][] =>
+      return Object.entries(v as Record<string, unknown>).flatMap(([sub, ms]): [string, number][] =>
         typeof ms === 'number' ? [[`${at}.${sub}`, ms]] : [],
       );
     return durationsIn(v, at);

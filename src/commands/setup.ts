@@ -283,7 +283,7 @@ function readyAfter(history: PodChange[], rows: PodRow[], startedAt: number): nu
     const seen = history.find((c) => c.uid === r.uid && c.stage === 'Ready');
     return seen ? Math.max(0, (seen.initial ? startedAt : seen.at) - startedAt) : null;
   });
-  return times.length && times.every((t) => t !== null) ? Math.max(...(times as number[])) : null;
+  return times.length && times.every((t) => t !== null) ? Math.max(...times) : null;
 }
 
 /** Preflight, create, then follow the pods: to Ready, away when outside the ordinals, adopted when orphans. */

@@ -262,3 +262,39 @@ export async function statefulSetGone(lists: LabLists, n: LabNames, timeoutMs: n
     release();
   }
 }
+
+/** Asks for a bigger volume: the claim's new request (the class must allow expansion). */
+export async function resizeClaim(kube: Cluster, n: LabNames, name: string, size: string): Promise<void> {
+  await kube.patch(pathOf('core', 'persistentvolumeclaims', n.namespace, name), [
+    { op: 'replace', path: '/spec/resources/requests/storage', value: size },
+  ]);
+}
+
+/**
+ * Waits until the claim reports the new capacity and no resize left to do on the node; the live
+ * reason is the claim's own resize condition (Resizing, FileSystemResizePending) or status.
+ */
+export async function claimResized(
+  lists: LabLists,
+  name: string,
+  done: (c: V1PersistentVolumeClaim) => boolean,
+  timeoutMs: number,
+): Promise<V1PersistentVolumeClaim> {
+  const { list: live, release } = await lists.claims.acquire();
+  const claim = () => live.current().find((c) => c.metadata?.name === name);
+  try {
+    await live.until(
+      () => Boolean(claim() && done(claim()!)),
+      () => {
+        const c = claim();
+        const cond = c?.status?.conditions?.find((x) => x.status === 'True');
+        const status = c?.status?.allocatedResourceStatuses?.storage;
+        return `the volume of ${name} to be expanded (capacity ${c?.status?.capacity?.storage ?? '?'}${cond ? `, ${cond.type}${cond.message ? `: ${cond.message}` : ''}` : ''}${status ? `, ${status}` : ''})`;
+      },
+      timeoutMs,
+    );
+    return claim()!;
+  } finally {
+    release();
+  }
+}

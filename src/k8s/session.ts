@@ -5,6 +5,7 @@ import type {
   KubernetesObject,
   V1Namespace,
   V1Node,
+  V1PersistentVolumeClaim,
   V1Pod,
   V1PodTemplateSpec,
   V1Service,
@@ -60,7 +61,14 @@ export type LabReads = Pick<
 /** Following the lab: the shared watches and the waits made of them. */
 export type LabWatches = Pick<
   LabSession,
-  'hold' | 'watchPods' | 'watchStatefulSet' | 'updateRevision' | 'waitForClaimOwner' | 'claimsGone' | 'statefulSetGone'
+  | 'hold'
+  | 'watchPods'
+  | 'watchStatefulSet'
+  | 'updateRevision'
+  | 'waitForClaimOwner'
+  | 'claimsGone'
+  | 'statefulSetGone'
+  | 'claimResized'
 >;
 
 /** Changing the lab, and removing only what sts-lab made. */
@@ -70,6 +78,7 @@ export type LabWrites = Pick<
   | 'ensureService'
   | 'ensureStatefulSet'
   | 'scaleStatefulSet'
+  | 'resizeClaim'
   | 'patchTemplate'
   | 'restoreTemplate'
   | 'deletePod'
@@ -176,11 +185,14 @@ export class LabSession implements Lab {
   waitForClaimOwner = (stsUid: string, names: string[], timeoutMs: number) =>
     lab.waitForClaimOwner(this.lists, stsUid, names, timeoutMs);
   claimsGone = (ordinals: number[], timeoutMs: number) => lab.claimsGone(this.lists, this.names, ordinals, timeoutMs);
+  claimResized = (name: string, done: (c: V1PersistentVolumeClaim) => boolean, timeoutMs: number) =>
+    lab.claimResized(this.lists, name, done, timeoutMs);
 
   // Changing it
   ensureNamespace = (desired: V1Namespace, known?: V1Namespace | null) => ensureNamespace(this.kube, desired, known);
   ensureService = (desired: V1Service) => ensureService(this.kube, desired);
   ensureStatefulSet = (desired: V1StatefulSet) => this.writing(ensureStatefulSet(this.kube, desired));
+  resizeClaim = (name: string, size: string) => lab.resizeClaim(this.kube, this.names, name, size);
   scaleStatefulSet = (replicas: number) => this.writing(lab.scaleStatefulSet(this.kube, this.names, replicas));
   patchTemplate = (current: V1StatefulSet, change: lab.TemplateChange) =>
     this.writing(lab.patchTemplate(this.kube, this.names, current, change));

@@ -13,6 +13,7 @@ import orphan from './orphan/index.ts';
 import readiness from './readiness/index.ts';
 import retention from './retention/index.ts';
 import scaling from './scaling/index.ts';
+import smoke from './smoke/index.ts';
 import startOrdinal from './start-ordinal/index.ts';
 import storage from './storage/index.ts';
 import updates from './updates/index.ts';
@@ -29,6 +30,7 @@ export const LESSONS = [
   orphan,
   startOrdinal,
   nodes,
+  smoke,
   cleanup,
   retention,
 ] as const;
@@ -96,6 +98,14 @@ export const TOUR_PLANS: Record<TourPart, StepFactory<TourEvidence>[]> = {
     nodes.steps.drainMoving,
     nodes.steps.uncordonMoving,
     nodes.steps.failNode,
+  ],
+  storage: [
+    smoke.steps.smokeLab,
+    identity.steps.kill,
+    storage.steps.verify,
+    smoke.steps.smokeMove,
+    smoke.steps.smokeScaleZero,
+    smoke.steps.smokeExpand,
   ],
 };
 

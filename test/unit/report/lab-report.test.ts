@@ -112,7 +112,11 @@ test('report rows fail on the evidence: a wrong hostname, a shared volume, a kep
   const row = reportRows(n, noDns, { parts: ['seed'], keep: false })[2]!;
   assert.deepEqual([row.result, row.evidence], ['FAIL', 'not reached']);
   assert.equal(reportPassed(reportRows(n, noDns, { parts: ['seed'], keep: false })), false);
-  assert.equal(reportPassed([{ part: 'seed', concept: 'c', outcome: 'o', result: 'N/A', evidence: '' }]), false, 'N/A is no pass');
+  assert.equal(
+    reportPassed([{ part: 'seed', concept: 'c', outcome: 'o', result: 'N/A', evidence: '' }]),
+    false,
+    'N/A is no pass',
+  );
 });
 
 test('claims and cleanup judgements', () => {

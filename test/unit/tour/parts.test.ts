@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { UsageError } from '../../../src/errors.ts';
 import { tourParts } from '../../../src/tour/tour.ts';
 
-test('--part all is every part, nodes included, in the tour order', () => {
-  assert.deepEqual(tourParts('all'), ['seed', 'updates', 'lifecycle', 'nodes']);
+test('--part all is every part, nodes and storage included, in the tour order', () => {
+  assert.deepEqual(tourParts('all'), ['seed', 'updates', 'lifecycle', 'nodes', 'storage']);
 });
 
 test('--part takes a list, run in the tour order whatever order it is written in', () => {
@@ -14,12 +14,12 @@ test('--part takes a list, run in the tour order whatever order it is written in
 
 test('an unknown part is a usage error naming the choices', () => {
   assert.throws(
-    () => tourParts('seed,storage'),
+    () => tourParts('seed,upgrades'),
     (e: Error) => {
       assert.ok(e instanceof UsageError);
       assert.match(
         e.message,
-        /^invalid argument "storage" for "--part" flag: must be one of seed, updates, lifecycle, nodes, all, or a comma-separated list of them$/,
+        /^invalid argument "upgrades" for "--part" flag: must be one of seed, updates, lifecycle, nodes, storage, all, or a comma-separated list of them$/,
       );
       return true;
     },
