@@ -1,10 +1,12 @@
 // Composition root: global flags, the subcommands, output and the exit-code policy.
+import { writeFile } from 'node:fs/promises';
 import yargs, { type Argv } from 'yargs';
 import type { Registered } from './command-support/command.ts';
 import type { Cluster } from './k8s/cluster.ts';
 import completion from './commands/completion.ts';
 import setup from './commands/setup.ts';
 import status from './commands/status.ts';
+import storage from './commands/storage.ts';
 import { LESSON_COMMANDS } from './lessons/registry.ts';
 import tour from './tour/tour.ts';
 import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
@@ -14,8 +16,8 @@ import { formatReport } from './ui/output.ts';
 import type { ClusterFacts } from './lab/cluster-facts.ts';
 import type { TestCase } from './ui/junit.ts';
 
-/** The lab's own commands around the lessons': create it, look at it, run the tour, complete the shell. */
-export const COMMANDS: Registered[] = [setup, status, ...LESSON_COMMANDS, tour, completion];
+/** The lab's own commands around the lessons': create it, look at it and its storage, tour it, complete the shell. */
+export const COMMANDS: Registered[] = [setup, status, storage, ...LESSON_COMMANDS, tour, completion];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).
@@ -143,8 +145,8 @@ async function writeJunit(
   facts: ClusterFacts | null,
   data: unknown,
 ): Promise<void> {
-  const [{ writeFile }, { suiteOf }, { junitXml }] = await Promise.all([
-    import('node:fs/promises'),
+  // node: modules are imported statically: the single executable cannot import() them.
+  const [{ suiteOf }, { junitXml }] = await Promise.all([
     import('./command-support/judged.ts'),
     import('./ui/junit.ts'),
   ]);

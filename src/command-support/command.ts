@@ -117,7 +117,7 @@ function withThresholds<D>(o: Outcome<D>, limits: Limits, measured?: (d: D) => M
  * itself) and carries its JUnit test cases.
  */
 async function judged<O, D>(c: Command<O, D>, report: Report<D>, ctx: RunContext): Promise<Report<unknown>> {
-  if (!verdictsIn(report.data).length) return report;
+  if (!c.cases && !verdictsIn(report.data).length) return report;
   const own = (report.data as { cluster?: ClusterFacts | null }).cluster;
   const cluster =
     own !== undefined

@@ -2,7 +2,14 @@
 // cordons, the out-of-service taint, evictions through the lab's budget, and the finalizer that
 // holds a deleted pod. Every change to a node is marked with the lab's name, so uncordon,
 // teardown and Ctrl-C undo only what this lab did.
-import type { V1Node, V1PersistentVolume, V1PodDisruptionBudget, V1Pod, V1Taint } from '@kubernetes/client-node';
+import type {
+  V1Node,
+  V1PersistentVolume,
+  V1PodDisruptionBudget,
+  V1Pod,
+  V1Taint,
+  V1VolumeAttachment,
+} from '@kubernetes/client-node';
 import { CliError } from '../errors.ts';
 import {
   budgetName,
@@ -222,3 +229,7 @@ export async function undoDisruptions(kube: Cluster, n: LabNames, pods: readonly
   }
   return undone;
 }
+
+/** Every VolumeAttachment (CSI volumes that attach to a node), or undefined when they may not be listed. */
+export const volumeAttachments = (kube: Cluster): Promise<V1VolumeAttachment[] | undefined> =>
+  unlessForbidden(kube.list<V1VolumeAttachment>(pathOf('storage', 'volumeattachments')));

@@ -2,6 +2,7 @@
 // needs, is there storage to bind the claims to.
 import type { V1SelfSubjectAccessReview, V1SelfSubjectRulesReview, V1StorageClass } from '@kubernetes/client-node';
 import { ruleAllows, type Permission, type ResourceRule } from '../lab/permissions.ts';
+import { isDefaultClassLike } from '../lab/storage-classes.ts';
 import type { Cluster } from './cluster.ts';
 import { unlessForbidden } from './errors.ts';
 import { pathOf } from './paths.ts';
@@ -46,13 +47,7 @@ async function accessReview(kube: Cluster, namespace: string, p: Permission): Pr
   return review.status?.allowed === true;
 }
 
-const DEFAULT_ANNOTATIONS = [
-  'storageclass.kubernetes.io/is-default-class',
-  'storageclass.beta.kubernetes.io/is-default-class',
-];
-
-export const isDefaultClass = (sc: { metadata?: { annotations?: Record<string, string> } }): boolean =>
-  DEFAULT_ANNOTATIONS.some((a) => sc.metadata?.annotations?.[a] === 'true');
+export const isDefaultClass = isDefaultClassLike;
 
 /** All StorageClasses, or undefined when these credentials may not list them. */
 export const storageClasses = (kube: Cluster): Promise<V1StorageClass[] | undefined> =>

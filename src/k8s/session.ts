@@ -98,6 +98,7 @@ export type LabWrites = Pick<
 export type LabNodes = Pick<
   LabSession,
   | 'listNodes'
+  | 'volumeAttachments'
   | 'watchNodes'
   | 'findVolume'
   | 'podsOnNode'
@@ -223,6 +224,7 @@ export class LabSession implements Lab {
 
   // The nodes around it, and the disruptions it makes
   listNodes = () => nodes.listNodes(this.kube);
+  volumeAttachments = () => nodes.volumeAttachments(this.kube);
   watchNodes = () => nodes.watchNodes(this.kube);
   findVolume = (name: string) => nodes.findVolume(this.kube, name);
   podsOnNode = (node: string) => nodes.podsOnNode(this.kube, node);
@@ -267,7 +269,6 @@ export class LabSession implements Lab {
       server: this.server,
       serverVersion: version,
       classes,
-      isDefault: isDefaultClass,
       askedClass,
       nodes: nodeList,
       statefulSet: sts,

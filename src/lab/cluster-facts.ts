@@ -4,6 +4,7 @@
 // without a feature drops its field without a word). Pure: the objects are read in src/k8s/.
 import { SENT_FIELDS_ANNOTATION } from './names.ts';
 import { policyOf } from './manifests.ts';
+import { isDefaultClassLike } from './storage-classes.ts';
 
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
@@ -65,7 +66,6 @@ export interface FactsInput {
   serverVersion: string | null;
   /** undefined: not readable. */
   classes: ClassLike[] | undefined;
-  isDefault: (c: ClassLike) => boolean;
   /** The class asked for with --storage-class, when there is no StatefulSet to read it from. */
   askedClass?: string | undefined;
   nodes: NodeLike[] | undefined;
@@ -97,9 +97,7 @@ export function keptFields(sts: StatefulSetLike): Record<OptionalField, FieldFat
 export function clusterFacts(i: FactsInput): ClusterFacts {
   const sts = i.statefulSet;
   const className = sts?.spec?.volumeClaimTemplates?.[0]?.spec?.storageClassName ?? i.askedClass;
-  const sc = className
-    ? i.classes?.find((c) => c.metadata?.name === className)
-    : i.classes?.find((c) => i.isDefault(c));
+  const sc = className ? i.classes?.find((c) => c.metadata?.name === className) : i.classes?.find(isDefaultClassLike);
   return {
     context: i.context,
     server: i.server,
@@ -111,7 +109,7 @@ export function clusterFacts(i: FactsInput): ClusterFacts {
           volumeBindingMode: sc.volumeBindingMode ?? 'Immediate',
           reclaimPolicy: sc.reclaimPolicy ?? 'Delete',
           allowVolumeExpansion: sc.allowVolumeExpansion === true,
-          isDefault: i.isDefault(sc),
+          isDefault: isDefaultClassLike(sc),
         }
       : null,
     nodes: i.nodes?.length ?? null,

@@ -20,6 +20,8 @@ export interface RowSpec<E> {
   judge: (e: E, n: LabNames) => Judged | undefined;
   /** Proved by the teardown, which --keep skips. */
   needsTeardown?: boolean;
+  /** Proved where the class or server offers it (expansion, retention): its N/A, with the reason, is no failure. */
+  optional?: boolean;
 }
 
 export interface Lesson<E, S extends string = string> {

@@ -18,6 +18,8 @@ export interface ReportRow {
   outcome: string;
   result: Result;
   evidence: string;
+  /** Its N/A is no failure: the cluster does not offer what it proves (the reason is the evidence). */
+  optional?: true;
 }
 
 export interface LabReport {
@@ -32,7 +34,7 @@ export interface LabReport {
   /** The cluster the rows were proved on, read while the lab stood. */
   cluster: ClusterFacts | null;
   /** Every time the tour's commands measured (setup to Ready, claims attached, recoveries), in step order. */
-  timings: { what: string; ms: number | null }[];
+  timings: { what: string; durationMs: number | null }[];
   parts: TourPart[];
   rows: ReportRow[];
   steps: { step: string; result: Result; durationMs: number; notes: string[] }[];
@@ -41,8 +43,9 @@ export interface LabReport {
   stopped: string | null;
 }
 
-/** Every row passes; a row that could not be judged (N/A) does not count as a pass. */
-export const reportPassed = (rows: ReportRow[]): boolean => rows.length > 0 && rows.every((r) => r.result === 'PASS');
+/** Every row passes; a row that could not be judged (N/A) fails, unless what it proves is optional here. */
+export const reportPassed = (rows: ReportRow[]): boolean =>
+  rows.length > 0 && rows.every((r) => r.result === 'PASS' || (r.result === 'N/A' && r.optional));
 
 /** One row per Key Concept / Expected Outcome of the parts that ran; a step never reached is a FAIL row saying so. */
 export function reportRows(n: LabNames, e: TourEvidence, o: { parts: TourPart[]; keep: boolean }): ReportRow[] {
@@ -53,6 +56,7 @@ export function reportRows(n: LabNames, e: TourEvidence, o: { parts: TourPart[];
     concept: r.concept,
     outcome: r.outcome(n),
     ...(r.judge(e, n) ?? { result: 'FAIL', evidence: 'not reached' }),
+    ...(r.optional ? { optional: true as const } : {}),
   }));
 }
 
@@ -128,7 +132,9 @@ export function reportMarkdown(r: LabReport): string {
           '',
           '| Measured | Time |',
           '|---|---|',
-          ...r.timings.map((t) => `| ${cell(t.what)} | ${t.ms === null ? '-' : formatDuration(t.ms)} |`),
+          ...r.timings.map(
+            (t) => `| ${cell(t.what)} | ${t.durationMs === null ? '-' : formatDuration(t.durationMs)} |`,
+          ),
           '',
         ]
       : []),

@@ -176,7 +176,7 @@ export default defineCommand({
       server: scope.cluster?.server ?? null,
       serverVersion: scope.serverVersion,
       cluster,
-      timings: measured.flatMap((m) => Object.values(m).map((t) => ({ what: t.what, ms: t.ms }))),
+      timings: measured.flatMap((m) => Object.values(m).map((t) => ({ what: t.what, durationMs: t.ms }))),
       parts: o.parts,
       rows,
       steps,
@@ -207,15 +207,21 @@ export default defineCommand({
         },
         {
           headers: ['measured', 'time'],
-          rows: r.timings.map((t) => [t.what, t.ms === null ? '-' : formatDuration(t.ms)]),
+          rows: r.timings.map((t) => [t.what, t.durationMs === null ? '-' : formatDuration(t.durationMs)]),
         },
       ],
       notes: [
-        `${verdictText(r.passed ? 'PASS' : 'FAIL')}  ${r.passed ? 'Every StatefulSet guarantee of the scenario held on this cluster' : r.stopped ? `The tour stopped: ${r.stopped}` : 'Some guarantees did not hold (see the rows above)'}`,
+        `${verdictText(r.passed ? 'PASS' : 'FAIL')}  ${r.passed ? `Every StatefulSet guarantee of the scenario held on this cluster${notOffered(r)}` : r.stopped ? `The tour stopped: ${r.stopped}` : 'Some guarantees did not hold (see the rows above)'}`,
       ],
     };
   },
 });
+
+/** The optional rows the cluster did not offer, named after a pass. */
+const notOffered = (r: LabReport): string => {
+  const na = r.rows.filter((x) => x.optional && x.result === 'N/A').map((x) => x.concept);
+  return na.length ? ` (not offered here: ${na.join(', ')})` : '';
+};
 
 /** --fail-with and --recover-with come together: a node the tour stops, it must start again. */
 function nodeDrill(a: Record<string, unknown>): NodeDrill {

@@ -45,6 +45,7 @@ export const rows: RowSpec<Evidence>[] = [
   {
     part: 'storage',
     concept: 'Pod moves with its data',
+    optional: true,
     outcome: () => 'Drained to another node, the pod runs there on the same claim, volume and bytes',
     judge: ({ smoke }) => smoke?.move,
   },
@@ -57,6 +58,7 @@ export const rows: RowSpec<Evidence>[] = [
   {
     part: 'storage',
     concept: 'Retention policy',
+    optional: true,
     outcome: () => 'With whenDeleted: Delete the claims are deleted with the StatefulSet',
     needsTeardown: true,
     judge: ({ smoke, teardown }) =>
@@ -72,6 +74,7 @@ export const rows: RowSpec<Evidence>[] = [
   {
     part: 'storage',
     concept: 'Volume expansion',
+    optional: true,
     outcome: () => "A claim asked for more is expanded, as the pod's filesystem reports",
     judge: ({ smoke }) => smoke?.expansion,
   },

@@ -28,7 +28,6 @@ const facts = clusterFacts({
       volumeBindingMode: 'WaitForFirstConsumer',
     },
   ],
-  isDefault: (c) => c.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true',
   nodes: [{ metadata: { labels: { 'topology.kubernetes.io/zone': 'b' } } }, { metadata: { labels: {} } }],
   statefulSet: {
     metadata: { annotations: { 'sts-lab/sent-fields': 'ordinals,maxUnavailable' } },
