@@ -92,6 +92,7 @@ export async function main(
     .epilog(EPILOG)
     .wrap(helpWidth(columns))
     .fail((msg, err) => {
+      if (msg?.startsWith('Not enough arguments following')) refuseMissingValues(argv, valued);
       throw err ?? new UsageError(unknownCommand(msg, argv) ?? invalidChoice(msg) ?? msg);
     });
   let ran = false;
@@ -107,7 +108,8 @@ export async function main(
         built as unknown as { getOptions(): { string: string[]; alias: Record<string, string[]> } }
       ).getOptions();
       valued = new Set(o.string.flatMap((k) => [k, ...(o.alias[k] ?? [])]));
-      return built;
+      // One value each, taken even when it starts with a dash (`--max-attach -5s`), as pflag does.
+      return built.nargs(Object.fromEntries(o.string.map((k) => [k, 1])));
     };
     parser.command(c.command, c.describe, builder, async (raw) => {
       ran = true;

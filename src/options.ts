@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { writableFile } from './command-support/output-file.ts';
 import { asUsage } from './errors.ts';
 import { parseDuration } from './lab/duration.ts';
-import type { LabNames } from './lab/names.ts';
+import { DEFAULT_NAMESPACE, type LabNames } from './lab/names.ts';
 import { dnsLabel, statefulSetName } from './lab/validate.ts';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
@@ -24,6 +24,8 @@ export interface ConnectionOptions {
 
 export interface GlobalOptions extends ConnectionOptions {
   names: LabNames;
+  /** -n was given: a command with a namespace of its own (tour --part storage) keeps to it only then. */
+  namespaceGiven: boolean;
   output: OutputFormat;
   noHeaders: boolean;
   color: ColorMode;
@@ -41,7 +43,11 @@ export function globalFlags<T>(y: Argv<T>) {
       describe: 'Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)',
     })
     .option('context', { type: 'string', describe: 'The kubeconfig context to use' })
-    .option('namespace', { alias: 'n', type: 'string', default: 'scenarios', describe: 'Namespace of the lab' })
+    .option('namespace', {
+      alias: 'n',
+      type: 'string',
+      describe: 'Namespace of the lab (default: scenarios; sts-lab-smoke for tour --part storage)',
+    })
     .option('request-timeout', {
       type: 'string',
       default: '0',
@@ -96,10 +102,11 @@ export function parseGlobals(a: RawGlobals): GlobalOptions {
     requestTimeoutMs: parseDuration(str('request-timeout') ?? '0'),
     timeoutMs: positive('--timeout', parseDuration(str('timeout') ?? '5m')),
     names: {
-      namespace: dnsLabel('namespace', str('namespace') ?? 'scenarios'),
+      namespace: dnsLabel('namespace', str('namespace') ?? DEFAULT_NAMESPACE),
       statefulSet: statefulSetName(str('name') ?? 'nginx-sts'),
       service: dnsLabel('--service', str('service') ?? 'nginx-headless'),
     },
+    namespaceGiven: a['namespace'] !== undefined,
     output: (str('output') ?? 'table') as OutputFormat,
     // yargs turns --no-headers into headers=false.
     noHeaders: a['headers'] === false || a['no-headers'] === true,

@@ -4,6 +4,9 @@
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'sts-lab';
 export const CLAIM_TEMPLATE = 'data';
+/** The scenario's namespace; the storage smoke test keeps out of it, so a learner's lab there is left alone. */
+export const DEFAULT_NAMESPACE = 'scenarios';
+export const SMOKE_NAMESPACE = 'sts-lab-smoke';
 export const MOUNT_PATH = '/usr/share/nginx/html';
 export const CLUSTER_DOMAIN = 'cluster.local';
 /** The pod-template annotation `update` bumps: a template change that needs no image pull. */

@@ -17,7 +17,7 @@ import type { ClusterFacts } from '../lab/cluster-facts.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { parseLimits, thresholdOptions, THRESHOLD_FLAGS, type Limits } from '../lab/thresholds.ts';
 import type { PhaseChart } from '../ui/phases.ts';
-import type { LabNames } from '../lab/names.ts';
+import { SMOKE_NAMESPACE, type LabNames } from '../lab/names.ts';
 import { TOUR_PLANS, teardownStep, type TourEvidence } from '../lessons/registry.ts';
 import { verdictText } from '../ui/color.ts';
 import type { RunContext } from '../command-support/command.ts';
@@ -77,16 +77,20 @@ export default defineCommand({
         describe: 'Wait for Enter between steps (on a terminal)',
       })
       .options(thresholdOptions(THRESHOLD_FLAGS)),
-  options: (a, g): TourOptions => ({
-    names: g.names,
-    parts: tourParts(String(a.part)),
-    pod: asUsage(() => podSettings(a)),
-    nodes: nodeDrill(a),
-    keep: a.keep === true,
-    report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
-    stepByStep: a['step-by-step'] === true,
-    limits: asUsage(() => parseLimits(a, THRESHOLD_FLAGS)),
-  }),
+  options: (a, g): TourOptions => {
+    const parts = tourParts(String(a.part));
+    const smokeOnly = parts.length === 1 && parts[0] === 'storage';
+    return {
+      names: smokeOnly && !g.namespaceGiven ? { ...g.names, namespace: SMOKE_NAMESPACE } : g.names,
+      parts,
+      pod: asUsage(() => podSettings(a)),
+      nodes: nodeDrill(a),
+      keep: a.keep === true,
+      report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
+      stepByStep: a['step-by-step'] === true,
+      limits: asUsage(() => parseLimits(a, THRESHOLD_FLAGS)),
+    };
+  },
   async run(o, ctx) {
     const n = o.names;
     const narrate = ctx.globals.progress !== 'none';

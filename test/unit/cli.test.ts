@@ -33,6 +33,9 @@ test('bad input exits 2 with one error line and a pointer to --help', async () =
     [['status', '-o'], /^error: flag needs an argument: -o$/m],
     [['status', '-o', 'xml'], /^error: invalid argument "xml" for "--output" flag: must be one of table, json, yaml$/m],
     [['status', '--timeout', 'soon'], /invalid duration "soon"/],
+    [['status', '--timeout', '-5s'], /^error: invalid duration "-5s"/m],
+    [['setup', '--max-attach', '-5s'], /^error: invalid duration "-5s"/m],
+    [['setup', '--max-attach', '--parallel'], /^error: flag needs an argument: --max-attach$/m],
     [['status', '-n', 'good', '-n', 'Bad_NS'], /invalid namespace "Bad_NS"/],
   ] as const) {
     const r = await cli(...argv);
