@@ -56,6 +56,7 @@ test('a command: one case per verdict wherever the data keeps it, named by where
     thresholds: verdict('FAIL', 'Over the limit: recovery 3.0s over --max-recovery 1.0s'),
     timingsMs: { ready: 3000, gone: null },
     failoverMs: 1200,
+    timings: [{ what: '3 pods Ready', durationMs: 2000 }, { durationMs: 5 }],
   };
   assert.deepEqual(
     verdictsIn(data).map(([p]) => p),
@@ -64,6 +65,8 @@ test('a command: one case per verdict wherever the data keeps it, named by where
   assert.deepEqual(durationsIn(data), [
     ['timingsMs.ready', 3000],
     ['failoverMs', 1200],
+    ['timings[3 pods Ready].durationMs', 2000],
+    ['timings.1.durationMs', 5],
   ]);
   const cases = verdictCases('kill-pod', data, 'FIELD  BEFORE\nname   a');
   assert.deepEqual(
