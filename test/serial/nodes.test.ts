@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import { cluster, ROOT } from '../e2e/cluster-env.ts';
+import { readJunit } from '../support/junit.ts';
 import { cleanEnv, dropNamespace, IMAGE, kubectlJson, run, sandboxFile, sts, uniqueName } from '../e2e/harness.ts';
 
 const NODE_SH = join(ROOT, 'test', 'cluster', 'node.sh');
@@ -175,4 +176,57 @@ test('Ctrl-C during drain undoes the cordon and removes the budget (exit 130)', 
   const back = await sts(['-n', ns, 'uncordon', '-o', 'json']);
   assert.equal(back.code, 0, back.stderr);
   assert.equal(JSON.parse(back.stdout).verdict.result, 'PASS');
+});
+
+test(
+  'tour --part storage on a class that lets the pod go: the drained pod runs elsewhere on its volume',
+  { skip },
+  async () => {
+    const ns = uniqueName('e2e-smoke-move');
+    after(() => dropNamespace(ns));
+    const junit = sandboxFile(`${ns}.xml`, '');
+    const r = await sts([
+      ...['-n', ns, '--progress', 'plain', 'tour', '--part', 'storage', '--storage-class', MOVABLE_CLASS],
+      ...['--image', IMAGE, '--junit', junit, '-o', 'json'],
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout).rows as { concept: string; result: string; evidence: string }[];
+    const move = rows.find((x) => x.concept === 'Pod moves with its data')!;
+    assert.equal(move.result, 'PASS', move.evidence);
+    const moved = /^Drain respected the budget: nginx-sts-1 Ready on (\S+);.*The lab is whole again/.exec(
+      move.evidence,
+    );
+    assert.ok(moved && NODES.includes(moved[1]!), move.evidence);
+    assert.match(rows.find((x) => x.concept === 'Claims bound')!.evidence, /^shared-hostpath: /);
+    const suite = readJunit(junit);
+    assert.equal(suite.failures, 0);
+    assert.equal(suite.properties['sts-lab.storageClass.provisioner'], 'kubernetes.io/host-path');
+    assert.equal(suite.cases.find((c) => c.name === 'Pod moves with its data')?.result, 'passed');
+    await assertNodesClean();
+  },
+);
+
+test('storage warns of a volume pinned to a cordoned node, and stops once it is uncordoned', { skip }, async () => {
+  const ns = uniqueName('e2e-storage-cordon');
+  after(() => dropNamespace(ns));
+  assert.equal((await sts(['-n', ns, 'setup', '--image', IMAGE, '--progress', 'none'])).code, 0);
+  const pod = await kubectlJson<{ spec: { nodeName: string } }>(['-n', ns, 'get', 'pod', 'nginx-sts-1']);
+  const node = pod.spec.nodeName;
+  assert.equal((await run('kubectl', ['cordon', node])).code, 0);
+  try {
+    const r = await sts(['-n', ns, 'storage', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const warnings = JSON.parse(r.stdout).warnings as string[];
+    assert.ok(
+      warnings.some((w) =>
+        new RegExp(`^the volume of nginx-sts-1 \\(pvc-\\S+\\) is pinned to node ${node}, which is cordoned`).test(w),
+      ),
+      warnings.join('\n'),
+    );
+  } finally {
+    await run('kubectl', ['uncordon', node]);
+  }
+  const after_ = await sts(['-n', ns, 'storage', '-o', 'json']);
+  assert.deepEqual(JSON.parse(after_.stdout).warnings, []);
+  await assertNodesClean();
 });
