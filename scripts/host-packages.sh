@@ -27,7 +27,9 @@ for task in "$@"; do
       want 'command -v chromium' chromium
       # --junit files are validated against Jenkins' junit-4 schema and read by a real consumer.
       want 'command -v xmllint' libxml2-utils
-      want '/usr/bin/python3 -c "import junitparser"' python3-junitparser ;;
+      want '/usr/bin/python3 -c "import junitparser"' python3-junitparser
+      # The README's CI recipe downloads the release with curl (file:// URLs in the test).
+      want 'command -v curl' curl ;;
     *) echo "usage: host-packages.sh release|test" >&2; exit 2 ;;
   esac
 done

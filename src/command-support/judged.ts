@@ -28,7 +28,7 @@ const label = (v: unknown, index: string): string => {
   return name === undefined ? index : `[${String(name)}]`;
 };
 
-/** Every measured duration in the data, by its path ("timingsMs.ready", "failoverMs", "timings[3 pods Ready].durationMs"). */
+/** Every measured duration in the data, by its path ("timingsMs.ready", "timings[3 pods Ready].durationMs"). */
 export function durationsIn(data: unknown, path = ''): [string, number][] {
   if (!data || typeof data !== 'object') return [];
   return Object.entries(data as Record<string, unknown>).flatMap(([k, v]): [string, number][] => {
