@@ -15,7 +15,7 @@ import type { LabObjects, LabSettings } from '../lab/manifests.ts';
 import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
 import { podRows, type PodRow } from '../lab/pod-rows.ts';
 import { POD_HEADERS, podCells } from '../ui/cells.ts';
-import { minorOf } from '../lab/server-version.ts';
+import { minorOf, RETENTION_MINOR } from '../lab/server-version.ts';
 import { POD_INDEX_LABEL, startOrdinalVerdict, type StartOrdinalCheck } from '../lessons/start-ordinal/judge.ts';
 import {
   image,
@@ -508,9 +508,6 @@ function present({ data }: Outcome<SetupData>): Presentation {
     notes: data.startOrdinal.verdict ? verdictLines(data.startOrdinal.verdict, verdictText) : [],
   };
 }
-
-/** persistentVolumeClaimRetentionPolicy is on by default from 1.27 (beta) and GA in 1.32. */
-const RETENTION_MINOR = 27;
 
 /** Each pod this setup saw become Ready: when its watch event arrived (the benchmark's notice latency). */
 function readySeen(history: PodChange[]): { pod: string; uid: string; at: string }[] {

@@ -7,6 +7,9 @@ export const minorOf = (gitVersion: string | undefined): number | undefined => {
   return m ? Number(m[1]) : undefined;
 };
 
+/** persistentVolumeClaimRetentionPolicy is on by default from 1.27 (beta) and GA in 1.32. */
+export const RETENTION_MINOR = 27;
+
 /** MaxUnavailableStatefulSet: new (alpha, off) in 1.24, beta but still off from 1.35, on by default from 1.37. */
 const GATE_ALPHA_MINOR = 24;
 const GATE_BETA_MINOR = 35;

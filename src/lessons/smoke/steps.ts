@@ -7,7 +7,7 @@ import { CliError } from '../../errors.ts';
 import setup, { claimsHeld, type SetupResult } from '../../commands/setup.ts';
 import { formatDuration } from '../../lab/duration.ts';
 import { claimName, MOUNT_PATH, podName } from '../../lab/names.ts';
-import { minorOf } from '../../lab/server-version.ts';
+import { minorOf, RETENTION_MINOR } from '../../lab/server-version.ts';
 import { combine, passIf, type Result, type Verdict } from '../../lab/verdict.ts';
 import { tourSettings, verdictOutcome, type StepFactory, type TourScope } from '../../tour/scope.ts';
 import teardown from '../cleanup/teardown.ts';
@@ -20,7 +20,6 @@ import { bytesOf, dfKilobytes, expansionVerdict, grown, type ExpansionEvidence }
 
 /** The pod the part deletes, moves and expands the claim of. */
 const TARGET = 1;
-const RETENTION_MINOR = 27;
 
 /** A row judged from a step, or not applicable with the reason. */
 export interface Judgement {
