@@ -8,7 +8,7 @@ import type { Registered } from './command-support/command.ts';
 import { SHELLS } from './commands/completion.ts';
 import type { Lab } from './k8s/index.ts';
 import { loadK8s } from './load-k8s.ts';
-import { DEFAULT_NAMESPACE, podName, type LabNames } from './lab/names.ts';
+import { DEFAULT_NAMES, podName, type LabNames } from './lab/names.ts';
 import { labOrdinals } from './lab/ordinals.ts';
 import { COLOR_MODES, globalFlags, OUTPUT_FORMATS, PROGRESS_MODES } from './options.ts';
 
@@ -105,9 +105,9 @@ async function flagValues(name: string, given: Record<string, string>, interrupt
 
 /** The lab the words typed so far name (-n, --name), with sts-lab's defaults. */
 const labNames = (given: Record<string, string>): LabNames => ({
-  namespace: given['-n'] ?? given['--namespace'] ?? DEFAULT_NAMESPACE,
-  statefulSet: given['--name'] ?? 'nginx-sts',
-  service: given['--service'] ?? 'nginx-headless',
+  namespace: given['-n'] ?? given['--namespace'] ?? DEFAULT_NAMES.namespace,
+  statefulSet: given['--name'] ?? DEFAULT_NAMES.statefulSet,
+  service: given['--service'] ?? DEFAULT_NAMES.service,
 });
 
 const connection = (given: Record<string, string>) => ({

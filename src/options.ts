@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { writableFile } from './command-support/output-file.ts';
 import { asUsage } from './errors.ts';
 import { parseDuration } from './lab/duration.ts';
-import { DEFAULT_NAMESPACE, type LabNames } from './lab/names.ts';
+import { DEFAULT_NAMES, type LabNames } from './lab/names.ts';
 import { dnsLabel, statefulSetName } from './lab/validate.ts';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
@@ -82,8 +82,8 @@ export function globalFlags<T>(y: Argv<T>) {
       type: 'string',
       describe: 'Also write the verdicts as JUnit XML to this file, for CI (tour and every command that judges)',
     })
-    .option('name', { type: 'string', default: 'nginx-sts', describe: 'Name of the StatefulSet' })
-    .option('service', { type: 'string', default: 'nginx-headless', describe: 'Name of the headless Service' })
+    .option('name', { type: 'string', default: DEFAULT_NAMES.statefulSet, describe: 'Name of the StatefulSet' })
+    .option('service', { type: 'string', default: DEFAULT_NAMES.service, describe: 'Name of the headless Service' })
     .option('verbose', {
       alias: 'v',
       type: 'boolean',
@@ -102,9 +102,9 @@ export function parseGlobals(a: RawGlobals): GlobalOptions {
     requestTimeoutMs: parseDuration(str('request-timeout') ?? '0'),
     timeoutMs: positive('--timeout', parseDuration(str('timeout') ?? '5m')),
     names: {
-      namespace: dnsLabel('namespace', str('namespace') ?? DEFAULT_NAMESPACE),
-      statefulSet: statefulSetName(str('name') ?? 'nginx-sts'),
-      service: dnsLabel('--service', str('service') ?? 'nginx-headless'),
+      namespace: dnsLabel('namespace', str('namespace') ?? DEFAULT_NAMES.namespace),
+      statefulSet: statefulSetName(str('name') ?? DEFAULT_NAMES.statefulSet),
+      service: dnsLabel('--service', str('service') ?? DEFAULT_NAMES.service),
     },
     namespaceGiven: a['namespace'] !== undefined,
     output: (str('output') ?? 'table') as OutputFormat,

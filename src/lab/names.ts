@@ -4,8 +4,8 @@
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'sts-lab';
 export const CLAIM_TEMPLATE = 'data';
-/** The scenario's namespace; the storage smoke test keeps out of it, so a learner's lab there is left alone. */
-export const DEFAULT_NAMESPACE = 'scenarios';
+/** The scenario's names; the storage smoke test keeps out of its namespace, so a learner's lab there is left alone. */
+export const DEFAULT_NAMES = { namespace: 'scenarios', statefulSet: 'nginx-sts', service: 'nginx-headless' } as const;
 export const SMOKE_NAMESPACE = 'sts-lab-smoke';
 export const MOUNT_PATH = '/usr/share/nginx/html';
 export const CLUSTER_DOMAIN = 'cluster.local';
