@@ -20,19 +20,28 @@ export function verdictsIn(data: unknown, path = ''): [string, Verdict<unknown>]
   return Object.entries(data).flatMap(([k, v]) => verdictsIn(v, path ? `${path}.${k}` : k));
 }
 
-/** What a list element is called (a timing's what, a step, a pod), so its key outlives a change of order. */
+/**
+ * Each list element's key: what it is called (a timing's what, a step, a pod), so the key outlives a change of order;
+ * its index where it has no name, or shares it with an element before it (keys stay unique).
+ */
 const LABELS = ['what', 'step', 'pod', 'pvc', 'name'] as const;
-const label = (v: unknown, index: string): string => {
-  const o = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
-  const name = LABELS.map((l) => o[l]).find((x) => typeof x === 'string' && x !== '');
-  return name === undefined ? index : `[${String(name)}]`;
-};
+function elementKeys(list: unknown[]): string[] {
+  const seen = new Set<string>();
+  return list.map((v, i) => {
+    const o = v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+    const name = LABELS.map((l) => o[l]).find((x): x is string => typeof x === 'string' && x !== '');
+    if (name === undefined || seen.has(name)) return `.${i}`;
+    seen.add(name);
+    return `[${name}]`;
+  });
+}
 
 /** Every measured duration in the data, by its path ("timingsMs.ready", "timings[3 pods Ready].durationMs"). */
 export function durationsIn(data: unknown, path = ''): [string, number][] {
   if (!data || typeof data !== 'object') return [];
-  return Object.entries(data as Record<string, unknown>).flatMap(([k, v]): [string, number][] => {
-    const at = Array.isArray(data) ? `${path}${label(v, `.${k}`)}` : path ? `${path}.${k}` : k;
+  const keys = Array.isArray(data) ? elementKeys(data) : undefined;
+  return Object.entries(data as Record<string, unknown>).flatMap(([k, v], i): [string, number][] => {
+    const at = keys ? `${path}${keys[i]}` : path ? `${path}.${k}` : k;
     if (typeof v === 'number' && /Ms$/.test(k)) return [[at, v]];
     if (k.endsWith('Ms') && v && typeof v === 'object')
       return Object.entries(v as Record<string, unknown>).flatMap(([sub, ms]): [string, number][] =>

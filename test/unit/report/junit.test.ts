@@ -56,7 +56,7 @@ test('a command: one case per verdict wherever the data keeps it, named by where
     thresholds: verdict('FAIL', 'Over the limit: recovery 3.0s over --max-recovery 1.0s'),
     timingsMs: { ready: 3000, gone: null },
     failoverMs: 1200,
-    timings: [{ what: '3 pods Ready', durationMs: 2000 }, { durationMs: 5 }],
+    timings: [{ what: '3 pods Ready', durationMs: 2000 }, { durationMs: 5 }, { what: '3 pods Ready', durationMs: 7 }],
   };
   assert.deepEqual(
     verdictsIn(data).map(([p]) => p),
@@ -67,6 +67,7 @@ test('a command: one case per verdict wherever the data keeps it, named by where
     ['failoverMs', 1200],
     ['timings[3 pods Ready].durationMs', 2000],
     ['timings.1.durationMs', 5],
+    ['timings.2.durationMs', 7],
   ]);
   const cases = verdictCases('kill-pod', data, 'FIELD  BEFORE\nname   a');
   assert.deepEqual(
