@@ -49,9 +49,10 @@ export async function deletePods(kube: Cluster, n: LabNames): Promise<void> {
 }
 
 /**
- * Follows the lab's claims until each names the StatefulSet (by UID) as an owner, for at most
- * timeoutMs: the controller adds that ownerReference a moment after whenDeleted becomes Delete.
- * Returns the claims as they are then; the caller judges them.
+ * Follows the lab's claims until each that exists names the StatefulSet (by UID) as an owner, for at
+ * most timeoutMs: the controller adds that ownerReference a moment after whenDeleted becomes Delete.
+ * A claim never made (its pod refused by a quota, say) has nothing to wait for. Returns the claims as
+ * they are then; the caller judges them.
  */
 export async function waitForClaimOwner(
   lists: LabLists,
@@ -61,12 +62,10 @@ export async function waitForClaimOwner(
 ): Promise<V1PersistentVolumeClaim[]> {
   const { list: live, release } = await lists.claims.acquire();
   const owned = () =>
-    names.every((name) =>
-      live
-        .current()
-        .find((c) => c.metadata?.name === name)
-        ?.metadata?.ownerReferences?.some((r) => r.uid === stsUid),
-    );
+    names.every((name) => {
+      const claim = live.current().find((c) => c.metadata?.name === name);
+      return !claim || claim.metadata?.ownerReferences?.some((r) => r.uid === stsUid) === true;
+    });
   try {
     await live.until(owned, 'the claims to be owned by the StatefulSet', timeoutMs).catch(() => undefined);
     return live.objects();

@@ -140,7 +140,9 @@ export default defineCommand({
     const history = state.watch?.history ?? [];
     const rows = state.cascaded ? cascadeRows(history, (i) => podName(n, i)) : [];
     const cascadeVerdict = state.cascaded ? analyseCascade(rows) : null;
-    const ownedVerdict = byController ? ownedClaimsVerdict(claimNames, state.ownedGone) : undefined;
+    // Judged on the claims the server has: one never made (its pod refused) is not the controller's to delete.
+    const madeClaims = claimNames.filter((name) => claims.some((c) => c.metadata?.name === name));
+    const ownedVerdict = byController ? ownedClaimsVerdict(madeClaims, state.ownedGone) : undefined;
     return {
       ok: ownedVerdict?.result !== 'FAIL',
       data: {
