@@ -18,6 +18,8 @@ import { verdictLines, type Verdict } from '../lab/verdict.ts';
 import { verdictText } from '../ui/color.ts';
 import { verdictCases, verdictsIn } from './judged.ts';
 import { connectLab } from './target.ts';
+import { followUnfinished, type Unfinished } from './follow-unfinished.ts';
+import { formatDuration } from '../lab/duration.ts';
 
 export interface RunContext {
   globals: GlobalOptions;
@@ -60,6 +62,8 @@ export interface Command<O, D> {
   present(outcome: Outcome<D>, options: O): Presentation;
   /** false: the command shows the lab and judges nothing (no --junit). */
   judges?: false;
+  /** The command acts on settled pods: what an earlier, interrupted command left in motion is followed to its end first. */
+  settlesFirst?: true;
   /** The test cases --junit writes; by default one per verdict in the data. */
   cases?: (data: D) => TestCase[];
   /** The times this command measures, and the threshold flags (--max-recovery…) that judge them. */
@@ -89,7 +93,7 @@ export const defineCommand = <O, D>(c: Command<O, D>): Command<O, D> & Registere
   invoke: async (argv, ctx) => {
     const options = c.options(argv, ctx.globals);
     const limits = c.measures ? asUsage(() => parseLimits(argv, c.measures!.flags)) : {};
-    const outcome = withThresholds(await c.run(options, ctx), limits, c.measures?.measured);
+    const outcome = withThresholds(await settledRun(c, options, ctx), limits, c.measures?.measured);
     const view = c.present(outcome, options);
     const thresholds = (outcome.data as { thresholds?: Verdict<unknown> }).thresholds;
     const report = {
@@ -110,6 +114,32 @@ function withThresholds<D>(o: Outcome<D>, limits: Limits, measured?: (d: D) => M
   const v = measured && thresholdVerdict(limits, measured(o.data));
   if (!v) return o;
   return { ...o, ok: o.ok && v.result !== 'FAIL', data: { ...o.data, thresholds: v } };
+}
+
+/** run(), after following what an earlier command left in motion; the watches stay open from one to the other. */
+async function settledRun<O, D>(c: Command<O, D>, options: O, ctx: RunContext): Promise<Outcome<D>> {
+  if (!c.settlesFirst) return c.run(options, ctx);
+  const release = (await connectLab(ctx, ctx.globals.names)).hold();
+  try {
+    const unfinished = await followUnfinished(ctx);
+    return withUnfinished(await c.run(options, ctx), unfinished);
+  } finally {
+    release();
+  }
+}
+
+/** The evidence of what was followed first: in -o json, and a line after the verdict. */
+function withUnfinished<D>(o: Outcome<D>, unfinished: Unfinished | null): Outcome<D> {
+  if (!unfinished) return o;
+  const what = unfinished.pods.map((p) => `${p.pod} ${p.doing}`).join(', ');
+  return {
+    ...o,
+    data: { ...o.data, followedFirst: unfinished },
+    remarks: [
+      ...(o.remarks ?? []),
+      `Followed first what an earlier command left in progress (${what}): settled after ${formatDuration(unfinished.settledMs)}.`,
+    ],
+  };
 }
 
 /**

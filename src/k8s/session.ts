@@ -98,6 +98,7 @@ export type LabWrites = Pick<
 export type LabNodes = Pick<
   LabSession,
   | 'listNodes'
+  | 'labCordons'
   | 'volumeAttachments'
   | 'watchNodes'
   | 'findVolume'
@@ -224,6 +225,9 @@ export class LabSession implements Lab {
 
   // The nodes around it, and the disruptions it makes
   listNodes = () => nodes.listNodes(this.kube);
+  /** The nodes this lab cordoned or tainted (none when nodes may not be read). */
+  labCordons = async () =>
+    nodes.markedNodes((await this.listNodes()) ?? [], this.names).map((node) => node.metadata?.name ?? '');
   volumeAttachments = () => nodes.volumeAttachments(this.kube);
   watchNodes = () => nodes.watchNodes(this.kube);
   findVolume = (name: string) => nodes.findVolume(this.kube, name);

@@ -24,7 +24,11 @@ export interface PodLike {
     containerStatuses?: {
       ready?: boolean;
       restartCount?: number;
-      state?: { waiting?: { reason?: string; message?: string }; terminated?: unknown };
+      state?: {
+        waiting?: { reason?: string; message?: string };
+        running?: { startedAt?: Date | string };
+        terminated?: unknown;
+      };
     }[];
   };
 }

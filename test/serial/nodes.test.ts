@@ -10,6 +10,7 @@ import { after, beforeEach, test } from 'node:test';
 import { cluster, ROOT } from '../e2e/cluster-env.ts';
 import { readJunit } from '../support/junit.ts';
 import { cleanEnv, dropNamespace, IMAGE, kubectlJson, run, sandboxFile, sts, uniqueName } from '../e2e/harness.ts';
+import { killWhen } from '../e2e/interrupt.ts';
 
 const NODE_SH = join(ROOT, 'test', 'cluster', 'node.sh');
 const NODES = cluster.STS_LAB_NODE_NAMES!.split(',');
@@ -177,6 +178,40 @@ test('Ctrl-C during drain undoes the cordon and removes the budget (exit 130)', 
   assert.equal(back.code, 0, back.stderr);
   assert.equal(JSON.parse(back.stdout).verdict.result, 'PASS');
 });
+
+test(
+  'drain killed (SIGKILL) after its eviction: run again, it undoes that drain and drains whole',
+  { skip },
+  async () => {
+    const ns = uniqueName('e2e-drain-kill');
+    after(() => dropNamespace(ns));
+    assert.equal((await sts(['-n', ns, 'setup', '--image', IMAGE, '--progress', 'none'])).code, 0);
+    await killWhen(['sts-lab', '-n', ns, '--progress', 'plain', 'drain', '1'], /✔ Evict nginx-sts-1/);
+    // What the killed drain left: its cordon, its budget, and nginx-sts-1 held Pending on its pinned volume.
+    const nodes = await kubectlJson<{ items: NodeJson[] }>(['get', 'nodes']);
+    assert.ok(
+      nodes.items.some((n) => n.spec.unschedulable),
+      'the killed drain left its cordon',
+    );
+    const r = await sts(['-n', ns, '--progress', 'plain', 'drain', '1', '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const d = JSON.parse(r.stdout);
+    assert.equal(d.verdict.result, 'PASS', r.stderr);
+    assert.ok(
+      d.undoneFirst?.some((u: string) => /^node\/\S+ uncordoned$/.test(u)),
+      `the earlier cordon was not undone first: ${JSON.stringify(d.undoneFirst)}\n${r.stderr}`,
+    );
+    assert.deepEqual(
+      d.evictions.map((e: { pod: string; accepted: boolean }) => [e.pod, e.accepted]),
+      [['nginx-sts-1', true]],
+      'this drain evicted the pod itself, after the earlier one was undone',
+    );
+    assert.doesNotMatch(r.stderr, /is not Ready now/);
+    const back = await sts(['-n', ns, 'uncordon', '-o', 'json']);
+    assert.equal(back.code, 0, back.stderr);
+    await assertNodesClean();
+  },
+);
 
 test(
   'tour --part storage on a class that lets the pod go: the drained pod runs elsewhere on its volume',

@@ -42,6 +42,7 @@ const SETTLE_MS = 30_000;
 
 export default defineCommand({
   command: 'dns',
+  settlesFirst: true,
   describe: "Resolve every pod's stable DNS name from inside the cluster and check it against the pod's IP",
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
   async run({ names: n }, ctx) {

@@ -37,6 +37,7 @@ interface KillOptions {
 
 export default defineCommand({
   command: 'kill-pod <ordinal>',
+  settlesFirst: true,
   describe: 'Delete one pod and watch it come back with the same name, hostname, claim and volume',
   builder: (y: Argv) =>
     y.positional('ordinal', { type: 'string', describe: 'Ordinal of the pod (1 for nginx-sts-1)' }).option('force', {

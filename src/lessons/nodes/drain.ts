@@ -11,7 +11,8 @@ import { labOrdinals } from '../../lab/ordinals.ts';
 import { BUDGET_PERMISSIONS, NODE_READ_PERMISSIONS, NODE_WRITE_PERMISSIONS } from '../../lab/permissions.ts';
 import { isReady, stageOf, uidOf } from '../../lab/pods.ts';
 import { verdictLines, type Verdict } from '../../lab/verdict.ts';
-import { defineCommand } from '../../command-support/command.ts';
+import { defineCommand, type RunContext } from '../../command-support/command.ts';
+import { followUnfinished } from '../../command-support/follow-unfinished.ts';
 import { pause } from '../../command-support/pause.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { connectToPod, requiredOrdinal } from '../../command-support/target.ts';
@@ -82,11 +83,14 @@ export interface DrainData {
   moved: Moved[];
   mostUnavailable: number;
   persistence: Verdict<never> | null;
+  /** What an earlier drain (interrupted, or not undone by uncordon) left and this one removed before it began. */
+  undoneFirst?: string[];
   verdict: Verdict<Check>;
 }
 
 export default defineCommand({
   command: 'drain <ordinal>',
+  settlesFirst: true,
   describe: "Cordon the node of pod N and evict the lab's pods there through a disruption budget; see where they go",
   builder: (y: Argv) =>
     y
@@ -105,6 +109,7 @@ export default defineCommand({
   async run(o, ctx) {
     const n = o.names;
     const { lab, sts, name } = await connectToPod(ctx, n, o.ordinal);
+    const undoneFirst = await undoEarlierDrain(ctx, lab, name);
     const pod = await lab.findPod(name);
     const node = pod?.spec?.nodeName;
     if (!pod || !isReady(pod) || !node)
@@ -233,14 +238,21 @@ export default defineCommand({
         mostUnavailable: most,
         persistence,
       };
-      const data: DrainData = { ...facts, verdict: drainVerdict(facts) };
+      const data: DrainData = {
+        ...facts,
+        ...(undoneFirst.length ? { undoneFirst } : {}),
+        verdict: drainVerdict(facts),
+      };
       return {
         ok: data.verdict.result !== 'FAIL',
         data,
         chart: phaseChart(`${name}: node ${node} drained`, watch.history, (i) => podName(n, i)),
-        remarks: o.simulate
-          ? []
-          : [`node/${node} stays cordoned: \`kubectl sts-lab uncordon\` puts it back and removes the budget.`],
+        remarks: [
+          ...(undoneFirst.length ? [`Undone first what an earlier drain left: ${undoneFirst.join(', ')}.`] : []),
+          ...(o.simulate
+            ? []
+            : [`node/${node} stays cordoned: \`kubectl sts-lab uncordon\` puts it back and removes the budget.`]),
+        ],
       };
     });
   },
@@ -349,6 +361,19 @@ async function evictUntilAccepted(
     onRefused(e);
     await pause(RETRY_MS, interrupt);
   }
+}
+
+/**
+ * A drain run again finds the pod it asks for held Pending by the cordon of an earlier drain (killed before it could
+ * undo it, or never uncordoned): that drain's cordon and budget are removed, as its Ctrl-C would have, and the pod
+ * is followed back to Ready, so that this drain starts from the lab as setup left it and is judged whole.
+ */
+async function undoEarlierDrain(ctx: RunContext, lab: Lab, name: string): Promise<string[]> {
+  const pod = await lab.findPod(name);
+  if ((pod && isReady(pod)) || !(await lab.labCordons().catch(() => [])).length) return [];
+  const undone = await lab.undoDisruptions();
+  await followUnfinished(ctx);
+  return undone;
 }
 
 /** The other lab pods that are not Ready now: what the budget counts against an eviction. */

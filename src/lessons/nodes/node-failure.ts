@@ -47,6 +47,7 @@ const RECORDS_SETTLE_MS = 20_000;
 
 export default defineCommand({
   command: 'node-failure <ordinal>',
+  settlesFirst: true,
   describe: 'The node of pod N stops answering (your command): prove at most one pod per identity, and the recovery',
   builder: (y: Argv) =>
     y

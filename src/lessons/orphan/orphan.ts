@@ -26,6 +26,7 @@ interface OrphanOptions {
 
 export default defineCommand({
   command: 'orphan',
+  settlesFirst: true,
   describe:
     'Delete the StatefulSet but not its pods (propagationPolicy Orphan) and prove they run on, unowned; setup adopts them again',
   builder: (y: Argv) =>

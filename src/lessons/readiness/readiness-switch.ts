@@ -30,6 +30,8 @@ export function readinessSwitch(wantReady: boolean) {
   const want = wantReady ? 'Ready' : 'NotReady';
   return defineCommand({
     command: `${wantReady ? 'ready' : 'unready'} <ordinal>`,
+    // ready is how a pod held NotReady is freed: nothing to wait for first.
+    ...(wantReady ? {} : { settlesFirst: true as const }),
     describe: wantReady
       ? "Turn the lab's readiness switch back on in one pod and follow it to Ready"
       : 'Make one pod fail its readiness probe (its container keeps running) and follow it to NotReady',

@@ -56,6 +56,7 @@ interface ScaleOptions {
 
 export default defineCommand({
   command: 'scale <replicas>',
+  settlesFirst: true,
   describe: 'Scale the StatefulSet and prove the order: up 0→N one by one, down from the highest ordinal',
   builder: (y: Argv) => y.positional('replicas', { type: 'string', describe: 'New number of pods (0-100)' }),
   options: (a, g): ScaleOptions => ({

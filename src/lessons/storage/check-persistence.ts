@@ -19,6 +19,7 @@ interface CheckOptions {
 
 export default defineCommand({
   command: 'check-persistence [ordinals..]',
+  settlesFirst: true,
   describe: 'Read the markers back and prove the data survived (default: every journaled pod)',
   builder: (y) =>
     y.positional('ordinals', { type: 'string', array: true, describe: 'Pod ordinals (default: all in the journal)' }),

@@ -35,6 +35,7 @@ export const writeHeld = (w: WriteResult): boolean => w.exitCode === 0 && w.byte
 
 export default defineCommand({
   command: 'write-data [ordinals..]',
+  settlesFirst: true,
   describe: "Write a marker file into pods' volumes (default: every pod) and record it in the journal",
   builder: (y: Argv) =>
     y

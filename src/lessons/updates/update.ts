@@ -45,6 +45,7 @@ export interface UpdateOptions {
 
 export default defineCommand({
   command: 'update',
+  settlesFirst: true,
   describe:
     'Change the pod template and prove the roll-out: highest ordinal first, one at a time, partition respected (OnDelete: nothing moves)',
   builder: (y: Argv) =>

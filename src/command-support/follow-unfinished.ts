@@ -1,0 +1,93 @@
+// A command run again after an interrupted one (Ctrl-C, SIGKILL, a CI job killed) first follows
+// what the cluster is still doing with the lab, to its end, and only then acts and judges: a pod
+// mid-replacement is waited for, not refused. Waiting is bounded by --timeout, says live which
+// pod it waits for and why, and ends early when the stall diagnosis says waiting cannot help.
+import type { PodWatch } from '../k8s/index.ts';
+import { stallSentence } from '../lab/diagnosis.ts';
+import { formatDuration } from '../lab/duration.ts';
+import { inMotion, motionPlan, type MotionPlan } from '../lab/in-motion.ts';
+import { isManaged, podName } from '../lab/names.ts';
+import { runTasks } from '../ui/tasks.ts';
+import type { RunContext } from './command.ts';
+import { withPodWatch } from './pod-watch.ts';
+import { connectLab } from './target.ts';
+
+/** What was still in motion when the command started, and how long it took to settle. */
+export interface Unfinished {
+  pods: { pod: string; doing: string }[];
+  settledMs: number;
+}
+
+export async function followUnfinished(ctx: RunContext): Promise<Unfinished | null> {
+  const lab = await connectLab(ctx, ctx.globals.names);
+  const sts = await lab.findStatefulSet();
+  // No lab, or not sts-lab's: the command's own check says so.
+  if (!sts || !isManaged(sts.metadata?.labels)) return null;
+  return withPodWatch(lab, async (watch) => {
+    const unplaced = [...watch.byOrdinal().values()].some((p) =>
+      p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'),
+    );
+    const plan = motionPlan(sts, unplaced && (await lab.labCordons().catch(() => [])).length > 0);
+    const name = (i: number) => podName(lab.names, i);
+    const moving = () => inMotion(watch.byOrdinal(), plan, name);
+    const first = moving();
+    if (!first.length) return null;
+    const started = Date.now();
+    await follow(watch, plan, moving, ctx);
+    return { pods: first.map(({ pod, doing }) => ({ pod, doing })), settledMs: Date.now() - started };
+  });
+}
+
+async function follow(
+  watch: PodWatch,
+  plan: MotionPlan,
+  moving: () => ReturnType<typeof inMotion>,
+  ctx: RunContext,
+): Promise<void> {
+  const started = Date.now();
+  const query = {
+    policy: plan.policy,
+    start: plan.start,
+    wanted: plan.ordinals,
+    arrived: (i: number) => !moving().some((m) => m.ordinal === i),
+  };
+  // Each pod once: the stall diagnosis where there is one, what the pod is doing otherwise.
+  const now = () => {
+    const stall = watch.stalls.stall(query);
+    const still = moving().map((m) => (stall?.ordinal === m.ordinal ? stallSentence(stall) : `${m.pod} ${m.doing}`));
+    return still.join('; ');
+  };
+  await runTasks(
+    [
+      {
+        title: `Follow what an earlier command left in progress: ${now()}`,
+        rendererOptions: { outputBar: false },
+        task: async (_c, t) => {
+          let shown = '';
+          const show = () => {
+            const state = now();
+            t.title = `Follow what an earlier command left in progress: ${state} (${formatDuration(Date.now() - started)})`;
+            if (state && state !== shown) t.output = `still in progress: ${state}`;
+            shown = state;
+          };
+          const unsubscribe = watch.changes.subscribe(show);
+          try {
+            await watch.until(
+              () => {
+                if (!moving().length) return true;
+                watch.stalls.check(watch.stalls.stall(query)); // throws once waiting cannot help
+                return false;
+              },
+              () => `what an earlier command left in progress to finish (${now()})`,
+              ctx.globals.timeoutMs,
+            );
+          } finally {
+            unsubscribe();
+          }
+          t.title = `What an earlier command left in progress settled after ${formatDuration(Date.now() - started)}`;
+        },
+      },
+    ],
+    { progress: ctx.globals.progress },
+  );
+}
