@@ -62,7 +62,7 @@ export interface Command<O, D> {
   present(outcome: Outcome<D>, options: O): Presentation;
   /** false: the command shows the lab and judges nothing (no --junit). */
   judges?: false;
-  /** The command acts on settled pods: what an earlier, interrupted command left in motion is followed to its end first. */
+  /** The command acts on settled pods: what an interrupted command left in motion is followed to its end first. */
   settlesFirst?: true;
   /** The test cases --junit writes; by default one per verdict in the data. */
   cases?: (data: D) => TestCase[];

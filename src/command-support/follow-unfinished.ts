@@ -7,6 +7,7 @@ import { stallSentence } from '../lab/diagnosis.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { inMotion, motionPlan, type MotionPlan } from '../lab/in-motion.ts';
 import { isManaged, podName } from '../lab/names.ts';
+import { isReady, type PodLike } from '../lab/pods.ts';
 import { runTasks } from '../ui/tasks.ts';
 import type { RunContext } from './command.ts';
 import { withPodWatch } from './pod-watch.ts';
@@ -29,7 +30,7 @@ export async function followUnfinished(ctx: RunContext): Promise<Unfinished | nu
     );
     const plan = motionPlan(sts, unplaced && (await lab.labCordons().catch(() => [])).length > 0);
     const name = (i: number) => podName(lab.names, i);
-    const moving = () => inMotion(watch.byOrdinal(), plan, name);
+    const moving = () => inMotion(watch.byOrdinal(), { ...plan, now: Date.now() }, name);
     const first = moving();
     if (!first.length) return null;
     const started = Date.now();
@@ -49,7 +50,8 @@ async function follow(
     policy: plan.policy,
     start: plan.start,
     wanted: plan.ordinals,
-    arrived: (i: number) => !moving().some((m) => m.ordinal === i),
+    // A Ready pod the roll-out has yet to replace is not stalled: the controller comes to it.
+    arrived: (i: number, p: PodLike) => isReady(p) || !moving().some((m) => m.ordinal === i),
   };
   // Each pod once: the stall diagnosis where there is one, what the pod is doing otherwise.
   const now = () => {
@@ -71,6 +73,8 @@ async function follow(
             shown = state;
           };
           const unsubscribe = watch.changes.subscribe(show);
+          // A starting pod turns stuck with time alone: look again every second.
+          const tick = setInterval(() => watch.changes.notify(), 1000);
           try {
             await watch.until(
               () => {
@@ -82,6 +86,7 @@ async function follow(
               ctx.globals.timeoutMs,
             );
           } finally {
+            clearInterval(tick);
             unsubscribe();
           }
           t.title = `What an earlier command left in progress settled after ${formatDuration(Date.now() - started)}`;

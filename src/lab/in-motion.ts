@@ -15,6 +15,8 @@ export interface MotionPlan {
   updateFrom: number | undefined;
   updateRevision: string | undefined;
   policy: PodManagementPolicy;
+  /** The time the pods are judged at (ms since the epoch). */
+  now: number;
   /** A node the lab cordoned: a pod the scheduler cannot place stays Pending on purpose. */
   labCordon: boolean;
 }
@@ -29,7 +31,7 @@ export interface StatefulSetLike extends OrdinalSpec {
   status?: { updateRevision?: string };
 }
 
-export function motionPlan(sts: StatefulSetLike, labCordon: boolean): MotionPlan {
+export function motionPlan(sts: StatefulSetLike, labCordon: boolean, now = Date.now()): MotionPlan {
   const rolling = (sts.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
   const partition = sts.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
   return {
@@ -38,14 +40,15 @@ export function motionPlan(sts: StatefulSetLike, labCordon: boolean): MotionPlan
     updateFrom: rolling ? startOrdinal(sts) + partition : undefined,
     updateRevision: sts.status?.updateRevision,
     policy: policyOf(sts.spec),
+    now,
     labCordon,
   };
 }
 
 /**
- * What one pod is still doing, or undefined when it is where it will stay. held: the ordinals of pods that stay NotReady
- * or unplaced on purpose; the controller's roll-out waits for them, and under OrderedReady so do its creations above
- * them and its deletions.
+ * What one pod is still doing, or undefined when it is where it will stay. held: the ordinals of pods that stay
+ * NotReady or unplaced on purpose; the controller's roll-out waits for them, and under OrderedReady so do its
+ * creations above them and its deletions.
  */
 export function motionOf(
   ordinal: number,
@@ -73,7 +76,7 @@ export function motionOf(
 const isHeld = (pod: PodLike, plan: MotionPlan): boolean => {
   if (pod.metadata?.deletionTimestamp || isReady(pod)) return false;
   const stage = stageOf(pod);
-  if (stage === 'Running') return !isStarting(pod);
+  if (stage === 'Running') return !isStarting(pod, plan.now);
   return stage === 'Pending' && plan.labCordon && condition(pod, 'PodScheduled')?.reason === 'Unschedulable';
 };
 
@@ -91,15 +94,18 @@ export function inMotion(
   });
 }
 
+/** The lab's nginx is Ready about a second after it starts: one that is not, long after, is stuck, not starting. */
+export const STARTING_MS = 30_000;
+
 /**
- * A Running pod that has not been Ready since its container started: a new pod (or a restarted
- * container) on its way to Ready. One that was Ready and then failed its probe went NotReady
- * after the start, and stays so until someone acts.
+ * A Running pod that has not been Ready since its container started, and started less than STARTING_MS ago: a new pod
+ * (or a restarted container) on its way to Ready. One that was Ready and then failed its probe went NotReady after
+ * the start, and stays so until someone acts; so does one whose probe never passes (a broken update).
  */
-export function isStarting(pod: PodLike): boolean {
+export function isStarting(pod: PodLike, now: number): boolean {
   const notReadySince = toDate(condition(pod, 'Ready')?.lastTransitionTime);
   const startedAt = toDate(pod.status?.containerStatuses?.[0]?.state?.running?.startedAt);
   if (!notReadySince || !startedAt) return true;
   // The kubelet stamps both in whole seconds.
-  return notReadySince.getTime() <= startedAt.getTime() + 1000;
+  return notReadySince.getTime() <= startedAt.getTime() + 1000 && now - startedAt.getTime() < STARTING_MS;
 }

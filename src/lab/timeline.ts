@@ -38,8 +38,7 @@ const apiTime = (p: PodLike, m: Milestone): number | null => {
           ? isReady(p)
             ? condition(p, 'Ready')?.lastTransitionTime
             : undefined
-          : (p.status as { containerStatuses?: { state?: { running?: { startedAt?: Date | string } } }[] } | undefined)
-              ?.containerStatuses?.[0]?.state?.running?.startedAt;
+          : p.status?.containerStatuses?.[0]?.state?.running?.startedAt;
   return toDate(t)?.getTime() ?? null;
 };
 

@@ -23,3 +23,32 @@ export function killWhen(args: string[], when: RegExp, timeoutMs = 180_000): Pro
     });
   });
 }
+
+/** Runs `kubectl ARGS` to the end, calling `on` once its progress (stderr) first matches `when`. */
+export function runSeeing(
+  args: string[],
+  when: RegExp,
+  on: () => Promise<unknown>,
+  timeoutMs = 300_000,
+): Promise<{ code: number | null; stdout: string; stderr: string; seen: boolean }> {
+  return new Promise((done, fail) => {
+    const child = spawn('kubectl', args, { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let seen = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (!seen && when.test(stderr)) {
+        seen = true;
+        on().catch(fail);
+      }
+    });
+    child.on('error', (err) => fail(err));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr, seen });
+    });
+  });
+}

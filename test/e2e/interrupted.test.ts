@@ -2,8 +2,10 @@
 // second run must follow what the cluster is still doing, then act and judge, not refuse.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { dropNamespace, IMAGE, kubectlJson, sts, uniqueName } from './harness.ts';
-import { killWhen } from './interrupt.ts';
+import { dropNamespace, IMAGE, kubectl, kubectlJson, sts, uniqueName } from './harness.ts';
+import { killWhen, runSeeing } from './interrupt.ts';
+
+const HOLD = 'e2e.sts-lab.test/hold';
 
 const ns = uniqueName('e2e-intr');
 const flags = ['-n', ns];
@@ -23,14 +25,28 @@ test('a command run again after a SIGKILL follows what is still in progress, the
   assert.equal(setup.code, 0, setup.stderr);
 
   await t.test('kill-pod: killed once the pod is deleted; the re-run waits for it, then kills and judges', async () => {
+    // A finalizer of the test's holds the old pod Terminating until the re-run has seen it.
+    const hold = (op: 'add' | 'remove') =>
+      kubectl([
+        ...['-n', ns, 'patch', 'pod', 'nginx-sts-1', '--type', 'json', '-p'],
+        JSON.stringify([
+          op === 'add' ? { op, path: '/metadata/finalizers', value: [HOLD] } : { op, path: '/metadata/finalizers/0' },
+        ]),
+      ]);
+    assert.equal((await hold('add')).code, 0);
     const killed = await killWhen(['sts-lab', ...flags, 'kill-pod', '1'], /Delete pod nginx-sts-1 .*\[/);
     assert.match(killed, /Delete pod nginx-sts-1/);
-    const r = await json(['kill-pod', '1']);
+    const r = await runSeeing(
+      ['sts-lab', ...flags, '--progress', 'plain', 'kill-pod', '1', '-o', 'json'],
+      /Follow what an earlier command left in progress: nginx-sts-1/,
+      () => hold('remove'),
+    );
+    assert.ok(r.seen, `the re-run did not follow the pod first:\n${r.stderr}`);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.out.verdict.result, 'PASS', r.stderr);
-    assert.equal(r.out.followedFirst?.pods[0]?.pod, 'nginx-sts-1', `nothing was followed first:\n${r.stderr}`);
-    assert.ok(r.out.followedFirst.settledMs >= 0);
-    assert.match(r.stderr, /Follow what an earlier command left in progress: nginx-sts-1/);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.verdict.result, 'PASS', r.stderr);
+    assert.deepEqual(out.followedFirst?.pods[0], { pod: 'nginx-sts-1', doing: 'Terminating' }, r.stderr);
+    assert.ok(out.followedFirst.settledMs >= 0);
     assert.doesNotMatch(r.stderr, /is not Ready now/);
   });
 

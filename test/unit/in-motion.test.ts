@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inMotion, isStarting, motionPlan, type RevisionedPod, type StatefulSetLike } from '../../src/lab/in-motion.ts';
+import {
+  inMotion,
+  isStarting,
+  motionPlan,
+  STARTING_MS,
+  type RevisionedPod,
+  type StatefulSetLike,
+} from '../../src/lab/in-motion.ts';
 
 const sts = (over: StatefulSetLike['spec'] = {}, updateRevision = 'rev-b'): StatefulSetLike => ({
   spec: { replicas: 3, ...over },
@@ -23,8 +30,9 @@ const running = (notReadySince: string, startedAt = T0): RevisionedPod => ({
   },
 });
 const name = (i: number) => `nginx-sts-${i}`;
-const doing = (pods: Map<number, RevisionedPod>, s = sts(), labCordon = false) =>
-  inMotion(pods, motionPlan(s, labCordon), name).map((m) => `${m.pod}: ${m.doing}`);
+const NOW = Date.parse('2026-12-03T10:00:05Z');
+const doing = (pods: Map<number, RevisionedPod>, s = sts(), labCordon = false, now = NOW) =>
+  inMotion(pods, motionPlan(s, labCordon, now), name).map((m) => `${m.pod}: ${m.doing}`);
 
 test('a settled lab is not in motion: every pod Ready on the update revision', () => {
   assert.deepEqual(doing(new Map<number, RevisionedPod>([0, 1, 2].map((i) => [i, ready()]))), []);
@@ -122,11 +130,30 @@ test('pods that stay as they are on purpose are not waited for', () => {
   assert.deepEqual(doing(pods, sts(), false), ['nginx-sts-1: Pending'], 'no cordon of the lab: still to be placed');
 });
 
-test('isStarting: not Ready since its container started, or not known to have been', () => {
-  assert.equal(isStarting(running(T0, T0)), true);
-  assert.equal(isStarting(running('2026-12-03T10:00:01Z', T0)), true, 'same second, rounded');
-  assert.equal(isStarting(running(T1, T0)), false);
-  assert.equal(isStarting({ status: { phase: 'Running' } }), true);
+test('isStarting: not Ready since its container started a moment ago, or not known to have been', () => {
+  assert.equal(isStarting(running(T0, T0), NOW), true);
+  assert.equal(isStarting(running('2026-12-03T10:00:01Z', T0), NOW), true, 'same second, rounded');
+  assert.equal(isStarting(running(T1, T0), NOW), false, 'NotReady after its start');
+  assert.equal(isStarting(running(T0, T0), NOW + STARTING_MS), false, 'never Ready, long after its start: stuck');
+  assert.equal(isStarting({ status: { phase: 'Running' } }, NOW), true);
+});
+
+test('a broken roll-out left stalled is not waited for: its pod never Ready, the rest held behind it', () => {
+  const pods = new Map<number, RevisionedPod>([
+    [0, ready('rev-a')],
+    [1, ready('rev-a')],
+    [2, running(T0)],
+  ]);
+  assert.deepEqual(
+    doing(pods),
+    [
+      'nginx-sts-0: on revision rev-a, not yet rev-b',
+      'nginx-sts-1: on revision rev-a, not yet rev-b',
+      'nginx-sts-2: Running',
+    ],
+    'just started: on its way, and the roll-out goes on after it',
+  );
+  assert.deepEqual(doing(pods, sts(), false, Date.parse(T0) + STARTING_MS), [], 'long after: stuck');
 });
 
 test('behind a pod held NotReady, what the controller will not do is not waited for', () => {
