@@ -1,16 +1,16 @@
-// The one way sts-lab reaches a cluster: a KubeConfig chosen by kubectl's rules and flags,
-// requests that each carry the Ctrl-C signal and the --request-timeout.
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+// The one way sts-lab reaches a cluster: a kubeconfig context chosen by kubectl's rules and flags
+// (kubeconfig*.ts), a Transport with its credentials, and requests that each carry the Ctrl-C signal and the
+// --request-timeout.
 import {
   ApiException,
   HttpMethod,
   IsomorphicFetchHttpLibrary,
-  KubeConfig,
   RequestContext,
+  type KubeConfig,
+  type Cluster as ClientNodeCluster,
   type KubernetesObject,
 } from '@kubernetes/client-node';
+import type { ClientOptions as WebSocketOptions } from 'ws';
 import { CliError } from '../errors.ts';
 import type { ConnectionOptions } from '../options.ts';
 import {
@@ -26,36 +26,41 @@ import {
 import { toCliError } from './errors.ts';
 import { execInPod } from './exec.ts';
 import { watch } from './informer.ts';
+import { firstLine, loadKubeconfig, parseKubeconfig } from './kubeconfig.ts';
+import { connectionFor } from './kubeconfig-connection.ts';
+import { Transport, type Prepared } from './transport.ts';
 
 export type { JsonPatch, Query } from './cluster.ts';
 
 type Method = (typeof HttpMethod)[keyof typeof HttpMethod];
 
 /**
- * Requests go straight to the REST paths, JSON in and out, with client-node's KubeConfig for
- * the credentials: its generated API classes were 40 % of the cluster bundle (about 1 MB to
- * parse at every start) and turned each answer into model objects nothing here needs.
+ * Requests go straight to the REST paths, JSON in and out, with sts-lab's own Transport for the credentials:
+ * client-node's generated API classes were 40 % of the cluster bundle (about 1 MB to parse at every start) and
+ * turned each answer into model objects nothing here needs, and its KubeConfig misses fields kubectl honours.
  */
 export class Kube extends Cluster {
   readonly server: string;
   readonly contextName: string;
-  readonly config: KubeConfig;
+  /** The context's namespace, when it names one (kubectl's default for -n). */
+  readonly contextNamespace: string | undefined;
+  readonly transport: Transport;
   readonly interrupt: AbortSignal;
   readonly requestTimeoutMs: number;
-  /**
-   * client-node's credentials come with a new connection pool for every request (a TLS handshake
-   * each); the first one is kept and every later request is sent through it, on kept-alive connections.
-   */
-  private pool: ReturnType<RequestContext['getDispatcher']>;
   private readonly http = new IsomorphicFetchHttpLibrary();
 
-  constructor(config: KubeConfig, interrupt: AbortSignal, requestTimeoutMs: number) {
+  /** A Transport, or (tests) a client-node KubeConfig, read through the same rules as a file. */
+  constructor(source: Transport | KubeConfig, interrupt: AbortSignal, requestTimeoutMs: number) {
     super();
-    this.config = config;
+    this.transport =
+      source instanceof Transport
+        ? source
+        : new Transport(connectionFor(parseKubeconfig(source.exportConfig()), source.getCurrentContext()));
     this.interrupt = interrupt;
     this.requestTimeoutMs = requestTimeoutMs;
-    this.server = config.getCurrentCluster()?.server ?? '';
-    this.contextName = config.getCurrentContext();
+    this.server = this.transport.conn.server;
+    this.contextName = this.transport.conn.contextName;
+    this.contextNamespace = this.transport.conn.namespace;
   }
 
   read<T>(path: string, query?: Query, as: 'json' | 'text' = 'json'): Promise<T> {
@@ -86,7 +91,7 @@ export class Kube extends Cluster {
   }
 
   override afterInterrupt(timeoutMs: number): Kube {
-    return new Kube(this.config, AbortSignal.timeout(timeoutMs), this.requestTimeoutMs);
+    return new Kube(this.transport, AbortSignal.timeout(timeoutMs), this.requestTimeoutMs);
   }
 
   private async json<T>(method: Method, path: string, query?: Query, body?: object, contentType?: string): Promise<T> {
@@ -94,7 +99,10 @@ export class Kube extends Cluster {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** One request; failures come back as kubectl-style CliErrors (the HTTP code kept). */
+  /**
+   * One request; failures come back as kubectl-style CliErrors (the HTTP code kept). A 401 tries a fresh credential
+   * once (kubectl only refreshes it for the next request; a CI job would fail on that first one).
+   */
   private async send(
     method: Method,
     path: string,
@@ -103,33 +111,41 @@ export class Kube extends Cluster {
     contentType?: string,
   ): Promise<string> {
     try {
-      const ctx = new RequestContext(this.server + path, method);
-      for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) ctx.setQueryParam(k, String(v));
-      await this.authenticate(ctx);
-      ctx.setSignal(this.signal());
-      ctx.setHeaderParam('Accept', 'application/json');
-      if (body !== undefined) {
-        ctx.setHeaderParam('Content-Type', contentType ?? 'application/json');
-        ctx.setBody(JSON.stringify(body));
+      for (let attempt = 0; ; attempt++) {
+        const ctx = new RequestContext(this.server + path, method);
+        for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) ctx.setQueryParam(k, String(v));
+        const prepared = await this.authenticate(ctx);
+        ctx.setSignal(this.signal());
+        ctx.setHeaderParam('Accept', 'application/json');
+        if (body !== undefined) {
+          ctx.setHeaderParam('Content-Type', contentType ?? 'application/json');
+          ctx.setBody(JSON.stringify(body));
+        }
+        const res = await this.http.send(ctx).toPromise();
+        const text = await res.body.text();
+        if (res.httpStatusCode >= 200 && res.httpStatusCode < 300) return text;
+        if (res.httpStatusCode === 401 && attempt === 0 && (await this.transport.unauthorized(prepared))) continue;
+        throw new ApiException(res.httpStatusCode, `${method} ${path}`, text, res.headers);
       }
-      const res = await this.http.send(ctx).toPromise();
-      const text = await res.body.text();
-      if (res.httpStatusCode >= 200 && res.httpStatusCode < 300) return text;
-      throw new ApiException(res.httpStatusCode, `${method} ${path}`, text, res.headers);
     } catch (err) {
       throw this.fail(err);
     }
   }
 
   /**
-   * The credentials, this Kube's connection pool, and the name the API server's audit log knows sts-lab by (kubectl
-   * sends kubectl/VERSION).
+   * The credentials, the Transport's connection pool, and the name the API server's audit log knows sts-lab by
+   * (kubectl sends kubectl/VERSION).
    */
-  private async authenticate(ctx: RequestContext): Promise<void> {
-    await this.config.applySecurityAuthentication(ctx);
-    this.pool ??= ctx.getDispatcher();
-    if (this.pool) ctx.setDispatcher(this.pool);
-    ctx.setHeaderParam('User-Agent', `kubectl-sts_lab/${__VERSION__}`);
+  private async authenticate(ctx: RequestContext): Promise<Prepared> {
+    const prepared = await this.transport.prepare();
+    ctx.setDispatcher(prepared.dispatcher);
+    for (const [k, v] of Object.entries(prepared.headers)) ctx.setHeaderParam(k, v);
+    return prepared;
+  }
+
+  /** Only the server matters to client-node's Watch and WebSocket handler. */
+  private get cluster(): ClientNodeCluster {
+    return { name: '', server: this.server, skipTLSVerify: false };
   }
 
   /**
@@ -138,9 +154,15 @@ export class Kube extends Cluster {
    * handshake each) and carry sts-lab's name instead of "undici".
    */
   readonly watchConfig = {
-    getCurrentCluster: () => this.config.getCurrentCluster(),
-    applySecurityAuthentication: (ctx: RequestContext) => this.authenticate(ctx),
+    getCurrentCluster: () => this.cluster,
+    applySecurityAuthentication: async (ctx: RequestContext) => void (await this.authenticate(ctx)),
   } as KubeConfig;
+
+  /** The same for client-node's Exec (a WebSocket): the server, and the credentials, TLS and proxy as options. */
+  readonly webSocketConfig = {
+    getCurrentCluster: () => this.cluster,
+    applyToHTTPSOptions: (opts: WebSocketOptions) => this.transport.applyToWebSocket(opts),
+  } as unknown as KubeConfig;
 
   /** Aborts on Ctrl-C or when --request-timeout runs out. */
   private signal(): AbortSignal {
@@ -154,73 +176,20 @@ export class Kube extends Cluster {
   }
 }
 
-export function loadKubeConfig(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): KubeConfig {
-  const kc = new KubeConfig();
-  if (opts.kubeconfig) {
-    if (!existsSync(opts.kubeconfig))
-      throw new CliError(`cannot read kubeconfig "${opts.kubeconfig}": no such file or directory`);
-    loadFile(kc, opts.kubeconfig);
-    if (!kc.getContexts().length && !kc.getClusters().length)
-      throw new CliError(`error loading config file "${opts.kubeconfig}": not a kubeconfig (no clusters, no contexts)`);
-  } else {
-    const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-    const home = join(homedir(), '.kube', 'config');
-    const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST);
-    if (fromEnv.length === 0 && !inCluster && !existsSync(home)) {
-      throw new CliError('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config');
-    }
-    try {
-      kc.loadFromDefault();
-    } catch (err) {
-      // The merge does not say which file was bad: find it.
-      for (const file of fromEnv.length ? fromEnv : [home]) if (existsSync(file)) loadFile(new KubeConfig(), file);
-      throw new CliError(`invalid kubeconfig: ${firstLine(err)}`);
-    }
-  }
-  if (opts.context) {
-    if (!kc.getContextObject(opts.context)) throw new CliError(`context "${opts.context}" does not exist`);
-    kc.setCurrentContext(opts.context);
-  }
-  if (!kc.getCurrentContext() || !kc.getCurrentCluster()) {
-    throw new CliError('the kubeconfig has no current context: pass --context or run kubectl config use-context NAME');
-  }
-  return kc;
+/** The Transport for the context kubectl would use with these flags and this environment. */
+export function loadTransport(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): Transport {
+  const { config } = loadKubeconfig(opts.kubeconfig, env);
+  return new Transport(connectionFor(config, opts.context), env);
 }
-
-/** One file, or one `error loading config file` line naming it (the YAML parser's excerpt left out). */
-function loadFile(kc: KubeConfig, file: string): void {
-  try {
-    kc.loadFromFile(file);
-  } catch (err) {
-    const e = err as { name?: string; code?: string; mark?: { line?: number; column?: number }; reason?: string };
-    const why =
-      e.name === 'YAMLException'
-        ? `not valid YAML: ${e.reason ?? firstLine(err)}${e.mark?.line !== undefined ? ` (line ${e.mark.line + 1})` : ''}`
-        : e.code === 'EISDIR'
-          ? 'it is a directory'
-          : e.code === 'EACCES'
-            ? 'permission denied'
-            : firstLine(err);
-    throw new CliError(`error loading config file "${file}": ${why}`);
-  }
-}
-
-const firstLine = (err: unknown): string =>
-  String((err as Error)?.message ?? err)
-    .split('\n')[0]!
-    .trim();
 
 /** The kubeconfig's context names, without reaching any server (shell completion). */
 export function contextNames(kubeconfig: string | undefined): string[] {
-  const kc = new KubeConfig();
-  if (kubeconfig) kc.loadFromFile(kubeconfig);
-  else kc.loadFromDefault();
-  return kc.getContexts().map((c) => c.name);
+  return [...loadKubeconfig(kubeconfig, process.env).config.contexts.keys()];
 }
 
 export function connect(opts: ConnectionOptions, interrupt: AbortSignal): Kube {
   try {
-    return new Kube(loadKubeConfig(opts), interrupt, opts.requestTimeoutMs);
+    return new Kube(loadTransport(opts), interrupt, opts.requestTimeoutMs);
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError(`invalid kubeconfig: ${firstLine(err)}`);

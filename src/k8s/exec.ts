@@ -67,7 +67,7 @@ export function execInPod(
     );
     kube.interrupt.addEventListener('abort', onAbort, { once: true });
     const stdin = opts.stdin ? Readable.from([opts.stdin]) : null;
-    new Exec(kube.config)
+    new Exec(kube.webSocketConfig)
       .exec(namespace, pod, '', command, collector(out), collector(err), stdin, false, (s) => {
         status = s;
       })
