@@ -6,7 +6,7 @@ import type { PodWatch } from '../k8s/index.ts';
 import { stallSentence } from '../lab/diagnosis.ts';
 import { formatDuration } from '../lab/duration.ts';
 import { inMotion, motionPlan, type MotionPlan } from '../lab/in-motion.ts';
-import { isManaged, podName } from '../lab/names.ts';
+import { HOLD_FINALIZER, isManaged, podName } from '../lab/names.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
 import { runTasks } from '../ui/tasks.ts';
 import type { RunContext } from './command.ts';
@@ -34,8 +34,20 @@ export async function followUnfinished(ctx: RunContext): Promise<Unfinished | nu
     const first = moving();
     if (!first.length) return null;
     const started = Date.now();
+    // A pod held by the lab's finalizer is one a killed node-failure --simulate (or hold) never let go: let it go now.
+    const held = [...watch.byOrdinal().values()].filter(
+      (p) => p.metadata?.deletionTimestamp && p.metadata.finalizers?.includes(HOLD_FINALIZER),
+    );
+    for (const pod of held) await lab.releasePod(pod);
     await follow(watch, plan, moving, ctx);
-    return { pods: first.map(({ pod, doing }) => ({ pod, doing })), settledMs: Date.now() - started };
+    const released = new Set(held.map((p) => p.metadata?.name));
+    return {
+      pods: first.map(({ pod, doing }) => ({
+        pod,
+        doing: released.has(pod) ? `${doing}, held by the finalizer ${HOLD_FINALIZER} (removed)` : doing,
+      })),
+      settledMs: Date.now() - started,
+    };
   });
 }
 
