@@ -102,9 +102,6 @@ export function describeApiError(err: unknown, server: string): string {
     cause.code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? altnameWords(cause, host) : cause.code && X509_WORDS[cause.code];
   if (x509) return `Unable to connect to the server: tls: failed to verify certificate: ${x509}`;
   const msg = (err as Error)?.message ?? String(err);
-  if (/HTTP protocol is not allowed/.test(msg)) {
-    return `refusing plain HTTP to ${server}: the kubeconfig's cluster must use https (or set insecure-skip-tls-verify)`;
-  }
   return `Unable to connect to the server ${host}: ${cause.message ?? msg}`;
 }
 
