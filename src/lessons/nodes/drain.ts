@@ -202,6 +202,8 @@ export default defineCommand({
               skip: () => !probe && 'no other lab pod to ask about',
               task: async (_c, t) => {
                 if (!probe) return;
+                const ready = [...watch.byOrdinal().values()].filter((p) => isReady(p)).length;
+                await budgetCounts(lab, ready, Math.min(timeoutMs, BUDGET_LAG_MS));
                 probe.after = await dryRun(lab, probe.pod);
                 t.title = `eviction of ${probe.pod} (dry run) ${probe.after.accepted ? 'allowed' : `refused: ${probe.after.message}`}`;
               },
@@ -312,6 +314,29 @@ async function budgetComputed(lab: Lab, timeoutMs: number): Promise<void> {
       'the disruption controller (kube-controller-manager) to compute the budget',
       Math.min(timeoutMs, 60_000),
     );
+  } finally {
+    live.stop();
+  }
+}
+
+/** How long the disruption controller may take to count a pod that came back Ready (it is usually under a second). */
+const BUDGET_LAG_MS = 30_000;
+
+/**
+ * Until the budget counts as many healthy pods as are Ready now: the disruption controller lags the pods, and a
+ * dry run asked before it caught up is refused for a pod that is back. Past the bound the dry run is asked anyway,
+ * and its answer judged as it is.
+ */
+async function budgetCounts(lab: Lab, ready: number, timeoutMs: number): Promise<void> {
+  const live = await lab.watchBudget();
+  try {
+    await live.until(
+      () => live.current().some((b) => (b.status?.currentHealthy ?? 0) >= ready),
+      `the disruption controller to count the ${ready} Ready lab pods as healthy`,
+      timeoutMs,
+    );
+  } catch (err) {
+    if (err instanceof InterruptedError) throw err;
   } finally {
     live.stop();
   }
