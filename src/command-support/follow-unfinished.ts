@@ -25,12 +25,13 @@ export async function followUnfinished(ctx: RunContext): Promise<Unfinished | nu
   // No lab, or not sts-lab's: the command's own check says so.
   if (!sts || !isManaged(sts.metadata?.labels)) return null;
   return withPodWatch(lab, async (watch) => {
-    const unplaced = [...watch.byOrdinal().values()].some((p) =>
-      p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'),
-    );
-    const plan = motionPlan(sts, unplaced && (await lab.labCordons().catch(() => [])).length > 0);
     const name = (i: number) => podName(lab.names, i);
+    let plan = motionPlan(sts, false);
     const moving = () => inMotion(watch.byOrdinal(), { ...plan, now: Date.now() }, name);
+    if (!moving().length) return null;
+    // Only now, with something in motion: whether a pod that cannot be placed is held by the lab's own cordon (an
+    // evicted pod may still be Terminating here, and its replacement Unschedulable on that cordon a moment later).
+    plan = motionPlan(sts, (await lab.labCordons().catch(() => [])).length > 0);
     const first = moving();
     if (!first.length) return null;
     const started = Date.now();

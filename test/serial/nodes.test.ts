@@ -184,7 +184,11 @@ test(
   { skip },
   async () => {
     const ns = uniqueName('e2e-drain-kill');
-    after(() => dropNamespace(ns));
+    // A failure part-way must not leave the node cordoned for the tests after this one.
+    after(async () => {
+      await sts(['-n', ns, 'uncordon', '--progress', 'none']);
+      await dropNamespace(ns);
+    });
     assert.equal((await sts(['-n', ns, 'setup', '--image', IMAGE, '--progress', 'none'])).code, 0);
     await killWhen(['sts-lab', '-n', ns, '--progress', 'plain', 'drain', '1'], /✔ Evict nginx-sts-1/);
     // What the killed drain left: its cordon, its budget, and nginx-sts-1 held Pending on its pinned volume.
