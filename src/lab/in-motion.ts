@@ -5,7 +5,7 @@
 // lab cordoned) is not in motion: waiting for it would never end.
 import { policyOf, type PodManagementPolicy } from './manifests.ts';
 import { labOrdinals, startOrdinal, type OrdinalSpec } from './ordinals.ts';
-import { condition, isReady, stageOf, toDate, type PodLike } from './pods.ts';
+import { condition, isReady, revisionOf, stageOf, toDate, type PodLike } from './pods.ts';
 
 export interface MotionPlan {
   ordinals: number[];
@@ -62,7 +62,7 @@ export function motionOf(
   if (pod.metadata?.deletionTimestamp) return 'Terminating';
   if (!wanted) return ordered && held.length ? undefined : 'not deleted yet (above the replica count)';
   if (!isReady(pod)) return isHeld(pod, plan) ? undefined : stageOf(pod);
-  const revision = pod.metadata?.labels?.['controller-revision-hash'];
+  const revision = revisionOf(pod);
   const behind =
     plan.updateFrom !== undefined &&
     ordinal >= plan.updateFrom &&

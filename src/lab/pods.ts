@@ -40,6 +40,12 @@ export const STAGES: Stage[] = ['Pending', 'ContainerCreating', 'Running', 'Read
 
 export const uidOf = (p: PodLike): string => p.metadata?.uid ?? '';
 
+/** The label the StatefulSet controller puts the pod's revision (its ControllerRevision's name) in. */
+export const REVISION_LABEL = 'controller-revision-hash';
+
+export const revisionOf = (pod: PodLike & { metadata?: { labels?: Record<string, string> } }): string | null =>
+  pod.metadata?.labels?.[REVISION_LABEL] ?? null;
+
 export function condition(pod: PodLike, type: string): Condition | undefined {
   return pod.status?.conditions?.find((c) => c.type === type);
 }

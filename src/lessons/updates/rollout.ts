@@ -5,13 +5,11 @@ import { peakUnavailable, type PeakUnavailable } from './availability.ts';
 import type { Observation } from '../../lab/observation.ts';
 import { range } from '../../lab/ordinals.ts';
 import { GATE_ON_MINOR, maxUnavailableGateText, ON_DELETE_COMPLETES_MINOR } from '../../lab/server-version.ts';
-import { isReady, uidOf, type PodLike } from '../../lab/pods.ts';
+import { isReady, REVISION_LABEL, revisionOf, uidOf, type PodLike } from '../../lab/pods.ts';
 import { passIf, verdict, type Verdict } from '../../lab/verdict.ts';
 
-export const REVISION_LABEL = 'controller-revision-hash';
-
-export const revisionOf = (pod: PodLike & { metadata?: { labels?: Record<string, string> } }): string | null =>
-  pod.metadata?.labels?.[REVISION_LABEL] ?? null;
+// Where the update lessons have always found them.
+export { REVISION_LABEL, revisionOf };
 
 export interface RolloutRow {
   ordinal: number;
