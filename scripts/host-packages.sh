@@ -25,6 +25,8 @@ for task in "$@"; do
       want '[ -e /usr/aarch64-linux-gnu/lib/libatomic.so.1 ]' libatomic1-arm64-cross
       # The HTML report is tested in a real browser.
       want 'command -v chromium' chromium
+      # tour --hands-on is tested on a real terminal, as a learner uses it.
+      want 'command -v tmux' tmux
       # --junit files are validated against Jenkins' junit-4 schema and read by a real consumer.
       want 'command -v xmllint' libxml2-utils
       want '/usr/bin/python3 -c "import junitparser"' python3-junitparser

@@ -20,6 +20,7 @@ import { verdictCases, verdictsIn } from './judged.ts';
 import { connectLab } from './target.ts';
 import { followUnfinished, type Unfinished } from './follow-unfinished.ts';
 import { formatDuration } from '../lab/duration.ts';
+import type { HandsOn } from './hands-on.ts';
 
 export interface RunContext {
   globals: GlobalOptions;
@@ -27,6 +28,8 @@ export interface RunContext {
   interrupt: AbortSignal;
   /** The cluster to act on instead of the one the kubeconfig names: a recording, in tests. */
   cluster?: Cluster | undefined;
+  /** tour --hands-on: the step's actions are the learner's, and the commands wait to see them done. */
+  handsOn?: HandsOn | undefined;
 }
 
 /** What run() found: the -o json data, whether the checks held, and the timeline it watched. */

@@ -6,7 +6,8 @@ import { isManaged, podName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, ordinalsText, type OrdinalSpec } from '../lab/ordinals.ts';
 import type { RunContext } from './command.ts';
 
-const sessions = new WeakMap<RunContext, Map<string, Lab>>();
+// Keyed by the run's Ctrl-C signal: a step's context (tour --hands-on adds to it) is the same run.
+const sessions = new WeakMap<AbortSignal, Map<string, Lab>>();
 
 /**
  * The lab on the cluster the global flags name; the cluster layer is loaded now, not at
@@ -14,8 +15,8 @@ const sessions = new WeakMap<RunContext, Map<string, Lab>>();
  */
 export async function connectLab(ctx: RunContext, names: LabNames): Promise<Lab> {
   const k = await loadK8s();
-  const byNames = sessions.get(ctx) ?? new Map<string, Lab>();
-  sessions.set(ctx, byNames);
+  const byNames = sessions.get(ctx.interrupt) ?? new Map<string, Lab>();
+  sessions.set(ctx.interrupt, byNames);
   const key = `${names.namespace}/${names.statefulSet}/${names.service}`;
   const lab = byNames.get(key) ?? new k.LabSession(ctx.cluster ?? k.connect(ctx.globals, ctx.interrupt), names);
   byNames.set(key, lab);

@@ -40,6 +40,10 @@ export const STAGES: Stage[] = ['Pending', 'ContainerCreating', 'Running', 'Read
 
 export const uidOf = (p: PodLike): string => p.metadata?.uid ?? '';
 
+/** The pod that had this UID is Terminating or gone (p: what now holds its name, if anything). */
+export const isGoing = (p: PodLike | undefined, uid: string): boolean =>
+  !p || uidOf(p) !== uid || Boolean(p.metadata?.deletionTimestamp);
+
 /** The label the StatefulSet controller puts the pod's revision (its ControllerRevision's name) in. */
 export const REVISION_LABEL = 'controller-revision-hash';
 

@@ -2,7 +2,7 @@
 // Content-Security-Policy forbids them), light and dark, printable, with real table markup and a
 // text alternative for every chart. The charts are SVG, drawn from the watch's phases.
 import { PHASE_LABEL as LABEL, PHASES, type PhaseChart } from '../ui/phases.ts';
-import type { LabReport } from './lab-report.ts';
+import { doerOf, type LabReport } from './lab-report.ts';
 import { factsText } from '../lab/cluster-facts.ts';
 
 const W = 760;
@@ -26,7 +26,8 @@ export function reportHtml(r: LabReport, charts: PhaseChart[][]): string {
   const steps = r.steps
     .map((s, i) => {
       const figures = (charts[i] ?? []).map((c) => chartFigure(c, ++figure)).join('\n');
-      return `<li class="step"><h3>${esc(s.step)} <span class="result ${s.result === 'N/A' ? 'na' : s.result.toLowerCase()}">${s.result}</span> <span class="took">${seconds(s.durationMs)}</span></h3>
+      return `<li class="step"><h3>${esc(s.step)} <span class="result ${s.result === 'N/A' ? 'na' : s.result.toLowerCase()}">${s.result}</span> <span class="took">${seconds(s.durationMs)}</span>${s.by ? ` <span class="by">done by ${doerOf(s.by)}</span>` : ''}</h3>
+${(s.actions ?? []).map((a) => `<p class="action">${a.by === 'learner' ? 'You ran' : 'The lab ran'} <code>${esc(a.kubectl)}</code>${a.hints.map((h) => ` (before that: ${esc(h)})`).join('')}</p>`).join('\n')}
 ${s.notes.map((n) => `<p>${esc(n)}</p>`).join('\n')}
 ${figures}</li>`;
     })
@@ -140,6 +141,7 @@ thead th { background: color-mix(in srgb, var(--line) 35%, transparent); }
 .result { font-weight: 700; white-space: nowrap; }
 .result.pass { color: var(--pass); } .result.fail { color: var(--fail); } .result.na { color: var(--na); }
 .took { color: var(--muted); font-weight: 400; font-size: .85em; }
+.by { color: var(--muted); font-weight: 400; font-size: .85em; font-style: italic; }
 .steps { padding-left: 1.5rem; }
 .step { margin-bottom: 1.5rem; }
 .step p { margin: .15rem 0; }

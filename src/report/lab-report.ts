@@ -1,6 +1,7 @@
 // The tour's lab report: one row per Key Concept / Expected Outcome of the scenario, each
 // PASS or FAIL with the evidence, as a table and as Markdown a learner can keep. The rows are
 // the lessons' (src/lessons/*/rows.ts), in the registry's order within each part.
+import type { ActionDone, Actor } from '../command-support/hands-on.ts';
 import type { LabNames } from '../lab/names.ts';
 import type { Result } from '../lab/verdict.ts';
 import { REPORTED, type TourEvidence } from '../lessons/registry.ts';
@@ -37,7 +38,15 @@ export interface LabReport {
   timings: { what: string; durationMs: number | null }[];
   parts: TourPart[];
   rows: ReportRow[];
-  steps: { step: string; result: Result; durationMs: number; notes: string[] }[];
+  steps: {
+    step: string;
+    result: Result;
+    durationMs: number;
+    notes: string[];
+    /** --hands-on: who did the step, and each of its actions. */
+    by?: Actor;
+    actions?: ActionDone[];
+  }[];
   passed: boolean;
   /** The step the tour could not go past, with its error; null when every step ran. */
   stopped: string | null;
@@ -141,10 +150,17 @@ export function reportMarkdown(r: LabReport): string {
     '## Steps',
     '',
     ...r.steps.flatMap((s, i) => [
-      `${i + 1}. **${s.step}** (${s.result}, ${(s.durationMs / 1000).toFixed(1)} s)`,
+      `${i + 1}. **${s.step}** (${s.result}, ${(s.durationMs / 1000).toFixed(1)} s${s.by ? `, done by ${doerOf(s.by)}` : ''})`,
+      ...(s.actions ?? []).flatMap((a) => [
+        `   ${a.by === 'learner' ? 'You ran' : 'The lab ran'} \`${a.kubectl}\``,
+        ...a.hints.map((h) => `   (before that: ${h})`),
+      ]),
       ...s.notes.map((n) => `   ${n}`),
     ]),
     '',
   ];
   return lines.join('\n');
 }
+
+/** Who did a hands-on step, as the report says it. */
+export const doerOf = (by: Actor): string => (by === 'learner' ? 'you' : 'the lab');

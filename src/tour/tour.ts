@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
 import { asUsage, CliError, InterruptedError, UsageError } from '../errors.ts';
 import {
+  doerOf,
   reportCases,
   reportMarkdown,
   reportPassed,
@@ -25,6 +26,8 @@ import { defineCommand, type Measured } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
 import { writableFile } from '../command-support/output-file.ts';
 import { podFlags, podSettings, type PodSettings } from '../commands/setup.ts';
+import type { HandsOn } from '../command-support/hands-on.ts';
+import { terminalKey } from '../ui/keys.ts';
 import { TOUR_PARTS, type NodeDrill, type TourPart, type TourScope } from './scope.ts';
 
 interface TourOptions {
@@ -35,6 +38,8 @@ interface TourOptions {
   keep: boolean;
   report?: string | undefined;
   stepByStep: boolean;
+  /** --hands-on: the learner does each step's actions; the step numbers the lab does itself. */
+  handsOn: { doItForMe: number[] } | undefined;
   limits: Limits;
 }
 
@@ -76,6 +81,16 @@ export default defineCommand({
         default: false,
         describe: 'Wait for Enter between steps (on a terminal)',
       })
+      .option('hands-on', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'You do each step: it prints the kubectl command, waits to see it done, and proves it (press d to let the lab do one)',
+      })
+      .option('do-it-for-me', {
+        type: 'string',
+        describe: 'With --hands-on: the steps the lab does itself, by number (e.g. 2,5)',
+      })
       .options(thresholdOptions(THRESHOLD_FLAGS)),
   options: (a, g): TourOptions => {
     const parts = tourParts(String(a.part));
@@ -88,6 +103,7 @@ export default defineCommand({
       keep: a.keep === true,
       report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
       stepByStep: a['step-by-step'] === true,
+      handsOn: handsOnOptions(a, planLength(parts, a.keep === true)),
       limits: asUsage(() => parseLimits(a, THRESHOLD_FLAGS)),
     };
   },
@@ -102,6 +118,8 @@ export default defineCommand({
     let drawn: PhaseChart[] = [];
     // Every time the steps' commands measured, for the thresholds' rows.
     const measured: Measured[] = [];
+    // The step at hand's hands-on record, which its commands' actions fill in.
+    let handsOn: HandsOn | undefined;
     const scope: TourScope<TourEvidence> = {
       names: n,
       pod: o.pod,
@@ -112,15 +130,14 @@ export default defineCommand({
       cluster: null,
       // Each step runs a subcommand with options as data and reads its typed -o json data.
       call: async (cmd, options) => {
-        const r = await cmd.run(options, ctx satisfies RunContext);
+        const r = await cmd.run(options, { ...ctx, handsOn } satisfies RunContext);
         if (r.chart?.rows.length) drawn.push(r.chart);
         if (cmd.measures) measured.push(cmd.measures.measured(r.data));
         return r.data;
       },
     };
-    const plan = [...o.parts.flatMap((part) => TOUR_PLANS[part]), ...(o.keep ? [] : [teardownStep(o.parts)])].map(
-      (step) => step(scope),
-    );
+    const plan = planOf(o.parts, o.keep).map((step) => step(scope));
+    const key = terminalKey('d');
 
     let failure: string | undefined;
     // The steps share one session: each kind is listed and watched once for the whole tour.
@@ -140,10 +157,16 @@ export default defineCommand({
         const t0 = Date.now();
         drawn = [];
         charts.push(drawn);
+        handsOn = o.handsOn && {
+          labDoes: o.handsOn.doItForMe.includes(i + 1),
+          askKey: key.key,
+          onAsk: key.on,
+          done: [],
+        };
         try {
           const { result, notes } = await step.run();
           await readFacts();
-          steps.push({ step: step.title, result, durationMs: Date.now() - t0, notes });
+          steps.push({ step: step.title, result, durationMs: Date.now() - t0, notes, ...doneBy(handsOn) });
           say(notes.map((l) => `   ${l}`));
         } catch (err) {
           if (err instanceof InterruptedError) throw err;
@@ -213,6 +236,12 @@ export default defineCommand({
           headers: ['measured', 'time'],
           rows: r.timings.map((t) => [t.what, t.durationMs === null ? '-' : formatDuration(t.durationMs)]),
         },
+        {
+          headers: ['step', 'done by', 'command'],
+          rows: r.steps.flatMap((s, i) =>
+            s.by ? [[`${i + 1}. ${s.step}`, doerOf(s.by), s.actions?.map((a) => a.kubectl).join('; ') || '-']] : [],
+          ),
+        },
       ],
       notes: [
         `${verdictText(r.passed ? 'PASS' : 'FAIL')}  ${r.passed ? `Every StatefulSet guarantee of the scenario held on this cluster${notOffered(r)}` : r.stopped ? `The tour stopped: ${r.stopped}` : 'Some guarantees did not hold (see the rows above)'}`,
@@ -226,6 +255,39 @@ const notOffered = (r: LabReport): string => {
   const na = r.rows.filter((x) => x.optional && x.result === 'N/A').map((x) => x.concept);
   return na.length ? ` (not offered here: ${na.join(', ')})` : '';
 };
+
+/** The steps of these parts, and the teardown that closes them unless --keep. */
+const planOf = (parts: TourPart[], keep: boolean) => [
+  ...parts.flatMap((part) => TOUR_PLANS[part]),
+  ...(keep ? [] : [teardownStep(parts)]),
+];
+
+const planLength = (parts: TourPart[], keep: boolean) => planOf(parts, keep).length;
+
+/** --hands-on and the steps --do-it-for-me leaves to the lab, numbered as the tour prints them. */
+function handsOnOptions(a: Record<string, unknown>, steps: number): TourOptions['handsOn'] {
+  const given = a['do-it-for-me'];
+  if (a['hands-on'] !== true) {
+    if (given !== undefined) throw new UsageError('--do-it-for-me goes with --hands-on');
+    return undefined;
+  }
+  const doItForMe =
+    given === undefined
+      ? []
+      : String(given)
+          .split(',')
+          .map((x) => x.trim());
+  const bad = doItForMe.filter((x) => !/^\d+$/.test(x) || Number(x) < 1 || Number(x) > steps);
+  if (bad.length)
+    throw new UsageError(
+      `invalid argument "${bad.join(',')}" for "--do-it-for-me" flag: must be step numbers from 1 to ${steps}`,
+    );
+  return { doItForMe: doItForMe.map(Number) };
+}
+
+/** Who did a hands-on step: the learner if they did any of its actions; a step with none is the lab's. */
+const doneBy = (h: HandsOn | undefined): Pick<LabReport['steps'][number], 'by' | 'actions'> =>
+  h ? { by: h.done.some((d) => d.by === 'learner') ? 'learner' : 'lab', actions: h.done } : {};
 
 /** --fail-with and --recover-with come together: a node the tour stops, it must start again. */
 function nodeDrill(a: Record<string, unknown>): NodeDrill {

@@ -18,7 +18,7 @@ import {
 import { revisionFor, revisionOf } from '../updates/rollout.ts';
 import { startOrdinal } from '../../lab/ordinals.ts';
 import { claimName, podName, type LabNames } from '../../lab/names.ts';
-import { isReady, uidOf, type PodLike } from '../../lab/pods.ts';
+import { isGoing, isReady, uidOf, type PodLike } from '../../lab/pods.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { volumeNodes } from '../../lab/volumes.ts';
 import { verdictText } from '../../ui/color.ts';
@@ -26,7 +26,8 @@ import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { connectToPod, requiredOrdinal } from '../../command-support/target.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
-import type { GlobalOptions } from '../../options.ts';
+import { perform, type Action } from '../../command-support/hands-on.ts';
+import type { RunContext } from '../../command-support/command.ts';
 import { policyOf } from '../../lab/manifests.ts';
 
 interface KillOptions {
@@ -55,7 +56,7 @@ export default defineCommand({
       throw new CliError(`pod ${name} is not Ready now`, 'wait until it is (kubectl sts-lab status), then kill it');
     const before = await identity(lab, old);
     return withPodWatch(lab, async (watch) => {
-      const deletedAt = await recreate(watch, lab, sts, o, before.uid, ctx.globals);
+      const deletedAt = await recreate(watch, lab, sts, o, before.uid, ctx);
       const fresh = replacementOf(watch.byOrdinal(), o.ordinal, before.uid)!;
       const after = await identity(lab, fresh);
       const rows = [
@@ -122,10 +123,10 @@ async function recreate(
   sts: V1StatefulSet,
   o: KillOptions,
   oldUid: string,
-  g: GlobalOptions,
+  ctx: RunContext,
 ): Promise<number> {
   const name = podName(o.names, o.ordinal);
-  const timeoutMs = g.timeoutMs;
+  const timeoutMs = ctx.globals.timeoutMs;
   let deletedAt = 0;
   const replacement = (pods: ReadonlyMap<number, V1Pod>) => replacementOf(pods, o.ordinal, oldUid);
   const stallQuery = {
@@ -152,9 +153,10 @@ async function recreate(
     [
       {
         title: `Delete pod ${name} (${o.force ? 'forced, grace period 0' : 'graceful'})`,
-        task: async () => {
+        task: async (_c, t) => {
           deletedAt = Date.now();
-          await lab.deletePod(name, o.force);
+          if ((await perform(ctx, t, deletion(watch, lab, o, oldUid))) === 'learner')
+            deletedAt = seenDeleted(watch, oldUid) ?? Date.now();
         },
       },
       {
@@ -183,10 +185,32 @@ async function recreate(
         },
       },
     ],
-    { progress: g.progress },
+    { progress: ctx.globals.progress },
   );
   return deletedAt;
 }
+
+/** The delete, as the lab sends it or as the learner types it. */
+function deletion(watch: PodWatch, lab: Lab, o: KillOptions, oldUid: string): Action {
+  const name = podName(o.names, o.ordinal);
+  const others = new Map([...watch.byOrdinal()].filter(([i]) => i !== o.ordinal).map(([i, p]) => [i, uidOf(p)]));
+  return {
+    kubectl: `kubectl -n ${o.names.namespace} delete pod ${name}${o.force ? ' --grace-period=0 --force' : ''}`,
+    awaiting: `${name} deleted`,
+    byLab: () => lab.deletePod(name, o.force),
+    watch: { until: (cond, what, ms) => watch.until(cond, what, ms), changes: watch.changes },
+    seen: () => isGoing(watch.byOrdinal().get(o.ordinal), oldUid),
+    wrong: () => {
+      const pods = watch.byOrdinal();
+      const hit = [...others].find(([i, uid]) => isGoing(pods.get(i), uid));
+      return hit && `${podName(o.names, hit[0])} was deleted, not ${name}`;
+    },
+  };
+}
+
+/** When the watch first saw the old pod Terminating or gone: a learner's delete has no call to time. */
+const seenDeleted = (w: PodWatch, oldUid: string): number | undefined =>
+  w.history.find((c) => !c.initial && c.uid === oldUid && (c.stage === 'Terminating' || c.type === 'delete'))?.at;
 
 /** Identity from the pod object itself, its claim and what hostname says inside it. */
 async function identity(lab: Lab, pod: V1Pod): Promise<Identity> {

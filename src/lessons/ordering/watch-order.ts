@@ -2,9 +2,10 @@
 // started before setup), then prove from the watch stream that OrderedReady held.
 import type { Argv } from 'yargs';
 import { phaseChart } from '../../ui/phases.ts';
-import { podName, type LabNames } from '../../lab/names.ts';
+import { appSelector, podName, type LabNames } from '../../lab/names.ts';
+import { perform } from '../../command-support/hands-on.ts';
 import { analyseOrdering } from './judge.ts';
-import { isReady } from '../../lab/pods.ts';
+import { isGoing, isReady } from '../../lab/pods.ts';
 import { buildTimeline, timelineJson } from '../../lab/timeline.ts';
 import { TIMELINE_HEADERS, timelineCells } from '../../ui/cells.ts';
 import { verdictLines } from '../../lab/verdict.ts';
@@ -75,8 +76,22 @@ export default defineCommand({
               enabled: () => o.restart,
               task: async (_c, t) => {
                 for (const [ordinal, pod] of pods.byOrdinal()) state.replaced.set(ordinal, pod.metadata?.uid ?? '');
-                await lab.deletePods();
-                t.title = `Deleted ${state.replaced.size} pods; the controller re-creates them`;
+                const gone = () => [...state.replaced].filter(([i, uid]) => isGoing(pods.byOrdinal().get(i), uid));
+                const by = await perform(ctx, t, {
+                  kubectl: `kubectl -n ${n.namespace} delete pods -l ${appSelector(n)}`,
+                  awaiting: `all ${state.replaced.size} pods deleted`,
+                  byLab: () => lab.deletePods(),
+                  watch: { until: (cond, what, ms) => pods.until(cond, what, ms), changes: pods.changes },
+                  seen: () => gone().length === state.replaced.size,
+                  // A pod already re-created while others were never deleted: not a delete still going through.
+                  wrong: () => {
+                    const back = gone().filter(([i]) => pods.byOrdinal().has(i) && isReady(pods.byOrdinal().get(i)!));
+                    return back.length
+                      ? `only ${back.map(([i]) => podName(n, i)).join(', ')} deleted: delete every pod of the StatefulSet`
+                      : undefined;
+                  },
+                });
+                t.title = `${by === 'lab' ? 'Deleted' : 'You deleted'} ${state.replaced.size} pods; the controller re-creates them`;
               },
             },
             {

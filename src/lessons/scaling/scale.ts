@@ -21,6 +21,7 @@ import { defineCommand, type Outcome, type RunContext } from '../../command-supp
 import type { Lab, PodWatch } from '../../k8s/index.ts';
 import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
+import { perform, type TaskLine } from '../../command-support/hands-on.ts';
 import { range, startOrdinal } from '../../lab/ordinals.ts';
 import { goneTasks, readyTasks } from '../../command-support/wait-ready.ts';
 import { policyOf, type PodManagementPolicy } from '../../lab/manifests.ts';
@@ -215,7 +216,7 @@ async function follow(
         {
           title: `Scale statefulset.apps/${n.statefulSet} from ${from} to ${to}`,
           task: async (_c, t) => {
-            await lab.scaleStatefulSet(to);
+            await scaling(lab, ctx, t, n, from, to);
             const timeoutMs = ctx.globals.timeoutMs;
             return t.newListr(
               up
@@ -242,4 +243,27 @@ async function follow(
     return e.stall;
   }
   return undefined;
+}
+
+/** The scale, as the lab sends it or as the learner types it: the StatefulSet's watch shows it done. */
+async function scaling(lab: Lab, ctx: RunContext, t: TaskLine, n: LabNames, from: number, to: number): Promise<void> {
+  // Only a hands-on step needs to see the scale: the lab's own needs no watch of the StatefulSet.
+  if (!ctx.handsOn) return void (await lab.scaleStatefulSet(to));
+  const sts = await lab.watchStatefulSet();
+  const replicas = () => sts.list.current()[0]?.spec?.replicas;
+  try {
+    await perform(ctx, t, {
+      kubectl: `kubectl -n ${n.namespace} scale statefulset ${n.statefulSet} --replicas=${to}`,
+      awaiting: `spec.replicas ${to}`,
+      byLab: async () => void (await lab.scaleStatefulSet(to)),
+      watch: sts.list,
+      seen: () => replicas() === to,
+      wrong: () => {
+        const r = replicas();
+        return r !== undefined && r !== from ? `replicas is ${r}, and this step scales to ${to}` : undefined;
+      },
+    });
+  } finally {
+    sts.release();
+  }
 }
