@@ -64,11 +64,12 @@ export async function perform(ctx: RunContext, task: TaskLine, a: Action): Promi
     return by;
   };
   if (!h || h.labDoes) {
-    if (h) task.title = `The lab runs: ${a.kubectl}`;
+    if (h) task.title = task.output = `The lab runs: ${a.kubectl}`;
     await a.byLab();
     return record('lab');
   }
-  task.title = `Your turn: ${a.kubectl}`;
+  // The title for the live renderer; output lines for plain progress, which prints no title changes.
+  task.title = task.output = `Your turn: ${a.kubectl}`;
   const ask = h.askKey ? ` (press ${h.askKey} to let the lab do it)` : '';
   task.output = `waiting to see ${a.awaiting}${ask}`;
   const hints: string[] = [];
@@ -95,10 +96,10 @@ export async function perform(ctx: RunContext, task: TaskLine, a: Action): Promi
     stop();
   }
   if (!a.seen()) {
-    task.title = `The lab runs: ${a.kubectl}`;
+    task.title = task.output = `The lab runs: ${a.kubectl}`;
     await a.byLab();
     return record('lab', hints);
   }
-  task.title = `You ran: ${a.kubectl}`;
+  task.title = task.output = `You ran: ${a.kubectl}`;
   return record('learner', hints);
 }

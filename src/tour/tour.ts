@@ -167,7 +167,8 @@ export default defineCommand({
           const { result, notes } = await step.run();
           await readFacts();
           steps.push({ step: step.title, result, durationMs: Date.now() - t0, notes, ...doneBy(handsOn) });
-          say(notes.map((l) => `   ${l}`));
+          const hints = handsOn?.done.flatMap((d) => d.hints.map((h) => `Before that: ${h}.`)) ?? [];
+          say([...hints, ...notes].map((l) => `   ${l}`));
         } catch (err) {
           if (err instanceof InterruptedError) throw err;
           failure = `${step.title}: ${(err as Error).message}`;

@@ -5,7 +5,7 @@
 export interface KeyListener {
   /** The key's name for the live line; undefined when stdin is not a terminal (nothing to press). */
   key: string | undefined;
-  on(cb: () => void): () => void;
+  on: (cb: () => void) => () => void;
 }
 
 const CTRL_C = '\u0003';
@@ -15,7 +15,7 @@ export function terminalKey(key: string): KeyListener {
   if (!stdin.isTTY || !process.stderr.isTTY) return { key: undefined, on: () => () => undefined };
   return {
     key,
-    on(cb) {
+    on: (cb) => {
       const onData = (b: Buffer) => {
         const typed = b.toString('utf8');
         if (typed.includes(CTRL_C)) process.kill(process.pid, 'SIGINT');

@@ -77,7 +77,7 @@ export default defineCommand({
               task: async (_c, t) => {
                 for (const [ordinal, pod] of pods.byOrdinal()) state.replaced.set(ordinal, pod.metadata?.uid ?? '');
                 const gone = () => [...state.replaced].filter(([i, uid]) => isGoing(pods.byOrdinal().get(i), uid));
-                const by = await perform(ctx, t, {
+                await perform(ctx, t, {
                   kubectl: `kubectl -n ${n.namespace} delete pods -l ${appSelector(n)}`,
                   awaiting: `all ${state.replaced.size} pods deleted`,
                   byLab: () => lab.deletePods(),
@@ -91,7 +91,7 @@ export default defineCommand({
                       : undefined;
                   },
                 });
-                t.title = `${by === 'lab' ? 'Deleted' : 'You deleted'} ${state.replaced.size} pods; the controller re-creates them`;
+                t.title = `${ctx.handsOn ? t.title : `Deleted ${state.replaced.size} pods`}; the controller re-creates them`;
               },
             },
             {
