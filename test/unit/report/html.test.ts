@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LabReport } from '../../../src/report/lab-report.ts';
+import { reportMarkdown, type LabReport } from '../../../src/report/lab-report.ts';
 import type { PhaseChart } from '../../../src/ui/phases.ts';
 import { reportHtml } from '../../../src/report/html.ts';
 
@@ -91,4 +91,31 @@ test('the HTML report: self-contained, escaped, a row per concept, a bar per seg
   assert.match(html, /@media print/);
   assert.match(html, /@media \(prefers-color-scheme: dark\)/);
   assert.equal([...html.matchAll(/<figure class="timeline"/g)].length, 1, 'only the steps that drew one');
+});
+
+test('a hands-on report says who did each step and what was typed, in the page and in Markdown', () => {
+  const kubectl = 'kubectl -n scenarios delete pod nginx-sts-1';
+  const handsOn: LabReport = {
+    ...report,
+    steps: [
+      { ...report.steps[0]!, by: 'lab', actions: [] },
+      {
+        ...report.steps[1]!,
+        by: 'learner',
+        actions: [{ kubectl, by: 'learner', hints: ['nginx-sts-2 was deleted, not <nginx-sts-1>'], waitedMs: 4000 }],
+      },
+    ],
+  };
+  const html = reportHtml(handsOn, [[], []]);
+  assert.match(html, /Create the lab .*<span class="by">done by the lab<\/span>/);
+  assert.match(html, /Check names .*<span class="by">done by you<\/span>/);
+  assert.ok(
+    html.includes(
+      `<p class="action">You ran <code>${kubectl}</code> (before that: nginx-sts-2 was deleted, not &#60;nginx-sts-1&#62;)</p>`,
+    ),
+  );
+  const md = reportMarkdown(handsOn);
+  assert.match(md, /^2\. \*\*Check names\*\* \(PASS, 0\.3 s, done by you\)$/m);
+  assert.ok(md.includes(`   You ran \`${kubectl}\`\n   (before that: nginx-sts-2 was deleted, not <nginx-sts-1>)`));
+  assert.doesNotMatch(reportMarkdown(report), /done by/, 'a tour that is not hands-on says nothing of it');
 });
