@@ -1,6 +1,7 @@
 // Hands on: a command's action done by the learner. The command prints the plain kubectl
 // command with the lab's names, waits on its watch until it sees that done by someone else,
 // hints when it sees something else done, and goes on to prove the step as it would have.
+import type { PodWatch } from '../k8s/index.ts';
 import type { RunContext } from './command.ts';
 
 /** Who did an action: the learner at their own kubectl, or the lab itself. */
@@ -45,6 +46,12 @@ export interface Action {
   /** What the watch shows done instead, as a one-line hint; undefined when nothing is. */
   wrong?: () => string | undefined;
 }
+
+/** The pod watch as a wait on it sees it. */
+export const podWatched = (w: PodWatch): Watched => ({
+  until: (cond, what, ms) => w.until(cond, what, ms),
+  changes: w.changes,
+});
 
 /** The parts of a listr2 task an action shows itself in. */
 export interface TaskLine {

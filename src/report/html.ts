@@ -2,7 +2,7 @@
 // Content-Security-Policy forbids them), light and dark, printable, with real table markup and a
 // text alternative for every chart. The charts are SVG, drawn from the watch's phases.
 import { PHASE_LABEL as LABEL, PHASES, type PhaseChart } from '../ui/phases.ts';
-import { doerOf, type LabReport } from './lab-report.ts';
+import { doerOf, ranBy, type LabReport } from './lab-report.ts';
 import { factsText } from '../lab/cluster-facts.ts';
 
 const W = 760;
@@ -27,7 +27,7 @@ export function reportHtml(r: LabReport, charts: PhaseChart[][]): string {
     .map((s, i) => {
       const figures = (charts[i] ?? []).map((c) => chartFigure(c, ++figure)).join('\n');
       return `<li class="step"><h3>${esc(s.step)} <span class="result ${s.result === 'N/A' ? 'na' : s.result.toLowerCase()}">${s.result}</span> <span class="took">${seconds(s.durationMs)}</span>${s.by ? ` <span class="by">done by ${doerOf(s.by)}</span>` : ''}</h3>
-${(s.actions ?? []).map((a) => `<p class="action">${a.by === 'learner' ? 'You ran' : 'The lab ran'} <code>${esc(a.kubectl)}</code>${a.hints.map((h) => ` (before that: ${esc(h)})`).join('')}</p>`).join('\n')}
+${(s.actions ?? []).map((a) => `<p class="action">${ranBy(a.by)} <code>${esc(a.kubectl)}</code>${a.hints.map((h) => ` (before that: ${esc(h)})`).join('')}</p>`).join('\n')}
 ${s.notes.map((n) => `<p>${esc(n)}</p>`).join('\n')}
 ${figures}</li>`;
     })

@@ -152,7 +152,7 @@ export function reportMarkdown(r: LabReport): string {
     ...r.steps.flatMap((s, i) => [
       `${i + 1}. **${s.step}** (${s.result}, ${(s.durationMs / 1000).toFixed(1)} s${s.by ? `, done by ${doerOf(s.by)}` : ''})`,
       ...(s.actions ?? []).flatMap((a) => [
-        `   ${a.by === 'learner' ? 'You ran' : 'The lab ran'} \`${a.kubectl}\``,
+        `   ${ranBy(a.by)} \`${a.kubectl}\``,
         ...a.hints.map((h) => `   (before that: ${h})`),
       ]),
       ...s.notes.map((n) => `   ${n}`),
@@ -164,3 +164,6 @@ export function reportMarkdown(r: LabReport): string {
 
 /** Who did a hands-on step, as the report says it. */
 export const doerOf = (by: Actor): string => (by === 'learner' ? 'you' : 'the lab');
+
+/** One of its actions, as the report says it. */
+export const ranBy = (by: Actor): string => (by === 'learner' ? 'You ran' : 'The lab ran');

@@ -103,7 +103,7 @@ export default defineCommand({
       keep: a.keep === true,
       report: a.report === undefined ? undefined : writableFile('--report', String(a.report)),
       stepByStep: a['step-by-step'] === true,
-      handsOn: handsOnOptions(a, planLength(parts, a.keep === true)),
+      handsOn: handsOnOptions(a, planOf(parts, a.keep === true).length),
       limits: asUsage(() => parseLimits(a, THRESHOLD_FLAGS)),
     };
   },
@@ -262,8 +262,6 @@ const planOf = (parts: TourPart[], keep: boolean) => [
   ...parts.flatMap((part) => TOUR_PLANS[part]),
   ...(keep ? [] : [teardownStep(parts)]),
 ];
-
-const planLength = (parts: TourPart[], keep: boolean) => planOf(parts, keep).length;
 
 /** --hands-on and the steps --do-it-for-me leaves to the lab, numbered as the tour prints them. */
 function handsOnOptions(a: Record<string, unknown>, steps: number): TourOptions['handsOn'] {

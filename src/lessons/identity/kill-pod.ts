@@ -26,7 +26,7 @@ import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { connectToPod, requiredOrdinal } from '../../command-support/target.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
-import { perform, type Action } from '../../command-support/hands-on.ts';
+import { perform, podWatched, type Action } from '../../command-support/hands-on.ts';
 import type { RunContext } from '../../command-support/command.ts';
 import { policyOf } from '../../lab/manifests.ts';
 
@@ -198,7 +198,7 @@ function deletion(watch: PodWatch, lab: Lab, o: KillOptions, oldUid: string): Ac
     kubectl: `kubectl -n ${o.names.namespace} delete pod ${name}${o.force ? ' --grace-period=0 --force' : ''}`,
     awaiting: `${name} deleted`,
     byLab: () => lab.deletePod(name, o.force),
-    watch: { until: (cond, what, ms) => watch.until(cond, what, ms), changes: watch.changes },
+    watch: podWatched(watch),
     seen: () => isGoing(watch.byOrdinal().get(o.ordinal), oldUid),
     wrong: () => {
       const pods = watch.byOrdinal();

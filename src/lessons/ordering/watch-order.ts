@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import { phaseChart } from '../../ui/phases.ts';
 import { appSelector, podName, type LabNames } from '../../lab/names.ts';
-import { perform } from '../../command-support/hands-on.ts';
+import { perform, podWatched } from '../../command-support/hands-on.ts';
 import { analyseOrdering } from './judge.ts';
 import { isGoing, isReady } from '../../lab/pods.ts';
 import { buildTimeline, timelineJson } from '../../lab/timeline.ts';
@@ -81,11 +81,11 @@ export default defineCommand({
                   kubectl: `kubectl -n ${n.namespace} delete pods -l ${appSelector(n)}`,
                   awaiting: `all ${state.replaced.size} pods deleted`,
                   byLab: () => lab.deletePods(),
-                  watch: { until: (cond, what, ms) => pods.until(cond, what, ms), changes: pods.changes },
+                  watch: podWatched(pods),
                   seen: () => gone().length === state.replaced.size,
                   // A pod already re-created while others were never deleted: not a delete still going through.
                   wrong: () => {
-                    const back = gone().filter(([i]) => pods.byOrdinal().has(i) && isReady(pods.byOrdinal().get(i)!));
+                    const back = gone().filter(([i]) => isReady(pods.byOrdinal().get(i) ?? {}));
                     return back.length
                       ? `only ${back.map(([i]) => podName(n, i)).join(', ')} deleted: delete every pod of the StatefulSet`
                       : undefined;
