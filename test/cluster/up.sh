@@ -304,6 +304,14 @@ guard_first
 # shellcheck source=lib/processes.sh
 source "$CLUSTER_SRC_DIR/lib/processes.sh"
 
+# Something this run's pid files do not know may still serve the cluster's sockets and ports: a
+# cluster started from another PID namespace, whose processes down.sh cannot see. Starting beside
+# it would talk to its containerd (with its state just wiped) instead of ours, so stop here. (The ports were checked above; a socket file is reachable from any network namespace.)
+for k in $(seq 1 "$NODES"); do
+  node_vars "$k"
+  ! ctr -a "$N_SOCK" version >/dev/null 2>&1 ||
+    die "a containerd this cluster did not start already serves $N_SOCK (another sts-lab cluster on this host, maybe from another PID namespace or container): stop it with down.sh where it was started"
+done
 for k in $(seq 1 "$NODES"); do node_vars "$k"; start_containerd; import_images; done
 
 ETCD_BIN="$ETCD_BIN_DIR/etcd"
