@@ -32,6 +32,8 @@ export interface RunOptions {
   timeoutMs?: number;
   input?: string;
   cwd?: string;
+  /** Each piece of stderr as it comes: a test can act on what a command shows while it runs. */
+  onStderr?: (chunk: string) => void;
 }
 
 /** Runs a command to completion; a command over its time is killed and the run fails. */
@@ -46,7 +48,10 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       fail(new Error(`timed out after ${timeoutMs} ms: ${cmd} ${args.join(' ')}\n${stderr}`));
     }, timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      opts.onStderr?.(d);
+    });
     child.on('error', (err) => {
       clearTimeout(timer);
       fail(new Error(`cannot run ${cmd}: ${err.message}`));

@@ -73,9 +73,15 @@ test('tour --hands-on: the learner types each command, gets a hint for a wrong o
   await shows(tourPane, 'press d to let the lab do it');
   tmux('send-keys', '-t', tourPane, 'd');
 
+  // The teardown's scale to 0: the controller removes the pods from the top, as the learner watches.
+  const zero = `kubectl -n ${ns} scale statefulset nginx-sts --replicas=0`;
+  await shows(tourPane, `Your turn: ${zero}`);
+  type(learner, zero);
+
   const end = await shows(tourPane, /EXIT=\d+/, 300_000);
   assert.match(end, /EXIT=0/, end);
-  for (const ran of [deleteAll, kill, up]) assert.ok(end.includes(`You ran: ${ran}`), `screen shows "You ran: ${ran}"`);
+  for (const ran of [deleteAll, kill, up, zero])
+    assert.ok(end.includes(`You ran: ${ran}`), `screen shows "You ran: ${ran}"`);
   assert.ok(end.includes(`The lab runs: ${down}`), 'screen shows the lab doing the step d asked for');
   assert.match(screen(learner), /pod "nginx-sts-1" deleted/);
 
@@ -94,6 +100,7 @@ test('tour --hands-on: the learner types each command, gets a hint for a wrong o
       'Observe ordered creation: delete the pods and watch them come back 0, 1, 2',
       'Delete nginx-sts-1 and watch it come back',
       'Scale up to 5',
+      'Tear everything down, claims included',
     ],
   );
   assert.deepEqual(

@@ -99,3 +99,33 @@ export function errorLine(r: Result): string {
   if (/\n\s+at .+\(.+:\d+:\d+\)/.test(r.stderr)) throw new Error(`stack trace on stderr:\n${r.stderr}`);
   return lines[0]!;
 }
+
+/** A command the learner typed, and what it answered. */
+export interface Typed {
+  command: string;
+  code: number | null;
+  output: string;
+}
+
+/**
+ * A learner at a second terminal for a hands-on tour: types each command the tour shows
+ * (`Your turn: kubectl …`) through a shell, as it is shown, quotes and all, one after another.
+ */
+export function learner(): { onStderr: (chunk: string) => void; typed: Typed[]; idle: () => Promise<void> } {
+  const typed: Typed[] = [];
+  let partial = '';
+  let queue = Promise.resolve();
+  const onStderr = (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const command = /Your turn: (kubectl .*)$/.exec(line)?.[1];
+      if (!command) continue;
+      queue = queue.then(async () => {
+        const r = await run('bash', ['-c', command]);
+        typed.push({ command, code: r.code, output: (r.stdout + r.stderr).trim() });
+      });
+    }
+  };
+  return { onStderr, typed, idle: () => queue };
+}

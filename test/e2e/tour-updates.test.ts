@@ -1,11 +1,12 @@
-// tour --part updates on the real cluster: canary, phased and full roll-outs, a broken update
-// and its forced rollback, OnDelete, the data through all of it; its own report rows.
+// tour --part updates on the real cluster, hands on: a learner types every kubectl command the
+// tour shows (canary, phased and full roll-outs, a broken update and its forced rollback,
+// OnDelete), and the tour proves each from its own evidence, as when the lab acts (tour-all).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { dropNamespace, exists, IMAGE, sts, uniqueName } from './harness.ts';
+import { cleanEnv, dropNamespace, exists, IMAGE, learner, run, uniqueName } from './harness.ts';
 import { documented, sameShape, timeConvention } from '../support/json-shape.ts';
 
 const UPDATE_CONCEPTS = [
@@ -16,11 +17,13 @@ const UPDATE_CONCEPTS = [
   'Data survives updates',
 ];
 
-test('tour --part updates passes every row from its own evidence, and cleans up', async () => {
+test('tour --part updates --hands-on: every command shown works as typed, and every row passes from its own evidence', async () => {
   const ns = uniqueName('e2e-tour-upd');
   after(() => dropNamespace(ns));
   const report = join(tmpdir(), `${ns}.md`);
-  const r = await sts([
+  const you = learner();
+  const args = [
+    'sts-lab',
     '-n',
     ns,
     '--progress',
@@ -30,12 +33,33 @@ test('tour --part updates passes every row from its own evidence, and cleans up'
     'updates',
     '--image',
     IMAGE,
+    '--hands-on',
     '--report',
     report,
     '-o',
     'json',
-  ]);
+  ];
+  const r = await run('kubectl', args, { env: cleanEnv(), onStderr: you.onStderr });
+  await you.idle();
   assert.equal(r.code, 0, r.stderr);
+  const n = `kubectl -n ${ns}`;
+  assert.deepEqual(
+    you.typed.map((t) => t.command),
+    [
+      `${n} patch statefulset nginx-sts -p '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}}}}'`,
+      `${n} rollout restart statefulset/nginx-sts`,
+      `${n} delete pod nginx-sts-1`,
+      `${n} patch statefulset nginx-sts -p '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":0}}}}'`,
+      `${n} rollout restart statefulset/nginx-sts`,
+      `${n} patch statefulset/nginx-sts --type=json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/readinessProbe","value":{"tcpSocket":{"port":1},"periodSeconds":2}}]'`,
+      `${n} rollout undo statefulset/nginx-sts --to-revision=3`,
+      `${n} delete pod nginx-sts-2`,
+      `${n} rollout restart statefulset/nginx-sts`,
+      `${n} delete pod nginx-sts-2`,
+      `${n} scale statefulset nginx-sts --replicas=0`,
+    ],
+  );
+  for (const t of you.typed) assert.equal(t.code, 0, `${t.command}: ${t.output}`);
   const out = JSON.parse(r.stdout);
   sameShape('tour', documented().get('tour')!, out);
   timeConvention('tour', out);
@@ -62,6 +86,16 @@ test('tour --part updates passes every row from its own evidence, and cleans up'
     /^stalled at nginx-sts-2 \(Running, not Ready\); 2 lower pods untouched; nginx-sts-2 stuck, deleted, back on \S+$/,
   );
   assert.equal(out.steps.length, 13);
+  // Each action the learner was shown is recorded as theirs, and nothing as the lab's.
+  const actions = out.steps.flatMap((x: { actions?: { kubectl: string; by: string }[] }) => x.actions ?? []);
+  assert.deepEqual(
+    actions.map((a: { kubectl: string }) => a.kubectl),
+    you.typed.map((t) => t.command),
+  );
+  assert.ok(
+    actions.every((a: { by: string }) => a.by === 'learner'),
+    JSON.stringify(actions),
+  );
   assert.match(
     r.stderr,
     /== Step 7\/13: A broken update: a readiness probe that never passes\n[\s\S]*?\n {3}The update failed, as it should: Roll-out stalled at nginx-sts-2/,

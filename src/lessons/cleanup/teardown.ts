@@ -22,7 +22,9 @@ import { instant, relative } from '../../ui/cells.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks, type Task } from '../../ui/tasks.ts';
-import { defineCommand } from '../../command-support/command.ts';
+import { defineCommand, type RunContext } from '../../command-support/command.ts';
+import { scaling } from '../scaling/scale.ts';
+import { deleteStatefulSet } from '../../command-support/delete-statefulset.ts';
 import { connectLab } from '../../command-support/target.ts';
 import { labOrdinals, startOrdinal } from '../../lab/ordinals.ts';
 import { goneTasks } from '../../command-support/wait-ready.ts';
@@ -116,7 +118,7 @@ export default defineCommand({
             title: o.noScaleDown
               ? `Delete statefulset.apps/${n.statefulSet} with its pods at once (cascading, no scale to 0 first)`
               : `Scale statefulset.apps/${n.statefulSet} to 0, highest ordinal first`,
-            task: (_c, t) => removePods(lab, ctx.globals.timeoutMs, state, t, o.noScaleDown === true),
+            task: (_c, t) => removePods(lab, ctx, state, t, o.noScaleDown === true),
           },
           {
             title: 'Delete what sts-lab created',
@@ -201,8 +203,9 @@ const describe = (r: Removal): string => `${r.resource} ${r.action}${r.detail ? 
  * The pods go first: by scaling to 0 (the controller removes them from the highest ordinal
  * down), or, cascading, by deleting the StatefulSet with them (the garbage collector, in no order).
  */
-async function removePods(lab: Lab, timeoutMs: number, state: TeardownState, t: TaskHandle, cascade: boolean) {
+async function removePods(lab: Lab, ctx: RunContext, state: TeardownState, t: TaskHandle, cascade: boolean) {
   const n = lab.names;
+  const timeoutMs = ctx.globals.timeoutMs;
   const sts = await lab.findStatefulSet();
   if (!sts) return removeOrphans(lab, timeoutMs, state, t);
   if (!isManaged(sts.metadata?.labels))
@@ -210,13 +213,13 @@ async function removePods(lab: Lab, timeoutMs: number, state: TeardownState, t: 
   state.watch = await lab.watchPods();
   const ordinals = [...state.watch.byOrdinal().keys()].sort((a, b) => b - a);
   if (!cascade) {
-    await lab.scaleStatefulSet(0);
+    await scaling(lab, ctx, t, n, sts.spec?.replicas ?? 0, 0);
     return t.newListr(
       goneTasks(state.watch, ordinals, timeoutMs, { policy: policyOf(sts.spec), start: startOrdinal(sts) }),
       { concurrent: true },
     );
   }
-  await lab.deleteStatefulSetWith('Background');
+  await deleteStatefulSet(lab, ctx, t, 'Background');
   state.cascaded = true;
   state.removals.push(
     deleted(`statefulset.apps/${n.statefulSet}`, 'with its pods at once (propagationPolicy Background)'),

@@ -7,11 +7,13 @@ import { phaseChart } from '../../ui/phases.ts';
 import { formatDuration } from '../../lab/duration.ts';
 import { podName, type LabNames } from '../../lab/names.ts';
 import { isOrphan, orphanRows, orphanVerdict } from './judge.ts';
-import { isReady, uidOf } from '../../lab/pods.ts';
+import { isGoing, isReady, uidOf } from '../../lab/pods.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks, type Task } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
+import { perform, podWatched } from '../../command-support/hands-on.ts';
+import { deleteStatefulSet } from '../../command-support/delete-statefulset.ts';
 import { checkOrdinals, connectLab, ownStatefulSet, parseOrdinals } from '../../command-support/target.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { waitOut } from '../../command-support/wait-ready.ts';
@@ -60,7 +62,7 @@ export default defineCommand({
                   `${notReady.join(', ')} not Ready: orphan a lab whose pods are all Ready, so the proof is about the delete`,
                   'kubectl sts-lab status',
                 );
-              await lab.deleteStatefulSetWith('Orphan');
+              await deleteStatefulSet(lab, ctx, t, 'Orphan');
               await lab.statefulSetGone(timeoutMs);
               t.title = `statefulset.apps/${n.statefulSet} deleted, its pods orphaned`;
             },
@@ -82,7 +84,13 @@ export default defineCommand({
                   title: `Delete the orphan ${victim.pod} and watch ${formatDuration(NOT_RECREATED_WINDOW_MS)} for a re-creation`,
                   task: async (_c, t) => {
                     const gone = uidOf(before.get(victim.pod) ?? {});
-                    await lab.deletePod(victim.pod, false);
+                    await perform(ctx, t, {
+                      kubectl: `kubectl -n ${n.namespace} delete pod ${victim.pod}`,
+                      awaiting: `${victim.pod} deleted`,
+                      byLab: () => lab.deletePod(victim.pod, false),
+                      watch: podWatched(watch),
+                      seen: () => isGoing(watch.byOrdinal().get(victim.ordinal), gone),
+                    });
                     await watch.until(
                       (pods) => uidOf(pods.get(victim.ordinal) ?? {}) !== gone,
                       `${victim.pod} to be gone`,

@@ -16,6 +16,7 @@ import { orderingVerdict } from '../ordering/judge.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
+import { perform, podWatched } from '../../command-support/hands-on.ts';
 import { connectToPod, requiredOrdinal } from '../../command-support/target.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { goneTasks, readyTasks } from '../../command-support/wait-ready.ts';
@@ -55,7 +56,8 @@ export function readinessSwitch(wantReady: boolean) {
       const sequence = { policy: policyOf(sts.spec), start: startOrdinal(sts) };
       return withPodWatch(lab, async (watch) => {
         let flippedAt = 0;
-        let tookMs = 0;
+        let tookMs = null as number | null;
+        const wasReady = new Map([...watch.byOrdinal()].map(([i, p]) => [i, isReady(p)]));
         // Pods the controller held back behind this one (a halted scale-up): it goes on by itself.
         let resumed: number[] = [];
         let condemned: number[] = [];
@@ -63,12 +65,34 @@ export function readinessSwitch(wantReady: boolean) {
           [
             {
               title: `${name}: ${wantReady ? 'remove' : 'create'} ${UNREADY_FILE}`,
-              task: async () => {
+              task: async (_c, t) => {
                 const script = wantReady ? `rm -f ${UNREADY_FILE}` : `touch ${UNREADY_FILE}`;
-                const r = await lab.exec(name, ['sh', '-c', script], { timeoutMs: 30_000 });
-                if (r.code !== 0)
-                  throw new CliError(`${script} in ${name} exited ${r.code}: ${r.stderr.toString().trim()}`);
-                flippedAt = Date.now();
+                const flip = async () => {
+                  const r = await lab.exec(name, ['sh', '-c', script], { timeoutMs: 30_000 });
+                  if (r.code !== 0)
+                    throw new CliError(`${script} in ${name} exited ${r.code}: ${r.stderr.toString().trim()}`);
+                  flippedAt = Date.now();
+                };
+                await perform(ctx, t, {
+                  kubectl: `kubectl -n ${n.namespace} exec ${name} -- ${script}`,
+                  // The watch cannot see an exec: it sees what the kubelet's probe makes of it.
+                  awaiting: `${name} ${want}`,
+                  byLab: flip,
+                  watch: podWatched(watch),
+                  seen: () => {
+                    const p = watch.byOrdinal().get(o.ordinal);
+                    return p?.metadata?.uid === before.uid && isReady(p) === wantReady;
+                  },
+                  wrong: () => {
+                    const pods = watch.byOrdinal();
+                    if (pods.get(o.ordinal)?.metadata?.uid !== before.uid)
+                      return `${name} was re-created: the switch is a file inside the pod, set with kubectl exec`;
+                    const other = [...pods].find(([i, p]) => i !== o.ordinal && wasReady.get(i) !== isReady(p));
+                    return (
+                      other && `${podName(n, other[0])} turned ${isReady(other[1]) ? 'Ready' : 'NotReady'}, not ${name}`
+                    );
+                  },
+                });
               },
             },
             {
@@ -80,8 +104,9 @@ export function readinessSwitch(wantReady: boolean) {
                   `${name} to be ${want} (the kubelet probes every ${pod.spec?.containers?.[0]?.readinessProbe?.periodSeconds ?? 10}s)`,
                   ctx.globals.timeoutMs,
                 );
-                tookMs = Date.now() - flippedAt;
-                t.title = `${name}: ${want} after ${formatDuration(tookMs)}`;
+                // A learner's exec is not seen, so it cannot be timed.
+                tookMs = flippedAt ? Date.now() - flippedAt : null;
+                t.title = tookMs === null ? `${name}: ${want}` : `${name}: ${want} after ${formatDuration(tookMs)}`;
                 const now = watch.byOrdinal();
                 resumed = wantReady ? wanted.filter((i) => i !== o.ordinal && !isReady(now.get(i) ?? {})) : [];
                 condemned = wantReady ? [...now.keys()].filter((i) => !wanted.includes(i)).sort((a, b) => b - a) : [];
@@ -152,7 +177,7 @@ export function readinessSwitch(wantReady: boolean) {
               String(d.before.ready),
               String(d.after.ready),
               `${d.before.restarts} → ${d.after.restarts}`,
-              formatDuration(d.tookMs),
+              d.tookMs === null ? '<unknown>' : formatDuration(d.tookMs),
             ],
           ],
         },

@@ -44,7 +44,7 @@ export const makeUnready: StepFactory<ReadinessEvidence> = (s) => ({
     return {
       result: r.verdict.result,
       notes: [
-        `${r.verdict.result}: ${r.verdict.headline} (${r.tookMs} ms).`,
+        `${r.verdict.result}: ${r.verdict.headline}${r.tookMs === null ? '' : ` (${r.tookMs} ms)`}.`,
         `The lab's probe fails while ${r.switchFile} exists; readiness never restarts a container.`,
       ],
     };

@@ -246,7 +246,14 @@ async function follow(
 }
 
 /** The scale, as the lab sends it or as the learner types it: the StatefulSet's watch shows it done. */
-async function scaling(lab: Lab, ctx: RunContext, t: TaskLine, n: LabNames, from: number, to: number): Promise<void> {
+export async function scaling(
+  lab: Lab,
+  ctx: RunContext,
+  t: TaskLine,
+  n: LabNames,
+  from: number,
+  to: number,
+): Promise<void> {
   // Only a hands-on step needs to see the scale: the lab's own needs no watch of the StatefulSet.
   if (!ctx.handsOn) return void (await lab.scaleStatefulSet(to));
   const sts = await lab.watchStatefulSet();

@@ -6,14 +6,16 @@ import { asUsage, CliError } from '../../errors.ts';
 import { phaseChart } from '../../ui/phases.ts';
 import { formatDuration } from '../../lab/duration.ts';
 import { podName, type LabNames } from '../../lab/names.ts';
-import { isReady, type PodLike } from '../../lab/pods.ts';
+import { isGoing, isReady, uidOf, type PodLike } from '../../lab/pods.ts';
 import { analyseRollback, rollbackTarget } from './rollback-judge.ts';
 import { revisionOf } from './rollout.ts';
 import { replicaCount } from '../../lab/validate.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
-import { defineCommand } from '../../command-support/command.ts';
+import { defineCommand, type RunContext } from '../../command-support/command.ts';
+import { perform, podWatched, type Action, type TaskLine } from '../../command-support/hands-on.ts';
+import type { Lab, PodWatch, V1StatefulSet } from '../../k8s/index.ts';
 import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { labOrdinals, startOrdinal } from '../../lab/ordinals.ts';
@@ -95,8 +97,7 @@ export default defineCommand({
                 return t.skip(
                   `the template already is revision ${target.revision} (${target.name}): only pods lag behind`,
                 );
-              const patched = await lab.restoreTemplate(template);
-              targetRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
+              targetRevision = await restoring(lab, ctx, t, sts, template, target);
               t.title = `statefulset.apps/${n.statefulSet}: template of revision ${target.revision} restored, update revision ${targetRevision}`;
             },
           },
@@ -118,7 +119,7 @@ export default defineCommand({
             title: 'Delete the stuck pods: the controller re-creates them from the restored template',
             enabled: () => o.deleteStuck && stuck.length > 0,
             task: async (_c, t) => {
-              for (const i of [...stuck].reverse()) await lab.deletePod(podName(n, i), false);
+              await perform(ctx, t, deletingStuck(lab, watch, n, [...stuck].reverse()));
               const accept = (_i: number, pod: PodLike) => isReady(pod) && revisionOf(pod) === targetRevision;
               return t.newListr(readyTasks(watch, stuck, { timeoutMs, policy, start: startOrdinal(sts), accept }), {
                 concurrent: true,
@@ -184,3 +185,72 @@ export default defineCommand({
     notes: verdictLines(d.verdict, verdictText),
   }),
 });
+
+/**
+ * Puts the recorded template back, as the lab does or as the learner types it (kubectl rollout
+ * undo): the StatefulSet's watch shows the controller on the target revision. Returns the
+ * revision the controller now rolls towards.
+ */
+async function restoring(
+  lab: Lab,
+  ctx: RunContext,
+  t: TaskLine,
+  sts: V1StatefulSet,
+  template: Parameters<Lab['restoreTemplate']>[0],
+  target: { revision: number; name: string },
+): Promise<string> {
+  const timeoutMs = ctx.globals.timeoutMs;
+  const byLab = async () => (await lab.restoreTemplate(template)).metadata?.generation ?? 0;
+  if (!ctx.handsOn) return lab.updateRevision(await byLab(), timeoutMs);
+  const n = lab.names;
+  const w = await lab.watchStatefulSet();
+  // The revision the controller rolls towards, once it has seen a generation after the one read.
+  const observed = () => {
+    const s = w.list.current()[0];
+    const gen = s?.metadata?.generation ?? 0;
+    return gen > (sts.metadata?.generation ?? 0) && (s?.status?.observedGeneration ?? 0) >= gen
+      ? s?.status?.updateRevision
+      : undefined;
+  };
+  let generation = 0;
+  try {
+    const by = await perform(ctx, t, {
+      kubectl: `kubectl -n ${n.namespace} rollout undo statefulset/${n.statefulSet} --to-revision=${target.revision}`,
+      awaiting: `the controller on revision ${target.revision} (${target.name})`,
+      byLab: async () => void (generation = await byLab()),
+      watch: w.list,
+      seen: () => observed() === target.name,
+      wrong: () => {
+        const now = observed();
+        return now && now !== target.name && now !== sts.status?.updateRevision
+          ? `the template is now revision ${now}, not revision ${target.revision} (${target.name})`
+          : undefined;
+      },
+    });
+    return by === 'lab' ? await lab.updateRevision(generation, timeoutMs) : target.name;
+  } finally {
+    w.release();
+  }
+}
+
+/** Deleting the pods stuck off the restored revision, highest first: one kubectl command for all. */
+function deletingStuck(lab: Lab, watch: PodWatch, n: LabNames, ordinals: number[]): Action {
+  const pods = watch.byOrdinal();
+  const uids = new Map(ordinals.map((i) => [i, uidOf(pods.get(i) ?? {})]));
+  const names = ordinals.map((i) => podName(n, i));
+  const gone = () => ordinals.filter((i) => isGoing(watch.byOrdinal().get(i), uids.get(i)!)).map((i) => podName(n, i));
+  return {
+    kubectl: `kubectl -n ${n.namespace} delete pod ${names.join(' ')}`,
+    awaiting: `${names.join(', ')} deleted`,
+    byLab: async () => {
+      for (const name of names) await lab.deletePod(name, false);
+    },
+    watch: podWatched(watch),
+    seen: () => gone().length === names.length,
+    wrong: () => {
+      const done = gone();
+      const left = names.filter((name) => !done.includes(name));
+      return done.length ? `${done.join(', ')} deleted; still to delete: ${left.join(', ')}` : undefined;
+    },
+  };
+}

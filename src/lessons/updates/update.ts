@@ -27,6 +27,7 @@ import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand, type RunContext } from '../../command-support/command.ts';
 import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
+import { changeTemplate } from './template-change.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { readyTasks, waitOut } from '../../command-support/wait-ready.ts';
 import { policyOf, type PodManagementPolicy } from '../../lab/manifests.ts';
@@ -234,7 +235,7 @@ async function rollOut(
                 `${notReady.map(([i]) => podName(n, i)).join(', ')} not Ready: an update now would mix a stuck pod into the proof`,
                 'after a stalled update: kubectl sts-lab rollback; otherwise kubectl sts-lab status',
               );
-            const patched = await lab.patchTemplate(sts, {
+            const change = {
               image: o.image,
               partition: o.partition,
               maxUnavailable: o.maxUnavailable,
@@ -242,7 +243,8 @@ async function rollOut(
               breakReadiness: o.breakReadiness,
               partitionOnly: staged,
               onDelete,
-            });
+            };
+            const patched = await changeTemplate(lab, ctx, t, sts, change, n);
             // Read back: a server without the feature gate drops the field without a word.
             keptMaxUnavailable = patched.spec?.updateStrategy?.rollingUpdate?.maxUnavailable;
             updateRevision = await lab.updateRevision(patched.metadata?.generation ?? 0, timeoutMs);
