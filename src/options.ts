@@ -84,6 +84,10 @@ export function globalFlags<T>(y: Argv<T>) {
     })
     .option('name', { type: 'string', default: DEFAULT_NAMES.statefulSet, describe: 'Name of the StatefulSet' })
     .option('service', { type: 'string', default: DEFAULT_NAMES.service, describe: 'Name of the headless Service' })
+    .option('claim', {
+      type: 'string',
+      describe: 'Name of the claim template (default: data; for a StatefulSet sts-lab did not make, its only one)',
+    })
     .option('verbose', {
       alias: 'v',
       type: 'boolean',
@@ -105,6 +109,7 @@ export function parseGlobals(a: RawGlobals): GlobalOptions {
       namespace: dnsLabel('namespace', str('namespace') ?? DEFAULT_NAMES.namespace),
       statefulSet: statefulSetName(str('name') ?? DEFAULT_NAMES.statefulSet),
       service: dnsLabel('--service', str('service') ?? DEFAULT_NAMES.service),
+      claim: a['claim'] === undefined ? undefined : dnsLabel('--claim', String(a['claim'])),
     },
     namespaceGiven: a['namespace'] !== undefined,
     output: (str('output') ?? 'table') as OutputFormat,

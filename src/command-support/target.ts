@@ -4,6 +4,7 @@ import type { Lab, V1StatefulSet } from '../k8s/index.ts';
 import { loadK8s } from '../load-k8s.ts';
 import { isManaged, podName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, ordinalsText, type OrdinalSpec } from '../lab/ordinals.ts';
+import { resolveNames } from '../lab/foreign.ts';
 import type { RunContext } from './command.ts';
 
 // Keyed by the run's Ctrl-C signal: a step's context (tour --hands-on adds to it) is the same run.
@@ -17,14 +18,14 @@ export async function connectLab(ctx: RunContext, names: LabNames): Promise<Lab>
   const k = await loadK8s();
   const byNames = sessions.get(ctx.interrupt) ?? new Map<string, Lab>();
   sessions.set(ctx.interrupt, byNames);
-  const key = `${names.namespace}/${names.statefulSet}/${names.service}`;
+  const key = [names.namespace, names.statefulSet, names.service, names.claim, names.selector].join('/');
   const lab = byNames.get(key) ?? new k.LabSession(ctx.cluster ?? k.connect(ctx.globals, ctx.interrupt), names);
   byNames.set(key, lab);
   return lab;
 }
 
-/** The lab's StatefulSet; sts-lab acts only on the one it created. */
-export async function ownStatefulSet(lab: Lab): Promise<V1StatefulSet> {
+/** The StatefulSet the names give, whoever made it. */
+async function findStatefulSet(lab: Lab): Promise<V1StatefulSet> {
   const n = lab.names;
   const sts = await lab.findStatefulSet();
   if (!sts)
@@ -32,12 +33,34 @@ export async function ownStatefulSet(lab: Lab): Promise<V1StatefulSet> {
       `statefulset.apps "${n.statefulSet}" not found in namespace "${n.namespace}"`,
       'run `kubectl sts-lab setup` first',
     );
-  if (!isManaged(sts.metadata?.labels)) {
-    throw new CliError(
-      `statefulset.apps "${n.statefulSet}" in namespace "${n.namespace}" was not created by sts-lab; sts-lab only acts on its own`,
-    );
-  }
   return sts;
+}
+
+/** The lab's StatefulSet; sts-lab changes only the one it created. */
+export async function ownStatefulSet(lab: Lab): Promise<V1StatefulSet> {
+  const n = lab.names;
+  const sts = await findStatefulSet(lab);
+  refuseForeign(n, sts);
+  return sts;
+}
+
+/** A command that changes things stops at a StatefulSet sts-lab did not make, in one line. */
+export function refuseForeign(n: LabNames, sts: V1StatefulSet): void {
+  if (!isManaged(sts.metadata?.labels))
+    throw new CliError(
+      `statefulset.apps "${n.statefulSet}" in namespace "${n.namespace}" was not created by sts-lab: sts-lab changes only its own (status, watch-order, dns and history only look, and work on it)`,
+    );
+}
+
+/**
+ * For a command that only looks: the StatefulSet, sts-lab's or any other (the tutorial's web),
+ * and a lab whose pods and claims are that StatefulSet's own (its selector, its claim template).
+ */
+export async function lookAt(ctx: RunContext, names: LabNames): Promise<{ lab: Lab; sts: V1StatefulSet }> {
+  const first = await connectLab(ctx, names);
+  const sts = await findStatefulSet(first);
+  const resolved = resolveNames(names, sts);
+  return { lab: resolved === names ? first : await connectLab(ctx, resolved), sts };
 }
 
 /** The lab, its StatefulSet and the one pod a command acts on; an ordinal it does not have is a usage error. */

@@ -1,10 +1,10 @@
 // setup: preflight, then namespace + headless Service + StatefulSet, then follow the pods
 // to Ready one ordinal at a time.
 import type { Argv } from 'yargs';
-import { asUsage, CliError } from '../errors.ts';
+import { asUsage, CliError, UsageError } from '../errors.ts';
 import type { Applied, Lab, PodChange, PodWatch, V1Namespace, V1Pod, V1StatefulSet } from '../k8s/index.ts';
 import { phaseChart } from '../ui/phases.ts';
-import { isManaged, podName } from '../lab/names.ts';
+import { CLAIM_TEMPLATE, isManaged, podName } from '../lab/names.ts';
 import { labOrdinals, ordinalsText, startOrdinal } from '../lab/ordinals.ts';
 import { isReady, type PodLike } from '../lab/pods.ts';
 import { revisionOf } from '../lessons/updates/rollout.ts';
@@ -149,6 +149,10 @@ export default defineCommand({
         describe: 'Print what would be applied (with -o yaml|json) and change nothing',
       }),
   options(a, g): SetupOptions {
+    if (g.names.claim !== undefined && g.names.claim !== CLAIM_TEMPLATE)
+      throw new UsageError(
+        `--claim ${g.names.claim} is for looking at a StatefulSet sts-lab did not make: setup names its claim template ${CLAIM_TEMPLATE}`,
+      );
     return asUsage(() => {
       const replicas = replicaCount('--replicas', a.replicas);
       return {

@@ -9,6 +9,7 @@ import { revisionOf } from '../lessons/updates/rollout.ts';
 import type { Outcome } from '../command-support/command.ts';
 import { defineCommand } from '../command-support/command.ts';
 import { allInOrder, connectLab } from '../command-support/target.ts';
+import { resolveNames } from '../lab/foreign.ts';
 import { volumePins } from '../command-support/volume-pins.ts';
 import { policyOf, type PodManagementPolicy } from '../lab/manifests.ts';
 
@@ -47,15 +48,19 @@ export default defineCommand({
   describe: 'Show the StatefulSet, the headless Service, the pods, their claims and DNS names',
   judges: false,
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
-  async run({ names: n }, ctx): Promise<Outcome<StatusData>> {
-    const lab = await connectLab(ctx, n);
+  async run({ names }, ctx): Promise<Outcome<StatusData>> {
+    const first = await connectLab(ctx, names);
     // One round trip: the four reads go out together (on one HTTP/2 connection).
-    const [sts, svc, pods, claims] = await allInOrder([
-      lab.findStatefulSet(),
-      lab.findService(),
-      lab.listPods(),
-      lab.listClaims(),
+    const [sts, svc, ownPods, ownClaims] = await allInOrder([
+      first.findStatefulSet(),
+      first.findService(),
+      first.listPods(),
+      first.listClaims(),
     ]);
+    // A StatefulSet sts-lab did not make: its pods and claims are found by its own selector.
+    const n = sts ? resolveNames(names, sts) : names;
+    const lab = n === names ? first : await connectLab(ctx, n);
+    const [pods, claims] = n === names ? [ownPods, ownClaims] : await allInOrder([lab.listPods(), lab.listClaims()]);
     if (!sts && !svc) {
       return { ok: true, data: { deployed: false, namespace: n.namespace, statefulSet: n.statefulSet } };
     }
@@ -91,7 +96,14 @@ export default defineCommand({
         service: service ?? null,
         pods: rows,
       },
-      remarks: stale ? [stale] : [],
+      remarks: [
+        ...(stale ? [stale] : []),
+        ...(n === names
+          ? []
+          : [
+              `statefulset.apps/${n.statefulSet} was not created by sts-lab: its pods are those of selector ${n.selector}, its claims those of template ${n.claim}; sts-lab only looks at it`,
+            ]),
+      ],
     };
   },
   present: ({ data: d }, { names: n }) => {

@@ -44,11 +44,17 @@ export interface LabNames {
   namespace: string;
   statefulSet: string;
   service: string;
+  /** The claim template (--claim, or the one a StatefulSet not made by sts-lab has); default data. */
+  claim?: string | undefined;
+  /** The pods' label selector, for a StatefulSet not made by sts-lab; default app=<statefulSet>. */
+  selector?: string | undefined;
 }
+
+export const claimTemplate = (n: LabNames): string => n.claim ?? CLAIM_TEMPLATE;
 
 export const podName = (n: LabNames, ordinal: number): string => `${n.statefulSet}-${ordinal}`;
 
-export const claimName = (n: LabNames, ordinal: number): string => `${CLAIM_TEMPLATE}-${podName(n, ordinal)}`;
+export const claimName = (n: LabNames, ordinal: number): string => `${claimTemplate(n)}-${podName(n, ordinal)}`;
 
 export const podDnsName = (n: LabNames, ordinal: number): string =>
   `${podName(n, ordinal)}.${n.service}.${n.namespace}.svc.${CLUSTER_DOMAIN}`;
@@ -57,7 +63,7 @@ export const serviceDnsName = (n: LabNames): string => `${n.service}.${n.namespa
 
 /** The claims the StatefulSet made from its template: data-<statefulset>-<ordinal>, nothing else. */
 export const isLabClaim = (n: LabNames, name: string): boolean => {
-  const prefix = `${CLAIM_TEMPLATE}-`;
+  const prefix = `${claimTemplate(n)}-`;
   const ordinal = name.startsWith(prefix) ? ordinalOf(n, name.slice(prefix.length)) : undefined;
   return ordinal !== undefined && name === claimName(n, ordinal);
 };
@@ -65,8 +71,8 @@ export const isLabClaim = (n: LabNames, name: string): boolean => {
 /** Objects of this lab that sts-lab itself made (the journal). */
 export const ownedSelector = (n: LabNames): string => `${appSelector(n)},${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 
-/** The pod selector: the same label the manifests put on pods, PVCs and the Service. */
-export const appSelector = (n: LabNames): string => `app=${n.statefulSet}`;
+/** The pod selector: the label the manifests put on pods, PVCs and the Service, or another StatefulSet's own. */
+export const appSelector = (n: LabNames): string => n.selector ?? `app=${n.statefulSet}`;
 
 /** Ordinal of a pod of this StatefulSet, or undefined for any other name. */
 export function ordinalOf(n: LabNames, pod: string): number | undefined {

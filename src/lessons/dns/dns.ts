@@ -24,7 +24,7 @@ import { verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks, type Task } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
-import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
+import { lookAt } from '../../command-support/target.ts';
 
 // One exec per asking pod: its names are looked up side by side in one shell, each answer
 // printed whole after a marker line. nslookup asks DNS only; getent (which also reads
@@ -45,9 +45,9 @@ export default defineCommand({
   settlesFirst: true,
   describe: "Resolve every pod's stable DNS name from inside the cluster and check it against the pod's IP",
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
-  async run({ names: n }, ctx) {
-    const lab = await connectLab(ctx, n);
-    const sts = await ownStatefulSet(lab);
+  async run({ names }, ctx) {
+    const { lab, sts } = await lookAt(ctx, names);
+    const n = lab.names;
     const wanted = labOrdinals(sts);
     const pods = new Map([...byOrdinal(n, await lab.listPods())].filter(([o]) => wanted.includes(o)));
     const ready = [...pods.entries()].filter(([, p]) => isReady(p)).sort(([a], [b]) => a - b);

@@ -13,7 +13,8 @@ import { orderingVerdict } from './judge.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
-import { connectLab } from '../../command-support/target.ts';
+import { connectLab, refuseForeign } from '../../command-support/target.ts';
+import { resolveNames } from '../../lab/foreign.ts';
 import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { labOrdinals, ordinalsText, startOrdinal } from '../../lab/ordinals.ts';
 import { readyTasks } from '../../command-support/wait-ready.ts';
@@ -45,12 +46,16 @@ export default defineCommand({
     }),
   options: (a, g): WatchOrderOptions => ({ names: g.names, restart: a.restart === true }),
   async run(o, ctx) {
-    const lab = await connectLab(ctx, o.names);
-    const n = o.names;
+    const first = await connectLab(ctx, o.names);
     const timeoutMs = ctx.globals.timeoutMs;
     const state: State = { replicas: 0, start: 0, ordinals: [], policy: 'OrderedReady', replaced: new Map() };
-    const sts = await lab.watchStatefulSet();
+    const sts = await first.watchStatefulSet();
     try {
+      // A StatefulSet sts-lab did not make is watched by its own selector; --restart would change it.
+      const existing = sts.list.current()[0];
+      if (existing && o.restart) refuseForeign(o.names, existing);
+      const lab = existing ? await connectLab(ctx, resolveNames(o.names, existing)) : first;
+      const n = lab.names;
       // Pods are watched before anything else, so no creation is missed.
       return await withPodWatch(lab, async (pods) => {
         await runTasks<State>(

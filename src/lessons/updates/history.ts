@@ -3,7 +3,7 @@ import type { LabNames } from '../../lab/names.ts';
 import { historyRows, staleCurrentNote } from './revisions.ts';
 import { revisionOf } from './rollout.ts';
 import { defineCommand } from '../../command-support/command.ts';
-import { connectLab, ownStatefulSet } from '../../command-support/target.ts';
+import { lookAt } from '../../command-support/target.ts';
 
 export default defineCommand({
   command: 'history',
@@ -11,8 +11,7 @@ export default defineCommand({
   judges: false,
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
   async run({ names: n }, ctx) {
-    const lab = await connectLab(ctx, n);
-    const sts = await ownStatefulSet(lab);
+    const { lab, sts } = await lookAt(ctx, n);
     const [revisions, pods] = await Promise.all([lab.controllerRevisions(sts.metadata?.uid ?? ''), lab.listPods()]);
     const status = { currentRevision: sts.status?.currentRevision, updateRevision: sts.status?.updateRevision };
     const rows = historyRows(
