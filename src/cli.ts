@@ -7,6 +7,7 @@ import completion from './commands/completion.ts';
 import setup from './commands/setup.ts';
 import status from './commands/status.ts';
 import storage from './commands/storage.ts';
+import verify from './commands/verify.ts';
 import { LESSON_COMMANDS } from './lessons/registry.ts';
 import tour from './tour/tour.ts';
 import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
@@ -17,7 +18,7 @@ import type { ClusterFacts } from './lab/cluster-facts.ts';
 import type { TestCase } from './ui/junit.ts';
 
 /** The lab's own commands around the lessons': create it, look at it and its storage, tour it, complete the shell. */
-export const COMMANDS: Registered[] = [setup, status, storage, ...LESSON_COMMANDS, tour, completion];
+export const COMMANDS: Registered[] = [setup, status, storage, ...LESSON_COMMANDS, verify, tour, completion];
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).

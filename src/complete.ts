@@ -6,6 +6,7 @@
 import yargs, { type Argv } from 'yargs';
 import type { Registered } from './command-support/command.ts';
 import { SHELLS } from './commands/completion.ts';
+import { VERIFIABLE } from './lessons/registry.ts';
 import type { Lab } from './k8s/index.ts';
 import { loadK8s } from './load-k8s.ts';
 import { DEFAULT_NAMES, podName, type LabNames } from './lab/names.ts';
@@ -77,6 +78,8 @@ export async function complete(words: string[], commands: Registered[], interrup
     candidates = commands.map((c) => `${c.command.split(' ')[0]}\t${c.describe}`);
   } else if (commandName === 'completion' && positionals === 0) {
     candidates = [...SHELLS];
+  } else if (commandName === 'verify' && positionals === 0) {
+    candidates = VERIFIABLE.map((l) => l.name);
   } else if (command.args === 'ordinals') {
     candidates = await ordinals(given, interrupt);
   }

@@ -19,6 +19,7 @@ export type {
   V1Namespace,
   V1Node,
   V1PersistentVolume,
+  V1PersistentVolumeClaim,
   V1PodDisruptionBudget,
   V1Pod,
   V1StatefulSet,

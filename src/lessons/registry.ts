@@ -112,3 +112,6 @@ export const TOUR_PLANS: Record<TourPart, StepFactory<TourEvidence>[]> = {
 /** The last step: after the lifecycle part a cascading delete, which it teaches; otherwise scale to 0 first. */
 export const teardownStep = (parts: TourPart[]): StepFactory<TourEvidence> =>
   parts.includes('lifecycle') ? cleanup.steps.cascadingDelete : cleanup.steps.scaleDownAndDelete;
+
+/** The lessons verify judges from the lab as it is now, by name. */
+export const VERIFIABLE = LESSONS.filter((l) => 'verify' in l && l.verify !== undefined);

@@ -19,6 +19,7 @@ test("every command's -o json has the keys the command reference documents, and 
     ['write-data', ['write-data']],
     ['kill-pod', ['kill-pod', '1']],
     ['check-persistence', ['check-persistence']],
+    ['verify', ['verify', 'storage']],
     ['unready', ['unready', '1']],
     ['unready', ['ready', '1']],
     ['dns', ['dns']],

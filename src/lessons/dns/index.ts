@@ -4,4 +4,10 @@ import { defineLesson } from '../lesson.ts';
 import { rows } from './rows.ts';
 import { resolve } from './steps.ts';
 
-export default defineLesson({ name: 'dns', commands: [dns], steps: { resolve }, rows });
+export default defineLesson({
+  name: 'dns',
+  commands: [dns],
+  steps: { resolve },
+  rows,
+  verify: async (now) => [await now.dns()],
+});

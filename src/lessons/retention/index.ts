@@ -3,5 +3,12 @@
 import { defineLesson } from '../lesson.ts';
 import { rows } from './rows.ts';
 import { deleteWithStatefulSet } from './steps.ts';
+import { ownersNow, scaledClaimsNow } from './verify.ts';
 
-export default defineLesson({ name: 'retention', commands: [], steps: { deleteWithStatefulSet }, rows });
+export default defineLesson({
+  name: 'retention',
+  commands: [],
+  steps: { deleteWithStatefulSet },
+  rows,
+  verify: async (now) => [ownersNow(now), scaledClaimsNow(now)],
+});

@@ -3,5 +3,12 @@ import { defineLesson } from '../lesson.ts';
 import { rows } from './rows.ts';
 import scale from './scale.ts';
 import { down, up } from './steps.ts';
+import { scalingNow } from './verify.ts';
 
-export default defineLesson({ name: 'scaling', commands: [scale], steps: { up, down }, rows });
+export default defineLesson({
+  name: 'scaling',
+  commands: [scale],
+  steps: { up, down },
+  rows,
+  verify: async (now) => scalingNow(now),
+});

@@ -81,7 +81,7 @@ export default defineCommand({
   }),
 });
 
-async function observe(lab: Lab, e: JournalEntry): Promise<Observed> {
+export async function observe(lab: Lab, e: JournalEntry): Promise<Observed> {
   const [pod, claim] = await Promise.all([lab.findPod(e.pod), lab.findClaim(e.pvc)]);
   const base = {
     podUid: pod?.metadata?.uid ?? null,

@@ -6,5 +6,12 @@ import rollback from './rollback.ts';
 import { rows } from './rows.ts';
 import * as steps from './steps.ts';
 import update from './update.ts';
+import { revisionsNow } from './verify.ts';
 
-export default defineLesson({ name: 'updates', commands: [update, rollback, history], steps, rows });
+export default defineLesson({
+  name: 'updates',
+  commands: [update, rollback, history],
+  steps,
+  rows,
+  verify: async (now) => [revisionsNow(now)],
+});
