@@ -48,7 +48,7 @@ export async function ownStatefulSet(lab: Lab): Promise<V1StatefulSet> {
 export function refuseForeign(n: LabNames, sts: V1StatefulSet): void {
   if (!isManaged(sts.metadata?.labels))
     throw new CliError(
-      `statefulset.apps "${n.statefulSet}" in namespace "${n.namespace}" was not created by sts-lab: sts-lab changes only its own (status, watch-order, dns and history only look, and work on it)`,
+      `statefulset.apps "${n.statefulSet}" in namespace "${n.namespace}" was not created by sts-lab: sts-lab changes only its own (status, watch-order, dns, history, check-persistence and verify only look, and work on it)`,
     );
 }
 

@@ -78,16 +78,62 @@ test("dns, history and watch-order judge the tutorial's StatefulSet as they judg
 test("commands that change things refuse the tutorial's StatefulSet in one line, and nothing changes", async () => {
   const uids = async () => (await kubectlJson(['-n', ns, 'get', 'pods'])).items.map((p: any) => p.metadata.uid).sort();
   const was = await uids();
-  for (const cmd of [['kill-pod', '1'], ['watch-order', '--restart'], ['scale', '3'], ['update']]) {
+  for (const cmd of [['kill-pod', '1'], ['watch-order', '--restart'], ['scale', '3'], ['update'], ['write-data']]) {
     const r = await sts([...web, ...cmd]);
     assert.equal(r.code, 1, `${cmd.join(' ')}: ${r.stdout}${r.stderr}`);
     assert.equal(
       errorLine(r),
-      `error: statefulset.apps "web" in namespace "${ns}" was not created by sts-lab: sts-lab changes only its own (status, watch-order, dns and history only look, and work on it)`,
+      `error: statefulset.apps "web" in namespace "${ns}" was not created by sts-lab: sts-lab changes only its own (status, watch-order, dns, history, check-persistence and verify only look, and work on it)`,
     );
   }
   const setup = await sts([...web, '--claim', 'www', 'setup']);
   assert.equal(setup.code, 2, setup.stderr);
   assert.deepEqual(await uids(), was);
   assert.equal((await kubectlJson(['-n', ns, 'get', 'statefulset', 'web'])).spec.replicas, 2);
+});
+
+test("check-persistence and verify on the tutorial's data: its index.html, written with kubectl exec, across a pod's re-creation", async () => {
+  const exec = (pod: string, script: string) => kubectl(['-n', ns, 'exec', pod, '--', 'sh', '-c', script]);
+  const missing = await sts([...web, 'check-persistence']);
+  assert.equal(missing.code, 1);
+  assert.match(errorLine(missing), /^error: cannot read \/usr\/share\/nginx\/html\/index\.html in pod web-\d: /);
+  assert.match(missing.stderr, /hint: write it first, as the tutorial does: kubectl -n \S+ exec web-\d -- sh -c/);
+  for (const pod of ['web-0', 'web-1'])
+    assert.equal((await exec(pod, 'echo "$(hostname)" > /usr/share/nginx/html/index.html')).code, 0);
+
+  const recorded = await stsJson([...web, 'check-persistence']);
+  assert.equal(recorded.verdict.result, 'N/A');
+  assert.deepEqual(
+    recorded.recorded.map((e: any) => [e.pod, e.pvc, e.bytes]),
+    [
+      ['web-0', 'www-web-0', 6],
+      ['web-1', 'www-web-1', 6],
+    ],
+  );
+  const journal = await kubectlJson(['-n', ns, 'get', 'configmap', 'sts-lab-journal']);
+  assert.equal(journal.metadata.labels['app.kubernetes.io/managed-by'], 'sts-lab');
+  assert.equal((await sts([...web, 'verify', 'identity'])).code, 1, 'no pod re-created yet');
+
+  for (const args of [
+    ['delete', 'pod', 'web-1'],
+    ['wait', '--for=condition=Ready', 'pod/web-1', '--timeout=90s'],
+  ])
+    assert.equal((await kubectl(['-n', ns, ...args])).code, 0);
+  const checked = await stsJson([...web, 'check-persistence']);
+  assert.equal(checked.verdict.result, 'PASS', JSON.stringify(checked));
+  assert.deepEqual(
+    checked.pods.map((r: any) => [r.pod, r.podRecreated, r.contentMatch]),
+    [
+      ['web-0', false, true],
+      ['web-1', true, true],
+    ],
+  );
+  const identity = await stsJson([...web, 'verify', 'identity']);
+  assert.equal(identity.verdict.result, 'PASS', JSON.stringify(identity.verdict));
+  assert.match(identity.verdict.checks[1].headline, /web-1 came back as itself/);
+
+  assert.equal((await exec('web-0', 'echo changed > /usr/share/nginx/html/index.html')).code, 0);
+  const changed = await sts([...web, 'check-persistence']);
+  assert.equal(changed.code, 1, 'the bytes differ from what was recorded');
+  assert.match(changed.stdout, /FAIL {2}Stable storage broken for web-0/);
 });

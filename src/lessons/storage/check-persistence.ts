@@ -2,19 +2,31 @@
 // byte with what write-data recorded; also show which pods are new and whether each claim
 // and volume is still the one written to.
 import { CliError } from '../../errors.ts';
-import type { Lab } from '../../k8s/index.ts';
+import type { Lab, V1StatefulSet } from '../../k8s/index.ts';
 import type { LabNames } from '../../lab/names.ts';
-import { judge, type JournalEntry, type Observed, type PersistenceRow, persistenceVerdict } from './judge.ts';
+import {
+  JOURNAL_NAME,
+  judge,
+  type JournalEntry,
+  type Observed,
+  type PersistenceRow,
+  persistenceVerdict,
+} from './judge.ts';
 import { isReady } from '../../lab/pods.ts';
-import { verdictLines } from '../../lab/verdict.ts';
+import { verdict, verdictLines } from '../../lab/verdict.ts';
 import { verdictText } from '../../ui/color.ts';
 import { runTasks, type Task } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
-import { connectLab, parseOrdinals } from '../../command-support/target.ts';
+import { connectLab, lookAt, parseOrdinals } from '../../command-support/target.ts';
+import { isManaged, ordinalOf } from '../../lab/names.ts';
+import { labOrdinals } from '../../lab/ordinals.ts';
+import { claimMountPath, recordBaseline, TUTORIAL_FILE } from './baseline.ts';
 
 interface CheckOptions {
   names: LabNames;
   ordinals: number[];
+  /** What to record on a StatefulSet sts-lab did not make (default: the tutorial's index.html). */
+  file?: string;
 }
 
 export default defineCommand({
@@ -22,13 +34,27 @@ export default defineCommand({
   settlesFirst: true,
   describe: 'Read the markers back and prove the data survived (default: every journaled pod)',
   builder: (y) =>
-    y.positional('ordinals', { type: 'string', array: true, describe: 'Pod ordinals (default: all in the journal)' }),
+    y
+      .positional('ordinals', { type: 'string', array: true, describe: 'Pod ordinals (default: all in the journal)' })
+      .option('file', {
+        type: 'string',
+        default: TUTORIAL_FILE,
+        describe: "On a StatefulSet sts-lab did not make: the file to record, under the claim's mount",
+      }),
   args: 'ordinals',
-  options: (a, g): CheckOptions => ({ names: g.names, ordinals: parseOrdinals(a.ordinals) }),
+  options: (a, g): CheckOptions => ({
+    names: g.names,
+    ordinals: parseOrdinals(a.ordinals),
+    file: String(a.file ?? TUTORIAL_FILE),
+  }),
   async run(o, ctx) {
     const lab = await connectLab(ctx, o.names);
     const n = o.names;
-    const journal = await lab.readJournal();
+    const journal = (await lab.readJournal()).filter((e) => ordinalOf(n, e.pod) === e.ordinal);
+    if (!journal.length) {
+      const { lab: theirs, sts } = await lookAt(ctx, n);
+      if (!isManaged(sts.metadata?.labels)) return baseline(theirs, sts, o);
+    }
     if (!journal.length) {
       throw new CliError(
         `nothing to check: no journal in namespace "${n.namespace}"`,
@@ -59,27 +85,61 @@ export default defineCommand({
     const v = persistenceVerdict(rows);
     return {
       ok: v.result === 'PASS',
-      data: { namespace: n.namespace, statefulSet: n.statefulSet, verdict: v, pods: rows },
+      data: {
+        namespace: n.namespace,
+        statefulSet: n.statefulSet,
+        verdict: v,
+        pods: rows,
+        recorded: undefined as JournalEntry[] | undefined,
+      },
     };
   },
   present: ({ data: d }) => ({
     sections: [
-      {
-        headers: ['ordinal', 'pod', 'uid at write', 'uid now', 'pvc/pv unchanged', 'content', 'result'],
-        rows: d.pods.map((r) => [
-          String(r.ordinal),
-          r.pod,
-          r.uidAtWrite.slice(0, 8),
-          r.uidNow ? `${r.uidNow.slice(0, 8)}${r.podRecreated ? ' (new pod)' : ''}` : '<none>',
-          r.pvcSame && r.pvSame ? 'yes' : 'NO',
-          r.contentMatch ? 'match' : 'DIFFERS',
-          r.ok ? 'PASS' : 'FAIL',
-        ]),
-      },
+      d.recorded
+        ? {
+            headers: ['ordinal', 'pod', 'pvc', 'pv', 'bytes', 'sha256'],
+            rows: d.recorded.map((e) => [
+              String(e.ordinal),
+              e.pod,
+              e.pvc,
+              e.pv ?? '<none>',
+              String(e.bytes),
+              e.sha256.slice(0, 12),
+            ]),
+          }
+        : {
+            headers: ['ordinal', 'pod', 'uid at write', 'uid now', 'pvc/pv unchanged', 'content', 'result'],
+            rows: d.pods.map((r) => [
+              String(r.ordinal),
+              r.pod,
+              r.uidAtWrite.slice(0, 8),
+              r.uidNow ? `${r.uidNow.slice(0, 8)}${r.podRecreated ? ' (new pod)' : ''}` : '<none>',
+              r.pvcSame && r.pvSame ? 'yes' : 'NO',
+              r.contentMatch ? 'match' : 'DIFFERS',
+              r.ok ? 'PASS' : 'FAIL',
+            ]),
+          },
     ],
     notes: verdictLines(d.verdict, verdictText),
   }),
 });
+
+/** The first run on a StatefulSet sts-lab did not make: what the pods' file holds now, recorded to compare with. */
+async function baseline(lab: Lab, sts: V1StatefulSet, o: CheckOptions) {
+  const n = lab.names;
+  const name = o.file ?? TUTORIAL_FILE;
+  const file = name.startsWith('/') ? name : `${claimMountPath(n, sts)}/${name}`;
+  const recorded = await recordBaseline(lab, o.ordinals.length ? o.ordinals : labOrdinals(sts), file);
+  const v = verdict('N/A', `Recorded what ${file} holds in each pod now: nothing to compare yet`, [
+    `sts-lab keeps it in configmap/${JOURNAL_NAME} (kubectl -n ${n.namespace} delete configmap ${JOURNAL_NAME} removes it).`,
+    `Delete a pod (kubectl -n ${n.namespace} delete pod ${recorded[0]!.pod}) and run check-persistence again.`,
+  ]);
+  return {
+    ok: true,
+    data: { namespace: n.namespace, statefulSet: n.statefulSet, verdict: v, pods: [] as PersistenceRow[], recorded },
+  };
+}
 
 export async function observe(lab: Lab, e: JournalEntry): Promise<Observed> {
   const [pod, claim] = await Promise.all([lab.findPod(e.pod), lab.findClaim(e.pvc)]);
