@@ -3,6 +3,7 @@
 # apt's log is shown only when the install fails.
 #   bash scripts/host-packages.sh release   # strip for both Linux targets, zip
 #   bash scripts/host-packages.sh test      # the release's, qemu for the linux-arm64 checks, chromium, JUnit checkers
+#   bash scripts/host-packages.sh docs      # npm run docs: chromium, asciinema
 set -euo pipefail
 need=""
 want() { # test package: the package is needed when the test fails
@@ -32,7 +33,10 @@ for task in "$@"; do
       want '/usr/bin/python3 -c "import junitparser"' python3-junitparser
       # The README's CI recipe downloads the release with curl (file:// URLs in the test).
       want 'command -v curl' curl ;;
-    *) echo "usage: host-packages.sh release|test" >&2; exit 2 ;;
+    docs)
+      want 'command -v chromium' chromium
+      want 'command -v asciinema' asciinema ;;
+    *) echo "usage: host-packages.sh release|test|docs" >&2; exit 2 ;;
   esac
 done
 [ -n "$need" ] || exit 0

@@ -1,7 +1,9 @@
 // Composition root: global flags, the subcommands, output and the exit-code policy.
 import { writeFile } from 'node:fs/promises';
+import { stderrProseWidth, wrapLine } from './ui/width.ts';
 import yargs, { type Argv } from 'yargs';
 import type { Registered } from './command-support/command.ts';
+import { OPTIONS_POINTER, withKubectlHelp, type Example } from './ui/help.ts';
 import type { Cluster } from './k8s/cluster.ts';
 import completion from './commands/completion.ts';
 import setup from './commands/setup.ts';
@@ -11,7 +13,7 @@ import verify from './commands/verify.ts';
 import { LESSON_COMMANDS } from './lessons/registry.ts';
 import tour from './tour/tour.ts';
 import { CliError, EXIT, exitCodeFor, UsageError } from './errors.ts';
-import { globalFlags, parseGlobals, type GlobalOptions } from './options.ts';
+import { globalFlags, OPTIONS_COMMAND, parseGlobals, type GlobalOptions } from './options.ts';
 import { applyColor, paint } from './ui/color.ts';
 import { formatReport } from './ui/output.ts';
 import type { ClusterFacts } from './lab/cluster-facts.ts';
@@ -22,7 +24,20 @@ export const COMMANDS: Registered[] = [setup, status, storage, ...LESSON_COMMAND
 
 const EPILOG = `Flags go after the plugin name: kubectl sts-lab --context NAME setup
 (kubectl rejects flags placed before a plugin's name).
-Exit codes: 0 pass, 1 failed check or error, 2 usage error, 130 interrupted.`;
+Exit codes: 0 pass, 1 failed check or error, 2 usage error, 130 interrupted.
+
+${OPTIONS_POINTER}`;
+
+/** kubectl options: the flags every command takes, which the commands' help leaves out. */
+async function optionsHelp(width: number): Promise<string> {
+  const y = globalFlags(yargs([]), true)
+    .scriptName('kubectl sts-lab')
+    .usage('The following options can be passed to any command:')
+    .version(false)
+    .help(false)
+    .wrap(width);
+  return `${await y.getHelp()}\n`;
+}
 
 export interface Io {
   out: (text: string) => void;
@@ -103,7 +118,7 @@ export async function main(
   let valued = new Set<string>();
   for (const c of COMMANDS) {
     const builder = (y: Argv) => {
-      const built = (c.builder ?? ((b: Argv) => b))(y);
+      const built = withKubectlHelp((c.builder ?? ((b: Argv) => b))(y), c.examples);
       // getOptions() is yargs' (untyped) view of the declared options; yargs is pinned and a unit test covers this.
       const o = (
         built as unknown as { getOptions(): { string: string[]; alias: Record<string, string[]> } }
@@ -125,11 +140,24 @@ export async function main(
         );
       if (globals.junit) junit = { file: globals.junit, command, startedAt: new Date() };
       const report = await c.invoke(raw, { globals, interrupt, cluster });
-      io.out(await formatReport(report, globals.output, globals.noHeaders));
+      io.out(await formatReport(report, globals.output, globals.noHeaders, columns));
       if (junit) await writeJunit(junit, report.cases ?? [], report.facts ?? null, report.data);
       exitCode = report.ok ? EXIT.ok : EXIT.fail;
     });
   }
+  const optionsExamples: Example[] = [
+    ['kubectl sts-lab options', 'The flags every command takes'],
+    ['kubectl sts-lab --context kind-lab -n my-lab status', 'Use them after the plugin name'],
+  ];
+  parser.command(
+    OPTIONS_COMMAND.command,
+    OPTIONS_COMMAND.describe,
+    (y: Argv) => withKubectlHelp(y, optionsExamples),
+    async () => {
+      ran = true;
+      io.out(await optionsHelp(helpWidth(columns)));
+    },
+  );
   try {
     await parser.parseAsync();
     // No subcommand: the help, as kubectl does (--help and --version have printed already).
@@ -236,7 +264,8 @@ function errorText(err: unknown, verbose: boolean): string {
   const message = e instanceof UsageError ? e.message.charAt(0).toLowerCase() + e.message.slice(1) : e.message;
   const lines = [`${paint('red', 'error:')} ${message}`];
   if (e instanceof UsageError) lines.push("See 'kubectl sts-lab --help' for usage.");
-  if (e instanceof CliError && e.hint) lines.push(`hint: ${e.hint}`);
+  // The error line stays one line, for scripts that grep it; the hint is prose.
+  if (e instanceof CliError && e.hint) lines.push(...wrapLine(`hint: ${e.hint}`, stderrProseWidth()));
   if (verbose && !isExpected(e) && e.stack) lines.push(e.stack);
   // -v: what the API or the network said, in full.
   if (verbose && e.cause) lines.push(`debug: ${e.cause instanceof Error ? e.cause.message : String(e.cause)}`);

@@ -11,7 +11,7 @@ import type { Lab } from './k8s/index.ts';
 import { loadK8s } from './load-k8s.ts';
 import { DEFAULT_NAMES, podName, type LabNames } from './lab/names.ts';
 import { labOrdinals } from './lab/ordinals.ts';
-import { COLOR_MODES, globalFlags, OUTPUT_FORMATS, PROGRESS_MODES } from './options.ts';
+import { COLOR_MODES, globalFlags, OPTIONS_COMMAND, OUTPUT_FORMATS, PROGRESS_MODES } from './options.ts';
 
 const NO_FILES = 4;
 const FILES = 0;
@@ -75,7 +75,7 @@ export async function complete(words: string[], commands: Registered[], interrup
   } else if (current.startsWith('-')) {
     candidates = flags.flatMap((f) => f.names.map(dash));
   } else if (!command) {
-    candidates = commands.map((c) => `${c.command.split(' ')[0]}\t${c.describe}`);
+    candidates = [...commands, OPTIONS_COMMAND].map((c) => `${c.command.split(' ')[0]}\t${c.describe}`);
   } else if (commandName === 'completion' && positionals === 0) {
     candidates = [...SHELLS];
   } else if (commandName === 'verify' && positionals === 0) {

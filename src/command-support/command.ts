@@ -21,6 +21,7 @@ import { connectLab } from './target.ts';
 import { followUnfinished, type Unfinished } from './follow-unfinished.ts';
 import { formatDuration } from '../lab/duration.ts';
 import type { HandsOn } from './hands-on.ts';
+import type { Example } from '../ui/help.ts';
 
 export interface RunContext {
   globals: GlobalOptions;
@@ -49,6 +50,8 @@ export interface Presentation {
   sections: Section[];
   /** Lines printed after the tables (verdicts, hints). */
   notes?: string[];
+  /** Text printed as it is, never wrapped: a script the shell reads. */
+  verbatim?: string;
 }
 
 /** What a command's positional arguments are, for shell completion. */
@@ -57,6 +60,8 @@ export type ArgumentKind = 'ordinals';
 export interface Command<O, D> {
   command: string;
   describe: string;
+  /** Two to four real invocations, as kubectl's help has. */
+  examples: readonly Example[];
   builder?: (y: Argv) => Argv;
   args?: ArgumentKind;
   /** Validates argv; throws UsageError. The lab's names come typed, in globals. */
@@ -80,6 +85,7 @@ export type Measured = Partial<Record<ThresholdFlag, { what: string; ms: number 
 export interface Registered {
   command: string;
   describe: string;
+  examples: readonly Example[];
   builder?: ((y: Argv) => Argv) | undefined;
   args?: ArgumentKind | undefined;
   judges?: false | undefined;

@@ -58,6 +58,10 @@ Register-ArgumentCompleter -Native -CommandName '${BIN}', '${BIN}.exe' -ScriptBl
 
 export default defineCommand({
   command: 'completion <shell>',
+  examples: [
+    ['source <(kubectl sts-lab completion bash)', 'Complete in this bash shell'],
+    ['kubectl sts-lab completion zsh > "${fpath[1]}/_kubectl-sts_lab"', 'Install it for zsh'],
+  ],
   describe: `Print a shell completion script (${SHELLS.join(', ')}); kubectl itself completes through the helper in the archive`,
   judges: false,
   builder: (y: Argv) => y.positional('shell', { type: 'string', describe: SHELLS.join(', ') }),
@@ -69,5 +73,5 @@ export default defineCommand({
       return { shell: shell as Shell };
     }),
   run: async ({ shell }) => ({ ok: true, data: { shell, script: SCRIPTS[shell] } }),
-  present: ({ data }) => ({ sections: [], notes: [data.script.trimEnd()] }),
+  present: ({ data }) => ({ sections: [], verbatim: data.script }),
 });

@@ -14,7 +14,7 @@ import { verdictText } from '../ui/color.ts';
 import type { LabObjects, LabSettings } from '../lab/manifests.ts';
 import { CREATE_NAMESPACE, LAB_PERMISSIONS, missingPermissionsMessage, PERMISSIONS_HINT } from '../lab/permissions.ts';
 import { podRows, type PodRow } from '../lab/pod-rows.ts';
-import { POD_HEADERS, podCells } from '../ui/cells.ts';
+import { podSection } from '../ui/cells.ts';
 import { minorOf, RETENTION_MINOR } from '../lab/server-version.ts';
 import { POD_INDEX_LABEL, startOrdinalVerdict, type StartOrdinalCheck } from '../lessons/start-ordinal/judge.ts';
 import {
@@ -110,6 +110,18 @@ interface SetupState {
 
 export default defineCommand({
   command: 'setup',
+  examples: [
+    ['kubectl sts-lab setup', 'Create the lab in namespace scenarios: 3 pods, a 1Gi claim each'],
+    [
+      'kubectl sts-lab setup --replicas 5 --storage-class standard',
+      'Five pods, their claims from the StorageClass standard',
+    ],
+    [
+      'kubectl sts-lab setup --parallel --update-strategy OnDelete',
+      'No ordering, and template changes wait for you to delete pods',
+    ],
+    ['kubectl sts-lab setup --dry-run -o yaml', 'Print the objects setup would apply, and change nothing'],
+  ],
   describe: 'Create the namespace, the headless Service and the StatefulSet, and follow the pods to Ready',
   builder: (y: Argv) =>
     podFlags(y)
@@ -507,7 +519,7 @@ function present({ data }: Outcome<SetupData>): Presentation {
         headers: ['resource', 'action', 'detail'],
         rows: data.applied.map((a) => [`${a.kind}/${a.name}`, a.action, a.detail]),
       },
-      { headers: POD_HEADERS, rows: data.pods.map(podCells) },
+      podSection(data.pods),
     ],
     notes: data.startOrdinal.verdict ? verdictLines(data.startOrdinal.verdict, verdictText) : [],
   };

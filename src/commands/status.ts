@@ -4,7 +4,7 @@ import { staleCurrentNote } from '../lessons/updates/revisions.ts';
 import { byOrdinal, podDnsName, serviceDnsName, type LabNames } from '../lab/names.ts';
 import { labOrdinals, ordinalSpan, startOrdinal } from '../lab/ordinals.ts';
 import { podRows, type PodRow } from '../lab/pod-rows.ts';
-import { POD_HEADERS, podCells } from '../ui/cells.ts';
+import { podSection } from '../ui/cells.ts';
 import { revisionOf } from '../lessons/updates/rollout.ts';
 import type { Outcome } from '../command-support/command.ts';
 import { defineCommand } from '../command-support/command.ts';
@@ -12,6 +12,7 @@ import { allInOrder, connectLab } from '../command-support/target.ts';
 import { resolveNames } from '../lab/foreign.ts';
 import { volumePins } from '../command-support/volume-pins.ts';
 import { policyOf, type PodManagementPolicy } from '../lab/manifests.ts';
+import { shortRevision } from '../ui/table.ts';
 
 export interface StatusStatefulSet {
   name: string;
@@ -45,6 +46,14 @@ export type StatusData =
 
 export default defineCommand({
   command: 'status',
+  examples: [
+    ['kubectl sts-lab status', "The lab's StatefulSet, Service, pods, claims and DNS names"],
+    ['kubectl sts-lab status -o wide', 'The same with IPs, nodes, volumes and both revisions'],
+    [
+      'kubectl sts-lab status -n default --name web --service nginx',
+      "The tutorial's web StatefulSet, which sts-lab did not make",
+    ],
+  ],
   describe: 'Show the StatefulSet, the headless Service, the pods, their claims and DNS names',
   judges: false,
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
@@ -119,7 +128,8 @@ export default defineCommand({
     return {
       sections: [
         {
-          headers: ['statefulset', 'replicas', 'ordinals', 'ready', 'policy', 'current revision', 'update revision'],
+          headers: ['statefulset', 'replicas', 'ordinals', 'ready', 'policy', 'current rev', 'update rev'],
+          short: { 'current rev': shortRevision, 'update rev': shortRevision },
           rows: sts
             ? [
                 [
@@ -136,6 +146,7 @@ export default defineCommand({
         },
         {
           headers: ['service', 'cluster-ip', 'selector', 'dns'],
+          wide: ['dns'],
           rows: service
             ? [
                 [
@@ -149,7 +160,7 @@ export default defineCommand({
               ]
             : [],
         },
-        { headers: POD_HEADERS, rows: d.pods.map(podCells) },
+        podSection(d.pods),
         { headers: ['pod', 'dns name'], rows: d.pods.map((r) => [r.pod, podDnsName(n, r.ordinal)]) },
       ],
     };

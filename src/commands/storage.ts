@@ -14,6 +14,10 @@ const unknown = (what: string) => `${what}: not readable with these credentials 
 
 export default defineCommand({
   command: 'storage',
+  examples: [
+    ['kubectl sts-lab storage', "The StorageClasses, the nodes' zones and where each lab pod's volume is pinned"],
+    ['kubectl sts-lab storage -o json', 'The same, for a script'],
+  ],
   describe: "Show the StorageClasses, the nodes' zones and each lab pod's volume, and warn where they would bite",
   judges: false,
   options: (_a, g): { names: LabNames } => ({ names: g.names }),

@@ -24,6 +24,14 @@ interface VerifyOptions {
 
 export default defineCommand({
   command: 'verify <lesson>',
+  examples: [
+    [
+      'kubectl sts-lab verify identity',
+      "In a lab's verify.sh: pass once the learner deleted a pod and it came back the same",
+    ],
+    ['kubectl sts-lab verify storage --junit verify.xml', 'Judge the data, and write a JUnit file'],
+    ['kubectl sts-lab verify updates -o json', 'The checks and their evidence, for a script'],
+  ],
   describe: `Judge one lesson from the lab as it is now, for a lab platform's verify.sh (${LESSON_NAMES.join(', ')})`,
   builder: (y: Argv) => y.positional('lesson', { type: 'string', describe: `One of: ${LESSON_NAMES.join(', ')}` }),
   options: (a, g): VerifyOptions => {

@@ -2,6 +2,7 @@
 // type (with its own task list), then says in two or three lines what the cluster did and
 // why; the end is a lab report with one PASS/FAIL row per key concept of the scenario.
 import { writeFileSync } from 'node:fs';
+import { stderrProseWidth, wrapLines } from '../ui/width.ts';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
 import { asUsage, CliError, InterruptedError, UsageError } from '../errors.ts';
@@ -45,6 +46,12 @@ interface TourOptions {
 
 export default defineCommand({
   command: 'tour',
+  examples: [
+    ['kubectl sts-lab tour', 'The whole scenario, proved step by step, then torn down'],
+    ['kubectl sts-lab tour --hands-on', 'You type each kubectl command; the lab waits to see it done and proves it'],
+    ['kubectl sts-lab tour --part all --report lab.html', 'Every part, and a lab report page'],
+    ['kubectl sts-lab tour --part storage --storage-class fast --junit smoke.xml', 'A CI smoke test of a StorageClass'],
+  ],
   describe: 'Run the whole lab, step by step, and end with a lab report (PASS/FAIL per StatefulSet guarantee)',
   builder: (y: Argv) =>
     podFlags(y)
@@ -110,7 +117,8 @@ export default defineCommand({
   async run(o, ctx) {
     const n = o.names;
     const narrate = ctx.globals.progress !== 'none';
-    const say = (lines: string[]) => narrate && process.stderr.write(`${lines.join('\n')}\n`);
+    const say = (lines: string[]) =>
+      narrate && process.stderr.write(`${wrapLines(lines, stderrProseWidth()).join('\n')}\n`);
     const startedAt = new Date();
     const steps: LabReport['steps'] = [];
     // The timelines each step's commands drew, for the HTML report.
@@ -232,6 +240,9 @@ export default defineCommand({
         {
           headers: ['key concept', 'expected outcome', 'result', 'evidence'],
           rows: r.rows.map((x) => [x.concept, x.outcome, x.result, x.evidence]),
+          // The concept names what is expected; -o wide spells it out, and every DNS name in full.
+          wide: ['expected outcome'],
+          short: { evidence: clusterLocal },
         },
         {
           headers: ['measured', 'time'],
@@ -321,3 +332,5 @@ async function pressEnter(next: string, interrupt: AbortSignal): Promise<void> {
     rl.close();
   }
 }
+
+const clusterLocal = (cell: string): string => cell.replaceAll('.svc.cluster.local', '');

@@ -2,6 +2,7 @@
 import type { PodRow } from '../lab/pod-rows.ts';
 import type { TimelineRow } from '../lab/timeline.ts';
 import { pinText } from '../lab/volumes.ts';
+import type { Section } from './table.ts';
 
 const dash = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? '<none>' : v);
 
@@ -15,17 +16,15 @@ export function relative(t: number | null, origin: number): string {
   return `${s >= 0 ? '+' : ''}${s.toFixed(1)}s`;
 }
 
-export const TIMELINE_HEADERS = [
-  'ordinal',
-  'pod',
-  'created',
-  'scheduled',
-  'running',
-  'ready',
-  'Δ after previous ready',
-];
+export const timelineSection = (rows: TimelineRow[]): Section => ({
+  headers: TIMELINE_HEADERS,
+  rows: timelineCells(rows),
+  wide: ['ordinal', 'scheduled', 'running'],
+});
 
-export function timelineCells(rows: TimelineRow[]): string[][] {
+const TIMELINE_HEADERS = ['ordinal', 'pod', 'created', 'scheduled', 'running', 'ready', 'Δ after previous ready'];
+
+function timelineCells(rows: TimelineRow[]): string[][] {
   const origin = Math.min(...rows.map((r) => r.created ?? Infinity));
   return rows.map((r) => [
     String(r.ordinal),
@@ -38,7 +37,13 @@ export function timelineCells(rows: TimelineRow[]): string[][] {
   ]);
 }
 
-export const POD_HEADERS = ['ordinal', 'pod', 'phase', 'ready', 'ip', 'node', 'pvc', 'pvc status', 'pv', 'volume node'];
+export const podSection = (rows: PodRow[]): Section => ({
+  headers: POD_HEADERS,
+  rows: rows.map(podCells),
+  wide: ['ip', 'node', 'pv', 'volume node'],
+});
+
+const POD_HEADERS = ['ordinal', 'pod', 'phase', 'ready', 'ip', 'node', 'pvc', 'pvc status', 'pv', 'volume node'];
 
 export const podCells = (r: PodRow): string[] => [
   String(r.ordinal),

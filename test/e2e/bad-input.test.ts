@@ -53,7 +53,11 @@ const BAD_INPUT: [string[], number, RegExp][] = [
   [['setup', '--timeout', 'soon'], 2, /invalid duration "soon"/],
   [['setup', '--timeout', '0'], 2, /invalid --timeout: must be greater than zero/],
   [['setup', '--request-timeout', 'x'], 2, /invalid duration "x"/],
-  [['setup', '-o', 'xml'], 2, /^error: invalid argument "xml" for "--output" flag: must be one of table, json, yaml$/],
+  [
+    ['setup', '-o', 'xml'],
+    2,
+    /^error: invalid argument "xml" for "--output" flag: must be one of table, wide, json, yaml$/,
+  ],
   [['setup', '-o'], 2, /^error: flag needs an argument: -o$/],
   [['setup', '--color', 'sometimes'], 2, /invalid argument "sometimes" for "--color" flag/],
   [['setup', '--progress', 'loud'], 2, /invalid argument "loud" for "--progress" flag/],

@@ -3,7 +3,7 @@
 // usual teardown removes them highest first, and says why.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { dropNamespace, IMAGE, kubectlJson, sts, stsJson, uniqueName } from './harness.ts';
+import { dropNamespace, flat, IMAGE, kubectlJson, sts, stsJson, uniqueName } from './harness.ts';
 
 test('teardown --no-scale-down: every pod terminating at once; teardown: 2, 1, 0', async () => {
   const [a, b] = [uniqueName('e2e-cascade'), uniqueName('e2e-ordered')];
@@ -25,8 +25,8 @@ test('teardown --no-scale-down: every pod terminating at once; teardown: 2, 1, 0
   );
   assert.equal(ordered.code, 0, ordered.stderr);
   assert.match(
-    ordered.stdout,
-    /^Pods removed in order nginx-sts-2, nginx-sts-1, nginx-sts-0: teardown scales to 0 first, because deleting a StatefulSet with its pods removes them all at once/m,
+    flat(ordered.stdout),
+    /Pods removed in order nginx-sts-2, nginx-sts-1, nginx-sts-0: teardown scales to 0 first, because deleting a StatefulSet with its pods removes them all at once/,
   );
 });
 

@@ -33,11 +33,12 @@ test("kubectl completes subcommands, flag values and the lab's ordinals through 
   const ki = await complete('ki');
   assert.deepEqual(candidates(ki.stdout), ['kill-pod']);
   assert.match(ki.stdout, /^:4$/m, 'no file names');
+  assert.deepEqual(candidates((await complete('op')).stdout), ['options'], 'the global flags command too');
   const pods = await complete('-n', ns, 'kill-pod', '');
   assert.deepEqual(candidates(pods.stdout), ['0', '1']);
   assert.match(pods.stdout, /^0\tnginx-sts-0$/m);
   assert.deepEqual(candidates((await complete('-n', ns, 'check-persistence', '')).stdout), ['0', '1']);
-  assert.deepEqual(candidates((await complete('status', '-o', '')).stdout), ['table', 'json', 'yaml']);
+  assert.deepEqual(candidates((await complete('status', '-o', '')).stdout), ['table', 'wide', 'json', 'yaml']);
   assert.deepEqual(candidates((await complete('status', '--color', '')).stdout), ['auto', 'always', 'never']);
   assert.ok(candidates((await complete('-n', '')).stdout).includes(ns), 'namespaces from the cluster');
   assert.ok(candidates((await complete('setup', '--st')).stdout).includes('--storage-class'));

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { cluster, holdDnsLock } from './cluster-env.ts';
-import { dropNamespace, IMAGE, sts, uniqueName } from './harness.ts';
+import { dropNamespace, flat, IMAGE, sts, uniqueName } from './harness.ts';
 
 const ns = uniqueName('e2e-dnsdown');
 after(() => dropNamespace(ns));
@@ -31,7 +31,7 @@ test('a DNS server that does not answer is a FAIL naming it, within 60 s; dns pa
     assert.ok(tookMs < 60_000, `dns took ${tookMs} ms with a dead DNS server`);
     assert.match(r.stdout, /^FAIL\s+The cluster DNS server 10\.96\.0\.10 did not answer$/m);
     assert.match(
-      r.stdout,
+      flat(r.stdout),
       /Cluster DNS is configured: the pods' resolv\.conf points at 10\.96\.0\.10 with search domain svc\.cluster\.local/,
     );
     assert.doesNotMatch(r.stdout, /N\/A/);

@@ -92,6 +92,9 @@ export function writeKubeconfig(name: string, server: string, verifyTls = false)
   return file;
 }
 
+/** Output with its wrapped lines joined: prose and table cells wrap to 80 columns when piped. */
+export const flat = (text: string) => text.replace(/\s+/g, ' ');
+
 /** The single `error: …` line of a failed run; asserts there is exactly one and no stack trace. */
 export function errorLine(r: Result): string {
   const lines = r.stderr.split('\n').filter((l) => l.startsWith('error: '));

@@ -64,7 +64,7 @@ test('ordering', async (t) => {
     const r = await sts([...flags, 'watch-order', '--restart']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^PASS\s+OrderedReady held: pod N\+1 was created only after pod N was Ready$/m);
-    assert.match(r.stdout, /ORDINAL\s+POD\s+CREATED\s+SCHEDULED\s+RUNNING\s+READY/);
+    assert.match(r.stdout, /^POD\s+CREATED\s+READY\s+Δ AFTER PREVIOUS READY$/m);
     // The picture under the table: each pod ready, terminating, then pending again and ready; without colour when
     // piped.
     assert.match(

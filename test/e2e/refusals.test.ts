@@ -4,7 +4,18 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { cleanEnv, dropNamespace, errorLine, exists, IMAGE, kubectl, sts, uniqueName, type Result } from './harness.ts';
+import {
+  cleanEnv,
+  dropNamespace,
+  errorLine,
+  exists,
+  flat,
+  IMAGE,
+  kubectl,
+  type Result,
+  sts,
+  uniqueName,
+} from './harness.ts';
 
 const apply = async (yaml: string) => {
   const r = await kubectl(['apply', '-f', '-'], yaml);
@@ -30,8 +41,8 @@ describe('setup on a cluster that refuses', { concurrency: true }, () => {
       /^error: nginx-sts-0 is not Ready: (ErrImagePull|ImagePullBackOff): .*localhost\/sts-lab-no-such-image:1.* \(waited \d+(\.\d)?s: waiting longer cannot help\)$/,
     );
     assert.match(
-      r.stderr,
-      /^hint: this cluster's nodes cannot pull "localhost\/sts-lab-no-such-image:1": pass --image/m,
+      flat(r.stderr),
+      /hint: this cluster's nodes cannot pull "localhost\/sts-lab-no-such-image:1": pass --image/,
     );
     assert.match(
       r.stderr,
@@ -71,8 +82,8 @@ describe('setup on a cluster that refuses', { concurrency: true }, () => {
       /^error: nginx-sts-0 cannot be created: FailedCreate: .*violates PodSecurity "restricted:latest"/,
     );
     assert.match(
-      r.stderr,
-      /^hint: namespace "e2e-pss-\w+" enforces Pod Security "restricted:latest" \(label pod-security\.kubernetes\.io\/enforce\)/m,
+      flat(r.stderr),
+      /hint: namespace "e2e-pss-\w+" enforces Pod Security "restricted:latest" \(label pod-security\.kubernetes\.io\/enforce\)/,
     );
   });
 
@@ -90,7 +101,10 @@ describe('setup on a cluster that refuses', { concurrency: true }, () => {
       errorLine(r),
       /^error: nginx-sts-0 is not Ready: claim Pending: claim data-nginx-sts-0 is Pending and no provisioner has taken it up: .*example\.com\/none/,
     );
-    assert.match(r.stderr, /^hint: no provisioner "example\.com\/none" answers in this cluster: pass --storage-class/m);
+    assert.match(
+      flat(r.stderr),
+      /hint: no provisioner "example\.com\/none" answers in this cluster: pass --storage-class/,
+    );
   });
 
   it('a claim bound late recovers by itself: setup waits and passes', async () => {
@@ -119,6 +133,8 @@ describe('setup on a cluster that refuses', { concurrency: true }, () => {
           ns,
           '--progress',
           'plain',
+          '-o',
+          'wide',
           'setup',
           '--image',
           IMAGE,

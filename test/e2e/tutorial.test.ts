@@ -9,6 +9,7 @@ import { ROOT, sharesClusterDns } from './cluster-env.ts';
 import {
   dropNamespace,
   errorLine,
+  flat,
   IMAGE,
   kubectl,
   kubectlJson,
@@ -51,7 +52,7 @@ test("status: the pods by the StatefulSet's own selector, the claims www-web-N f
   );
   const table = await sts([...web, 'status']);
   assert.match(
-    table.stdout,
+    flat(table.stdout),
     /statefulset\.apps\/web was not created by sts-lab: its pods are those of selector app=nginx, its claims those of template www/,
   );
 });
@@ -97,7 +98,7 @@ test("check-persistence and verify on the tutorial's data: its index.html, writt
   const missing = await sts([...web, 'check-persistence']);
   assert.equal(missing.code, 1);
   assert.match(errorLine(missing), /^error: cannot read \/usr\/share\/nginx\/html\/index\.html in pod web-\d: /);
-  assert.match(missing.stderr, /hint: write it first, as the tutorial does: kubectl -n \S+ exec web-\d -- sh -c/);
+  assert.match(flat(missing.stderr), /hint: write it first, as the tutorial does: kubectl -n \S+ exec web-\d -- sh -c/);
   for (const pod of ['web-0', 'web-1'])
     assert.equal((await exec(pod, 'echo "$(hostname)" > /usr/share/nginx/html/index.html')).code, 0);
 

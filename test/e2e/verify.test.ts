@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { dropNamespace, IMAGE, kubectl, run, sandboxFile, sts, uniqueName } from './harness.ts';
+import { dropNamespace, flat, IMAGE, kubectl, run, sandboxFile, sts, uniqueName } from './harness.ts';
 import { ROOT, sharesClusterDns } from './cluster-env.ts';
 
 sharesClusterDns();
@@ -45,8 +45,8 @@ test('verify.sh after each step the learner types', async (t) => {
     const before = await verifySh('identity');
     assert.equal(before.code, 1);
     assert.match(
-      before.stdout,
-      new RegExp(`No pod was re-created since write-data[\\s\\S]*kubectl -n ${ns} delete pod`),
+      flat(before.stdout),
+      new RegExp(`No pod was re-created since write-data.*kubectl -n ${ns} delete pod`),
     );
 
     await typed('delete', 'pod', 'nginx-sts-1');

@@ -32,6 +32,7 @@ export async function replay(
   name: string,
   extra: string[] = [],
   onCall?: (key: string, interrupt: AbortController) => void,
+  columns = 100,
 ): Promise<Replayed> {
   const r = recording(name);
   const interrupt = new AbortController();
@@ -56,7 +57,7 @@ export async function replay(
       [...withoutProgress(r.argv), ...extra],
       interrupt.signal,
       { out: (t) => (out += t), err: (t) => (err += t) },
-      100,
+      columns,
       cluster,
     );
     return { code, out, err, progress, cluster };

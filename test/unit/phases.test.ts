@@ -53,12 +53,28 @@ test('the terminal chart: a row per pod, phases by glyph in time order, an axis 
   const row = (p: string) => lines.find((l) => l.startsWith(p))!;
   assert.match(row('web-1'), /^web-1 │ +░+▒+█+$/, 'pending, running, ready from left to right');
   assert.match(row('web-0'), /^web-0 │█+╳+ *░+█+$/, 'ready, terminating, (gone), pending, ready');
-  assert.match(lines.at(-3)!, /^ {6}└─+┬/);
-  assert.match(lines.at(-2)!, /^ {6}0s +\d/);
-  assert.match(lines.at(-1)!, /░ pending\/creating {3}▒ running {3}█ ready {3}╳ terminating/);
-  assert.ok(
-    lines.every((l) => [...l].length <= 60 + 8),
-    lines.join('\n'),
+  const axis = lines.findIndex((l) => /^ {6}└─+┬/.test(l));
+  assert.ok(axis > 0, lines.join('\n'));
+  assert.match(lines[axis + 1]!, /^ {6}0s +\d/);
+  assert.match(
+    lines.slice(axis + 2).join(' '),
+    /░ pending\/creating {3}▒ running {3}█ ready +╳ terminating/,
+    'the legend, on two lines where one does not fit',
   );
+  // Inside the width at every width from 60 up, for short and long timelines, axis labels included.
+  const longName = (o: number) => `a-much-longer-statefulset-name-${o}`;
+  for (const podName of [name, longName])
+    for (const end of [900, 8000, 95_000, 3_600_000])
+      for (let columns = 60; columns <= 200; columns++) {
+        const title = 'A title long enough to wrap on a narrow terminal, as the titles of some commands are';
+        const drawn = renderChart(phaseChart(title, history, podName, { end }), columns);
+        const over = drawn.filter((l) => [...l.replace(/\x1b\[[0-9;]*m/g, '')].length >= columns);
+        assert.deepEqual(over, [], `${columns} columns, ${end} ms`);
+        assert.match(
+          drawn.find((l) => /^ +0s/.test(l))!,
+          /\ds$/,
+          'the axis ends on a label',
+        );
+      }
   assert.deepEqual(renderChart({ title: 'none', origin: 0, end: 0, rows: [] }, 80), []);
 });

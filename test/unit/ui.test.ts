@@ -29,9 +29,9 @@ test('tables are borderless, kubectl-like, and --no-headers drops the header row
 });
 
 test('json and yaml print the data only; table mode adds the notes', async () => {
-  assert.deepEqual(JSON.parse(await formatReport(report, 'json', false)), report.data);
-  assert.deepEqual(parse(await formatReport(report, 'yaml', false)), report.data);
-  assert.match(await formatReport(report, 'table', false), /nginx-sts-10\n\nPASS ordered\n$/);
+  assert.deepEqual(JSON.parse(await formatReport(report, 'json', false, 80)), report.data);
+  assert.deepEqual(parse(await formatReport(report, 'yaml', false, 80)), report.data);
+  assert.match(await formatReport(report, 'table', false, 80), /nginx-sts-10\n\nPASS ordered\n$/);
 });
 
 test('colour: never when piped or NO_COLOR, always wins', () => {
@@ -75,13 +75,13 @@ test('the timeline chart is drawn under the tables in table mode only: not in js
     notes: ['PASS'],
   };
   assert.match(
-    await formatReport(report, 'table', false),
+    await formatReport(report, 'table', false, 80),
     /^POD\nweb-0\n\nScale 0 → 1\nweb-0 │░+█+\n[\s\S]*\n\nPASS\n$/,
   );
   for (const out of [
-    await formatReport(report, 'json', false),
-    await formatReport(report, 'yaml', false),
-    await formatReport(report, 'table', true),
+    await formatReport(report, 'json', false, 80),
+    await formatReport(report, 'yaml', false, 80),
+    await formatReport(report, 'table', true, 80),
   ])
     assert.doesNotMatch(out, /[░█│]|Scale 0/);
 });

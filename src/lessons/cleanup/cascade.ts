@@ -31,8 +31,7 @@ export function analyseCascade(rows: CascadeRow[]): Verdict<never> {
   const starts = rows.map((r) => r.terminating).filter((t): t is number => t !== null);
   const ends = rows.map((r) => r.gone).filter((t): t is number => t !== null);
   const why = [
-    'A StatefulSet deleted with its pods hands them to the garbage collector, which deletes them all at once: no ordinal waits',
-    'for another. teardown scales to 0 first, so the controller removes them from the highest ordinal down, each after the one above is gone.',
+    'A StatefulSet deleted with its pods hands them to the garbage collector, which deletes them all at once: no ordinal waits for another. teardown scales to 0 first, so the controller removes them from the highest ordinal down, each after the one above is gone.',
   ];
   if (rows.length < 2 || starts.length < rows.length || ends.length < rows.length)
     return verdict('N/A', 'Cascading delete: too few pods seen going to judge an order', why);

@@ -57,6 +57,10 @@ type TaskHandle = Parameters<Task<TeardownState>['task']>[1];
 
 export default defineCommand({
   command: 'teardown',
+  examples: [
+    ['kubectl sts-lab teardown', 'Scale to 0 in order, then delete everything sts-lab made, claims included'],
+    ['kubectl sts-lab teardown --keep-pvcs', 'The same, but keep the claims and their data'],
+  ],
   describe: 'Scale the StatefulSet to 0 in order, then delete everything sts-lab created, claims included',
   builder: (y: Argv) =>
     y

@@ -42,6 +42,10 @@ const SETTLE_MS = 30_000;
 
 export default defineCommand({
   command: 'dns',
+  examples: [
+    ['kubectl sts-lab dns', "Resolve every pod's name from inside the cluster and compare it with the pod's IP"],
+    ['kubectl sts-lab dns -o wide', 'The same, with the pod that asked and the expected address'],
+  ],
   settlesFirst: true,
   describe: "Resolve every pod's stable DNS name from inside the cluster and check it against the pod's IP",
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
@@ -131,12 +135,15 @@ export default defineCommand({
     sections: [
       {
         headers: ['name', 'asked from', 'api ip', 'expected', 'dns answer', 'result'],
+        wide: ['asked from', 'expected'],
+        // Asked by its full name; within the namespace the cluster's search domains complete it.
+        short: { name: (name) => name.replace(/\.svc\.cluster\.local$/, '') },
         rows: d.lookups.map((r) => [
           r.name,
           r.from,
-          r.expected.join(',') || '<none>',
+          r.expected.join(', ') || '<none>',
           r.expect === 'nxdomain' ? 'no record' : 'api ip',
-          r.answer.join(',') || r.outcome,
+          r.answer.join(', ') || r.outcome,
           r.ok ? 'PASS' : d.dnsAvailable ? 'FAIL' : 'N/A',
         ]),
       },
@@ -144,7 +151,7 @@ export default defineCommand({
         headers: ['endpointslice hostname', 'addresses', 'ready', 'pod'],
         rows: d.endpointSlice.map((r) => [
           r.hostname ?? '<none>',
-          r.addresses.join(','),
+          r.addresses.join(', '),
           String(r.ready),
           r.pod ?? '<none>',
         ]),

@@ -181,8 +181,7 @@ export function dnsVerdict(e: DnsEvidence): { verdict: Verdict<never>; dnsAvaila
         ? `The cluster DNS server ${e.nameservers.join(', ')} did not answer`
         : 'DNS gave wrong answers';
   const why = [
-    `The headless Service ${n.service} (clusterIP None) publishes one A record per ${publish ? 'pod, Ready or not (publishNotReadyAddresses: true)' : 'Ready pod'}: <pod>.${n.service}.${n.namespace}.svc.cluster.local,`,
-    `from the hostname and subdomain the StatefulSet controller sets on each pod; the Service name itself resolves to all ${publish ? 'its' : 'Ready'} pods.`,
+    `The headless Service ${n.service} (clusterIP None) publishes one A record per ${publish ? 'pod, Ready or not (publishNotReadyAddresses: true)' : 'Ready pod'}: <pod>.${n.service}.${n.namespace}.svc.cluster.local, from the hostname and subdomain the StatefulSet controller sets on each pod; the Service name itself resolves to all ${publish ? 'its' : 'Ready'} pods.`,
     `Cluster DNS ${presence.present ? 'is configured' : 'is absent'}: ${presence.how}.`,
     ...rows
       .filter((r) => !r.ok && !noDns)

@@ -13,7 +13,7 @@ export const rows: RowSpec<DnsEvidence>[] = [
         evidence: dns.lookups
           .map(
             (l) =>
-              `${l.name.split('.')[0]}${l.name.startsWith(n.service) ? ' (service)' : ''} → ${l.answer.join(',') || l.outcome}`,
+              `${l.name.split('.')[0]}${l.name.startsWith(n.service) ? ' (service)' : ''} → ${l.answer.join(', ') || l.outcome}`,
           )
           .join('; '),
       },

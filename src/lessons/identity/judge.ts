@@ -142,10 +142,7 @@ export function identityVerdict(pod: string, claim: string, rows: IdentityRow[])
     passIf(ok),
     ok ? `Stable identity held: ${pod} came back as itself` : `Stable identity broken for ${pod}`,
     [
-      'The StatefulSet controller re-creates a missing ordinal under the same name, with hostname = pod name and',
-      `the same claim ${claim}, so it re-attaches the same volume; only the UID (and perhaps the IP) is new,`,
-      'and it creates the new pod only after the old one is gone: never two pods with one identity. It gets the revision',
-      'its ordinal is due: below a RollingUpdate partition the current (old) one, otherwise the update revision.',
+      `The StatefulSet controller re-creates a missing ordinal under the same name, with hostname = pod name and the same claim ${claim}, so it re-attaches the same volume; only the UID (and perhaps the IP) is new, and it creates the new pod only after the old one is gone: never two pods with one identity. It gets the revision its ordinal is due: below a RollingUpdate partition the current (old) one, otherwise the update revision.`,
       ...rows.filter((r) => !r.ok).map((r) => `${r.field}: expected ${r.expected}, was ${r.before} → ${r.after}`),
     ],
   );

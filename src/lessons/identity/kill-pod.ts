@@ -38,6 +38,11 @@ interface KillOptions {
 
 export default defineCommand({
   command: 'kill-pod <ordinal>',
+  examples: [
+    ['kubectl sts-lab kill-pod 1', 'Delete nginx-sts-1 and prove it comes back with the same name, claim and volume'],
+    ['kubectl sts-lab kill-pod 0 --force', 'The same with grace period 0'],
+    ['kubectl sts-lab kill-pod 2 -o json', 'The identity before and after, for a script'],
+  ],
   settlesFirst: true,
   describe: 'Delete one pod and watch it come back with the same name, hostname, claim and volume',
   builder: (y: Argv) =>
@@ -86,6 +91,8 @@ export default defineCommand({
     sections: [
       {
         headers: ['field', 'before', 'after', 'expected', 'held'],
+        // The field's name without what -o wide spells out: where it is read from.
+        short: { field: (f) => f.replace(/ \(.*\)$/, '').replace(/^label apps\.kubernetes\.io\/(.+)$/, '$1 label') },
         rows: d.comparison.map((r) => [r.field, r.before, r.after, r.expected, r.ok ? 'yes' : 'NO']),
       },
       {

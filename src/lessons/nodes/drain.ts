@@ -90,6 +90,11 @@ export interface DrainData {
 
 export default defineCommand({
   command: 'drain <ordinal>',
+  examples: [
+    ['kubectl sts-lab drain 1', "Drain the node of nginx-sts-1 and see where the lab's pods go"],
+    ['kubectl sts-lab drain 1 --simulate', 'With namespace rights only: evict nginx-sts-1 through the budget'],
+    ['kubectl sts-lab uncordon', 'Afterwards: undo what the drain changed'],
+  ],
   settlesFirst: true,
   describe: "Cordon the node of pod N and evict the lab's pods there through a disruption budget; see where they go",
   builder: (y: Argv) =>
@@ -262,6 +267,9 @@ export default defineCommand({
     sections: [
       {
         headers: ['pod', 'old uid', 'new uid', 'node', 'state', 'claim', 'pv', 'evicted → Ready'],
+        wide: ['old uid', 'claim', 'pv'],
+        // The scheduler's reason is in the verdict; -o wide shows it here too.
+        short: { state: (s) => s.split(':')[0]! },
         rows: d.moved.map((m) => [
           m.pod,
           m.oldUid.slice(0, 8),

@@ -47,6 +47,20 @@ const RECORDS_SETTLE_MS = 20_000;
 
 export default defineCommand({
   command: 'node-failure <ordinal>',
+  examples: [
+    [
+      "kubectl sts-lab node-failure 1 --fail-with 'docker stop {node}' --recover-with 'docker start {node}'",
+      'On kind: stop the node of nginx-sts-1, then start it again',
+    ],
+    [
+      'kubectl sts-lab node-failure 1 --manual --recovery out-of-service',
+      'Stop the node yourself when told; free the pod with the out-of-service taint',
+    ],
+    [
+      'kubectl sts-lab node-failure 1 --simulate',
+      'With namespace rights only: a finalizer holds the deleted pod instead',
+    ],
+  ],
   settlesFirst: true,
   describe: 'The node of pod N stops answering (your command): prove at most one pod per identity, and the recovery',
   builder: (y: Argv) =>

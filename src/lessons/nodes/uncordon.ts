@@ -29,6 +29,10 @@ export interface UncordonData {
 
 export default defineCommand({
   command: 'uncordon',
+  examples: [
+    ['kubectl sts-lab uncordon', 'Uncordon and untaint what the lab changed, and see the pods come back'],
+    ['kubectl sts-lab uncordon -o json', 'The same, for a script'],
+  ],
   describe: 'End a drain: uncordon and untaint what the lab changed, remove its budget, and see the pods come back',
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
   async run(o, ctx) {

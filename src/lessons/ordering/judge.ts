@@ -70,8 +70,7 @@ export function analyseOrdering(
   const failed = checks.filter((c) => c.ok === false);
   const decided = checks.filter((c) => c.ok !== null).length;
   const why = [
-    'podManagementPolicy OrderedReady: the StatefulSet controller creates pod N+1 only once pod N is Running and Ready,',
-    'and when scaling down removes the highest ordinal first, each completely gone before the next one starts terminating.',
+    'podManagementPolicy OrderedReady: the StatefulSet controller creates pod N+1 only once pod N is Running and Ready, and when scaling down removes the highest ordinal first, each completely gone before the next one starts terminating.',
   ];
   if (decided === 0) {
     return {

@@ -7,7 +7,7 @@ import { perform, podWatched } from '../../command-support/hands-on.ts';
 import { analyseOrdering } from './judge.ts';
 import { isGoing, isReady } from '../../lab/pods.ts';
 import { buildTimeline, timelineJson } from '../../lab/timeline.ts';
-import { TIMELINE_HEADERS, timelineCells } from '../../ui/cells.ts';
+import { timelineSection } from '../../ui/cells.ts';
 import { verdictLines } from '../../lab/verdict.ts';
 import { orderingVerdict } from './judge.ts';
 import { verdictText } from '../../ui/color.ts';
@@ -37,6 +37,10 @@ interface State {
 
 export default defineCommand({
   command: 'watch-order',
+  examples: [
+    ['kubectl sts-lab watch-order', 'Follow the pods while you create them (kubectl apply), and judge the order'],
+    ['kubectl sts-lab watch-order --restart', 'Delete the pods, follow their re-creation and judge its order'],
+  ],
   describe: 'Follow the pods as the controller creates them, then prove they came up in order (0, 1, 2…)',
   builder: (y: Argv) =>
     y.option('restart', {
@@ -148,7 +152,7 @@ export default defineCommand({
     }
   },
   present: ({ data, timeline = [] }) => ({
-    sections: [{ headers: TIMELINE_HEADERS, rows: timelineCells(timeline) }],
+    sections: [timelineSection(timeline)],
     notes: verdictLines(data.verdict, verdictText),
   }),
 });

@@ -139,8 +139,7 @@ export function adoptionVerdict(
         ? 'Adoption failed'
         : `Adopted: ${adopted.map((a) => a.pod).join(', ')} kept their UIDs and have the new StatefulSet as owner`,
       [
-        'The StatefulSet controller adopts pods that match its selector and have no controller: it sets itself as their owner,',
-        'so the pods (and their claims and data) carry on as if the StatefulSet had never gone.',
+        'The StatefulSet controller adopts pods that match its selector and have no controller: it sets itself as their owner, so the pods (and their claims and data) carry on as if the StatefulSet had never gone.',
         ...(replaced.length
           ? [
               `Then ${replaced.join(', ')} ${replaced.length === 1 ? 'was' : 'were'} replaced: adopted pods keep their old template, and the controller rolls them onto the new StatefulSet's.`,

@@ -28,6 +28,11 @@ interface OrphanOptions {
 
 export default defineCommand({
   command: 'orphan',
+  examples: [
+    ['kubectl sts-lab orphan', 'Delete the StatefulSet, keep its pods, and prove they run on unowned'],
+    ['kubectl sts-lab orphan --delete-pod 2', 'Then delete nginx-sts-2 and watch that nothing re-creates it'],
+    ['kubectl sts-lab setup', 'Afterwards: the new StatefulSet adopts the orphans'],
+  ],
   settlesFirst: true,
   describe:
     'Delete the StatefulSet but not its pods (propagationPolicy Orphan) and prove they run on, unowned; setup adopts them again',

@@ -10,7 +10,7 @@ import { isReady } from '../../lab/pods.ts';
 import { hasReadinessSwitch, switchState, switchVerdict, UNREADY_FILE, type SwitchState } from '../../lab/readiness.ts';
 import { analyseOrdering } from '../ordering/judge.ts';
 import { buildTimeline } from '../../lab/timeline.ts';
-import { TIMELINE_HEADERS, timelineCells } from '../../ui/cells.ts';
+import { timelineSection } from '../../ui/cells.ts';
 import { combine, verdictLines } from '../../lab/verdict.ts';
 import { orderingVerdict } from '../ordering/judge.ts';
 import { verdictText } from '../../ui/color.ts';
@@ -31,6 +31,15 @@ export function readinessSwitch(wantReady: boolean) {
   const want = wantReady ? 'Ready' : 'NotReady';
   return defineCommand({
     command: `${wantReady ? 'ready' : 'unready'} <ordinal>`,
+    examples: wantReady
+      ? [
+          ['kubectl sts-lab ready 1', "Turn nginx-sts-1's readiness back on and follow it to Ready"],
+          ['kubectl sts-lab ready 1 -o json', 'The same, for a script'],
+        ]
+      : [
+          ['kubectl sts-lab unready 1', 'Make nginx-sts-1 fail its readiness probe; DNS stops returning it'],
+          ['kubectl sts-lab ready 1', 'Afterwards: make it Ready again'],
+        ],
     // ready is how a pod held NotReady is freed: nothing to wait for first.
     ...(wantReady ? {} : { settlesFirst: true as const }),
     describe: wantReady
@@ -181,7 +190,7 @@ export function readinessSwitch(wantReady: boolean) {
             ],
           ],
         },
-        { headers: TIMELINE_HEADERS, rows: timelineCells(timeline) },
+        timelineSection(timeline),
       ],
       notes: verdictLines(d.verdict, verdictText),
     }),

@@ -63,8 +63,7 @@ export function analyseHalted(h: HaltInput): Verdict<HaltCheck> {
     'FAIL',
     headline,
     [
-      `Under ${h.policy} the controller ${h.direction === 'up' ? 'creates' : 'removes'} no pod while a pod ${h.direction === 'up' ? 'below' : 'it keeps'} is not Running and Ready: a StatefulSet never`,
-      `builds on an unhealthy predecessor. It goes on by itself once ${blocker} is Ready again.`,
+      `Under ${h.policy} the controller ${h.direction === 'up' ? 'creates' : 'removes'} no pod while a pod ${h.direction === 'up' ? 'below' : 'it keeps'} is not Running and Ready: a StatefulSet never builds on an unhealthy predecessor. It goes on by itself once ${blocker} is Ready again.`,
       stallSentence(h.stall),
       ...failed.map((c) => c.detail),
     ],

@@ -11,7 +11,7 @@ import { podName, type LabNames } from '../../lab/names.ts';
 import { isReady } from '../../lab/pods.ts';
 import { analyseOrdering } from '../ordering/judge.ts';
 import { buildTimeline, timelineJson } from '../../lab/timeline.ts';
-import { TIMELINE_HEADERS, timelineCells } from '../../ui/cells.ts';
+import { timelineSection } from '../../ui/cells.ts';
 import { replicaCount } from '../../lab/validate.ts';
 import { verdict, verdictLines, type Verdict } from '../../lab/verdict.ts';
 import { orderingVerdict, type CheckJson } from '../ordering/judge.ts';
@@ -57,6 +57,11 @@ interface ScaleOptions {
 
 export default defineCommand({
   command: 'scale <replicas>',
+  examples: [
+    ['kubectl sts-lab scale 5', 'Scale up to 5 and prove nginx-sts-3 is Ready before nginx-sts-4 starts'],
+    ['kubectl sts-lab scale 2', 'Scale down and prove the highest ordinal goes first'],
+    ['kubectl sts-lab scale 0', 'Remove every pod, highest first; the claims stay'],
+  ],
   settlesFirst: true,
   describe: 'Scale the StatefulSet and prove the order: up 0→N one by one, down from the highest ordinal',
   builder: (y: Argv) => y.positional('replicas', { type: 'string', describe: 'New number of pods (0-100)' }),
@@ -172,12 +177,12 @@ export default defineCommand({
     const up = d.direction === 'up';
     return {
       sections: [
-        { headers: TIMELINE_HEADERS, rows: up ? timelineCells(timeline) : [] },
+        timelineSection(up ? timeline : []),
         {
           headers: ['order', 'pod', 'gone at'],
           rows: up ? [] : d.deletions.map((c, i) => [String(i + 1), c.pod, c.at]),
         },
-        { headers: CLAIM_HEADERS, rows: d.halted ? [] : d.claims.map(claimCells) },
+        { headers: CLAIM_HEADERS, rows: d.halted ? [] : d.claims.map(claimCells), wide: ['pv'] },
       ],
       notes: [
         ...verdictLines(d.verdict, verdictText),

@@ -31,6 +31,14 @@ interface CheckOptions {
 
 export default defineCommand({
   command: 'check-persistence [ordinals..]',
+  examples: [
+    ['kubectl sts-lab check-persistence', 'Read every journaled marker back and prove the data survived'],
+    ['kubectl sts-lab check-persistence 1', 'Only nginx-sts-1'],
+    [
+      'kubectl sts-lab check-persistence -n default --name web --service nginx',
+      "The tutorial's web: record each pod's index.html the first time, compare after",
+    ],
+  ],
   settlesFirst: true,
   describe: 'Read the markers back and prove the data survived (default: every journaled pod)',
   builder: (y) =>
@@ -99,6 +107,7 @@ export default defineCommand({
       d.recorded
         ? {
             headers: ['ordinal', 'pod', 'pvc', 'pv', 'bytes', 'sha256'],
+            wide: ['pv'],
             rows: d.recorded.map((e) => [
               String(e.ordinal),
               e.pod,
@@ -110,6 +119,7 @@ export default defineCommand({
           }
         : {
             headers: ['ordinal', 'pod', 'uid at write', 'uid now', 'pvc/pv unchanged', 'content', 'result'],
+            wide: ['ordinal'],
             rows: d.pods.map((r) => [
               String(r.ordinal),
               r.pod,

@@ -35,6 +35,10 @@ export const writeHeld = (w: WriteResult): boolean => w.exitCode === 0 && w.byte
 
 export default defineCommand({
   command: 'write-data [ordinals..]',
+  examples: [
+    ['kubectl sts-lab write-data', "Write a marker into every pod's volume"],
+    ["kubectl sts-lab write-data 1 --message 'hello from pod 1'", 'Write your own text into nginx-sts-1'],
+  ],
   settlesFirst: true,
   describe: "Write a marker file into pods' volumes (default: every pod) and record it in the journal",
   builder: (y: Argv) =>
@@ -98,6 +102,7 @@ export default defineCommand({
     sections: [
       {
         headers: ['ordinal', 'pod', 'pvc', 'pv', 'bytes', 'on the volume', 'sha256'],
+        wide: ['pv'],
         rows: d.written.map((e) => [
           String(e.ordinal),
           e.pod,

@@ -4,9 +4,14 @@ import { historyRows, staleCurrentNote } from './revisions.ts';
 import { revisionOf } from './rollout.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { lookAt } from '../../command-support/target.ts';
+import { shortRevision } from '../../ui/table.ts';
 
 export default defineCommand({
   command: 'history',
+  examples: [
+    ['kubectl sts-lab history', 'The revisions, what each changed and which pods run it'],
+    ['kubectl sts-lab history -o yaml', 'The same, for a script'],
+  ],
   describe: "List the StatefulSet's revisions (ControllerRevisions): what each changed and which pods run it now",
   judges: false,
   options: (_a, g): { names: LabNames } => ({ names: g.names }),
@@ -36,6 +41,7 @@ export default defineCommand({
     sections: [
       {
         headers: ['revision', 'name', 'role', 'pods now', 'change from the revision before'],
+        short: { name: shortRevision },
         rows: d.revisions.map((r) => [
           String(r.revision),
           r.name,

@@ -21,6 +21,7 @@ import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { labOrdinals, startOrdinal } from '../../lab/ordinals.ts';
 import { readyTasks } from '../../command-support/wait-ready.ts';
 import { policyOf } from '../../lab/manifests.ts';
+import { shortRevision } from '../../ui/table.ts';
 
 /** How long nothing may move before a pod off the restored revision counts as stuck. */
 const SELF_HEAL_WINDOW_MS = 15_000;
@@ -33,6 +34,11 @@ interface RollbackOptions {
 
 export default defineCommand({
   command: 'rollback',
+  examples: [
+    ['kubectl sts-lab rollback', 'Restore the previous template and show what the controller does by itself'],
+    ['kubectl sts-lab rollback --delete-stuck', 'Then delete the pods stuck on the broken revision (forced rollback)'],
+    ['kubectl sts-lab rollback --to-revision 1', 'Restore revision 1 (kubectl sts-lab history lists them)'],
+  ],
   describe:
     "Restore the previous revision's pod template, show what the controller does by itself, and (--delete-stuck) free the pods stuck on the broken revision",
   builder: (y: Argv) =>
@@ -170,7 +176,9 @@ export default defineCommand({
   present: ({ data: d }) => ({
     sections: [
       {
-        headers: ['ordinal', 'pod', 'revision before', 'ready before', 'what happened', 'revision now', 'ready now'],
+        headers: ['ordinal', 'pod', 'rev before', 'ready before', 'what happened', 'rev now', 'ready now'],
+        wide: ['ordinal', 'ready before'],
+        short: { 'rev before': shortRevision, 'rev now': shortRevision },
         rows: d.pods.map((r) => [
           String(r.ordinal),
           r.pod,

@@ -46,8 +46,7 @@ export function analyseStalled(r: RolloutInput, stall: Stall, now: number): Roll
     ? `Roll-out stalled at ${stall.pod}, and not as a StatefulSet promises`
     : `Roll-out stalled at ${stall.pod} (${stall.reason})${lower.length ? `; ${lower.join(', ')} untouched for ${watched}` : ''}`;
   const why = [
-    'The controller replaces the next pod only once the one it replaced is Running and Ready, so a template whose pods',
-    'never become Ready stops the roll-out at its first pod. Reverting the template may not free it: kubectl sts-lab rollback.',
+    'The controller replaces the next pod only once the one it replaced is Running and Ready, so a template whose pods never become Ready stops the roll-out at its first pod. Reverting the template may not free it: kubectl sts-lab rollback.',
     stallSentence(stall),
     ...failed.map((c) => c.detail),
   ];

@@ -32,6 +32,7 @@ import { withPodWatch } from '../../command-support/pod-watch.ts';
 import { readyTasks, waitOut } from '../../command-support/wait-ready.ts';
 import { policyOf, type PodManagementPolicy } from '../../lab/manifests.ts';
 import type { Lab, PodWatch, V1StatefulSet } from '../../k8s/index.ts';
+import { shortRevision } from '../../ui/table.ts';
 
 /** How long OnDelete is watched for a pod the controller replaces by itself (it never should). */
 const ON_DELETE_WINDOW_MS = 10_000;
@@ -46,6 +47,11 @@ export interface UpdateOptions {
 
 export default defineCommand({
   command: 'update',
+  examples: [
+    ['kubectl sts-lab update', 'Change the template and prove the roll-out: highest ordinal first, one at a time'],
+    ['kubectl sts-lab update --partition 2', 'A canary: only the pods from ordinal 2 up move'],
+    ['kubectl sts-lab update --break', 'A readiness probe that never passes: watch the roll-out stall'],
+  ],
   settlesFirst: true,
   describe:
     'Change the pod template and prove the roll-out: highest ordinal first, one at a time, partition respected (OnDelete: nothing moves)',
@@ -177,7 +183,9 @@ export default defineCommand({
     return {
       sections: [
         {
-          headers: ['ordinal', 'pod', 'old revision', 'terminating', 'gone', 'new created', 'ready', 'revision now'],
+          headers: ['ordinal', 'pod', 'rev before', 'terminating', 'gone', 'created', 'ready', 'rev now'],
+          wide: ['ordinal'],
+          short: { 'rev before': shortRevision, 'rev now': shortRevision },
           rows: d.pods.map((r) => [
             String(r.ordinal),
             r.pod,
