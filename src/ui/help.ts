@@ -14,4 +14,6 @@ export function helpEpilog(examples: readonly Example[]): string {
   return examples.length ? `Examples:\n${lines.join('\n')}\n\n${OPTIONS_POINTER}` : OPTIONS_POINTER;
 }
 
-export const withKubectlHelp = (y: Argv, examples: readonly Example[]): Argv => y.epilog(helpEpilog(examples));
+// --version is the plugin's, as kubectl's is: a subcommand neither takes nor lists it.
+export const withKubectlHelp = (y: Argv, examples: readonly Example[]): Argv =>
+  y.epilog(helpEpilog(examples)).version(false);

@@ -69,6 +69,7 @@ test("a command's help ends with its examples, as kubectl prints them, and the p
     /\n\nUse "kubectl sts-lab options" for a list of global command-line options \(applies to all commands\)\.\n$/,
   );
   assert.doesNotMatch(help, /--kubeconfig|--context|--namespace/, 'the global flags are in `options`');
+  assert.doesNotMatch(help, /--version/, "the plugin's flag, not the command's");
   const options = await helpAt(['options'], 0);
   for (const flag of ['--kubeconfig', '--context', '-n, --namespace', '-o, --output', '--no-headers', '--junit'])
     assert.ok(options.includes(flag), flag);
