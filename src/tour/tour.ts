@@ -26,6 +26,7 @@ import type { RunContext } from '../command-support/command.ts';
 import { defineCommand, type Measured } from '../command-support/command.ts';
 import { connectLab } from '../command-support/target.ts';
 import { writableFile } from '../command-support/output-file.ts';
+import { shortDnsNames } from '../ui/table.ts';
 import { podFlags, podSettings, type PodSettings } from '../commands/setup.ts';
 import type { HandsOn } from '../command-support/hands-on.ts';
 import { terminalKey } from '../ui/keys.ts';
@@ -242,7 +243,7 @@ export default defineCommand({
           rows: r.rows.map((x) => [x.concept, x.outcome, x.result, x.evidence]),
           // The concept names what is expected; -o wide spells it out, and every DNS name in full.
           wide: ['expected outcome'],
-          short: { evidence: clusterLocal },
+          short: { evidence: shortDnsNames },
         },
         {
           headers: ['measured', 'time'],
@@ -332,5 +333,3 @@ async function pressEnter(next: string, interrupt: AbortSignal): Promise<void> {
     rl.close();
   }
 }
-
-const clusterLocal = (cell: string): string => cell.replaceAll('.svc.cluster.local', '');

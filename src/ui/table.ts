@@ -1,7 +1,7 @@
 // kubectl-like tables: no borders, two spaces between columns, upper-case headers, no colour
 // of cli-table3's own (it ignores NO_COLOR; cells are coloured by paint() instead).
 import Table from 'cli-table3';
-import { visibleWidth } from './width.ts';
+import { visibleWidth, wrapWords } from './width.ts';
 
 export interface Section {
   headers: string[];
@@ -16,6 +16,9 @@ const UUID = /\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b
 
 /** A UID, or a PV named after one (pvc-<uid>), by its first 8 digits, as short hashes are read. */
 export const shortUids = (cell: string): string => cell.replace(UUID, '$1…');
+
+/** DNS names without the cluster's domain: within the namespace its search domains complete them. */
+export const shortDnsNames = (cell: string): string => cell.replaceAll('.svc.cluster.local', '');
 
 /** A revision by its hash (nginx-sts-57cf7dcfcf → 57cf7dcfcf), as the StatefulSet's pods differ by it. */
 export const shortRevision = (cell: string): string => /-([0-9a-z]{6,12})$/.exec(cell)?.[1] ?? cell;
@@ -90,18 +93,7 @@ function fitted(section: Section, noHeaders: boolean, width: number): Section {
     widths[i]!--;
   }
   if (widths.every((w, i) => w === natural[i])) return section;
-  const wrap = (cell: string, i: number) => (visibleWidth(cell) <= widths[i]! ? cell : wrapCell(cell, widths[i]!));
+  const wrap = (cell: string, i: number) =>
+    visibleWidth(cell) <= widths[i]! ? cell : wrapWords(words(cell), widths[i]!).join('\n');
   return { headers: section.headers, rows: section.rows.map((r) => r.map(wrap)) };
-}
-
-/** A cell's words in lines of at most `width` columns; a word longer than that keeps a line of its own. */
-function wrapCell(cell: string, width: number): string {
-  const lines: string[] = [];
-  for (const word of words(cell)) {
-    const last = lines[lines.length - 1];
-    if (last !== undefined && visibleWidth(last) + 1 + visibleWidth(word) <= width)
-      lines[lines.length - 1] = `${last} ${word}`;
-    else lines.push(word);
-  }
-  return lines.join('\n');
 }

@@ -48,21 +48,24 @@ function commandsKept(words: string[]): string[] {
  */
 export function wrapLine(line: string, width: number): string[] {
   if (visibleWidth(line) <= width) return [line];
-  const indent = hangingIndent(line);
-  const pad = ' '.repeat(indent);
+  const pad = ' '.repeat(hangingIndent(line));
+  // The leading spaces and the result word (coloured or not) with its padding stay as they are.
   const head = /^ */.exec(line)![0];
-  const words = line.slice(head.length).split(/ +/);
-  const out: string[] = [];
-  let current = head;
-  let empty = true;
-  // The result word (coloured or not) and its padding stay as they are.
-  const first = PAINTED_RESULT.exec(line.slice(head.length));
-  if (first) {
-    current += first[0];
-    words.splice(0, words.length, ...line.slice(head.length + first[0].length).split(/ +/));
-  }
+  const lead = head + (PAINTED_RESULT.exec(line.slice(head.length))?.[0] ?? '');
   const fits = (unit: string) => visibleWidth(pad + unit) <= width;
-  for (const word of commandsKept(words).flatMap((u) => (fits(u) ? [u] : u.split(' ')))) {
+  const units = commandsKept(line.slice(lead.length).split(/ +/)).flatMap((u) => (fits(u) ? [u] : u.split(' ')));
+  return wrapWords(units, width, lead, pad);
+}
+
+/**
+ * Words in lines of at most `width` columns, greedily: the first line starts with `lead`, the
+ * others with `pad`. A word longer than the room keeps a line of its own.
+ */
+export function wrapWords(words: string[], width: number, lead = '', pad = ''): string[] {
+  const out: string[] = [];
+  let current = lead;
+  let empty = true;
+  for (const word of words) {
     const candidate = empty ? current + word : `${current} ${word}`;
     if (!empty && visibleWidth(candidate) > width) {
       out.push(current);

@@ -25,6 +25,7 @@ import { verdictText } from '../../ui/color.ts';
 import { runTasks, type Task } from '../../ui/tasks.ts';
 import { defineCommand } from '../../command-support/command.ts';
 import { lookAt } from '../../command-support/target.ts';
+import { shortDnsNames } from '../../ui/table.ts';
 
 // One exec per asking pod: its names are looked up side by side in one shell, each answer
 // printed whole after a marker line. nslookup asks DNS only; getent (which also reads
@@ -136,8 +137,7 @@ export default defineCommand({
       {
         headers: ['name', 'asked from', 'api ip', 'expected', 'dns answer', 'result'],
         wide: ['asked from', 'expected'],
-        // Asked by its full name; within the namespace the cluster's search domains complete it.
-        short: { name: (name) => name.replace(/\.svc\.cluster\.local$/, '') },
+        short: { name: shortDnsNames },
         rows: d.lookups.map((r) => [
           r.name,
           r.from,
