@@ -9,18 +9,9 @@ import { after, test } from 'node:test';
 import { cleanEnv, dropNamespace, exists, IMAGE, kubectl, sts, uniqueName } from './harness.ts';
 import { sharesClusterDns } from './cluster-env.ts';
 import { documented, sameShape, timeConvention } from '../support/json-shape.ts';
+import { SEED_CONCEPTS } from '../support/concepts.ts';
 
 sharesClusterDns();
-
-const CONCEPTS = [
-  'Ordered deployment',
-  'Stable identity',
-  'Headless Service DNS',
-  'PVC per pod',
-  'Stable storage',
-  'Ordered scaling',
-  'Cleanup',
-];
 
 test('tour passes, writes a report naming every row, and leaves nothing behind', async () => {
   const ns = uniqueName('e2e-tour');
@@ -34,7 +25,7 @@ test('tour passes, writes a report naming every row, and leaves nothing behind',
   timeConvention('tour', out);
   assert.deepEqual(
     out.rows.map((x: { concept: string }) => x.concept),
-    CONCEPTS,
+    SEED_CONCEPTS,
   );
   assert.ok(
     out.rows.every((x: { result: string }) => x.result === 'PASS'),
@@ -44,7 +35,7 @@ test('tour passes, writes a report naming every row, and leaves nothing behind',
   assert.match(r.stderr, /== Step 6\/10: Delete nginx-sts-1 and watch it come back/);
   const md = readFileSync(report, 'utf8');
   assert.match(md, /^# StatefulSet lab report: PASS$/m);
-  for (const c of CONCEPTS) assert.match(md, new RegExp(`^\\| ${c} \\|.*\\| \\*\\*PASS\\*\\* \\|`, 'm'));
+  for (const c of SEED_CONCEPTS) assert.match(md, new RegExp(`^\\| ${c} \\|.*\\| \\*\\*PASS\\*\\* \\|`, 'm'));
   assert.equal(await exists('namespace', ns), false, 'teardown removed the namespace');
   const pvcs = await kubectl(['get', 'pvc', '-A', '-o', 'name']);
   assert.doesNotMatch(pvcs.stdout, new RegExp(ns));

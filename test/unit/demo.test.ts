@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { SEED_CONCEPTS } from '../support/concepts.ts';
 
 const DOCS = join(import.meta.dirname, '..', '..', 'docs');
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
@@ -20,22 +21,10 @@ test('the demo is a recorded tour that passed, every row of its report PASS', ()
     .join('')
     .replace(ANSI, '');
   assert.match(text, /^\$ kubectl sts-lab -n \S+ tour/);
-  const rows = [
-    ...text.matchAll(
-      /^(Ordered deployment|Stable identity|Headless Service DNS|PVC per pod|Stable storage|Ordered scaling|Cleanup)\s+(\w+)/gm,
-    ),
-  ];
+  const rows = [...text.matchAll(new RegExp(`^(${SEED_CONCEPTS.join('|')})\\s+(\\w+)`, 'gm'))];
   assert.deepEqual(
     rows.map(([, concept, result]) => [concept, result]),
-    [
-      'Ordered deployment',
-      'Stable identity',
-      'Headless Service DNS',
-      'PVC per pod',
-      'Stable storage',
-      'Ordered scaling',
-      'Cleanup',
-    ].map((c) => [c, 'PASS']),
+    SEED_CONCEPTS.map((c) => [c, 'PASS']),
   );
   assert.match(text, /Every StatefulSet guarantee of the scenario held on this cluster/);
 });

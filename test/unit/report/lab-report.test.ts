@@ -12,6 +12,7 @@ import { judge, sha256, type JournalEntry } from '../../../src/lessons/storage/j
 import type { PodRow } from '../../../src/lab/pod-rows.ts';
 import { buildTimeline } from '../../../src/lab/timeline.ts';
 import { verdict } from '../../../src/lab/verdict.ts';
+import { SEED_CONCEPTS } from '../../support/concepts.ts';
 
 const n = { namespace: 'scenarios', statefulSet: 'nginx-sts', service: 'nginx-headless' };
 const pass = verdict('PASS', 'held');
@@ -72,15 +73,7 @@ test('report rows: seven concepts, all PASS on a good run, with their evidence',
   const rows = reportRows(n, full(), { parts: ['seed'], keep: false });
   assert.deepEqual(
     rows.map((r) => r.concept),
-    [
-      'Ordered deployment',
-      'Stable identity',
-      'Headless Service DNS',
-      'PVC per pod',
-      'Stable storage',
-      'Ordered scaling',
-      'Cleanup',
-    ],
+    SEED_CONCEPTS,
   );
   assert.ok(reportPassed(rows), JSON.stringify(rows));
   assert.equal(rows[0]!.evidence, 'nginx-sts-1 created 12ms after nginx-sts-0 was Ready');
